@@ -57,6 +57,21 @@ size_t xai_rt_tensor_elements(const xai_rt_tensor *t);
 
 typedef struct xai_interp xai_interp;
 
+/* Modelled xcore.ai cost of one op (SYSTEM.md section 4): what the device
+ * emulator reports per layer and the xformer report prints. XAI_* ops fill
+ * it from their threads' VPU bundle counts; ops that leave ticks at 0 get
+ * the runtime's scalar estimate (xai_op_default_cost). */
+typedef struct {
+  uint64_t macs;          /* multiply-accumulates (0 for data movement) */
+  uint64_t ticks;         /* 100 MHz reference ticks at the clock */
+  uint64_t cycles;        /* core cycles */
+  uint64_t bundles_max;   /* largest per-thread bundle count */
+  uint32_t threads;       /* threads the op ran on (1 for builtins) */
+  uint64_t weight_bytes;  /* constant bytes the op reads */
+  double utilisation;     /* macs / (32 x total bundles), 0 if none */
+  const char *kernel;     /* kernel chosen, e.g. "conv2d_direct"; NULL = ref */
+} xai_op_cost;
+
 typedef struct {
   xai_interp *interp;
   uint32_t subgraph, index;    /* op index within the subgraph */
@@ -69,6 +84,8 @@ typedef struct {
   const int32_t *inputs, *outputs; /* tensor indices; -1 = absent */
   void *data;                  /* the op's persistent data, set in prepare */
   xai_error *err;
+  xai_op_cost cost;            /* eval/estimate fill it; zeroed before eval */
+  uint32_t clock_mhz;          /* device core clock the cost is for */
 } xai_op_ctx;
 
 /* Input or output i; NULL if absent (-1) or i is out of range. */
@@ -99,6 +116,9 @@ typedef struct {
   const char *custom_name; /* custom code, e.g. "XAI_conv2d_v2" */
   xai_status (*prepare)(xai_op_ctx *ctx); /* may be NULL */
   xai_status (*eval)(xai_op_ctx *ctx);
+  /* Optional: fills ctx->cost without running (after prepare), for the
+   * xformer report; ops without it are costed by running them once. */
+  xai_status (*estimate)(xai_op_ctx *ctx);
 } xai_op_registration;
 
 typedef struct {
@@ -108,6 +128,13 @@ typedef struct {
 
 /* All reference kernels (bit-exact with TFLite's reference kernels). */
 const xai_op_resolver *xai_ref_resolver(void);
+/* Reference kernels plus the XAI_* custom ops the xformer emits (the
+ * default when a config gives no resolver). */
+const xai_op_resolver *xai_all_ops_resolver(void);
+
+/* Scalar cost estimate for an op with no VPU kernel (builtins on the
+ * device): fills ctx->cost from its tensor sizes. */
+void xai_op_default_cost(xai_op_ctx *ctx);
 const xai_op_registration *xai_resolver_find(const xai_op_resolver *r,
                                              int32_t builtin_code,
                                              const char *custom_name);
@@ -118,6 +145,7 @@ typedef struct {
   uint32_t subgraph, index;
   const char *op_name;
   uint64_t ns; /* host wall time of the op's eval */
+  const xai_op_cost *cost; /* modelled device cost of this eval */
 } xai_op_timing;
 
 /* Called after every op's eval when set (per-op profiling hook). */
@@ -134,7 +162,8 @@ typedef struct {
   size_t model_size;
   void *arena;          /* 16-byte aligned */
   size_t arena_size;
-  const xai_op_resolver *resolver; /* NULL: xai_ref_resolver() */
+  const xai_op_resolver *resolver; /* NULL: xai_all_ops_resolver() */
+  uint32_t clock_mhz;   /* device clock for op costs; 0 = 800 */
   xai_planner_kind planner;
   xai_op_hook hook;
   void *hook_user;
@@ -176,6 +205,13 @@ xai_status xai_interp_subgraph_io(const xai_interp *ip, uint32_t sg,
 xai_status xai_interp_set_input(xai_interp *ip, uint32_t i, const void *data,
                                 size_t bytes, xai_error *err);
 xai_status xai_interp_invoke(xai_interp *ip, xai_error *err);
+
+/* Op i of subgraph 0 after prepare: its context (name, tensors, data)
+ * and registration, for tools that cost a model (xformer report). NULL if
+ * i is out of range. */
+xai_op_ctx *xai_interp_op(xai_interp *ip, uint32_t i);
+const xai_op_registration *xai_interp_op_registration(const xai_interp *ip,
+                                                      uint32_t i);
 
 /* One planned buffer, for `xai run --arena`. Lifetimes are steps of the
  * plan timeline: op i of subgraph 0 is step i; an op that calls subgraphs

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "interp_internal.h"
+#include "xai/xcore_machine.h"
 
 size_t xai_rt_tensor_elements(const xai_rt_tensor *t) {
   size_t n = 1;
@@ -297,6 +298,7 @@ static xai_status setup_ops(xai_interp *ip, xai_error *err) {
       xai_tfl_get_opcode(&ip->view, top.opcode_index, &oc);
       xai_op_ctx *c = &n->ctx;
       c->interp = ip;
+      c->clock_mhz = ip->clock_mhz;
       c->subgraph = sg;
       c->index = i;
       c->builtin_code = oc.builtin_code;
@@ -396,6 +398,7 @@ xai_status xai_interp_init_measure(xai_interp **out,
   ip->tail = tail;
   ip->hook = cfg->hook;
   ip->hook_user = cfg->hook_user;
+  ip->clock_mhz = cfg->clock_mhz ? cfg->clock_mhz : XAI_XCORE_CLOCK_MHZ_DEFAULT;
   ip->phase = XAI_PHASE_INIT;
   ip->subgraph_count = xai_tfl_subgraph_count(&view);
   ip->subgraphs = tail_alloc(ip, sizeof(xai_sg_state) * ip->subgraph_count);
@@ -405,7 +408,7 @@ xai_status xai_interp_init_measure(xai_interp **out,
     st = setup_subgraphs(ip, err);
   }
   if (!st)
-    st = resolve_ops(ip, cfg->resolver ? cfg->resolver : xai_ref_resolver(),
+    st = resolve_ops(ip, cfg->resolver ? cfg->resolver : xai_all_ops_resolver(),
                      err);
   if (!st) st = setup_ops(ip, err);
   if (!st) st = prepare_ops(ip, err);
@@ -504,6 +507,7 @@ xai_status xai_interp_run_subgraph(xai_interp *ip, uint32_t sg,
   for (uint32_t i = 0; i < s->op_count; i++) {
     xai_op_node *n = &s->ops[i];
     n->ctx.err = err;
+    memset(&n->ctx.cost, 0, sizeof n->ctx.cost);
     uint64_t t0 = ip->hook ? xai_rt_now_ns() : 0;
     xai_status st = n->reg->eval(&n->ctx);
     if (st != XAI_OK) {
@@ -512,7 +516,9 @@ xai_status xai_interp_run_subgraph(xai_interp *ip, uint32_t sg,
       return st;
     }
     if (ip->hook) {
-      xai_op_timing tm = {sg, i, n->ctx.op_name, xai_rt_now_ns() - t0};
+      uint64_t ns = xai_rt_now_ns() - t0;
+      if (n->ctx.cost.ticks == 0) xai_op_default_cost(&n->ctx);
+      xai_op_timing tm = {sg, i, n->ctx.op_name, ns, &n->ctx.cost};
       ip->hook(ip->hook_user, &tm);
     }
   }
@@ -525,4 +531,17 @@ xai_status xai_interp_invoke(xai_interp *ip, xai_error *err) {
   if (err) xai_error_clear(err);
   ip->call_depth = 0;
   return xai_interp_run_subgraph(ip, 0, err);
+}
+
+xai_op_ctx *xai_interp_op(xai_interp *ip, uint32_t i) {
+  if (!ip || ip->subgraph_count == 0 || i >= ip->subgraphs[0].op_count)
+    return NULL;
+  return &ip->subgraphs[0].ops[i].ctx;
+}
+
+const xai_op_registration *xai_interp_op_registration(const xai_interp *ip,
+                                                      uint32_t i) {
+  if (!ip || ip->subgraph_count == 0 || i >= ip->subgraphs[0].op_count)
+    return NULL;
+  return ip->subgraphs[0].ops[i].reg;
 }

@@ -110,6 +110,7 @@ struct xai_interp {
   xai_op_hook hook;
   void *hook_user;
   uint32_t call_depth; /* current nesting of xai_op_invoke_subgraph */
+  uint32_t clock_mhz;  /* device clock for op costs */
 };
 
 /* xai_interp_init that also reports the arena bytes needed: exact when

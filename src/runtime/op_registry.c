@@ -1,5 +1,5 @@
-/* The reference op resolver: every registration listed in the op-family
- * X-macro files, so adding an op touches only its family's files. */
+/* The op resolvers: every registration listed in the op-family X-macro
+ * files (reference builtins; plus the XAI_* ops for the full resolver), so adding an op touches only its family's files. */
 #include <string.h>
 
 #include "xai/runtime.h"
@@ -9,6 +9,8 @@
 #include "ops/ops_elementwise.def"
 #include "ops/ops_runtime.def"
 #include "ops/ops_shape.def"
+#include "ops/ops_xcore_conv.def"
+#include "ops/ops_xcore_misc.def"
 #undef XAI_OP
 
 #define XAI_OP(name) &xai_op_##name,
@@ -19,12 +21,26 @@ static const xai_op_registration *const k_ref_ops[] = {
 #include "ops/ops_shape.def"
     NULL, /* keeps the array non-empty while the lists are */
 };
-#undef XAI_OP
 
 static const xai_op_resolver k_ref_resolver = {
     k_ref_ops, sizeof k_ref_ops / sizeof k_ref_ops[0] - 1};
 
+static const xai_op_registration *const k_all_ops[] = {
+#include "ops/ops_conv.def"
+#include "ops/ops_elementwise.def"
+#include "ops/ops_runtime.def"
+#include "ops/ops_shape.def"
+#include "ops/ops_xcore_conv.def"
+#include "ops/ops_xcore_misc.def"
+    NULL,
+};
+#undef XAI_OP
+
+static const xai_op_resolver k_all_resolver = {
+    k_all_ops, sizeof k_all_ops / sizeof k_all_ops[0] - 1};
+
 const xai_op_resolver *xai_ref_resolver(void) { return &k_ref_resolver; }
+const xai_op_resolver *xai_all_ops_resolver(void) { return &k_all_resolver; }
 
 const xai_op_registration *xai_resolver_find(const xai_op_resolver *r,
                                              int32_t builtin_code,

@@ -120,13 +120,13 @@ static inline xai_status rt_call_eval(xai_op_ctx *ctx) {
 }
 
 static const xai_op_registration rt_op_add1 = {
-    XAI_OP_CUSTOM, "TEST_ADD1", rt_add1_prepare, rt_add1_eval};
+    XAI_OP_CUSTOM, "TEST_ADD1", rt_add1_prepare, rt_add1_eval, NULL};
 static const xai_op_registration rt_op_acc = {XAI_OP_CUSTOM, "TEST_ACC", NULL,
-                                              rt_acc_eval};
+                                              rt_acc_eval, NULL};
 static const xai_op_registration rt_op_fail = {
-    XAI_OP_CUSTOM, "TEST_FAIL", rt_fail_prepare, rt_acc_eval};
+    XAI_OP_CUSTOM, "TEST_FAIL", rt_fail_prepare, rt_acc_eval, NULL};
 static const xai_op_registration rt_op_call = {XAI_OP_CALL, NULL, NULL,
-                                               rt_call_eval};
+                                               rt_call_eval, NULL};
 
 static inline const xai_op_resolver *rt_test_resolver(void) {
   static const xai_op_registration *ops[8];

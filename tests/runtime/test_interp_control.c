@@ -14,7 +14,7 @@ static xai_status lt5_eval(xai_op_ctx *ctx) {
   return XAI_OK;
 }
 static const xai_op_registration op_lt5 = {XAI_OP_CUSTOM, "TEST_LT5", NULL,
-                                           lt5_eval};
+                                           lt5_eval, NULL};
 
 static const xai_op_resolver *resolver(void) {
   static const xai_op_registration *ops[8];

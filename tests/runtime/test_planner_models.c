@@ -24,7 +24,7 @@ static const xai_op_resolver *stub_resolver(void) {
   static xai_op_resolver r;
   size_t n = 0;
   for (int32_t c = 0; c <= MAX_CODE; c++) {
-    g_regs[c] = (xai_op_registration){c, NULL, NULL, stub_eval};
+    g_regs[c] = (xai_op_registration){c, NULL, NULL, stub_eval, NULL};
     g_ptrs[n++] = &g_regs[c];
   }
   r.ops = g_ptrs;

@@ -247,20 +247,20 @@ static xai_status prepare_relu1(xai_op_ctx *ctx) {
 }
 
 const xai_op_registration xai_op_softmax = {XAI_OP_SOFTMAX, NULL,
-                                            prepare_softmax, eval};
+                                            prepare_softmax, eval, NULL};
 const xai_op_registration xai_op_logistic = {XAI_OP_LOGISTIC, NULL,
-                                             prepare_logistic, eval};
+                                             prepare_logistic, eval, NULL};
 const xai_op_registration xai_op_tanh = {XAI_OP_TANH, NULL, prepare_tanh,
-                                         eval};
+                                         eval, NULL};
 const xai_op_registration xai_op_relu = {XAI_OP_RELU, NULL, prepare_relu0,
-                                         eval};
+                                         eval, NULL};
 const xai_op_registration xai_op_relu6 = {XAI_OP_RELU6, NULL, prepare_relu6,
-                                          eval};
+                                          eval, NULL};
 const xai_op_registration xai_op_relu_n1_to_1 = {XAI_OP_RELU_N1_TO_1, NULL,
-                                                 prepare_relu1, eval};
+                                                 prepare_relu1, eval, NULL};
 const xai_op_registration xai_op_leaky_relu = {XAI_OP_LEAKY_RELU, NULL,
-                                               prepare_leaky, eval};
+                                               prepare_leaky, eval, NULL};
 const xai_op_registration xai_op_prelu = {XAI_OP_PRELU, NULL, prepare_prelu,
-                                          eval};
+                                          eval, NULL};
 const xai_op_registration xai_op_hard_swish = {XAI_OP_HARD_SWISH, NULL,
-                                               prepare_hard_swish, eval};
+                                               prepare_hard_swish, eval, NULL};

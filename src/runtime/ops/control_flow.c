@@ -215,8 +215,8 @@ static xai_status call_once_eval(xai_op_ctx *ctx) {
   return st;
 }
 
-const xai_op_registration xai_op_if = {XAI_OP_IF, NULL, if_prepare, if_eval};
+const xai_op_registration xai_op_if = {XAI_OP_IF, NULL, if_prepare, if_eval, NULL};
 const xai_op_registration xai_op_while = {XAI_OP_WHILE, NULL, while_prepare,
-                                          while_eval};
+                                          while_eval, NULL};
 const xai_op_registration xai_op_call_once = {
-    XAI_OP_CALL_ONCE, NULL, call_once_prepare, call_once_eval};
+    XAI_OP_CALL_ONCE, NULL, call_once_prepare, call_once_eval, NULL};

@@ -132,4 +132,4 @@ static xai_status eval(xai_op_ctx *ctx) {
 }
 
 const xai_op_registration xai_op_conv_2d = {XAI_OP_CONV_2D, NULL, prepare,
-                                            eval};
+                                            eval, NULL};

@@ -114,4 +114,4 @@ static xai_status eval(xai_op_ctx *ctx) {
 }
 
 const xai_op_registration xai_op_depthwise_conv_2d = {
-    XAI_OP_DEPTHWISE_CONV_2D, NULL, prepare, eval};
+    XAI_OP_DEPTHWISE_CONV_2D, NULL, prepare, eval, NULL};

@@ -198,4 +198,4 @@ static xai_status eval(xai_op_ctx *ctx) {
 }
 
 const xai_op_registration xai_op_fully_connected = {XAI_OP_FULLY_CONNECTED,
-                                                    NULL, prepare, eval};
+                                                    NULL, prepare, eval, NULL};

@@ -90,6 +90,6 @@ static xai_status eval_max(xai_op_ctx *ctx) {
 }
 
 const xai_op_registration xai_op_average_pool_2d = {XAI_OP_AVERAGE_POOL_2D,
-                                                    NULL, prepare, eval_avg};
+                                                    NULL, prepare, eval_avg, NULL};
 const xai_op_registration xai_op_max_pool_2d = {XAI_OP_MAX_POOL_2D, NULL,
-                                                prepare, eval_max};
+                                                prepare, eval_max, NULL};

@@ -133,4 +133,4 @@ static xai_status eval(xai_op_ctx *ctx) {
 }
 
 const xai_op_registration xai_op_transpose_conv = {XAI_OP_TRANSPOSE_CONV,
-                                                   NULL, prepare, eval};
+                                                   NULL, prepare, eval, NULL};

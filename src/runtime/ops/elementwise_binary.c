@@ -135,10 +135,10 @@ static xai_status prepare_mul(xai_op_ctx *ctx) { return prepare(ctx, K_MUL); }
 static xai_status prepare_max(xai_op_ctx *ctx) { return prepare(ctx, K_MAX); }
 static xai_status prepare_min(xai_op_ctx *ctx) { return prepare(ctx, K_MIN); }
 
-const xai_op_registration xai_op_add = {XAI_OP_ADD, NULL, prepare_add, eval};
-const xai_op_registration xai_op_sub = {XAI_OP_SUB, NULL, prepare_sub, eval};
-const xai_op_registration xai_op_mul = {XAI_OP_MUL, NULL, prepare_mul, eval};
+const xai_op_registration xai_op_add = {XAI_OP_ADD, NULL, prepare_add, eval, NULL};
+const xai_op_registration xai_op_sub = {XAI_OP_SUB, NULL, prepare_sub, eval, NULL};
+const xai_op_registration xai_op_mul = {XAI_OP_MUL, NULL, prepare_mul, eval, NULL};
 const xai_op_registration xai_op_maximum = {XAI_OP_MAXIMUM, NULL, prepare_max,
-                                            eval};
+                                            eval, NULL};
 const xai_op_registration xai_op_minimum = {XAI_OP_MINIMUM, NULL, prepare_min,
-                                            eval};
+                                            eval, NULL};

@@ -85,6 +85,6 @@ static xai_status eval_dequantize(xai_op_ctx *ctx) {
 }
 
 const xai_op_registration xai_op_quantize = {XAI_OP_QUANTIZE, NULL,
-                                             prepare_quantize, eval_quantize};
+                                             prepare_quantize, eval_quantize, NULL};
 const xai_op_registration xai_op_dequantize = {
-    XAI_OP_DEQUANTIZE, NULL, prepare_dequantize, eval_dequantize};
+    XAI_OP_DEQUANTIZE, NULL, prepare_dequantize, eval_dequantize, NULL};

@@ -69,5 +69,5 @@ static xai_status prepare_mean(xai_op_ctx *ctx) { return prepare(ctx, 0); }
 static xai_status prepare_sum(xai_op_ctx *ctx) { return prepare(ctx, 1); }
 
 const xai_op_registration xai_op_mean = {XAI_OP_MEAN, NULL, prepare_mean,
-                                         eval};
-const xai_op_registration xai_op_sum = {XAI_OP_SUM, NULL, prepare_sum, eval};
+                                         eval, NULL};
+const xai_op_registration xai_op_sum = {XAI_OP_SUM, NULL, prepare_sum, eval, NULL};

@@ -307,4 +307,4 @@ static xai_status eval(xai_op_ctx *ctx) {
 }
 
 const xai_op_registration xai_op_unidirectional_sequence_lstm = {
-    XAI_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, NULL, prepare, eval};
+    XAI_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, NULL, prepare, eval, NULL};

@@ -103,4 +103,4 @@ static xai_status eval(xai_op_ctx *ctx) {
   return XAI_OK;
 }
 
-const xai_op_registration xai_op_svdf = {XAI_OP_SVDF, NULL, prepare, eval};
+const xai_op_registration xai_op_svdf = {XAI_OP_SVDF, NULL, prepare, eval, NULL};

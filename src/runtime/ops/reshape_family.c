@@ -153,8 +153,8 @@ static xai_status copy_eval(xai_op_ctx *ctx) {
 }
 
 const xai_op_registration xai_op_reshape = {XAI_OP_RESHAPE, NULL,
-                                            reshape_prepare, copy_eval};
+                                            reshape_prepare, copy_eval, NULL};
 const xai_op_registration xai_op_squeeze = {XAI_OP_SQUEEZE, NULL,
-                                            squeeze_prepare, copy_eval};
+                                            squeeze_prepare, copy_eval, NULL};
 const xai_op_registration xai_op_expand_dims = {
-    XAI_OP_EXPAND_DIMS, NULL, expand_dims_prepare, copy_eval};
+    XAI_OP_EXPAND_DIMS, NULL, expand_dims_prepare, copy_eval, NULL};

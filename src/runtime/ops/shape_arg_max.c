@@ -63,4 +63,4 @@ static xai_status eval(xai_op_ctx *ctx) {
 }
 
 const xai_op_registration xai_op_arg_max = {XAI_OP_ARG_MAX, NULL, prepare,
-                                            eval};
+                                            eval, NULL};

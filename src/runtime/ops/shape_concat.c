@@ -160,6 +160,6 @@ static xai_status eval(xai_op_ctx *ctx) {
 }
 
 const xai_op_registration xai_op_concatenation = {XAI_OP_CONCATENATION, NULL,
-                                                  concat_prepare, eval};
+                                                  concat_prepare, eval, NULL};
 const xai_op_registration xai_op_pack = {XAI_OP_PACK, NULL, pack_prepare,
-                                         eval};
+                                         eval, NULL};

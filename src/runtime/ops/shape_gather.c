@@ -81,4 +81,4 @@ static xai_status eval(xai_op_ctx *ctx) {
   return XAI_OK;
 }
 
-const xai_op_registration xai_op_gather = {XAI_OP_GATHER, NULL, prepare, eval};
+const xai_op_registration xai_op_gather = {XAI_OP_GATHER, NULL, prepare, eval, NULL};

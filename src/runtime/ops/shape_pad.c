@@ -127,5 +127,5 @@ static xai_status eval(xai_op_ctx *ctx) {
   return XAI_OK;
 }
 
-const xai_op_registration xai_op_pad = {XAI_OP_PAD, NULL, prepare, eval};
-const xai_op_registration xai_op_padv2 = {XAI_OP_PADV2, NULL, prepare, eval};
+const xai_op_registration xai_op_pad = {XAI_OP_PAD, NULL, prepare, eval, NULL};
+const xai_op_registration xai_op_padv2 = {XAI_OP_PADV2, NULL, prepare, eval, NULL};

@@ -89,6 +89,6 @@ static xai_status bilinear_eval(xai_op_ctx *ctx) {
 }
 
 const xai_op_registration xai_op_resize_nearest_neighbor = {
-    XAI_OP_RESIZE_NEAREST_NEIGHBOR, NULL, nearest_prepare, nearest_eval};
+    XAI_OP_RESIZE_NEAREST_NEIGHBOR, NULL, nearest_prepare, nearest_eval, NULL};
 const xai_op_registration xai_op_resize_bilinear = {
-    XAI_OP_RESIZE_BILINEAR, NULL, bilinear_prepare, bilinear_eval};
+    XAI_OP_RESIZE_BILINEAR, NULL, bilinear_prepare, bilinear_eval, NULL};

@@ -170,6 +170,6 @@ static xai_status slice_eval(xai_op_ctx *ctx) {
 }
 
 const xai_op_registration xai_op_strided_slice = {
-    XAI_OP_STRIDED_SLICE, NULL, strided_prepare, strided_eval};
+    XAI_OP_STRIDED_SLICE, NULL, strided_prepare, strided_eval, NULL};
 const xai_op_registration xai_op_slice = {XAI_OP_SLICE, NULL, slice_prepare,
-                                          slice_eval};
+                                          slice_eval, NULL};

@@ -182,8 +182,8 @@ static xai_status eval(xai_op_ctx *ctx) {
 }
 
 const xai_op_registration xai_op_split = {XAI_OP_SPLIT, NULL, split_prepare,
-                                          eval};
+                                          eval, NULL};
 const xai_op_registration xai_op_split_v = {XAI_OP_SPLIT_V, NULL,
-                                            split_v_prepare, eval};
+                                            split_v_prepare, eval, NULL};
 const xai_op_registration xai_op_unpack = {XAI_OP_UNPACK, NULL,
-                                           unpack_prepare, eval};
+                                           unpack_prepare, eval, NULL};

@@ -65,4 +65,4 @@ static xai_status eval(xai_op_ctx *ctx) {
 }
 
 const xai_op_registration xai_op_transpose = {XAI_OP_TRANSPOSE, NULL, prepare,
-                                              eval};
+                                              eval, NULL};

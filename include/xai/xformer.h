@@ -1,0 +1,106 @@
+/* xformer: compiles an int8 TFLite model for xcore.ai (SYSTEM.md section 5):
+ * canonicalise, lower to XAI_* custom ops, split over threads, plan the
+ * arena (OfflineMemoryAllocation), optionally move large constants to a
+ * params file, and report per layer. Used by tools/xformer and the Python
+ * module xmos_ai_xformer. */
+#ifndef XAI_XFORMER_H
+#define XAI_XFORMER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "xai/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Version of the XAI_* op set and metadata the xformer writes (recorded
+ * in the `xai` metadata entry; the runtime refuses newer versions). */
+#define XAI_XFORMER_FORMAT_VERSION 1u
+#define XAI_XFORMER_DEFAULT_THREADS 5u /* one tile's full compute */
+#define XAI_XFORMER_DEFAULT_EXTERNAL_THRESHOLD 100u
+
+/* Where model, arena and params live on the device (issue: placement). */
+typedef enum {
+  XAI_XF_MEMORY_AUTO = 0,
+  XAI_XF_MEMORY_INTERNAL, /* everything in SRAM */
+  XAI_XF_MEMORY_EXTERNAL, /* everything in LPDDR */
+  XAI_XF_MEMORY_FLASH,    /* params in flash, model and arena in SRAM */
+  XAI_XF_MEMORY_CUSTOM,   /* per region */
+} xai_xf_memory;
+
+typedef struct {
+  unsigned thread_count;   /* 1..8 (--xcore-thread-count) */
+  uint32_t clock_mhz;      /* device clock for estimates (--xcore-clock-mhz) */
+  const char *params_file; /* --xcore-flash-image-file / --xcore-weights-file
+                              / -params; NULL: weights stay in the model */
+  size_t load_externally_if_larger; /* --xcore-load-externally-if-larger */
+  xai_xf_memory memory;    /* --xcore-memory */
+  const char *target_config; /* --target-config FILE, or NULL */
+  int quiet;               /* no report on stdout */
+  const char *report_json; /* --report-json FILE, or NULL */
+} xai_xformer_options;
+
+void xai_xformer_options_init(xai_xformer_options *o);
+
+/* Sets one option by its command-line spelling without leading dashes
+ * ("xcore-thread-count", "3"). value is kept by pointer for string options.
+ * An unknown name fails naming the closest valid option. */
+xai_status xai_xformer_set_option(xai_xformer_options *o, const char *name,
+                                  const char *value, xai_error *err);
+
+/* One layer of the optimised model. */
+typedef struct {
+  uint32_t index;
+  char op[40];          /* op name, e.g. XAI_conv2d or SOFTMAX */
+  char kernel[40];      /* kernel chosen, "ref" for builtins */
+  uint64_t macs;
+  uint64_t ticks;       /* estimated 100 MHz ticks at clock and threads */
+  double ms;
+  double utilisation;   /* macs / (32 x bundles) */
+  uint32_t threads;
+  size_t arena_in_use;  /* planned bytes live while this layer runs */
+  char note[160];       /* why an op stayed a builtin, or "" */
+} xai_xformer_layer;
+
+typedef struct {
+  xai_xformer_layer *layers; /* malloc'd */
+  uint32_t layer_count;
+  unsigned thread_count;
+  uint32_t clock_mhz;
+  size_t model_bytes;        /* optimised model */
+  size_t params_bytes;       /* moved to the params file */
+  size_t arena_bytes;        /* planned arena (head + tail) */
+  size_t greedy_arena_bytes; /* the greedy baseline, for comparison */
+  uint64_t macs, ticks;
+  double ms;
+  double mac_efficiency;     /* total macs / (32 x total bundles) */
+} xai_xformer_report;
+
+void xai_xformer_report_free(xai_xformer_report *r);
+void xai_xformer_report_print(const xai_xformer_report *r, FILE *f);
+xai_status xai_xformer_report_write_json(const xai_xformer_report *r,
+                                         const char *path, xai_error *err);
+
+/* Compiles model[0..size). *out (and *params when o->params_file is set)
+ * are malloc'd; rep may be NULL. A float model fails with a message on how
+ * to quantize it. */
+xai_status xai_xformer_run(const uint8_t *model, size_t size,
+                           const xai_xformer_options *o, uint8_t **out,
+                           size_t *out_size, uint8_t **params,
+                           size_t *params_size, xai_xformer_report *rep,
+                           xai_error *err);
+
+/* File to file; outputs are written to a temporary file and renamed, so a
+ * failure never leaves a partial file. */
+xai_status xai_xformer_file(const char *in_path, const char *out_path,
+                            const xai_xformer_options *o,
+                            xai_xformer_report *rep, xai_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
