@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Configures and builds one flavour of xai: release (default), asan, or fuzz.
-# Usage: scripts/build.sh [release|asan|fuzz]
+# Usage: scripts/build.sh [release|asan|fuzz] [cmake --build args...]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 flavour="${1:-release}"
@@ -12,4 +12,5 @@ case "$flavour" in
   *) echo "build.sh: unknown flavour '$flavour' (release, asan or fuzz)" >&2; exit 2 ;;
 esac
 cmake -S "$root" -B "$dir" -G Ninja "${args[@]}" -DXAI_PYTHON="$python" >/dev/null
-cmake --build "$dir" -- -j"$(nproc)"
+shift || true
+cmake --build "$dir" "$@" -- -j"$(nproc)"

@@ -12,6 +12,6 @@ for flavour in release asan; do
   (cd "$root/build/$flavour" && ctest --output-on-failure -j"$(nproc)" -LE fuzz) || status=1
 done
 echo "== fuzz (${XAI_FUZZ_SECONDS:-60} s per target)"
-"$root/scripts/build.sh" fuzz || exit 1
+"$root/scripts/build.sh" fuzz --target xai_fuzzers || exit 1
 (cd "$root/build/fuzz" && ctest --output-on-failure -j"$(nproc)" -L fuzz) || status=1
 exit $status

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "xai/common.h"
+#include "xai/flash.h"
 #include "xai/tflite.h"
 
 #ifdef __cplusplus
@@ -139,6 +140,12 @@ const xai_op_registration *xai_resolver_find(const xai_op_resolver *r,
                                              int32_t builtin_code,
                                              const char *custom_name);
 
+/* Whether the op (builtin code; custom_name for XAI_OP_CUSTOM) may write
+ * its output over an input of the same byte size that is not used after it
+ * (in-place execution). An OfflineMemoryAllocation plan may give such an
+ * output its input's offset; the plan check accepts that pair only. */
+bool xai_op_inplace_safe(int32_t builtin_code, const char *custom_name);
+
 /* ---- Interpreter ---------------------------------------------------------- */
 
 typedef struct {
@@ -157,6 +164,90 @@ typedef enum {
   XAI_PLANNER_OFFLINE,  /* OfflineMemoryAllocation metadata (error if absent) */
 } xai_planner_kind;
 
+/* ---- Weights kept outside the model (docs/weights.md) -------------------
+ * `xformer --xcore-flash-image-file=F` moves large constants to a params
+ * file F and feeds them through XAI_load_weights ops; at run time the
+ * interpreter reads them through this source. Params file layout: a
+ * 32-byte header (magic "XAIW", u32 version, u32 header bytes, u32 0,
+ * u64 data bytes, u64 hash) then the data; the hash (FNV-1a 64 over the
+ * data, then its size as 8 little-endian bytes) is also stored in the
+ * model, so a params file from another model is refused. */
+#define XAI_PARAMS_MAGIC "XAIW"
+#define XAI_PARAMS_VERSION 1u
+#define XAI_PARAMS_HEADER_BYTES 32u
+#define XAI_PARAMS_ALIGN 16u /* every tensor's offset in the file */
+
+/* Where the weights stream from; sets the bandwidth of the cost model. */
+typedef enum {
+  XAI_PARAMS_RAM = 0, /* a params blob in memory (host, or device SRAM) */
+  XAI_PARAMS_FLASH,   /* params of a flash image entry (QSPI) */
+  XAI_PARAMS_LPDDR,   /* params in external LPDDR */
+} xai_params_kind;
+
+/* Copying SRAM to SRAM on one thread: a 32-byte VPU load and store take 2
+ * bundles, one bundle per 5 cycles, so 32 B / 10 cycles = 2.56 GB/s at
+ * 800 MHz (ESTIMATE from the issue model of SYSTEM.md section 4). */
+#define XAI_PARAMS_RAM_BYTES_PER_S 2560000000ull
+
+typedef struct xai_params_source xai_params_source;
+struct xai_params_source {
+  /* Copies n bytes at `offset` of the params file into dst. */
+  xai_status (*read)(const xai_params_source *src, uint32_t offset,
+                     void *dst, uint32_t n, xai_error *err);
+  void *user;
+  uint32_t size;        /* bytes of the params file */
+  uint8_t kind;         /* xai_params_kind */
+  uint64_t bytes_per_s; /* streaming bandwidth; 0 = the kind's default */
+};
+
+/* A params file held in memory (which must outlive the source). */
+xai_params_source xai_params_memory(const void *params, size_t size,
+                                      xai_params_kind kind);
+
+/* Params of entry `entry` of an opened flash image; *state must outlive
+ * the source. Fails if the entry has no params. bytes_per_s 0 = the
+ * flash default (XAI_XCORE_FLASH_BYTES_PER_S_DEFAULT). */
+typedef struct {
+  const xai_flash_image *image;
+  uint32_t entry;
+} xai_params_flash_state;
+xai_status xai_params_flash(xai_params_source *src,
+                             xai_params_flash_state *state,
+                             const xai_flash_image *image, uint32_t entry,
+                             uint64_t bytes_per_s, xai_error *err);
+
+/* Bandwidth the cost model uses for src (its own, else its kind's). */
+uint64_t xai_params_bytes_per_s(const xai_params_source *src);
+/* 100 MHz ticks to stream `bytes` at bytes_per_s (rounded up). */
+uint64_t xai_params_ticks(uint64_t bytes, uint64_t bytes_per_s);
+
+/* FNV-1a 64 of the params data followed by its size (8 bytes LE). */
+uint64_t xai_params_hash(const void *data, size_t size);
+/* Reads the params header through src and checks magic, version, size and
+ * that its hash is `expected` (the hash the model was compiled with). */
+xai_status xai_params_check(const xai_params_source *src, uint64_t expected,
+                            xai_error *err);
+/* Recomputes the hash over all the data (reads the whole file). */
+xai_status xai_params_verify(const xai_params_source *src, xai_error *err);
+
+/* Prefetch model (docs/weights.md): XAI_load_weights sits right before
+ * the layer that needs the weights, so on the device it can stream them
+ * while the previous layer computes (when the arena has room for both).
+ * Given each op's ticks in order and which ops are loads, sync_ticks is
+ * the plain sum and prefetch_ticks the sum when each load overlaps the
+ * compute of the last non-load op before it (several loads in a row share
+ * that op's time). */
+typedef struct {
+  uint64_t sync_ticks, prefetch_ticks;
+  uint64_t load_ticks;   /* sum over the loads */
+  uint64_t hidden_ticks; /* load time hidden under compute */
+} xai_params_schedule;
+void xai_params_schedule_totals(const uint64_t *ticks, const bool *is_load,
+                                uint32_t n, xai_params_schedule *out);
+
+/* The params source of the interpreter running this op, or NULL. */
+const xai_params_source *xai_op_params(const xai_op_ctx *ctx);
+
 typedef struct {
   const uint8_t *model; /* stays alive and unchanged while the interp is used */
   size_t model_size;
@@ -167,6 +258,8 @@ typedef struct {
   xai_planner_kind planner;
   xai_op_hook hook;
   void *hook_user;
+  /* Params file for models with XAI_load_weights ops; NULL if none. */
+  const xai_params_source *params;
 } xai_interp_config;
 
 /* Validates the model, resolves every op (unsupported op: error naming op

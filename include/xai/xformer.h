@@ -41,15 +41,30 @@ typedef struct {
   const char *target_config; /* --target-config FILE, or NULL */
   int quiet;               /* no report on stdout */
   const char *report_json; /* --report-json FILE, or NULL */
+  const char *output;      /* -o / --output FILE, or NULL */
+  int help;                /* --help was given */
 } xai_xformer_options;
 
 void xai_xformer_options_init(xai_xformer_options *o);
 
 /* Sets one option by its command-line spelling without leading dashes
- * ("xcore-thread-count", "3"). value is kept by pointer for string options.
- * An unknown name fails naming the closest valid option. */
+ * ("xcore-thread-count", "3"; "o" and "params" for the one-dash forms).
+ * value is kept by pointer for string options and is NULL for flags
+ * (quiet, help). An unknown name fails naming the closest valid option;
+ * a bad value fails naming the option and the valid range. */
 xai_status xai_xformer_set_option(xai_xformer_options *o, const char *name,
                                   const char *value, xai_error *err);
+
+/* Parses command-line arguments (argv[0..argc), no program name): options
+ * as `--opt value` or `--opt=value`, and at most one positional argument,
+ * the input model, stored in *input (pass input NULL to refuse positional
+ * arguments). Strings are kept by pointer into argv. */
+xai_status xai_xformer_parse_args(xai_xformer_options *o, int argc,
+                                  const char *const *argv,
+                                  const char **input, xai_error *err);
+
+/* Prints the usage line and every option with its default. */
+void xai_xformer_print_help(FILE *f, const char *program);
 
 /* One layer of the optimised model. */
 typedef struct {
@@ -77,6 +92,10 @@ typedef struct {
   uint64_t macs, ticks;
   double ms;
   double mac_efficiency;     /* total macs / (32 x total bundles) */
+  /* What the passes did (canonicalise, params split, placement). */
+  uint32_t pads_folded, activations_fused, ops_dropped;
+  uint32_t params_tensors_moved, params_load_ops;
+  char placement[64];        /* "model=sram arena=sram params=flash", or "" */
 } xai_xformer_report;
 
 void xai_xformer_report_free(xai_xformer_report *r);
@@ -93,8 +112,15 @@ xai_status xai_xformer_run(const uint8_t *model, size_t size,
                            size_t *params_size, xai_xformer_report *rep,
                            xai_error *err);
 
+/* Writes out (to o->output) and params (to o->params_file, when both are
+ * set) through a temporary file and a rename each. */
+xai_status xai_xformer_write_outputs(const xai_xformer_options *o,
+                                     const uint8_t *out, size_t out_size,
+                                     const uint8_t *params, size_t params_size,
+                                     xai_error *err);
+
 /* File to file; outputs are written to a temporary file and renamed, so a
- * failure never leaves a partial file. */
+ * failure never leaves a partial file. out_path NULL uses o->output. */
 xai_status xai_xformer_file(const char *in_path, const char *out_path,
                             const xai_xformer_options *o,
                             xai_xformer_report *rep, xai_error *err);

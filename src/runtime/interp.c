@@ -398,6 +398,7 @@ xai_status xai_interp_init_measure(xai_interp **out,
   ip->tail = tail;
   ip->hook = cfg->hook;
   ip->hook_user = cfg->hook_user;
+  ip->params = cfg->params;
   ip->clock_mhz = cfg->clock_mhz ? cfg->clock_mhz : XAI_XCORE_CLOCK_MHZ_DEFAULT;
   ip->phase = XAI_PHASE_INIT;
   ip->subgraph_count = xai_tfl_subgraph_count(&view);

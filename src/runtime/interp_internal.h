@@ -57,6 +57,10 @@ typedef struct {
   int64_t fixed;   /* offline offset, or -1 to plan online */
   size_t offset;   /* result */
   bool placed;     /* planner bookkeeping */
+  /* 1 + index of the buffer whose bytes this one takes over in place (an
+   * offline plan put an in-place-safe op's output on its dying input, see
+   * xai_op_inplace_safe); 0 = none. The plan check allows that pair. */
+  uint32_t alias;
 } xai_plan_buf;
 
 /* A planner places every buffer so that no two buffers whose lifetimes
@@ -111,6 +115,7 @@ struct xai_interp {
   void *hook_user;
   uint32_t call_depth; /* current nesting of xai_op_invoke_subgraph */
   uint32_t clock_mhz;  /* device clock for op costs */
+  const xai_params_source *params; /* params file, or NULL */
 };
 
 /* xai_interp_init that also reports the arena bytes needed: exact when

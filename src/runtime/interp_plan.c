@@ -144,6 +144,48 @@ static xai_status apply_offline(xai_interp *ip, uint32_t tensor_bufs,
   return XAI_OK;
 }
 
+static bool is_subgraph_io(const xai_sg_state *s, int32_t t) {
+  for (uint32_t k = 0; k < s->inputs.count; k++)
+    if (s->inputs.data[k] == t) return true;
+  for (uint32_t k = 0; k < s->outputs.count; k++)
+    if (s->outputs.data[k] == t) return true;
+  return false;
+}
+
+/* In-place execution under an offline plan: when an op that
+ * xai_op_inplace_safe() lists has its output at the same fixed offset as an
+ * input of the same byte size whose last use is that op, the two buffers
+ * are one in memory; record it so the plan check accepts the overlap.
+ * Subgraph inputs and outputs are never overwritten (the caller owns them),
+ * and ops that call subgraphs are left out (their steps span the calls). */
+static void mark_inplace(xai_interp *ip, uint32_t tensor_bufs) {
+  plan_ctx pc;
+  memset(&pc, 0, sizeof pc);
+  pc.ip = ip;
+  pc.tensor_bufs = tensor_bufs;
+  for (uint32_t sg = 0; sg < ip->subgraph_count; sg++) {
+    const xai_sg_state *s = &ip->subgraphs[sg];
+    for (uint32_t i = 0; i < s->op_count; i++) {
+      const xai_op_node *n = &s->ops[i];
+      const xai_op_ctx *c = &n->ctx;
+      if (n->call_count || c->output_count < 1 ||
+          !xai_op_inplace_safe(c->builtin_code, c->op_name))
+        continue;
+      xai_plan_buf *bo = tensor_buf(&pc, sg, c->outputs[0]);
+      if (!bo || bo->fixed < 0) continue;
+      for (uint32_t k = 0; k < c->input_count; k++) {
+        xai_plan_buf *bi = tensor_buf(&pc, sg, c->inputs[k]);
+        if (!bi || bi == bo || bi->fixed != bo->fixed ||
+            bi->last != bo->first || is_subgraph_io(s, c->inputs[k]) ||
+            s->tensors[bi->tensor].bytes != s->tensors[bo->tensor].bytes)
+          continue;
+        bo->alias = (uint32_t)(bi - ip->plan) + 1;
+        break;
+      }
+    }
+  }
+}
+
 xai_status xai_interp_plan(xai_interp *ip, xai_planner_kind kind,
                            xai_error *err) {
   uint32_t count = 0, tensor_bufs = 0;
@@ -175,7 +217,8 @@ xai_status xai_interp_plan(xai_interp *ip, xai_planner_kind kind,
       if (s->tensors[t].mem == XAI_MEM_ARENA)
         ip->plan[k++] = (xai_plan_buf){
             sg, t, UINT32_MAX, UNSET, UNSET,
-            xai_align_up(s->tensors[t].bytes, XAI_ARENA_ALIGN), -1, 0, false};
+            xai_align_up(s->tensors[t].bytes, XAI_ARENA_ALIGN), -1, 0, false,
+            0};
   }
   for (uint32_t sg = 0; sg < ip->subgraph_count; sg++) {
     const xai_sg_state *s = &ip->subgraphs[sg];
@@ -183,7 +226,7 @@ xai_status xai_interp_plan(xai_interp *ip, xai_planner_kind kind,
       for (const xai_scratch_req *r = s->ops[i].scratch; r; r = r->next)
         ip->plan[k++] = (xai_plan_buf){
             sg, UINT32_MAX, i, UNSET, UNSET,
-            xai_align_up(r->size, XAI_ARENA_ALIGN), -1, 0, false};
+            xai_align_up(r->size, XAI_ARENA_ALIGN), -1, 0, false, 0};
   }
 
   plan_ctx pc;
@@ -224,6 +267,7 @@ xai_status xai_interp_plan(xai_interp *ip, xai_planner_kind kind,
 
   st = apply_offline(ip, tensor_bufs, kind, err);
   if (st) return st;
+  mark_inplace(ip, tensor_bufs);
   size_t head = 0;
   st = xai_plan_greedy(ip->plan, count, &head, err);
   if (!st) st = xai_plan_check(ip->plan, count, err);

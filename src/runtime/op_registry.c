@@ -11,6 +11,7 @@
 #include "ops/ops_shape.def"
 #include "ops/ops_xcore_conv.def"
 #include "ops/ops_xcore_misc.def"
+#include "ops/ops_xcore_load.def"
 #undef XAI_OP
 
 #define XAI_OP(name) &xai_op_##name,
@@ -32,6 +33,7 @@ static const xai_op_registration *const k_all_ops[] = {
 #include "ops/ops_shape.def"
 #include "ops/ops_xcore_conv.def"
 #include "ops/ops_xcore_misc.def"
+#include "ops/ops_xcore_load.def"
     NULL,
 };
 #undef XAI_OP

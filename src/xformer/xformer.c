@@ -1,16 +1,12 @@
-/* The xformer driver: read, check, run the passes, write. */
+/* The xformer driver: read, check, run the passes in order, write, report.
+ * Pass order (SYSTEM.md section 5): refuse float → canonicalise → lower →
+ * drop dead tensors → plan memory → split params → `xai` metadata. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "xformer_internal.h"
 #include "xai/xcore_machine.h"
-
-void xai_xformer_options_init(xai_xformer_options *o) {
-  memset(o, 0, sizeof *o);
-  o->thread_count = XAI_XFORMER_DEFAULT_THREADS;
-  o->clock_mhz = XAI_XCORE_CLOCK_MHZ_DEFAULT;
-  o->load_externally_if_larger = XAI_XFORMER_DEFAULT_EXTERNAL_THRESHOLD;
-}
+#include "xformer_internal.h"
 
 /* The `xai` metadata: format version, threads and target, as a
  * flexbuffer map so generic tools can show it. */
@@ -27,7 +23,72 @@ static xai_status write_metadata(xf_ctx *x, xai_error *err) {
   size_t size;
   xai_status st = xai_flexbuf_finish(&b, &data, &size, err);
   if (!st) st = xai_model_set_metadata(x->m, "xai", data, size);
+  if (st && err && !err->message[0])
+    xai_fail(err, st, "cannot write the xai metadata");
   xai_flexbuf_builder_free(&b);
+  return st;
+}
+
+/* Notes carry op indices that later passes may renumber: right after each
+ * pass, tie them to the op's first output tensor name instead. */
+typedef struct {
+  xf_layer_note *items;
+  uint32_t count, resolved_from; /* x->notes[resolved_from..] are new */
+} note_list;
+
+static xai_status resolve_notes(xf_ctx *x, note_list *nl, xai_error *err) {
+  uint32_t add = x->note_count - nl->resolved_from;
+  if (add == 0) return XAI_OK;
+  xf_layer_note *n = realloc(nl->items, (nl->count + add) * sizeof *n);
+  if (!n) return xai_fail(err, XAI_ERR_NO_MEMORY, "out of memory");
+  nl->items = n;
+  for (uint32_t i = nl->resolved_from; i < x->note_count; i++) {
+    xf_layer_note *d = &nl->items[nl->count++];
+    const xai_operator *op = xf_op(x, x->notes[i].op);
+    const xai_tensor *t =
+        op && op->output_count ? xf_tensor(x, op->outputs[0]) : NULL;
+    snprintf(d->tensor, sizeof d->tensor, "%s", t && t->name ? t->name : "");
+    snprintf(d->text, sizeof d->text, "%s", x->notes[i].text);
+  }
+  nl->resolved_from = x->note_count;
+  return XAI_OK;
+}
+
+static void fill_pass_stats(const xf_ctx *x, xai_xformer_report *rep) {
+  rep->pads_folded = x->canon_pads_folded;
+  rep->activations_fused = x->canon_acts_fused;
+  rep->ops_dropped = x->canon_ops_dropped;
+  rep->params_tensors_moved = x->params_tensors_moved;
+  rep->params_load_ops = x->params_load_ops;
+  if (x->placed)
+    snprintf(rep->placement, sizeof rep->placement,
+             "model=%s arena=%s params=%s", xf_mem_name(x->placement.model),
+             xf_mem_name(x->placement.arena),
+             xf_mem_name(x->placement.params));
+}
+
+static xai_status check_options(const xai_xformer_options *o, xai_error *err) {
+  if (o->thread_count < 1 || o->thread_count > XAI_XCORE_THREADS_PER_TILE)
+    return xai_fail(err, XAI_ERR_ARGUMENT,
+                    "--xcore-thread-count %u: must be from 1 to %u",
+                    o->thread_count, XAI_XCORE_THREADS_PER_TILE);
+  if (o->clock_mhz < 100 || o->clock_mhz > 1000)
+    return xai_fail(err, XAI_ERR_ARGUMENT,
+                    "--xcore-clock-mhz %u: must be from 100 to 1000",
+                    (unsigned)o->clock_mhz);
+  return XAI_OK;
+}
+
+static xai_status run_passes(xf_ctx *x, note_list *nl, xai_error *err) {
+  xai_status st = xf_check_model(x, err);
+  if (!st) st = xf_canonicalise(x, err);
+  if (!st) st = resolve_notes(x, nl, err);
+  if (!st) st = xf_lower_all(x, err);
+  if (!st) st = resolve_notes(x, nl, err);
+  if (!st) st = xf_remove_dead_tensors(x, err);
+  if (!st) st = xf_plan_memory(x, err);
+  if (!st) st = resolve_notes(x, nl, err);
+  if (!st) st = xf_place(x, err);
   return st;
 }
 
@@ -36,15 +97,16 @@ xai_status xai_xformer_run(const uint8_t *model, size_t size,
                            size_t *out_size, uint8_t **params,
                            size_t *params_size, xai_xformer_report *rep,
                            xai_error *err) {
-  (void)params;
-  (void)params_size;
-  (void)rep;
-  if (o->thread_count < 1 || o->thread_count > XAI_XCORE_THREADS_PER_TILE)
-    return xai_fail(err, XAI_ERR_ARGUMENT,
-                    "--xcore-thread-count %u: must be 1 to 8",
-                    o->thread_count);
+  xai_error_clear(err);
+  *out = NULL;
+  *out_size = 0;
+  if (params) *params = NULL;
+  if (params_size) *params_size = 0;
+  if (rep) memset(rep, 0, sizeof *rep);
+  xai_status st = check_options(o, err);
+  if (st) return st;
   xai_tfl_view view;
-  xai_status st = xai_tfl_open(&view, model, size, err);
+  st = xai_tfl_open(&view, model, size, err);
   if (st) return st;
   xai_model m;
   st = xai_model_from_view(&m, &view, 1, err);
@@ -53,11 +115,110 @@ xai_status xai_xformer_run(const uint8_t *model, size_t size,
   memset(&x, 0, sizeof x);
   x.m = &m;
   x.opt = o;
-  st = xf_lower_all(&x, err);
-  if (!st) st = xf_remove_dead_tensors(&x, err);
+  note_list nl = {0};
+  uint8_t *p = NULL, *pre_split = NULL;
+  size_t p_size = 0, pre_split_size = 0;
+
+  st = run_passes(&x, &nl, err);
+  /* With weights moved out, the model alone cannot run in the report's
+   * interpreter: cost the model as it was just before the split. */
+  if (!st && rep && o->params_file) {
+    st = write_metadata(&x, err);
+    if (!st) st = xai_model_write(&m, &pre_split, &pre_split_size, err);
+  }
+  if (!st) st = xf_split_params(&x, &p, &p_size, err);
   if (!st) st = write_metadata(&x, err);
   if (!st) st = xai_model_write(&m, out, out_size, err);
+  if (!st && rep) {
+    const uint8_t *costed = p_size && pre_split ? pre_split : *out;
+    size_t costed_size = p_size && pre_split ? pre_split_size : *out_size;
+    st = xf_report_build(costed, costed_size, o, nl.items, nl.count, rep, err);
+    if (st && err) {
+      char msg[XAI_ERROR_MESSAGE_BYTES];
+      snprintf(msg, sizeof msg, "%s", err->message);
+      xai_error_clear(err);
+      xai_fail(err, st, "the optimised model does not load in the runtime: "
+               "%.440s", msg);
+    }
+    rep->model_bytes = *out_size;
+    rep->params_bytes = p_size;
+    fill_pass_stats(&x, rep);
+  }
+  if (!st && params) {
+    *params = p;
+    *params_size = p_size;
+    p = NULL;
+  }
+  if (st) {
+    free(*out);
+    *out = NULL;
+    *out_size = 0;
+    if (rep) xai_xformer_report_free(rep);
+  }
+  free(p);
+  free(pre_split);
+  free(nl.items);
   free(x.notes);
   xai_model_free(&m);
+  return st;
+}
+
+xai_status xai_xformer_write_outputs(const xai_xformer_options *o,
+                                     const uint8_t *out, size_t out_size,
+                                     const uint8_t *params, size_t params_size,
+                                     xai_error *err) {
+  /* params first: a model is only ever next to the params it was made with */
+  if (o->params_file && params) {
+    xai_status st = xai_file_write_atomic(o->params_file, params, params_size,
+                                          err);
+    if (st) return st;
+  }
+  if (o->output) {
+    xai_status st = xai_file_write_atomic(o->output, out, out_size, err);
+    if (st) {
+      if (o->params_file && params) remove(o->params_file);
+      return st;
+    }
+  }
+  return XAI_OK;
+}
+
+xai_status xai_xformer_file(const char *in_path, const char *out_path,
+                            const xai_xformer_options *o,
+                            xai_xformer_report *rep, xai_error *err) {
+  xai_error_clear(err);
+  if (rep) memset(rep, 0, sizeof *rep);
+  xai_xformer_options opt = *o;
+  if (out_path) opt.output = out_path;
+  if (!opt.output)
+    return xai_fail(err, XAI_ERR_ARGUMENT,
+                    "no output file: give -o OUT.tflite");
+  uint8_t *in = NULL;
+  size_t in_size = 0;
+  xai_status st = xai_file_read(in_path, &in, &in_size, err);
+  if (st) return st;
+  xai_xformer_report local;
+  xai_xformer_report *r = rep ? rep : (opt.report_json ? &local : NULL);
+  uint8_t *out = NULL, *params = NULL;
+  size_t out_size = 0, params_size = 0;
+  st = xai_xformer_run(in, in_size, &opt, &out, &out_size, &params,
+                       &params_size, r, err);
+  if (st) {
+    /* name the file: the passes only know offsets and op indices */
+    char msg[XAI_ERROR_MESSAGE_BYTES];
+    snprintf(msg, sizeof msg, "%s", err ? err->message : "");
+    xai_error_clear(err);
+    xai_fail(err, st, "%.200s: %s", in_path, msg);
+  }
+  if (!st && opt.report_json)
+    st = xai_xformer_report_write_json(r, opt.report_json, err);
+  if (!st)
+    st = xai_xformer_write_outputs(&opt, out, out_size, params, params_size,
+                                   err);
+  if (r == &local) xai_xformer_report_free(&local);
+  if (st && rep) xai_xformer_report_free(rep);
+  free(out);
+  free(params);
+  xai_file_free(in);
   return st;
 }

@@ -30,11 +30,75 @@ typedef struct {
   char text[160];
 } xf_note;
 
+/* ---- Placement (placement*.c, docs/weights.md) --------------------------
+ * Which memory holds the model, the arena and the params on the device. */
+typedef enum { XF_MEM_SRAM = 0, XF_MEM_LPDDR, XF_MEM_FLASH } xf_mem;
+typedef struct {
+  uint8_t model, arena, params; /* xf_mem each; params == model when the
+                                   weights stay inside the model */
+  bool split;                   /* weights go to a params file */
+  size_t sram_bytes, lpddr_bytes, flash_bytes; /* used in each memory */
+} xf_placement;
+
+/* The device: --target-config FILE (key=value or flat JSON: sram_kib,
+ * firmware_kib, lpddr_mib, flash_mib, flash_mbps, clock_mhz and, for
+ * --xcore-memory=custom, model_memory/arena_memory/params_memory =
+ * sram|lpddr|flash). */
+typedef struct {
+  uint32_t sram_kib, firmware_kib, lpddr_mib, flash_mib, flash_mbps,
+      clock_mhz;
+  int8_t model_memory, arena_memory, params_memory; /* xf_mem, -1 unset */
+} xf_target;
+
+/* SRAM the firmware keeps for itself on the model's tile (runtime and
+ * server code, 8 thread stacks, transport buffers). ESTIMATE: lib_tflite_
+ * micro deployments report 100-150 KiB of code and stacks; we reserve 128
+ * KiB until a board measurement replaces it. */
+#define XF_FIRMWARE_KIB_DEFAULT 128u
+
+void xf_target_default(xf_target *t);
+/* Parses a target description from text (NUL-terminated); `where` names
+ * the file in messages. */
+xai_status xf_target_parse(xf_target *t, const char *text, const char *where,
+                           xai_error *err);
+xai_status xf_target_load(xf_target *t, const char *path, xai_error *err);
+
+/* Sizes the placement needs: the model with every weight inside, the
+ * bytes a params split would move out, and the arena. */
+typedef struct {
+  size_t model_bytes, movable_bytes, arena_bytes;
+  bool params_file; /* a params file was asked for (a split is possible) */
+} xf_sizes;
+
+/* Picks the placement for `want` (auto: the fastest that fits, by the
+ * speed of the memory the weights stream from, then of the arena). When
+ * nothing fits the error gives the bytes missing and an option that would
+ * make it fit. */
+xai_status xf_placement_choose(const xf_target *t, xai_xf_memory want,
+                               const xf_sizes *s, xf_placement *out,
+                               xai_error *err);
+const char *xf_mem_name(int mem); /* "sram", "lpddr", "flash" */
+
 typedef struct {
   xai_model *m;                 /* the model being compiled */
   const xai_xformer_options *opt;
   xf_note *notes;               /* why ops stayed builtins (malloc'd) */
   uint32_t note_count, note_cap;
+  /* Filled by xf_split_params for the report (params_split.c). */
+  size_t params_bytes_moved;   /* constant bytes moved to the params file */
+  uint32_t params_tensors_moved;
+  size_t params_bytes_kept;    /* constant bytes that stayed in the model */
+  uint32_t params_tensors_kept;
+  uint32_t params_load_ops;    /* XAI_load_weights ops inserted */
+  uint64_t params_hash;        /* xai_params_hash of the params data */
+  /* Set by xf_place (placement_pass.c) before the split; the split's load
+   * ops stream from placement.params. */
+  bool placed;
+  xf_placement placement;
+  /* Filled by xf_canonicalise for the report (canon*.c). */
+  uint32_t canon_pads_folded;  /* PAD/PADV2 folded into a conv's padding */
+  uint32_t canon_acts_fused;   /* RELU/RELU6/RELU_N1_TO_1 fused */
+  uint32_t canon_ops_dropped;  /* no-op RESHAPE/QUANTIZE removed */
 } xf_ctx;
 
 typedef xai_status (*xf_lower_fn)(xf_ctx *x, uint32_t op, bool *done,
@@ -74,7 +138,42 @@ void xf_keep(xf_ctx *x, uint32_t op, const char *fmt, ...) XAI_PRINTF(3, 4);
 xai_status xf_remove_dead_tensors(xf_ctx *x, xai_error *err);
 
 /* ---- Passes (the driver, xformer.c, runs them in this order) ---------- */
+/* Refuses float models (xf_check.c): a FLOAT32 tensor feeding any op other
+ * than a boundary QUANTIZE/DEQUANTIZE gives XAI_ERR_UNSUPPORTED with the
+ * converter settings for full-integer quantization. */
+xai_status xf_check_model(xf_ctx *x, xai_error *err);
+/* Folds pads, fuses activations, drops no-op RESHAPE/QUANTIZE (canon*.c). */
+xai_status xf_canonicalise(xf_ctx *x, xai_error *err);
 /* Tries every registered lowering on each op (lower.c). */
 xai_status xf_lower_all(xf_ctx *x, xai_error *err);
+/* Plans the arena and writes OfflineMemoryAllocation metadata (plan*.c). */
+xai_status xf_plan_memory(xf_ctx *x, xai_error *err);
+/* Moves constants larger than opt->load_externally_if_larger bytes to a
+ * params blob (*params malloc'd, NULL/0 when nothing moves or no params
+ * file was asked for), replacing them with load ops (params_split.c). */
+xai_status xf_split_params(xf_ctx *x, uint8_t **params, size_t *params_size,
+                           xai_error *err);
+/* Bytes xf_split_params would move (the same selection), without moving. */
+size_t xf_params_movable_bytes(xf_ctx *x);
+/* Chooses the placement (opt->memory, opt->target_config) for the model as
+ * it is now (after planning, before the split) and records it in x and in
+ * the `xai_placement` metadata (placement_pass.c). */
+xai_status xf_place(xf_ctx *x, xai_error *err);
+
+/* ---- Report (xf_report.c) ---------------------------------------------- */
+/* A note tied to the op by its first output tensor's name, which survives
+ * passes that renumber or reorder ops. */
+typedef struct {
+  char tensor[128];
+  char text[160];
+} xf_layer_note;
+
+/* Costs every op of the optimised model[0..size) in the runtime (the ops'
+ * estimate callbacks, else one run on zero inputs) and fills rep; the
+ * caller sets model_bytes and params_bytes. */
+xai_status xf_report_build(const uint8_t *model, size_t size,
+                           const xai_xformer_options *o,
+                           const xf_layer_note *notes, uint32_t note_count,
+                           xai_xformer_report *rep, xai_error *err);
 
 #endif

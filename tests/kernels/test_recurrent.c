@@ -15,7 +15,7 @@ static void test_svdf(void) {
    * -> {-6,-4}. State then shifts: rows {-1,0}, {-5,0}.
    * Step 2, input 0: time sums {-1*10, -5*1} + bias = {-5,-5} -> -2.5 ->
    * -2 -> +1 = {-1,-1}. */
-  xai_svdf_s8_params p = {1, 2, 2, 1, 2, 0, 1, 1 << 30, 1, 1 << 30, 0};
+  xai_svdf_s8_params p = {1, 2, 2, 1, 2, 0, 1, 1 << 30, 1, 1 << 30, 0, 0};
   const int8_t wf[] = {1, 2, -1, 1};
   const int16_t wt[] = {10, 20, 1, 2};
   const int32_t bias[] = {5, 0};

@@ -29,7 +29,7 @@ static void check_svdf(void) {
     const svdf_case *c = &svdf_cases[k];
     xai_svdf_s8_params p = {c->dims[0], c->dims[1], c->dims[2], c->dims[3],
                             c->dims[4], c->zps[0],  c->zps[1],  0,
-                            0,          0,          0};
+                            0,          0,          0,          0};
     float e1 = c->scales[0] * c->scales[1];
     e1 = e1 / c->scales[3];
     float e2 = c->scales[3] * c->scales[2];

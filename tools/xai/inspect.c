@@ -189,6 +189,40 @@ static void print_op_json(const xai_tfl_view *v, uint32_t sg, uint32_t i,
   fputc('}', stdout);
 }
 
+/* Metadata entries: names and sizes; the xformer's `xai` entry (a
+ * flexbuffer map) decoded, so a reader sees version, threads and target. */
+static void print_metadata(const xai_tfl_view *v, int json) {
+  uint32_t n = xai_tfl_metadata_count(v);
+  if (json)
+    fputs(",\n  \"metadata\": {", stdout);
+  else if (n)
+    fputs("metadata:\n", stdout);
+  for (uint32_t i = 0; i < n; i++) {
+    xai_tfl_metadata md;
+    xai_tfl_get_metadata(v, i, &md);
+    size_t size = 0;
+    const uint8_t *data =
+        md.name ? xai_tfl_find_metadata(v, md.name, &size) : NULL;
+    char text[512] = "";
+    if (data && md.name && !strcmp(md.name, "xai")) {
+      xai_error err = {0};
+      if (xai_flexbuf_format(data, size, text, sizeof text, &err) != XAI_OK)
+        snprintf(text, sizeof text, "(unreadable: %.400s)", err.message);
+    } else {
+      snprintf(text, sizeof text, "%zu bytes", size);
+    }
+    if (json) {
+      fputs(i ? ", " : "", stdout);
+      print_json_string(stdout, md.name ? md.name : "");
+      fputs(": ", stdout);
+      print_json_string(stdout, text);
+    } else {
+      printf("  %-24s %s\n", md.name ? md.name : "(unnamed)", text);
+    }
+  }
+  if (json) fputc('}', stdout);
+}
+
 static int usage(FILE *out) {
   fprintf(out,
           "usage: xai inspect MODEL [--json]\n"
@@ -248,6 +282,7 @@ int xai_cmd_inspect(int argc, char **argv) {
     print_io_json(&v, sg0.inputs);
     printf(",\n  \"outputs\": ");
     print_io_json(&v, sg0.outputs);
+    print_metadata(&v, 1);
     printf(",\n  \"ops\": [");
   } else {
     printf("model %s: %zu bytes, schema version %" PRIu32 ", %" PRIu32
@@ -255,6 +290,7 @@ int xai_cmd_inspect(int argc, char **argv) {
            path, size, xai_tfl_version(&v), xai_tfl_subgraph_count(&v));
     print_io_text(&v, "inputs", sg0.inputs);
     print_io_text(&v, "outputs", sg0.outputs);
+    print_metadata(&v, 0);
   }
   size_t k = 0;
   for (uint32_t sg = 0; sg < xai_tfl_subgraph_count(&v); sg++) {

@@ -14,6 +14,7 @@ static const command commands[] = {
     {"inspect", xai_cmd_inspect, "print a model's tensors, ops, MACs and sizes"},
     {"run", xai_cmd_run, "run a model on the host: outputs, per-op time, arena plan"},
     {"flash-info", xai_cmd_flash_info, "list a flash image's entries and verify their CRCs"},
+    {"device", xai_cmd_device, "start, stop or query the device emulator"},
 };
 
 static void usage(FILE *out) {

@@ -25,6 +25,8 @@ typedef struct {
   int32_t input_zero_point, output_zero_point;
   int32_t multiplier_1, shift_1; /* input*feature -> state */
   int32_t multiplier_2, shift_2; /* state*time -> output */
+  /* int8-state variant only (TFLite's int16 path assumes 0). */
+  int32_t state_zero_point;
 } xai_svdf_s8_params;
 
 /* int32 scratch bytes: batch * (num_filters + num_units) * 4. */
@@ -33,6 +35,20 @@ xai_status xai_svdf_s8_ref(const xai_svdf_s8_params *p, const int8_t *input,
                            const int8_t *weights_feature,
                            const int16_t *weights_time, const int32_t *bias,
                            int16_t *state, int8_t *output, void *scratch);
+
+/* The same op with int8 weights_time and int8 state, as TFLite Micro's
+ * reference SVDF runs it (svdf_common.cc, its integer path instantiated for
+ * int8): the feature sum, after scale_1, gets state_zero_point added and is
+ * clamped to int8; the time sum takes weights_time * (state -
+ * state_zero_point). TFLM ages the memory before writing the newest column
+ * (TFLite after); the outputs are the same, the state between invokes
+ * holds the newest column instead of a cleared one. Same scratch size. */
+xai_status xai_svdf_s8_state8_ref(const xai_svdf_s8_params *p,
+                                  const int8_t *input,
+                                  const int8_t *weights_feature,
+                                  const int8_t *weights_time,
+                                  const int32_t *bias, int8_t *state,
+                                  int8_t *output, void *scratch);
 
 /* ---- Integer LSTM step (8x8->16) ------------------------------------------
  * One time step for `batch` rows. Gates 0..3 = input, forget, cell, output.

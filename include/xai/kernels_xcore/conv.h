@@ -55,13 +55,18 @@ typedef struct {
   xai_rq_consts *consts;
 } xai_conv_xcore;
 
-/* Bytes of packed memory (weights + bias + rq + consts, each 32-aligned)
- * for a layer; 0 for invalid dims. */
+/* Bytes of packed memory for a layer; 0 for invalid dims. The blob is, at
+ * byte offsets from its start (the same for CONV_2D and DEPTHWISE):
+ *   weights  0                      weight_bytes (see above)
+ *   bias     align32(weight_bytes)  64 * n_groups
+ *   rq       bias + 64 * n_groups   sizeof(xai_rq_group) * n_groups (704 each)
+ *   consts   rq + 704 * n_groups    sizeof(xai_rq_consts) (288)
+ * It needs only 4-byte alignment (XAI_XCORE_VPU_ALIGN). */
 size_t xai_conv2d_s8_xcore_packed_size(const xai_dims4 *in,
                                        const xai_dims4 *filter,
                                        const xai_dims4 *out);
 /* Packs TFLite-layout filter (OHWI), bias (int32 or NULL) and per-channel
- * quantization into mem (packed_size bytes, 32-byte aligned) and fills
+ * quantization into mem (packed_size bytes, 4-byte aligned) and fills
  * *op. Errors: XAI_ERR_UNSUPPORTED for grouped convolution, XAI_ERR_ARGUMENT
  * for inconsistent dims or params, XAI_ERR_RANGE if a folded bias leaves
  * int32. */
@@ -73,6 +78,16 @@ xai_status xai_conv2d_s8_xcore_pack(const xai_conv_params *p,
                                     const int32_t *bias, const xai_dims4 *out,
                                     void *mem, size_t mem_size,
                                     xai_conv_xcore *op, xai_error *err);
+/* Binds op to a blob pack wrote earlier (possibly copied elsewhere, e.g.
+ * into the arena): op->p, in, filter and out must hold what pack was given;
+ * this re-derives k, k_pad, n_groups, direct, depth_multiplier and the four
+ * pointers with pack's own layout function. Call it before every run whose
+ * blob may have moved. XAI_ERR_ARGUMENT for inconsistent dims, a blob not
+ * 4-byte aligned or smaller than packed_size. Never writes to mem.
+ * mem == NULL derives the fields only (pointers NULL), e.g. to size
+ * scratch before the blob is loaded. */
+xai_status xai_conv2d_s8_xcore_bind(xai_conv_xcore *op, const void *mem,
+                                    size_t mem_size);
 /* Scratch bytes one thread needs (4-byte aligned). */
 size_t xai_conv2d_s8_xcore_scratch_size(const xai_conv_xcore *op);
 /* Computes output rows [row_begin, row_end) where row r is (batch r /
@@ -95,6 +110,9 @@ xai_status xai_dwconv2d_s8_xcore_pack(const xai_conv_params *p,
                                       const xai_dims4 *out, void *mem,
                                       size_t mem_size, xai_conv_xcore *op,
                                       xai_error *err);
+/* As xai_conv2d_s8_xcore_bind, for a DEPTHWISE_CONV_2D blob. */
+xai_status xai_dwconv2d_s8_xcore_bind(xai_conv_xcore *op, const void *mem,
+                                      size_t mem_size);
 size_t xai_dwconv2d_s8_xcore_scratch_size(const xai_conv_xcore *op);
 xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
                                  const int8_t *in, int8_t *out,

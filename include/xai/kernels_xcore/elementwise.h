@@ -91,6 +91,10 @@ xai_status xai_add_s8_xcore_run(const xai_add_s8_xcore_params *p,
                                 unsigned n_threads, xai_xcore_ew_report *rep,
                                 xai_error *err);
 
+/* True when the plan stretches neither input (the kernels then take their
+ * flat path, without the broadcast walk's XAI_EW_BCAST_BUNDLES). */
+int xai_xcore_ew_bcast_is_flat(const xai_bcast *bc);
+
 /* Index walk of the broadcast fallback: per element an increment, a
  * compare-and-branch per dimension wrap on average, two address adds. */
 #define XAI_EW_BCAST_BUNDLES 4u

@@ -42,6 +42,12 @@ xai_status xai_fc_s8_xcore_pack(const xai_fc_params *p,
                                 const int32_t *bias, void *mem,
                                 size_t mem_size, xai_fc_xcore *op,
                                 xai_error *err);
+/* Binds op to a packed blob (see xai_conv2d_s8_xcore_bind): op->p and
+ * op->d must hold what pack was given; re-derives k_pad, n_groups and the
+ * pointers. The blob layout is conv.h's (weights, bias at align32(weights),
+ * rq groups, consts); 4-byte alignment suffices. */
+xai_status xai_fc_s8_xcore_bind(xai_fc_xcore *op, const void *mem,
+                                size_t mem_size);
 size_t xai_fc_s8_xcore_scratch_size(const xai_fc_xcore *op);
 /* Computes output groups [group_begin, group_end) for every batch row. */
 xai_status xai_fc_s8_xcore(xai_vpu_ctx *ctx, const xai_fc_xcore *op,

@@ -44,7 +44,9 @@ extern "C" {
 #endif
 
 /* Division constants for one window size c (what the xformer writes: an
- * array of filter_h * filter_w of them, entry c-1 for window size c). */
+ * array of xai_avgpool2d_s8_xcore_div_count() of them, entry c-1 for window
+ * size c; 8 bytes each, little-endian, 4-byte aligned, no pointers, so the
+ * array may be used where it lies in a model buffer or the arena). */
 typedef struct {
   int32_t bias;       /* B_c */
   int16_t multiplier; /* m_c */
@@ -55,7 +57,13 @@ typedef struct {
 #define XAI_AVGPOOL_DIV_VPU 1u  /* VPU division proven exact for this c */
 #define XAI_AVGPOOL_DIV_EVEN 2u /* c even: subtract m_c * [s < 0] */
 
-/* Entries the pack step writes: filter_h * filter_w. */
+/* Window sizes above this have no VPU division (their sums leave the
+ * int16 lanes), so the table stops there and larger windows divide in
+ * scalar code: a big global pool keeps a small table. */
+#define XAI_AVGPOOL_DIV_MAX 256u
+
+/* Entries the pack step writes: min(filter_h * filter_w,
+ * XAI_AVGPOOL_DIV_MAX). */
 size_t xai_avgpool2d_s8_xcore_div_count(const xai_pool_params *p);
 /* Fills divs[0 .. div_count) (divs has n entries). */
 xai_status xai_avgpool2d_s8_xcore_pack(const xai_pool_params *p,

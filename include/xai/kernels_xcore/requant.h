@@ -49,7 +49,11 @@
  * Memory layout written by the xformer (little-endian; every array 4-byte
  * aligned, 32-byte vectors): one xai_rq_group per 16 output channels plus
  * one xai_rq_consts per layer, both produced by xai_rq_pack_group /
- * xai_rq_pack_consts. */
+ * xai_rq_pack_consts. The structs need only 4-byte alignment (the VPU's
+ * XAI_XCORE_VPU_ALIGN): a packed blob may sit at any word-aligned address
+ * (model buffers and the arena guarantee 16), so they carry no _Alignas;
+ * their sizes stay multiples of 32 by explicit padding, so a blob keeps
+ * every later vector at the same offset modulo 32. */
 #ifndef XAI_KERNELS_XCORE_REQUANT_H
 #define XAI_KERNELS_XCORE_REQUANT_H
 
@@ -78,7 +82,7 @@ enum {
 
 /* Per 16-channel group (lanes beyond the layer's channels are zero). */
 typedef struct {
-  _Alignas(32) uint16_t split_shift[16]; /* VLSAT shift making P: 16 or 0 */
+  uint16_t split_shift[16];              /* VLSAT shift making P: 16 or 0 */
   uint16_t final_shift[16];              /* S - 32 or S - 16 */
   int16_t k_hi[3][16];                   /* level constants, vD halves */
   uint16_t k_lo[3][16];                  /* level constants, vR halves */
@@ -89,12 +93,12 @@ typedef struct {
   uint32_t term_mask;                    /* slots used by some lane */
   uint32_t scalar;                       /* 1: exact scalar requantization */
   uint32_t single_rounding;              /* 1: xai_mbqm_single semantics */
-  uint32_t reserved;
+  uint32_t reserved[5];                  /* size a multiple of 32 (704) */
 } xai_rq_group;
 
 /* Per layer: output zero point, clamp and helper constant vectors. */
 typedef struct {
-  _Alignas(32) int16_t zp[16];
+  int16_t zp[16];
   int16_t ones[16];
   uint16_t shift16[16];
   int16_t act_hi[16];           /* min(x, hi) = hi - max(hi - x, 0) */
@@ -103,8 +107,13 @@ typedef struct {
   int8_t b80[32];               /* 0x80 bytes for the -128 fix-up */
   int32_t act_min, act_max, zp_out;
   uint32_t do_min, do_max, fix128;
-  uint32_t reserved[2];
+  uint32_t reserved[2];         /* size a multiple of 32 (288) */
 } xai_rq_consts;
+
+_Static_assert(sizeof(xai_rq_group) % 32 == 0,
+               "xai_rq_group must stay a whole number of 32-byte vectors");
+_Static_assert(sizeof(xai_rq_consts) % 32 == 0,
+               "xai_rq_consts must stay a whole number of 32-byte vectors");
 
 /* Scalar bundles charged per output of a scalar-requantized group
  * (ESTIMATE: xcore MACCS 32x32->64 plus rounding, shift, clamp, store). */

@@ -57,32 +57,50 @@ xai_status xai_conv2d_s8_ref(const xai_conv_params *p,
   if (st != XAI_OK) return st;
   const xai_dims4 *fd = filter_dims;
   const int32_t per_group = out_dims->c / groups;
+  /* With one group and no x dilation, a filter row's taps read one
+   * contiguous run of input (fx, c) and of filter, so the whole row is one
+   * dot product. */
+  const int row_runs = groups == 1 && p->dilation_w == 1;
+  const size_t f_row = (size_t)fd->w * (size_t)fd->c;
+  const size_t f_oc = (size_t)fd->h * f_row;
   for (int32_t b = 0; b < out_dims->n; ++b)
-    for (int32_t oy = 0; oy < out_dims->h; ++oy)
-      for (int32_t ox = 0; ox < out_dims->w; ++ox)
+    for (int32_t oy = 0; oy < out_dims->h; ++oy) {
+      const int32_t y0 = oy * p->stride_h - p->pad_h;
+      int32_t fy_lo, fy_hi;
+      xai_tap_range(y0, p->dilation_h, fd->h, in_dims->h, &fy_lo, &fy_hi);
+      for (int32_t ox = 0; ox < out_dims->w; ++ox) {
+        const int32_t x0 = ox * p->stride_w - p->pad_w;
+        int32_t fx_lo, fx_hi;
+        xai_tap_range(x0, p->dilation_w, fd->w, in_dims->w, &fx_lo, &fx_hi);
+        const int32_t run = (fx_hi - fx_lo) * fd->c;
+        int8_t *o = out + xai_nhwc(out_dims, b, oy, ox, 0);
         for (int32_t oc = 0; oc < out_dims->c; ++oc) {
           const int32_t in_c0 = (oc / per_group) * fd->c;
-          const int32_t y0 = oy * p->stride_h - p->pad_h;
-          const int32_t x0 = ox * p->stride_w - p->pad_w;
-          int32_t acc = 0;
-          for (int32_t fy = 0; fy < fd->h; ++fy) {
+          const int8_t *wf = filter + (size_t)oc * f_oc;
+          uint32_t acc = 0; /* zero padding: taps outside add nothing */
+          for (int32_t fy = fy_lo; fy < fy_hi; ++fy) {
             const int32_t iy = y0 + p->dilation_h * fy;
-            if (iy < 0 || iy >= in_dims->h) continue; /* zero padding */
-            for (int32_t fx = 0; fx < fd->w; ++fx) {
+            const int8_t *wr = wf + (size_t)fy * f_row;
+            if (row_runs) {
+              acc += xai_dot_s8_offset(
+                  in + xai_nhwc(in_dims, b, iy, x0 + fx_lo, 0),
+                  wr + (size_t)fx_lo * fd->c, run, p->input_offset);
+              continue;
+            }
+            for (int32_t fx = fx_lo; fx < fx_hi; ++fx) {
               const int32_t ix = x0 + p->dilation_w * fx;
-              if (ix < 0 || ix >= in_dims->w) continue;
-              const int8_t *src = in + xai_nhwc(in_dims, b, iy, ix, in_c0);
-              const int8_t *w = filter + xai_nhwc(fd, oc, fy, fx, 0);
-              for (int32_t ic = 0; ic < fd->c; ++ic)
-                acc = xai_add_wrap32(acc, w[ic] * (src[ic] + p->input_offset));
+              acc += xai_dot_s8_offset(in + xai_nhwc(in_dims, b, iy, ix, in_c0),
+                                       wr + (size_t)fx * fd->c, fd->c,
+                                       p->input_offset);
             }
           }
-          if (bias) acc = xai_add_wrap32(acc, bias[oc]);
-          acc = xai_mbqm(acc, q->multiplier[oc], q->shift[oc]);
-          acc = xai_add_wrap32(acc, p->output_offset);
-          out[xai_nhwc(out_dims, b, oy, ox, oc)] =
-              (int8_t)xai_clamp32(acc, p->act_min, p->act_max);
+          if (bias) acc += (uint32_t)bias[oc];
+          int32_t v = xai_mbqm((int32_t)acc, q->multiplier[oc], q->shift[oc]);
+          v = xai_add_wrap32(v, p->output_offset);
+          o[oc] = (int8_t)xai_clamp32(v, p->act_min, p->act_max);
         }
+      }
+    }
   return XAI_OK;
 }
 

@@ -31,6 +31,41 @@ static inline size_t xai_nhwc(const xai_dims4 *d, int32_t b, int32_t y,
          (size_t)c;
 }
 
+/* Taps k in [0, taps) whose input index start + dilation * k lies in
+ * [0, size): the range [*lo, *hi) (empty when *lo == *hi). Hoisting this
+ * out of the channel loops replaces TFLite's per-tap padding test. */
+static inline void xai_tap_range(int32_t start, int32_t dilation,
+                                 int32_t taps, int32_t size, int32_t *lo,
+                                 int32_t *hi) {
+  int32_t l = start >= 0 ? 0 : (-start + dilation - 1) / dilation;
+  int32_t h = start >= size ? 0 : (size - 1 - start) / dilation + 1;
+  if (h > taps) h = taps;
+  if (l > h) l = h;
+  *lo = l;
+  *hi = h;
+}
+
+/* sum w[i] * (x[i] + offset) modulo 2^32: the bits TFLite's wrapping int32
+ * accumulator gives. Computed as sum w*x + offset * sum w (equal modulo
+ * 2^32), in chunks of 2^16 terms: |w*x| <= 2^14 and |w| <= 2^7, so a
+ * chunk's plain int32 sums cannot overflow, and GCC turns the loop into
+ * widening multiply-adds. Chunks and the offset term combine in uint32. */
+static inline uint32_t xai_dot_s8_offset(const int8_t *x, const int8_t *w,
+                                         int32_t n, int32_t offset) {
+  uint32_t acc = 0;
+  while (n > 0) {
+    const int32_t m = n < 65536 ? n : 65536;
+    int32_t xw = 0, ws = 0;
+    for (int32_t i = 0; i < m; ++i) {
+      xw += (int32_t)w[i] * (int32_t)x[i];
+      ws += w[i];
+    }
+    acc += (uint32_t)xw + (uint32_t)offset * (uint32_t)ws;
+    x += m, w += m, n -= m;
+  }
+  return acc;
+}
+
 static inline int xai_dims_ok(const xai_dims4 *d) {
   return d && d->n >= 0 && d->h >= 0 && d->w >= 0 && d->c >= 0;
 }

@@ -2,6 +2,9 @@
  * reference_integer_ops::DepthwiseConvPerChannel). */
 #include "conv_internal.h"
 
+/* Output channels accumulated together on the stack. */
+#define DW_BLOCK 64
+
 static xai_status dw_check(const xai_conv_params *p,
                            const xai_per_channel_quant *q, const xai_dims4 *in,
                            const void *in_data, const xai_dims4 *f,
@@ -35,31 +38,55 @@ xai_status xai_depthwise_conv2d_s8_ref(const xai_conv_params *p,
                            out);
   if (st != XAI_OK) return st;
   const int32_t mult = out_dims->c / in_dims->c;
+  const int32_t n_oc = out_dims->c;
   for (int32_t b = 0; b < out_dims->n; ++b)
-    for (int32_t oy = 0; oy < out_dims->h; ++oy)
-      for (int32_t ox = 0; ox < out_dims->w; ++ox)
-        for (int32_t oc = 0; oc < out_dims->c; ++oc) {
-          const int32_t ic = oc / mult;
-          const int32_t y0 = oy * p->stride_h - p->pad_h;
-          const int32_t x0 = ox * p->stride_w - p->pad_w;
-          int32_t acc = 0;
-          for (int32_t fy = 0; fy < filter_dims->h; ++fy) {
+    for (int32_t oy = 0; oy < out_dims->h; ++oy) {
+      const int32_t y0 = oy * p->stride_h - p->pad_h;
+      int32_t fy_lo, fy_hi;
+      xai_tap_range(y0, p->dilation_h, filter_dims->h, in_dims->h, &fy_lo,
+                    &fy_hi);
+      for (int32_t ox = 0; ox < out_dims->w; ++ox) {
+        const int32_t x0 = ox * p->stride_w - p->pad_w;
+        int32_t fx_lo, fx_hi;
+        xai_tap_range(x0, p->dilation_w, filter_dims->w, in_dims->w, &fx_lo,
+                      &fx_hi);
+        int8_t *o = out + xai_nhwc(out_dims, b, oy, ox, 0);
+        /* Channels in blocks, accumulated tap by tap across the block so
+         * the channel loop is contiguous (modular sums: order-free). */
+        for (int32_t oc0 = 0; oc0 < n_oc; oc0 += DW_BLOCK) {
+          const int32_t n = n_oc - oc0 < DW_BLOCK ? n_oc - oc0 : DW_BLOCK;
+          uint32_t acc[DW_BLOCK] = {0};
+          for (int32_t fy = fy_lo; fy < fy_hi; ++fy) {
             const int32_t iy = y0 + p->dilation_h * fy;
-            if (iy < 0 || iy >= in_dims->h) continue; /* zero padding */
-            for (int32_t fx = 0; fx < filter_dims->w; ++fx) {
+            for (int32_t fx = fx_lo; fx < fx_hi; ++fx) {
               const int32_t ix = x0 + p->dilation_w * fx;
-              if (ix < 0 || ix >= in_dims->w) continue;
-              int32_t x = in[xai_nhwc(in_dims, b, iy, ix, ic)];
-              int32_t w = filter[xai_nhwc(filter_dims, 0, fy, fx, oc)];
-              acc = xai_add_wrap32(acc, w * (x + p->input_offset));
+              const int8_t *x = in + xai_nhwc(in_dims, b, iy, ix, 0);
+              const int8_t *w =
+                  filter + xai_nhwc(filter_dims, 0, fy, fx, oc0);
+              if (mult == 1) {
+                x += oc0;
+                for (int32_t k = 0; k < n; ++k)
+                  acc[k] += (uint32_t)((int32_t)w[k] *
+                                       ((int32_t)x[k] + p->input_offset));
+              } else {
+                for (int32_t k = 0; k < n; ++k)
+                  acc[k] += (uint32_t)((int32_t)w[k] *
+                                       ((int32_t)x[(oc0 + k) / mult] +
+                                        p->input_offset));
+              }
             }
           }
-          if (bias) acc = xai_add_wrap32(acc, bias[oc]);
-          acc = xai_mbqm(acc, q->multiplier[oc], q->shift[oc]);
-          acc = xai_add_wrap32(acc, p->output_offset);
-          out[xai_nhwc(out_dims, b, oy, ox, oc)] =
-              (int8_t)xai_clamp32(acc, p->act_min, p->act_max);
+          for (int32_t k = 0; k < n; ++k) {
+            const int32_t oc = oc0 + k;
+            uint32_t a = acc[k];
+            if (bias) a += (uint32_t)bias[oc];
+            int32_t v = xai_mbqm((int32_t)a, q->multiplier[oc], q->shift[oc]);
+            v = xai_add_wrap32(v, p->output_offset);
+            o[oc] = (int8_t)xai_clamp32(v, p->act_min, p->act_max);
+          }
         }
+      }
+    }
   return XAI_OK;
 }
 

@@ -8,6 +8,7 @@
 
 #include "requant_internal.h"
 #include "xai/kernels_xcore/conv.h"
+#include "xai/xcore_machine.h"
 
 static int dims_ok(const xai_dims4 *d) {
   return d && d->n > 0 && d->h > 0 && d->w > 0 && d->c > 0;
@@ -24,6 +25,38 @@ size_t xai_conv2d_s8_xcore_packed_size(const xai_dims4 *in,
                                        const xai_dims4 *out) {
   if (!dims_ok(in) || !dims_ok(filter) || !dims_ok(out)) return 0;
   return xai_xc_layout_size(conv_weight_bytes(filter), (out->c + 15) / 16);
+}
+
+/* Fields that follow from the geometry: shared by pack and bind so both
+ * agree on the blob's layout. */
+static void derive(xai_conv_xcore *op) {
+  op->k = op->filter.h * op->filter.w * op->filter.c;
+  op->k_pad = (op->k + 31) / 32 * 32;
+  op->n_groups = (op->out.c + 15) / 16;
+  op->direct = op->in.c % 32 == 0;
+  op->depth_multiplier = 1;
+}
+
+xai_status xai_conv2d_s8_xcore_bind(xai_conv_xcore *op, const void *mem,
+                                    size_t mem_size) {
+  if (!op || !dims_ok(&op->in) || !dims_ok(&op->filter) ||
+      !dims_ok(&op->out) || op->filter.n != op->out.c ||
+      op->filter.c != op->in.c || op->in.n != op->out.n ||
+      op->p.stride_h < 1 || op->p.stride_w < 1 || op->p.dilation_h < 1 ||
+      op->p.dilation_w < 1)
+    return XAI_ERR_ARGUMENT;
+  derive(op);
+  xai_xc_layout l = {0};
+  xai_status st = mem ? xai_xc_layout_bind(mem, mem_size,
+                                     conv_weight_bytes(&op->filter),
+                                     op->n_groups, &l)
+                      : XAI_OK;
+  if (st != XAI_OK) return st;
+  op->weights = l.weights;
+  op->bias = l.bias;
+  op->rq = l.rq;
+  op->consts = l.consts;
+  return XAI_OK;
 }
 
 xai_status xai_conv2d_s8_xcore_pack(const xai_conv_params *p,
@@ -50,21 +83,17 @@ xai_status xai_conv2d_s8_xcore_pack(const xai_conv_params *p,
                     "channels, filter depth %d) is not supported; use the "
                     "reference kernel",
                     (int)in->c, (int)filter->c);
-  if (((uintptr_t)mem & 31u) != 0 ||
+  if (((uintptr_t)mem & (XAI_XCORE_VPU_ALIGN - 1u)) != 0 ||
       mem_size < xai_conv2d_s8_xcore_packed_size(in, filter, out))
     return xai_fail(err, XAI_ERR_NO_MEMORY,
-                    "xcore CONV_2D pack: need %zu bytes, 32-byte aligned",
+                    "xcore CONV_2D pack: need %zu bytes, 4-byte aligned",
                     xai_conv2d_s8_xcore_packed_size(in, filter, out));
   memset(op, 0, sizeof *op);
   op->p = *p;
   op->in = *in;
   op->filter = *filter;
   op->out = *out;
-  op->k = filter->h * filter->w * filter->c;
-  op->k_pad = (op->k + 31) / 32 * 32;
-  op->n_groups = (out->c + 15) / 16;
-  op->direct = in->c % 32 == 0;
-  op->depth_multiplier = 1;
+  derive(op);
   xai_xc_layout l;
   xai_xc_layout_carve(mem, conv_weight_bytes(filter), op->n_groups, &l);
   for (int32_t oc = 0; oc < out->c; oc++)

@@ -8,6 +8,7 @@
 
 #include "requant_internal.h"
 #include "xai/kernels_xcore/conv.h"
+#include "xai/xcore_machine.h"
 
 static int dims_ok(const xai_dims4 *d) {
   return d && d->n > 0 && d->h > 0 && d->w > 0 && d->c > 0;
@@ -25,6 +26,41 @@ size_t xai_dwconv2d_s8_xcore_packed_size(const xai_dims4 *in,
   return xai_xc_layout_size(dw_weight_bytes(filter), (out->c + 15) / 16);
 }
 
+/* Fields that follow from the geometry (shared by pack and bind). */
+static void derive(xai_conv_xcore *op) {
+  op->k = op->filter.h * op->filter.w;
+  op->k_pad = 0;
+  op->n_groups = (op->out.c + 15) / 16;
+  op->direct = 0;
+  op->depth_multiplier = op->out.c / op->in.c;
+}
+
+static int geometry_ok(const xai_dims4 *in, const xai_dims4 *filter,
+                       const xai_dims4 *out, const xai_conv_params *p) {
+  return dims_ok(in) && dims_ok(filter) && dims_ok(out) && filter->n == 1 &&
+         filter->c == out->c && out->c % in->c == 0 && in->n == out->n &&
+         p->stride_h >= 1 && p->stride_w >= 1 && p->dilation_h >= 1 &&
+         p->dilation_w >= 1;
+}
+
+xai_status xai_dwconv2d_s8_xcore_bind(xai_conv_xcore *op, const void *mem,
+                                      size_t mem_size) {
+  if (!op || !geometry_ok(&op->in, &op->filter, &op->out, &op->p))
+    return XAI_ERR_ARGUMENT;
+  derive(op);
+  xai_xc_layout l = {0};
+  xai_status st = mem ? xai_xc_layout_bind(mem, mem_size,
+                                     dw_weight_bytes(&op->filter),
+                                     op->n_groups, &l)
+                      : XAI_OK;
+  if (st != XAI_OK) return st;
+  op->weights = l.weights;
+  op->bias = l.bias;
+  op->rq = l.rq;
+  op->consts = l.consts;
+  return XAI_OK;
+}
+
 xai_status xai_dwconv2d_s8_xcore_pack(const xai_conv_params *p,
                                       const xai_per_channel_quant *q,
                                       const xai_dims4 *in,
@@ -38,17 +74,14 @@ xai_status xai_dwconv2d_s8_xcore_pack(const xai_conv_params *p,
     return xai_fail(err, XAI_ERR_ARGUMENT,
                     "xcore DEPTHWISE_CONV_2D pack: missing params, "
                     "quantization, filter, memory or op");
-  if (!dims_ok(in) || !dims_ok(filter) || !dims_ok(out) || filter->n != 1 ||
-      filter->c != out->c || out->c % in->c != 0 || in->n != out->n ||
-      p->stride_h < 1 || p->stride_w < 1 || p->dilation_h < 1 ||
-      p->dilation_w < 1)
+  if (!geometry_ok(in, filter, out, p))
     return xai_fail(err, XAI_ERR_ARGUMENT,
                     "xcore DEPTHWISE_CONV_2D pack: inconsistent shapes, "
                     "strides or dilations");
-  if (((uintptr_t)mem & 31u) != 0 ||
+  if (((uintptr_t)mem & (XAI_XCORE_VPU_ALIGN - 1u)) != 0 ||
       mem_size < xai_dwconv2d_s8_xcore_packed_size(in, filter, out))
     return xai_fail(err, XAI_ERR_NO_MEMORY,
-                    "xcore DEPTHWISE_CONV_2D pack: need %zu bytes, 32-byte "
+                    "xcore DEPTHWISE_CONV_2D pack: need %zu bytes, 4-byte "
                     "aligned",
                     xai_dwconv2d_s8_xcore_packed_size(in, filter, out));
   memset(op, 0, sizeof *op);
@@ -56,9 +89,7 @@ xai_status xai_dwconv2d_s8_xcore_pack(const xai_conv_params *p,
   op->in = *in;
   op->filter = *filter;
   op->out = *out;
-  op->k = filter->h * filter->w;
-  op->n_groups = (out->c + 15) / 16;
-  op->depth_multiplier = out->c / in->c;
+  derive(op);
   xai_xc_layout l;
   xai_xc_layout_carve(mem, dw_weight_bytes(filter), op->n_groups, &l);
   for (int32_t t = 0; t < op->k; t++)

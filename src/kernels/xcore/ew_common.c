@@ -19,6 +19,10 @@ void xai_xcore_ew_split(size_t total, size_t granule, unsigned n_threads,
   *end = e;
 }
 
+int xai_xcore_ew_bcast_is_flat(const xai_bcast *bc) {
+  return xai_ew_bcast_is_flat(bc);
+}
+
 xai_status xai_xcore_ew_report_time(xai_xcore_ew_report *rep,
                                     xai_error *err) {
   xai_vpu_op_work w;

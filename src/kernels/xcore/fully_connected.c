@@ -4,6 +4,7 @@
 
 #include "requant_internal.h"
 #include "xai/kernels_xcore/fc.h"
+#include "xai/xcore_machine.h"
 
 static int fc_dims_ok(const xai_fc_dims *d) {
   return d && d->batches > 0 && d->input_depth > 0 && d->output_depth > 0;
@@ -17,6 +18,28 @@ static size_t fc_weight_bytes(const xai_fc_dims *d) {
 size_t xai_fc_s8_xcore_packed_size(const xai_fc_dims *d) {
   if (!fc_dims_ok(d)) return 0;
   return xai_xc_layout_size(fc_weight_bytes(d), (d->output_depth + 15) / 16);
+}
+
+/* Fields that follow from the dims (shared by pack and bind). */
+static void derive(xai_fc_xcore *op) {
+  op->k_pad = (op->d.input_depth + 31) / 32 * 32;
+  op->n_groups = (op->d.output_depth + 15) / 16;
+}
+
+xai_status xai_fc_s8_xcore_bind(xai_fc_xcore *op, const void *mem,
+                                size_t mem_size) {
+  if (!op || !fc_dims_ok(&op->d)) return XAI_ERR_ARGUMENT;
+  derive(op);
+  xai_xc_layout l = {0};
+  xai_status st = mem ? xai_xc_layout_bind(mem, mem_size, fc_weight_bytes(&op->d),
+                                     op->n_groups, &l)
+                      : XAI_OK;
+  if (st != XAI_OK) return st;
+  op->weights = l.weights;
+  op->bias = l.bias;
+  op->rq = l.rq;
+  op->consts = l.consts;
+  return XAI_OK;
 }
 
 xai_status xai_fc_s8_xcore_pack(const xai_fc_params *p,
@@ -35,16 +58,16 @@ xai_status xai_fc_s8_xcore_pack(const xai_fc_params *p,
                     "xcore FULLY_CONNECTED pack: weights zero point %d; only "
                     "symmetric int8 weights are supported",
                     (int)-p->filter_offset);
-  if (((uintptr_t)mem & 31u) != 0 || mem_size < xai_fc_s8_xcore_packed_size(d))
+  if (((uintptr_t)mem & (XAI_XCORE_VPU_ALIGN - 1u)) != 0 ||
+      mem_size < xai_fc_s8_xcore_packed_size(d))
     return xai_fail(err, XAI_ERR_NO_MEMORY,
-                    "xcore FULLY_CONNECTED pack: need %zu bytes, 32-byte "
+                    "xcore FULLY_CONNECTED pack: need %zu bytes, 4-byte "
                     "aligned",
                     xai_fc_s8_xcore_packed_size(d));
   memset(op, 0, sizeof *op);
   op->p = *p;
   op->d = *d;
-  op->k_pad = (d->input_depth + 31) / 32 * 32;
-  op->n_groups = (d->output_depth + 15) / 16;
+  derive(op);
   xai_xc_layout l;
   xai_xc_layout_carve(mem, fc_weight_bytes(d), op->n_groups, &l);
   for (int32_t o = 0; o < d->output_depth; o++)

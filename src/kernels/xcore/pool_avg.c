@@ -71,16 +71,18 @@ xai_status xai_avgpool2d_s8_xcore(xai_vpu_ctx *ctx, const xai_pool_params *p,
       xai_vpu_scalar(ctx, XAI_POOL_WINDOW_BUNDLES);
       if (w.y1 <= w.y0 || w.x1 <= w.x0) return XAI_ERR_ARGUMENT;
       const int32_t count = (w.y1 - w.y0) * (w.x1 - w.x0);
-      const xai_avgpool_div *d = &divs[count - 1];
+      /* Sizes past the table (> XAI_AVGPOOL_DIV_MAX) have no VPU form. */
+      const xai_avgpool_div *d =
+          (size_t)count <= n_divs ? &divs[count - 1] : NULL;
       int8_t *dst = out + xai_pool_off(out_dims, b, oy, ox, r->ch_begin);
       if (!vector) {
         avg_scalar_pixel(ctx, p, in_dims, in, &w, b, dst, r->ch_begin,
                          r->ch_end);
         continue;
       }
-      const int vpu_div = (d->flags & XAI_AVGPOOL_DIV_VPU) != 0;
+      const int vpu_div = d && (d->flags & XAI_AVGPOOL_DIV_VPU) != 0;
       if (vpu_div) div_vectors_load(ctx, &dv, d, count);
-      const int even = (d->flags & XAI_AVGPOOL_DIV_EVEN) != 0;
+      const int even = d && (d->flags & XAI_AVGPOOL_DIV_EVEN) != 0;
       for (int32_t c = r->ch_begin; c < r->ch_end; c += 16) {
         const int32_t n = r->ch_end - c < 16 ? r->ch_end - c : 16;
         const uint32_t tail = xai_ew_mask((size_t)n);

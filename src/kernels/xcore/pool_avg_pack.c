@@ -75,7 +75,8 @@ static void make_div(int32_t c, xai_avgpool_div *d) {
 
 size_t xai_avgpool2d_s8_xcore_div_count(const xai_pool_params *p) {
   if (!p || p->filter_h < 1 || p->filter_w < 1) return 0;
-  return (size_t)p->filter_h * (size_t)p->filter_w;
+  const size_t n = (size_t)p->filter_h * (size_t)p->filter_w;
+  return n < XAI_AVGPOOL_DIV_MAX ? n : XAI_AVGPOOL_DIV_MAX;
 }
 
 xai_status xai_avgpool2d_s8_xcore_pack(const xai_pool_params *p,
@@ -85,7 +86,7 @@ xai_status xai_avgpool2d_s8_xcore_pack(const xai_pool_params *p,
   if (need == 0 || !divs || n < need)
     return xai_fail(err, XAI_ERR_ARGUMENT,
                     "xcore AVERAGE_POOL_2D pack: need %zu division entries "
-                    "(filter_h * filter_w), got %zu",
+                    "(xai_avgpool2d_s8_xcore_div_count), got %zu",
                     need, divs ? n : 0);
   for (size_t c = 1; c <= need; c++) make_div((int32_t)c, &divs[c - 1]);
   return XAI_OK;

@@ -20,11 +20,27 @@ typedef struct {
 
 static inline size_t xai_xc_align32(size_t n) { return (n + 31u) & ~(size_t)31u; }
 
+/* Byte offsets of the four regions of a packed blob: weights at 0, bias
+ * at align32(weight_bytes), n_groups xai_rq_group after 64 bias bytes per
+ * group, then one xai_rq_consts. The one layout function both pack and
+ * bind use, so the runtime finds exactly what the xformer wrote. */
+typedef struct {
+  size_t weights, bias, rq, consts, total;
+} xai_xc_offsets;
+void xai_xc_layout_offsets(size_t weight_bytes, int32_t n_groups,
+                           xai_xc_offsets *o);
+
 /* Packed bytes for weight_bytes of weights and n_groups groups. */
 size_t xai_xc_layout_size(size_t weight_bytes, int32_t n_groups);
-/* Splits mem (32-byte aligned) into the four regions; zeroes the weights. */
+/* Splits mem (4-byte aligned) into the four regions; zeroes the weights. */
 void xai_xc_layout_carve(void *mem, size_t weight_bytes, int32_t n_groups,
                          xai_xc_layout *l);
+/* The same split of an already packed blob, without writing to it.
+ * XAI_ERR_ARGUMENT unless mem is 4-byte aligned and holds mem_size >=
+ * xai_xc_layout_size bytes. */
+xai_status xai_xc_layout_bind(const void *mem, size_t mem_size,
+                              size_t weight_bytes, int32_t n_groups,
+                              xai_xc_layout *l);
 
 /* Channel oc's weights are w[oc * chan_step + k * k_stride], k < n. Fills
  * bias (bias - zp_in * sum w, must stay int32), rq groups and consts. */

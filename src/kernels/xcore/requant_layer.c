@@ -3,24 +3,50 @@
 #include <string.h>
 
 #include "requant_internal.h"
+#include "xai/xcore_machine.h"
+
+void xai_xc_layout_offsets(size_t weight_bytes, int32_t n_groups,
+                           xai_xc_offsets *o) {
+  size_t g = n_groups > 0 ? (size_t)n_groups : 0u;
+  o->weights = 0;
+  o->bias = xai_xc_align32(weight_bytes);
+  o->rq = o->bias + g * 64u;
+  o->consts = o->rq + g * sizeof(xai_rq_group);
+  o->total = o->consts + sizeof(xai_rq_consts);
+}
 
 size_t xai_xc_layout_size(size_t weight_bytes, int32_t n_groups) {
-  size_t g = (size_t)n_groups;
-  return xai_xc_align32(weight_bytes) + xai_xc_align32(g * 64u) +
-         g * sizeof(xai_rq_group) + xai_xc_align32(sizeof(xai_rq_consts));
+  xai_xc_offsets o;
+  xai_xc_layout_offsets(weight_bytes, n_groups, &o);
+  return o.total;
+}
+
+static void split(uint8_t *m, size_t weight_bytes, int32_t n_groups,
+                  xai_xc_layout *l) {
+  xai_xc_offsets o;
+  xai_xc_layout_offsets(weight_bytes, n_groups, &o);
+  l->weights = (int8_t *)(m + o.weights);
+  l->bias = (int16_t *)(void *)(m + o.bias);
+  l->rq = (xai_rq_group *)(void *)(m + o.rq);
+  l->consts = (xai_rq_consts *)(void *)(m + o.consts);
 }
 
 void xai_xc_layout_carve(void *mem, size_t weight_bytes, int32_t n_groups,
                          xai_xc_layout *l) {
-  uint8_t *m = (uint8_t *)mem;
-  l->weights = (int8_t *)m;
-  memset(m, 0, weight_bytes);
-  m += xai_xc_align32(weight_bytes);
-  l->bias = (int16_t *)(void *)m;
-  m += xai_xc_align32((size_t)n_groups * 64u);
-  l->rq = (xai_rq_group *)(void *)m;
-  m += (size_t)n_groups * sizeof(xai_rq_group);
-  l->consts = (xai_rq_consts *)(void *)m;
+  memset(mem, 0, weight_bytes);
+  split((uint8_t *)mem, weight_bytes, n_groups, l);
+}
+
+xai_status xai_xc_layout_bind(const void *mem, size_t mem_size,
+                              size_t weight_bytes, int32_t n_groups,
+                              xai_xc_layout *l) {
+  if (!mem || ((uintptr_t)mem & (XAI_XCORE_VPU_ALIGN - 1u)) != 0 ||
+      n_groups < 1 || mem_size < xai_xc_layout_size(weight_bytes, n_groups))
+    return XAI_ERR_ARGUMENT;
+  /* The kernels only read the blob; the struct keeps non-const pointers
+   * because pack writes through the same fields. */
+  split((uint8_t *)(uintptr_t)mem, weight_bytes, n_groups, l);
+  return XAI_OK;
 }
 
 void xai_xc_pack_row(int8_t *weights, int32_t k_pad, int32_t oc,

@@ -1,5 +1,8 @@
-/* SVDF, integer path (TFLite svdf.cc): int8 input/output, int8
- * weights_feature, int16 weights_time, int32 bias, int16 variable state. */
+/* SVDF, integer path: int8 input/output, int8 weights_feature, int32 bias,
+ * and either int16 weights_time + int16 variable state (TFLite svdf.cc) or
+ * int8 weights_time + int8 state (TFLite Micro's svdf_common.cc; LiteRT
+ * has no int8-state path). */
+#include <stdbool.h>
 #include <string.h>
 
 #include "shape_internal.h"
@@ -9,6 +12,7 @@
 typedef struct {
   xai_svdf_s8_params p;
   int32_t scratch;
+  bool state8; /* int8 weights_time and state (TFLM) */
 } svdf_data;
 
 static xai_status need_type(xai_op_ctx *ctx, const xai_rt_tensor *t,
@@ -27,8 +31,12 @@ static xai_status prepare(xai_op_ctx *ctx) {
   if (!st) st = xai_shape_op_output(ctx, 0, &out);
   if (!st) st = need_type(ctx, in, "input", XAI_TYPE_INT8);
   if (!st) st = need_type(ctx, wf, "weights_feature", XAI_TYPE_INT8);
-  if (!st) st = need_type(ctx, wt, "weights_time", XAI_TYPE_INT16);
-  if (!st) st = need_type(ctx, state, "activation_state", XAI_TYPE_INT16);
+  /* weights_time and state share one type: TFLM instantiates its integer
+   * SVDF for int16 or int8 both together. */
+  const int8_t wt_type =
+      wt->type == XAI_TYPE_INT8 ? XAI_TYPE_INT8 : XAI_TYPE_INT16;
+  if (!st) st = need_type(ctx, wt, "weights_time", wt_type);
+  if (!st) st = need_type(ctx, state, "activation_state", wt_type);
   if (!st) st = need_type(ctx, out, "output", XAI_TYPE_INT8);
   if (st) return st;
   const xai_rt_tensor *bias = xai_op_input(ctx, 3);
@@ -78,6 +86,10 @@ static xai_status prepare(xai_op_ctx *ctx) {
   p->rank = rank, p->memory_size = memory;
   p->input_zero_point = in->zero_point;
   p->output_zero_point = out->zero_point;
+  d->state8 = wt_type == XAI_TYPE_INT8;
+  /* TFLite's int16 path assumes a zero state zero point; TFLM's int8 one
+   * honours it. */
+  if (d->state8) p->state_zero_point = state->zero_point;
   /* TFLite forms both scales as float products, then widens to double. */
   float e1 = in->scale * wf->scale;
   e1 = e1 / state->scale;
@@ -94,11 +106,20 @@ static xai_status prepare(xai_op_ctx *ctx) {
 static xai_status eval(xai_op_ctx *ctx) {
   svdf_data *d = ctx->data;
   const xai_rt_tensor *bias = xai_op_input(ctx, 3);
-  xai_status st = xai_svdf_s8_ref(
-      &d->p, xai_op_input(ctx, 0)->data, xai_op_input(ctx, 1)->data,
-      xai_op_input(ctx, 2)->data, bias ? bias->data : NULL,
-      xai_op_input(ctx, 4)->data, xai_op_output(ctx, 0)->data,
-      xai_op_scratch(ctx, d->scratch));
+  const int32_t *bias_data = bias ? bias->data : NULL;
+  void *scratch = xai_op_scratch(ctx, d->scratch);
+  xai_status st =
+      d->state8
+          ? xai_svdf_s8_state8_ref(
+                &d->p, xai_op_input(ctx, 0)->data, xai_op_input(ctx, 1)->data,
+                xai_op_input(ctx, 2)->data, bias_data,
+                xai_op_input(ctx, 4)->data, xai_op_output(ctx, 0)->data,
+                scratch)
+          : xai_svdf_s8_ref(&d->p, xai_op_input(ctx, 0)->data,
+                            xai_op_input(ctx, 1)->data,
+                            xai_op_input(ctx, 2)->data, bias_data,
+                            xai_op_input(ctx, 4)->data,
+                            xai_op_output(ctx, 0)->data, scratch);
   if (st) return xai_op_fail(ctx, st, "svdf kernel rejected its arguments");
   return XAI_OK;
 }

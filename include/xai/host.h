@@ -1,0 +1,147 @@
+/* Host inference-engine library (SYSTEM.md section 2, host/): talks to an
+ * xcore.ai board over USB or SPI, or to the device emulator over a local
+ * socket, with the frames of docs/protocol.md.
+ *
+ * Every call waits at most the device's timeout for each reply, so a dead
+ * peer (socket closed, emulator killed mid-transfer, board unplugged) gives
+ * an error within that time, never a hang. A reply with a status other than
+ * OK becomes an xai_status error whose message names the command, the
+ * device's status name and the device's own message or log line. */
+#ifndef XAI_HOST_H
+#define XAI_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xai/common.h"
+#include "xai/protocol.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct xai_host_device xai_host_device;
+
+/* Default wait for each reply. Large enough for a model load or an invoke
+ * of a large model in the emulator (which runs reference kernels). */
+#define XAI_HOST_DEFAULT_TIMEOUT_MS 30000u
+
+/* Inputs + outputs a spec can describe. */
+#define XAI_HOST_MAX_TENSORS 32
+
+/* Called as a transfer progresses (done of total bytes). */
+typedef void (*xai_host_progress_fn)(void *user, uint64_t done,
+                                     uint64_t total);
+
+/* device:
+ *   NULL            the default emulator socket ($XAI_DEVICE_SOCKET, else
+ *                   /tmp/xai-device-$UID/device.sock); when nothing answers
+ *                   there the emulator is started (xai_device_emulator found
+ *                   via $XAI_DEVICE_EMULATOR, next to this executable, in
+ *                   the build tree, or on PATH) and connected to.
+ *   "emu:PATH"      an emulator listening on PATH (never auto-started).
+ *   "usb"           the first board with XAI_USB_VID / XAI_USB_PID.
+ *   "usb:BUS:ADDR"  the board at that USB bus and address.
+ *   "spi:/dev/spidevB.C"  a board on that SPI bus (Linux spidev).
+ * timeout_ms: the wait for each reply (0 = XAI_HOST_DEFAULT_TIMEOUT_MS).
+ * Connecting sends HELLO; the reply is kept (xai_host_hello). */
+xai_status xai_host_connect(xai_host_device **dev, const char *device,
+                            uint32_t timeout_ms, xai_error *err);
+void xai_host_close(xai_host_device *dev);
+
+void xai_host_set_timeout(xai_host_device *dev, uint32_t timeout_ms);
+/* e.g. "xcore.ai emulator (/tmp/xai-device-0/device.sock)". */
+const char *xai_host_description(const xai_host_device *dev);
+
+/* The device facts from HELLO (asked again, so it is also a ping). */
+xai_status xai_host_hello(xai_host_device *dev, xai_proto_hello *hello,
+                          xai_error *err);
+
+/* Streams a model to `engine`, placed in SRAM or LPDDR. progress may be
+ * NULL. A transfer that fails midway leaves the device's previous model. */
+xai_status xai_host_download_model(xai_host_device *dev, uint8_t engine,
+                                   const void *model, size_t size,
+                                   xai_model_memory memory,
+                                   xai_host_progress_fn progress,
+                                   void *progress_user, xai_error *err);
+/* Loads entry `flash_entry` of the flash image into `engine`. */
+xai_status xai_host_set_model_from_flash(xai_host_device *dev, uint8_t engine,
+                                         uint32_t flash_entry, xai_error *err);
+
+typedef struct {
+  uint32_t arena_bytes_used;
+  uint16_t input_count;
+  uint16_t output_count;
+  xai_proto_tensor_info tensors[XAI_HOST_MAX_TENSORS]; /* inputs, then outputs */
+} xai_host_spec;
+
+xai_status xai_host_read_spec(xai_host_device *dev, uint8_t engine,
+                              xai_host_spec *spec, xai_error *err);
+/* Input or output i of a spec; NULL if out of range. */
+const xai_proto_tensor_info *xai_host_spec_input(const xai_host_spec *spec,
+                                                 uint32_t i);
+const xai_proto_tensor_info *xai_host_spec_output(const xai_host_spec *spec,
+                                                  uint32_t i);
+
+xai_status xai_host_write_input(xai_host_device *dev, uint8_t engine,
+                                uint16_t tensor, const void *data, size_t size,
+                                xai_error *err);
+xai_status xai_host_invoke(xai_host_device *dev, uint8_t engine,
+                           xai_error *err);
+/* Copies output `tensor` to dst (cap bytes); *size gets its length. A
+ * tensor larger than cap is XAI_ERR_NO_MEMORY with *size set. */
+xai_status xai_host_read_output(xai_host_device *dev, uint8_t engine,
+                                uint16_t tensor, void *dst, size_t cap,
+                                size_t *size, xai_error *err);
+
+/* Per-layer device times of the last invoke, in execution order. More
+ * layers than max_layers is XAI_ERR_NO_MEMORY with *count set to the
+ * number needed. */
+xai_status xai_host_read_times(xai_host_device *dev, uint8_t engine,
+                               xai_proto_layer_timing *layers,
+                               uint32_t max_layers, uint32_t *count,
+                               xai_error *err);
+
+/* The device log since the last GET_LOG, NUL-terminated (cut to cap - 1
+ * bytes; *size, if not NULL, gets the untruncated length). */
+xai_status xai_host_read_log(xai_host_device *dev, char *dst, size_t cap,
+                             size_t *size, xai_error *err);
+
+/* Programs / reads the device flash at byte address `address`. */
+xai_status xai_host_flash_write(xai_host_device *dev, uint32_t address,
+                                const void *data, size_t size,
+                                xai_host_progress_fn progress,
+                                void *progress_user, xai_error *err);
+xai_status xai_host_flash_read(xai_host_device *dev, uint32_t address,
+                               void *dst, size_t size,
+                               xai_host_progress_fn progress,
+                               void *progress_user, xai_error *err);
+
+/* Asks the device to drop every model and restart its server. */
+xai_status xai_host_reset(xai_host_device *dev, xai_error *err);
+
+/* The xai_status a device reply status maps to (OK -> XAI_OK). */
+xai_status xai_host_status_from_device(xai_proto_status status);
+
+/* ---- Progress bar for command-line tools -------------------------------- */
+
+/* Draws "label [#####     ] 42% 1.2 MB/s" on stderr once a transfer has
+ * taken over a second (short transfers print nothing). Pass
+ * xai_host_progress_bar as the callback and the state as its user data. */
+typedef struct {
+  const char *label;
+  double start_s;  /* set by the first call */
+  bool shown;
+  int last_percent;
+} xai_host_progress_bar_state;
+
+void xai_host_progress_bar_init(xai_host_progress_bar_state *s,
+                                const char *label);
+void xai_host_progress_bar(void *state, uint64_t done, uint64_t total);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,385 @@
+"""xmos_ai_ie: run models on an xcore.ai board (USB or SPI) or on the xai
+device emulator, with the calls of the seed's xcore_ai_ie module.
+
+A thin ctypes binding over the C host library (include/xai/host.h), built as
+libxai_host_py.so (python/xmos_ai_ie/CMakeLists.txt). The library is found
+through $XAI_HOST_PY_LIB, beside this file, or in <repo>/build/*/python/.
+
+    from xmos_ai_ie import xcore_ai_ie_usb, xcore_ai_ie_emulator
+    ie = xcore_ai_ie_emulator()          # starts the emulator if needed
+    ie.connect()
+    ie.download_model_file("model_xcore.tflite")
+    ie.write_input_tensor(image_bytes)
+    ie.start_inference()
+    out = ie.read_output_tensor()        # list of ints in the output's type
+    print(ie.read_times())               # ms per layer
+"""
+import ctypes
+import glob
+import os
+import struct
+
+__all__ = ["xcore_ai_ie", "xcore_ai_ie_usb", "xcore_ai_ie_spi",
+           "xcore_ai_ie_emulator", "XaiDeviceError"]
+
+_NAME_BYTES = 64
+_MAX_RANK = 8
+_MAX_TENSORS = 32
+_MAX_LAYERS = 4096
+_DEFAULT_TIMEOUT_MS = 30000
+_TIMER_TICKS_PER_MS = 100000  # 100 MHz device timer
+
+# TFLite TensorType code -> (name, struct format of one element)
+_DTYPES = {0: ("float32", "f"), 2: ("int32", "i"), 3: ("uint8", "B"),
+           7: ("int16", "h"), 9: ("int8", "b")}
+_FORMAT_OF = {name: fmt for name, fmt in _DTYPES.values()}
+_MEMORY = {"sram": 0, "lpddr": 1}
+
+
+class XaiDeviceError(IOError):
+    """A device call failed; str() is the library's message (it names the
+    command and the device's status)."""
+
+
+class _Error(ctypes.Structure):
+    _fields_ = [("status", ctypes.c_int), ("message", ctypes.c_char * 512)]
+
+
+class _Hello(ctypes.Structure):
+    _fields_ = [("protocol_version", ctypes.c_uint16),
+                ("max_payload", ctypes.c_uint16),
+                ("tiles", ctypes.c_uint8), ("engines", ctypes.c_uint8),
+                ("clock_mhz", ctypes.c_uint16),
+                ("sram_bytes_per_tile", ctypes.c_uint32),
+                ("lpddr_bytes", ctypes.c_uint32),
+                ("flash_bytes", ctypes.c_uint32),
+                ("timer_hz", ctypes.c_uint32),
+                ("device", ctypes.c_char * 16)]
+
+
+class _Tensor(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char * _NAME_BYTES),
+                ("dtype", ctypes.c_uint8), ("rank", ctypes.c_uint8),
+                ("index", ctypes.c_uint16),
+                ("shape", ctypes.c_int32 * _MAX_RANK),
+                ("scale", ctypes.c_float), ("zero_point", ctypes.c_int32),
+                ("bytes", ctypes.c_uint32)]
+
+
+class _Spec(ctypes.Structure):
+    _fields_ = [("arena_bytes_used", ctypes.c_uint32),
+                ("input_count", ctypes.c_uint16),
+                ("output_count", ctypes.c_uint16),
+                ("tensors", _Tensor * _MAX_TENSORS)]
+
+
+class _Layer(ctypes.Structure):
+    _fields_ = [("ticks", ctypes.c_uint64),
+                ("op", ctypes.c_char * _NAME_BYTES)]
+
+
+_PROGRESS = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64,
+                             ctypes.c_uint64)
+_lib = None
+
+
+def _find_library():
+    env = os.environ.get("XAI_HOST_PY_LIB")
+    if env:
+        return env
+    here = os.path.dirname(os.path.abspath(__file__))
+    candidates = [os.path.join(here, "libxai_host_py.so")]
+    repo = os.path.dirname(os.path.dirname(here))
+    candidates += sorted(glob.glob(os.path.join(repo, "build", "*", "python",
+                                                "libxai_host_py.so")))
+    for c in candidates:
+        if os.path.exists(c):
+            return c
+    raise OSError("libxai_host_py.so not found: build it (cmake --build "
+                  "BUILD --target xai_host_py) or set XAI_HOST_PY_LIB")
+
+
+def _load():
+    global _lib
+    if _lib is not None:
+        return _lib
+    path = _find_library()
+    lib = ctypes.CDLL(path)
+    lib.xai_host_py_sizeof.restype = ctypes.c_size_t
+    lib.xai_host_py_sizeof.argtypes = [ctypes.c_char_p]
+    for key, cls in ((b"e", _Error), (b"h", _Hello), (b"s", _Spec),
+                     (b"t", _Tensor), (b"l", _Layer)):
+        if lib.xai_host_py_sizeof(key) != ctypes.sizeof(cls):
+            raise OSError(f"{path} does not match this xmos_ai_ie module "
+                          f"({cls.__name__} size differs): rebuild it")
+    p, e = ctypes.c_void_p, ctypes.POINTER(_Error)
+    u8, u16, u32, sz = ctypes.c_uint8, ctypes.c_uint16, ctypes.c_uint32, ctypes.c_size_t
+    sigs = {
+        "xai_host_connect": [ctypes.POINTER(p), ctypes.c_char_p, u32, e],
+        "xai_host_hello": [p, ctypes.POINTER(_Hello), e],
+        "xai_host_download_model": [p, u8, ctypes.c_char_p, sz, ctypes.c_int,
+                                    _PROGRESS, p, e],
+        "xai_host_set_model_from_flash": [p, u8, u32, e],
+        "xai_host_read_spec": [p, u8, ctypes.POINTER(_Spec), e],
+        "xai_host_write_input": [p, u8, u16, ctypes.c_char_p, sz, e],
+        "xai_host_invoke": [p, u8, e],
+        "xai_host_read_output": [p, u8, u16, ctypes.c_void_p, sz,
+                                 ctypes.POINTER(sz), e],
+        "xai_host_read_times": [p, u8, ctypes.POINTER(_Layer), u32,
+                                ctypes.POINTER(u32), e],
+        "xai_host_read_log": [p, ctypes.c_char_p, sz, ctypes.POINTER(sz), e],
+        "xai_host_flash_write": [p, u32, ctypes.c_char_p, sz, _PROGRESS, p, e],
+        "xai_host_flash_read": [p, u32, ctypes.c_void_p, sz, _PROGRESS, p, e],
+        "xai_host_reset": [p, e],
+    }
+    for name, args in sigs.items():
+        f = getattr(lib, name)
+        f.argtypes = args
+        f.restype = ctypes.c_int
+    lib.xai_host_close.argtypes = [p]
+    lib.xai_host_close.restype = None
+    lib.xai_host_description.argtypes = [p]
+    lib.xai_host_description.restype = ctypes.c_char_p
+    # Auto-start finds the emulator next to the calling executable, which
+    # for Python is the interpreter: point it at the build tree instead.
+    if not os.environ.get("XAI_DEVICE_EMULATOR"):
+        emu = os.path.join(os.path.dirname(os.path.abspath(path)), "..",
+                           "tools", "xai_device_emulator",
+                           "xai_device_emulator")
+        if os.path.exists(emu):
+            os.environ["XAI_DEVICE_EMULATOR"] = os.path.normpath(emu)
+    _lib = lib
+    return lib
+
+
+def _tensor_dict(t):
+    name, fmt = _DTYPES.get(t.dtype, ("type%d" % t.dtype, None))
+    return {"name": t.name.decode("utf-8", "replace"), "dtype": name,
+            "shape": [t.shape[i] for i in range(t.rank)],
+            "scale": t.scale, "zero_point": t.zero_point,
+            "bytes": t.bytes, "index": t.index}
+
+
+class xcore_ai_ie:
+    """One device. `device` is as for xai_host_connect: None (the default
+    emulator, started if needed), "emu:PATH", "usb", "usb:BUS:ADDR" or
+    "spi:/dev/spidevB.C"."""
+
+    def __init__(self, device=None, timeout_ms=_DEFAULT_TIMEOUT_MS, engine=0):
+        self._device = device
+        self._timeout_ms = timeout_ms
+        self.engine = engine
+        self._dev = None
+        self._spec = None
+
+    # -- plumbing ---------------------------------------------------------
+    def _call(self, fn, *args):
+        err = _Error()
+        st = fn(*args, ctypes.byref(err))
+        if st != 0:
+            raise XaiDeviceError(err.message.decode("utf-8", "replace"))
+
+    def _need(self):
+        if not self._dev:
+            raise XaiDeviceError("not connected: call connect() first")
+        return self._dev
+
+    # -- connection -------------------------------------------------------
+    def connect(self):
+        lib = _load()
+        if self._dev:
+            return
+        dev = ctypes.c_void_p()
+        name = self._device.encode() if self._device else None
+        self._call(lib.xai_host_connect, ctypes.byref(dev), name,
+                   self._timeout_ms)
+        self._dev = dev
+
+    def close(self):
+        if self._dev:
+            _lib.xai_host_close(self._dev)
+            self._dev = None
+
+    def __enter__(self):
+        self.connect()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    @property
+    def description(self):
+        return _lib.xai_host_description(self._need()).decode()
+
+    def hello(self):
+        h = _Hello()
+        self._call(_lib.xai_host_hello, self._need(), ctypes.byref(h))
+        d = {f: getattr(h, f) for f, _ in _Hello._fields_}
+        d["device"] = h.device.decode()
+        return d
+
+    # -- model ------------------------------------------------------------
+    def download_model(self, model, engine=None, memory="sram",
+                       progress=None):
+        """Loads model bytes into SRAM or LPDDR. progress(done, total) is
+        called as chunks are acknowledged."""
+        data = bytes(model)
+        cb = _PROGRESS(lambda _u, done, total: progress(done, total)) \
+            if progress else _PROGRESS(0)
+        eng = self.engine if engine is None else engine
+        self._call(_lib.xai_host_download_model, self._need(), eng, data,
+                   len(data), _MEMORY[memory], cb, None)
+        self._spec = None
+
+    def download_model_file(self, path, engine=None, memory="sram",
+                            progress=None):
+        with open(path, "rb") as f:
+            self.download_model(f.read(), engine, memory, progress)
+
+    def set_model_from_flash(self, flash_entry, engine=None):
+        eng = self.engine if engine is None else engine
+        self._call(_lib.xai_host_set_model_from_flash, self._need(), eng,
+                   flash_entry)
+        self._spec = None
+
+    def read_spec(self):
+        """{"arena_bytes_used", "inputs": [...], "outputs": [...]}, each
+        tensor a dict of name, dtype, shape, scale, zero_point, bytes."""
+        s = _Spec()
+        self._call(_lib.xai_host_read_spec, self._need(), self.engine,
+                   ctypes.byref(s))
+        n_in = s.input_count
+        self._spec = {
+            "arena_bytes_used": s.arena_bytes_used,
+            "inputs": [_tensor_dict(s.tensors[i]) for i in range(n_in)],
+            "outputs": [_tensor_dict(s.tensors[n_in + i])
+                        for i in range(s.output_count)]}
+        return self._spec
+
+    def _tensor(self, kind, i):
+        if self._spec is None:
+            self.read_spec()
+        tensors = self._spec[kind]
+        if not 0 <= i < len(tensors):
+            raise XaiDeviceError(f"the model has {len(tensors)} {kind}; "
+                                 f"there is no {kind[:-1]} {i}")
+        return tensors[i]
+
+    @property
+    def input_size(self):
+        return self._tensor("inputs", 0)["bytes"]
+
+    @property
+    def output_size(self):
+        return self._tensor("outputs", 0)["bytes"]
+
+    # The seed's names.
+    input_length = input_size
+    output_length = output_size
+
+    # -- inference --------------------------------------------------------
+    def write_input_tensor(self, data, tensor_num=0, engine=None):
+        """data: bytes-like (raw tensor bytes), a numpy array, or a list of
+        ints in the input's type (int8 values -128..127, ...)."""
+        if isinstance(data, (list, tuple)):
+            dtype = self._tensor("inputs", tensor_num)["dtype"]
+            fmt = _FORMAT_OF.get(dtype, "b")
+            raw = struct.pack("<%d%s" % (len(data), fmt), *data)
+        elif hasattr(data, "tobytes"):
+            raw = data.tobytes()
+        else:
+            raw = bytes(data)
+        eng = self.engine if engine is None else engine
+        self._call(_lib.xai_host_write_input, self._need(), eng, tensor_num,
+                   raw, len(raw))
+
+    def start_inference(self, engine=None):
+        eng = self.engine if engine is None else engine
+        self._call(_lib.xai_host_invoke, self._need(), eng)
+
+    def read_output_bytes(self, tensor_num=0, engine=None):
+        eng = self.engine if engine is None else engine
+        cap = self._tensor("outputs", tensor_num)["bytes"]
+        buf = ctypes.create_string_buffer(max(cap, 1))
+        n = ctypes.c_size_t()
+        self._call(_lib.xai_host_read_output, self._need(), eng, tensor_num,
+                   buf, cap, ctypes.byref(n))
+        return buf.raw[:n.value]
+
+    def read_output_tensor(self, tensor_num=0, engine=None):
+        """The output as a list of ints (floats for float32) in its type."""
+        raw = self.read_output_bytes(tensor_num, engine)
+        dtype = self._tensor("outputs", tensor_num)["dtype"]
+        fmt = _FORMAT_OF.get(dtype, "B")
+        n = len(raw) // struct.calcsize(fmt)
+        return list(struct.unpack("<%d%s" % (n, fmt), raw[:n * struct.calcsize(fmt)]))
+
+    def read_layer_times(self, engine=None):
+        """[(op name, device ticks of 10 ns), ...] in execution order."""
+        eng = self.engine if engine is None else engine
+        layers = (_Layer * _MAX_LAYERS)()
+        count = ctypes.c_uint32()
+        self._call(_lib.xai_host_read_times, self._need(), eng, layers,
+                   _MAX_LAYERS, ctypes.byref(count))
+        return [(layers[i].op.decode(), layers[i].ticks)
+                for i in range(count.value)]
+
+    def read_times(self, engine=None):
+        """Per-layer device time of the last inference, in ms."""
+        return [ticks / _TIMER_TICKS_PER_MS
+                for _, ticks in self.read_layer_times(engine)]
+
+    def read_log(self):
+        buf = ctypes.create_string_buffer(65536)
+        n = ctypes.c_size_t()
+        self._call(_lib.xai_host_read_log, self._need(), buf, len(buf),
+                   ctypes.byref(n))
+        return buf.value.decode("utf-8", "replace")
+
+    # -- flash ------------------------------------------------------------
+    def flash_write(self, data, address=0):
+        data = bytes(data)
+        self._call(_lib.xai_host_flash_write, self._need(), address, data,
+                   len(data), _PROGRESS(0), None)
+
+    def flash_read(self, size, address=0):
+        buf = ctypes.create_string_buffer(max(size, 1))
+        self._call(_lib.xai_host_flash_read, self._need(), address, buf, size,
+                   _PROGRESS(0), None)
+        return buf.raw[:size]
+
+    def reset(self):
+        self._call(_lib.xai_host_reset, self._need())
+        self._spec = None
+
+
+class xcore_ai_ie_usb(xcore_ai_ie):
+    """A board on USB (the first with xai's VID/PID, or bus/address)."""
+
+    def __init__(self, bus_addr=None, timeout_ms=_DEFAULT_TIMEOUT_MS,
+                 engine=0):
+        super().__init__("usb:" + bus_addr if bus_addr else "usb",
+                         timeout_ms, engine)
+
+
+class xcore_ai_ie_spi(xcore_ai_ie):
+    """A board on a Linux spidev bus."""
+
+    def __init__(self, path="/dev/spidev0.0", timeout_ms=_DEFAULT_TIMEOUT_MS,
+                 engine=0):
+        super().__init__("spi:" + path, timeout_ms, engine)
+
+
+class xcore_ai_ie_emulator(xcore_ai_ie):
+    """The xai device emulator: on `socket` if given (it must be running),
+    else on the default socket, started when not running."""
+
+    def __init__(self, socket=None, timeout_ms=_DEFAULT_TIMEOUT_MS, engine=0):
+        super().__init__("emu:" + socket if socket else None, timeout_ms,
+                         engine)

@@ -1,0 +1,52 @@
+/* Helpers shared by the XAI_conv2d, XAI_depthwise_conv2d and XAI_fc ops
+ * (xcore_conv*.c): options decoding, the per-thread run and the cost. */
+#ifndef XAI_RUNTIME_OPS_XCORE_CONV_INTERNAL_H
+#define XAI_RUNTIME_OPS_XCORE_CONV_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xai/flexbuf.h"
+#include "xai/runtime.h"
+#include "xai/vpu.h"
+
+/* The custom options as a verified flexbuffer map. */
+xai_status xai_xconv_options(xai_op_ctx *ctx, xai_flexbuf_ref *map);
+
+/* Integer option `key` in [lo, hi]; a missing key or a value outside the
+ * range fails the op naming the key. */
+xai_status xai_xconv_opt_int(xai_op_ctx *ctx, const xai_flexbuf_ref *map,
+                             const char *key, int32_t lo, int32_t hi,
+                             int32_t *out);
+
+/* Input 0 (activations), input 1 (packed blob) and output 0, checked for
+ * types: INT8 activations, UINT8 or INT8 packed constant. */
+xai_status xai_xconv_tensors(xai_op_ctx *ctx, xai_rt_tensor **in,
+                             xai_rt_tensor **packed, xai_rt_tensor **out);
+
+/* Fails unless packed holds exactly `need` bytes (what the options imply). */
+xai_status xai_xconv_check_packed(xai_op_ctx *ctx, const xai_rt_tensor *packed,
+                                  size_t need, const char *geometry);
+
+/* Scratch slice per thread rounded to 16 bytes, requested th times. */
+xai_status xai_xconv_request_scratch(xai_op_ctx *ctx, size_t per_thread,
+                                     uint32_t th, size_t *slice,
+                                     int32_t *index);
+
+/* A VPU context after a thread's run: fails the op on a fault. */
+xai_status xai_xconv_check_fault(xai_op_ctx *ctx, const xai_vpu_ctx *v,
+                                 uint32_t thread);
+
+/* Fills ctx->cost from per-thread bundles (weights in SRAM). */
+xai_status xai_xconv_fill_cost(xai_op_ctx *ctx, const uint64_t *bundles,
+                               uint32_t th, uint64_t macs,
+                               uint64_t weight_bytes, const char *kernel);
+
+/* Estimate helper: data to bind a kernel to without running the model —
+ * the packed tensor's own bytes when it is a model constant, else (blob
+ * to be loaded at run time) a zeroed heap copy of the same size. *owned is
+ * what the caller frees. NULL on allocation failure. */
+const void *xai_xconv_estimate_blob(const xai_rt_tensor *packed,
+                                    void **owned);
+
+#endif

@@ -1,0 +1,63 @@
+/* Shared by the XAI_* pooling, element-wise, pad, concat and lookup-table
+ * ops (docs/xcore_ops_misc.md): option decoding, the packed-blob access
+ * rule (re-derived at every eval, 4-byte alignment only) and the cost. */
+#ifndef XAI_RUNTIME_OPS_XCORE_MISC_INTERNAL_H
+#define XAI_RUNTIME_OPS_XCORE_MISC_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xai/flexbuf.h"
+#include "xai/kernels_xcore/elementwise.h"
+#include "xai/runtime.h"
+
+/* The custom options as a flexbuffer map (verified). */
+xai_status xai_xcore_misc_options(xai_op_ctx *ctx, xai_flexbuf_ref *map);
+/* A required integer option in [lo, hi]. */
+xai_status xai_xcore_misc_opt_int(xai_op_ctx *ctx, const xai_flexbuf_ref *map,
+                                  const char *key, int64_t lo, int64_t hi,
+                                  int32_t *out);
+/* A required int vector option of exactly `count` elements. */
+xai_status xai_xcore_misc_opt_ints(xai_op_ctx *ctx,
+                                   const xai_flexbuf_ref *map,
+                                   const char *key, int32_t *out,
+                                   size_t count);
+/* Key "th": threads, 1..8. */
+xai_status xai_xcore_misc_threads(xai_op_ctx *ctx, const xai_flexbuf_ref *map,
+                                  unsigned *threads);
+
+/* Prepare: input `index` is a UINT8/INT8 tensor of exactly `bytes`. */
+xai_status xai_xcore_misc_packed_check(xai_op_ctx *ctx, uint32_t index,
+                                       size_t bytes);
+/* Eval: the packed blob of input `index`, 4-byte aligned, or NULL after
+ * failing the op (it may have moved: never keep this pointer). */
+const void *xai_xcore_misc_packed(xai_op_ctx *ctx, uint32_t index);
+
+/* Prepare: activation tensor `index` (input, or output if is_output) is
+ * INT8 with `elements` elements. */
+xai_status xai_xcore_misc_check_s8(xai_op_ctx *ctx, uint32_t index,
+                                   int is_output, size_t elements,
+                                   xai_rt_tensor **out);
+
+/* Fills ctx->cost from per-thread bundles at ctx->clock_mhz. */
+xai_status xai_xcore_misc_cost(xai_op_ctx *ctx, const uint64_t *bundles,
+                               unsigned n_threads, uint64_t macs,
+                               uint64_t weight_bytes, const char *kernel);
+/* A kernel run helper's report as the op's cost (macs from the report
+ * only when keep_macs: data movement reports 0). */
+xai_status xai_xcore_misc_report_cost(xai_op_ctx *ctx,
+                                      const xai_xcore_ew_report *rep,
+                                      int keep_macs, uint64_t weight_bytes,
+                                      const char *kernel);
+/* A kernel run helper failed with e: fail the op with its message. */
+xai_status xai_xcore_misc_kernel_failed(xai_op_ctx *ctx, xai_status st,
+                                        const xai_error *e);
+
+/* Estimates from thread 0's share, measured, scaled to the other threads
+ * by their share of the work items: bundles[t] = b0 * items[t] / items[0]
+ * (the machine model charges the largest thread, which thread 0 is for
+ * xai_xcore_ew_split). */
+void xai_xcore_misc_extrapolate(uint64_t b0, const size_t *items,
+                                unsigned n_threads, uint64_t *bundles);
+
+#endif

@@ -1,0 +1,26 @@
+/* Canonicalisation rewrites (canon*.c): each is exact, i.e. the rewritten
+ * model computes the same bits as the original with the reference kernels. */
+#ifndef XAI_XFORMER_CANON_INTERNAL_H
+#define XAI_XFORMER_CANON_INTERNAL_H
+
+#include "xformer_internal.h"
+
+/* Same element type and the same quantization (every scale and zero point
+ * equal, or both unquantized). */
+bool xf_canon_same_quant(xf_ctx *x, int32_t a, int32_t b);
+/* The operator writing tensor t, or -1. */
+int32_t xf_canon_producer(xf_ctx *x, int32_t t);
+/* Every operator input reading `from` reads `to` instead. */
+void xf_canon_rewire_inputs(xf_ctx *x, int32_t from, int32_t to);
+bool xf_canon_is_graph_input(xf_ctx *x, int32_t t);
+
+/* One rewrite at op `op` if it applies; *done says whether it did (the op
+ * is then gone and indices after it moved down by one). */
+xai_status xf_canon_fold_pad(xf_ctx *x, uint32_t op, bool *done,
+                             xai_error *err);
+xai_status xf_canon_fuse_activation(xf_ctx *x, uint32_t op, bool *done,
+                                    xai_error *err);
+xai_status xf_canon_drop_noop(xf_ctx *x, uint32_t op, bool *done,
+                              xai_error *err);
+
+#endif

@@ -1,0 +1,261 @@
+/* xformer options: the seed's spellings (XMOS ai_tools xformer), parsed
+ * from `--opt value` or `--opt=value`, with a "did you mean" for typos. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xai/xcore_machine.h"
+#include "xformer_internal.h"
+
+typedef enum { OPT_UINT, OPT_SIZE, OPT_STRING, OPT_MEMORY, OPT_FLAG } opt_kind;
+
+typedef enum {
+  ID_THREADS, ID_PARAMS, ID_EXTERNAL, ID_MEMORY, ID_TARGET, ID_CLOCK,
+  ID_REPORT, ID_OUTPUT, ID_QUIET, ID_HELP,
+} opt_id;
+
+typedef struct {
+  const char *name;   /* without dashes */
+  const char *dashes; /* how it is spelled on the command line */
+  opt_id id;
+  opt_kind kind;
+  unsigned min, max;  /* OPT_UINT range */
+  const char *arg;    /* metavariable for --help */
+  const char *help;
+} opt_desc;
+
+static const opt_desc k_options[] = {
+    {"xcore-thread-count", "--", ID_THREADS, OPT_UINT, 1,
+     XAI_XCORE_THREADS_PER_TILE, "N",
+     "threads each op is split over, 1 to 8 (default 5: one tile's compute)"},
+    {"xcore-flash-image-file", "--", ID_PARAMS, OPT_STRING, 0, 0, "FILE",
+     "write constants larger than the threshold to FILE (params for flash)"},
+    {"xcore-weights-file", "--", ID_PARAMS, OPT_STRING, 0, 0, "FILE",
+     "same as --xcore-flash-image-file"},
+    {"params", "-", ID_PARAMS, OPT_STRING, 0, 0, "FILE",
+     "same as --xcore-flash-image-file"},
+    {"xcore-load-externally-if-larger", "--", ID_EXTERNAL, OPT_SIZE, 0, 0, "N",
+     "bytes above which a constant goes to the params file (default 100)"},
+    {"xcore-memory", "--", ID_MEMORY, OPT_MEMORY, 0, 0,
+     "auto|internal|external|flash|custom",
+     "where model, arena and params live on the device (default auto)"},
+    {"target-config", "--", ID_TARGET, OPT_STRING, 0, 0, "FILE",
+     "device description (memories and sizes) for --xcore-memory custom"},
+    {"xcore-clock-mhz", "--", ID_CLOCK, OPT_UINT, 100, 1000, "N",
+     "core clock for the time estimates, 100 to 1000 (default 800)"},
+    {"report-json", "--", ID_REPORT, OPT_STRING, 0, 0, "FILE",
+     "also write the per-layer report as JSON to FILE"},
+    {"o", "-", ID_OUTPUT, OPT_STRING, 0, 0, "FILE",
+     "the optimised model (written atomically)"},
+    {"output", "--", ID_OUTPUT, OPT_STRING, 0, 0, "FILE", "same as -o"},
+    {"quiet", "--", ID_QUIET, OPT_FLAG, 0, 0, NULL,
+     "do not print the report"},
+    {"help", "--", ID_HELP, OPT_FLAG, 0, 0, NULL, "print this help"},
+};
+#define OPTION_COUNT (sizeof k_options / sizeof k_options[0])
+
+static const char *const k_memory_names[] = {"auto", "internal", "external",
+                                             "flash", "custom"};
+
+void xai_xformer_options_init(xai_xformer_options *o) {
+  memset(o, 0, sizeof *o);
+  o->thread_count = XAI_XFORMER_DEFAULT_THREADS;
+  o->clock_mhz = XAI_XCORE_CLOCK_MHZ_DEFAULT;
+  o->load_externally_if_larger = XAI_XFORMER_DEFAULT_EXTERNAL_THRESHOLD;
+}
+
+static const opt_desc *find_option(const char *name) {
+  for (size_t i = 0; i < OPTION_COUNT; i++)
+    if (!strcmp(k_options[i].name, name)) return &k_options[i];
+  return NULL;
+}
+
+/* Levenshtein distance with one rolling row; option names are short. */
+static size_t edit_distance(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > 64 || lb > 64) return (size_t)-1;
+  size_t row[65];
+  for (size_t j = 0; j <= lb; j++) row[j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= lb; j++) {
+      size_t up = row[j];
+      size_t best = diag + (a[i - 1] != b[j - 1]);
+      if (up + 1 < best) best = up + 1;
+      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+      row[j] = best;
+      diag = up;
+    }
+  }
+  return row[lb];
+}
+
+/* The closest option, if it is close enough to be a typo. */
+static const opt_desc *closest_option(const char *name) {
+  const opt_desc *best = NULL;
+  size_t best_d = (size_t)-1;
+  for (size_t i = 0; i < OPTION_COUNT; i++) {
+    size_t d = edit_distance(name, k_options[i].name);
+    if (d < best_d) {
+      best_d = d;
+      best = &k_options[i];
+    }
+  }
+  size_t limit = strlen(name) / 3;
+  if (limit < 2) limit = 2;
+  return best_d <= limit ? best : NULL;
+}
+
+static xai_status unknown_option(const char *spelled, const char *name,
+                                 xai_error *err) {
+  const opt_desc *d = closest_option(name);
+  if (d)
+    return xai_fail(err, XAI_ERR_ARGUMENT,
+                    "unknown option '%.80s'; did you mean '%s%s'?", spelled,
+                    d->dashes, d->name);
+  return xai_fail(err, XAI_ERR_ARGUMENT,
+                  "unknown option '%.80s'; see --help for the options",
+                  spelled);
+}
+
+/* Decimal digits only: strtoul alone would accept "-1" and " 5". */
+static int parse_uint(const char *s, unsigned long long *out) {
+  if (!s || !*s) return 0;
+  for (const char *p = s; *p; p++)
+    if (*p < '0' || *p > '9') return 0;
+  errno = 0;
+  *out = strtoull(s, NULL, 10);
+  return errno == 0;
+}
+
+static xai_status set_known(xai_xformer_options *o, const opt_desc *d,
+                            const char *value, xai_error *err) {
+  if (d->kind == OPT_FLAG) {
+    if (value)
+      return xai_fail(err, XAI_ERR_ARGUMENT, "%s%s takes no value (got '%.40s')",
+                      d->dashes, d->name, value);
+    if (d->id == ID_QUIET) o->quiet = 1;
+    if (d->id == ID_HELP) o->help = 1;
+    return XAI_OK;
+  }
+  if (!value)
+    return xai_fail(err, XAI_ERR_ARGUMENT, "%s%s needs a value (%s)",
+                    d->dashes, d->name, d->arg);
+  unsigned long long v = 0;
+  switch (d->kind) {
+    case OPT_UINT:
+      if (!parse_uint(value, &v) || v < d->min || v > d->max)
+        return xai_fail(err, XAI_ERR_ARGUMENT,
+                        "%s%s '%.40s': must be a whole number from %u to %u",
+                        d->dashes, d->name, value, d->min, d->max);
+      if (d->id == ID_THREADS) o->thread_count = (unsigned)v;
+      if (d->id == ID_CLOCK) o->clock_mhz = (uint32_t)v;
+      return XAI_OK;
+    case OPT_SIZE:
+      if (!parse_uint(value, &v) || v > SIZE_MAX)
+        return xai_fail(err, XAI_ERR_ARGUMENT,
+                        "%s%s '%.40s': must be a whole number of bytes (0 or "
+                        "more)", d->dashes, d->name, value);
+      o->load_externally_if_larger = (size_t)v;
+      return XAI_OK;
+    case OPT_MEMORY:
+      for (size_t i = 0; i < sizeof k_memory_names / sizeof *k_memory_names;
+           i++)
+        if (!strcmp(value, k_memory_names[i])) {
+          o->memory = (xai_xf_memory)i;
+          return XAI_OK;
+        }
+      return xai_fail(err, XAI_ERR_ARGUMENT,
+                      "%s%s '%.40s': must be one of auto, internal, external, "
+                      "flash, custom", d->dashes, d->name, value);
+    case OPT_STRING:
+      if (!*value)
+        return xai_fail(err, XAI_ERR_ARGUMENT, "%s%s: empty file name",
+                        d->dashes, d->name);
+      if (d->id == ID_PARAMS) o->params_file = value;
+      if (d->id == ID_TARGET) o->target_config = value;
+      if (d->id == ID_REPORT) o->report_json = value;
+      if (d->id == ID_OUTPUT) o->output = value;
+      return XAI_OK;
+    case OPT_FLAG:
+      break;
+  }
+  return XAI_OK;
+}
+
+xai_status xai_xformer_set_option(xai_xformer_options *o, const char *name,
+                                  const char *value, xai_error *err) {
+  xai_error_clear(err);
+  if (!name) return xai_fail(err, XAI_ERR_ARGUMENT, "option name is NULL");
+  const opt_desc *d = find_option(name);
+  if (!d) {
+    char spelled[96];
+    snprintf(spelled, sizeof spelled, "--%.80s", name);
+    return unknown_option(spelled, name, err);
+  }
+  return set_known(o, d, value, err);
+}
+
+xai_status xai_xformer_parse_args(xai_xformer_options *o, int argc,
+                                  const char *const *argv,
+                                  const char **input, xai_error *err) {
+  xai_error_clear(err);
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (a[0] != '-' || a[1] == '\0') {
+      if (!input)
+        return xai_fail(err, XAI_ERR_ARGUMENT,
+                        "unexpected argument '%.80s'", a);
+      if (*input)
+        return xai_fail(err, XAI_ERR_ARGUMENT,
+                        "more than one input model ('%.80s' and '%.80s')",
+                        *input, a);
+      *input = a;
+      continue;
+    }
+    /* one or two dashes for every option: the seed mixes both */
+    const char *body = a + (a[1] == '-' ? 2 : 1);
+    char name[96];
+    const char *eq = strchr(body, '=');
+    size_t n = eq ? (size_t)(eq - body) : strlen(body);
+    if (n >= sizeof name) n = sizeof name - 1;
+    memcpy(name, body, n);
+    name[n] = '\0';
+    const opt_desc *d = find_option(name);
+    if (!d) {
+      char spelled[96];
+      snprintf(spelled, sizeof spelled, "%.*s", (int)(body - a + n), a);
+      return unknown_option(spelled, name, err);
+    }
+    const char *value = eq ? eq + 1 : NULL;
+    if (!eq && d->kind != OPT_FLAG) {
+      if (i + 1 >= argc)
+        return xai_fail(err, XAI_ERR_ARGUMENT, "%s%s needs a value (%s)",
+                        d->dashes, d->name, d->arg);
+      value = argv[++i];
+    }
+    xai_status st = set_known(o, d, value, err);
+    if (st) return st;
+  }
+  return XAI_OK;
+}
+
+void xai_xformer_print_help(FILE *f, const char *program) {
+  fprintf(f,
+          "usage: %s MODEL.tflite -o OUT.tflite [options]\n"
+          "Compiles an int8 TFLite model for xcore.ai: lowers ops to XAI_* "
+          "kernels,\nsplits them over threads, plans the arena and prints a "
+          "per-layer report.\n\noptions (--opt VALUE or --opt=VALUE):\n",
+          program);
+  for (size_t i = 0; i < OPTION_COUNT; i++) {
+    const opt_desc *d = &k_options[i];
+    char left[96];
+    snprintf(left, sizeof left, "%s%s%s%s", d->dashes, d->name,
+             d->arg ? " " : "", d->arg ? d->arg : "");
+    if (strlen(left) > 34)
+      fprintf(f, "  %s\n  %-34s %s\n", left, "", d->help);
+    else
+      fprintf(f, "  %-34s %s\n", left, d->help);
+  }
+}

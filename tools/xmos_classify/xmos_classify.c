@@ -1,0 +1,248 @@
+/* `xmos_classify IMAGE [--labels FILE] [--device D] [--engine N]
+ *                [--input-range LO,HI] [--timeout-ms N]`
+ * Classifies a PNG or JPEG with the model already on the device (load it
+ * with xmos_send_model), as the seed's classify example does:
+ *
+ *  - the image is read with stb_image, converted to the model input's
+ *    channel count (1 = grey, 3 = RGB), resized to its H x W with bilinear
+ *    interpolation (half-pixel centres);
+ *  - pixels 0..255 map linearly to the real range [LO, HI], by default
+ *    [0, 1] (--input-range -1,1 for models trained on [-1, 1], 0,255 for
+ *    raw pixels), then are quantized with the input's scale and zero point
+ *    from GET_SPEC (float32 inputs take the real values);
+ *  - the output is printed raw, then dequantized with its scale and zero
+ *    point; if the model's last layer is not SOFTMAX (per GET_TIMINGS) a
+ *    softmax is applied on the host so the confidence is a probability;
+ *  - "Top class: LABEL (confidence P)", the total device time and one
+ *    line per layer (index, op, ms) follow.
+ *
+ * Input layout: rank-4 shapes [1,H,W,C] with C in {1,3}, or [1,C,H,W]
+ * (NCHW) when only the second dimension is 1 or 3.
+ * Exit 0 on success, 1 on a failure, 2 on a usage error. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <stb/stb_image.h>
+
+#include "image_prep.h"
+#include "xai/host.h"
+
+#define MAX_LAYERS 4096
+
+static void usage(FILE *out) {
+  fprintf(out,
+          "usage: xmos_classify IMAGE [--labels FILE] [--device D] "
+          "[--engine N]\n"
+          "                     [--input-range LO,HI] [--timeout-ms N]\n"
+          "Classifies a PNG/JPEG with the model on the device (see "
+          "xmos_send_model).\n"
+          "  --labels FILE        class names, one per line (line i = class i)\n"
+          "  --device D           emu:PATH, usb, usb:BUS:ADDR or "
+          "spi:/dev/spidevB.C\n"
+          "  --engine N           model slot (default 0)\n"
+          "  --input-range LO,HI  real input range pixels map to (default "
+          "0,1)\n");
+}
+
+static size_t dtype_bytes(int t) {
+  switch (t) {
+    case 0: case 2: return 4;
+    case 7: return 2;
+    case 3: case 9: return 1;
+    default: return 0;
+  }
+}
+
+/* Line `index` of the labels file, or NULL. */
+static char *read_label(const char *path, size_t index) {
+  FILE *f = fopen(path, "r");
+  if (!f) return NULL;
+  char line[512];
+  char *found = NULL;
+  for (size_t i = 0; fgets(line, sizeof line, f); i++) {
+    if (i == index) {
+      line[strcspn(line, "\r\n")] = '\0';
+      found = malloc(strlen(line) + 1);
+      if (found) strcpy(found, line);
+      break;
+    }
+  }
+  fclose(f);
+  return found;
+}
+
+typedef struct {
+  int h, w, c, nchw;
+} layout;
+
+static int input_layout(const xai_proto_tensor_info *t, layout *l) {
+  const int32_t *s = t->shape;
+  if (t->rank == 4 && s[0] == 1 && (s[3] == 1 || s[3] == 3)) {
+    *l = (layout){s[1], s[2], s[3], 0};
+    return 0;
+  }
+  if (t->rank == 4 && s[0] == 1 && (s[1] == 1 || s[1] == 3)) {
+    *l = (layout){s[2], s[3], s[1], 1};
+    return 0;
+  }
+  if (t->rank == 3 && (s[2] == 1 || s[2] == 3)) {
+    *l = (layout){s[0], s[1], s[2], 0};
+    return 0;
+  }
+  return -1;
+}
+
+int main(int argc, char **argv) {
+  const char *image_path = NULL, *labels = NULL, *device = NULL;
+  unsigned long engine = 0, timeout_ms = 0;
+  float lo = 0.0f, hi = 1.0f;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const int has_value = i + 1 < argc;
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      usage(stdout);
+      return 0;
+    } else if (strcmp(a, "--labels") == 0 && has_value) {
+      labels = argv[++i];
+    } else if (strcmp(a, "--device") == 0 && has_value) {
+      device = argv[++i];
+    } else if (strcmp(a, "--engine") == 0 && has_value) {
+      engine = strtoul(argv[++i], NULL, 10);
+      if (engine > 255) {
+        fprintf(stderr, "xmos_classify: bad --engine\n");
+        return 2;
+      }
+    } else if (strcmp(a, "--input-range") == 0 && has_value) {
+      if (sscanf(argv[++i], "%f,%f", &lo, &hi) != 2 || !(hi > lo)) {
+        fprintf(stderr,
+                "xmos_classify: --input-range wants LO,HI with LO < HI, e.g. "
+                "-1,1\n");
+        return 2;
+      }
+    } else if (strcmp(a, "--timeout-ms") == 0 && has_value) {
+      timeout_ms = strtoul(argv[++i], NULL, 10);
+    } else if (a[0] == '-' || image_path) {
+      fprintf(stderr, "xmos_classify: unexpected argument '%s'\n", a);
+      usage(stderr);
+      return 2;
+    } else {
+      image_path = a;
+    }
+  }
+  if (!image_path) {
+    usage(stderr);
+    return 2;
+  }
+  xai_error err;
+  xai_error_clear(&err);
+  xai_host_device *dev = NULL;
+  if (xai_host_connect(&dev, device, (uint32_t)timeout_ms, &err) != XAI_OK) {
+    fprintf(stderr, "xmos_classify: %s\n", err.message);
+    return 1;
+  }
+  const uint8_t eng = (uint8_t)engine;
+  int rc = 1;
+  uint8_t *pixels = NULL;
+  float *resized = NULL;
+  void *input = NULL, *output = NULL;
+  double *real = NULL;
+  xai_proto_layer_timing *layers = NULL;
+  xai_host_spec spec;
+  layout lay;
+  if (xai_host_read_spec(dev, eng, &spec, &err) != XAI_OK) {
+    fprintf(stderr, "xmos_classify: %s (load a model with xmos_send_model)\n",
+            err.message);
+    goto done;
+  }
+  const xai_proto_tensor_info *in = xai_host_spec_input(&spec, 0);
+  const xai_proto_tensor_info *out = xai_host_spec_output(&spec, 0);
+  if (!in || !out || input_layout(in, &lay) != 0 ||
+      dtype_bytes(in->dtype) == 0 ||
+      (size_t)lay.h * lay.w * lay.c * dtype_bytes(in->dtype) != in->bytes) {
+    fprintf(stderr,
+            "xmos_classify: the model's first input is not an image "
+            "([1,H,W,1|3] or [1,1|3,H,W] of int8, uint8, int16 or float32)\n");
+    goto done;
+  }
+  int iw = 0, ih = 0, ic = 0;
+  pixels = stbi_load(image_path, &iw, &ih, &ic, lay.c);
+  if (!pixels) {
+    fprintf(stderr, "xmos_classify: cannot read image %s: %s\n", image_path,
+            stbi_failure_reason());
+    goto done;
+  }
+  resized = malloc((size_t)lay.h * lay.w * lay.c * sizeof *resized);
+  input = malloc(in->bytes);
+  if (!resized || !input) {
+    fprintf(stderr, "xmos_classify: out of memory\n");
+    goto done;
+  }
+  xc_resize_bilinear(pixels, iw, ih, lay.c, resized, lay.w, lay.h);
+  xc_quantize_input(resized, lay.h, lay.w, lay.c, lay.nchw, lo, hi, in->dtype,
+                    in->scale, in->zero_point, input);
+  size_t out_bytes = 0;
+  output = malloc(out->bytes ? out->bytes : 1);
+  layers = malloc(MAX_LAYERS * sizeof *layers);
+  uint32_t layer_count = 0;
+  if (!output || !layers) {
+    fprintf(stderr, "xmos_classify: out of memory\n");
+    goto done;
+  }
+  if (xai_host_write_input(dev, eng, 0, input, in->bytes, &err) != XAI_OK ||
+      xai_host_invoke(dev, eng, &err) != XAI_OK ||
+      xai_host_read_output(dev, eng, 0, output, out->bytes, &out_bytes,
+                           &err) != XAI_OK ||
+      xai_host_read_times(dev, eng, layers, MAX_LAYERS, &layer_count, &err) !=
+          XAI_OK) {
+    fprintf(stderr, "xmos_classify: %s\n", err.message);
+    goto done;
+  }
+  size_t esize = dtype_bytes(out->dtype);
+  size_t n = esize ? out_bytes / esize : 0;
+  if (n == 0) {
+    fprintf(stderr, "xmos_classify: the output has an unsupported type\n");
+    goto done;
+  }
+  printf("Output (%zu values):", n);
+  real = malloc(n * sizeof *real);
+  if (!real) goto done;
+  for (size_t i = 0; i < n; i++) {
+    real[i] = xc_dequantize(output, i, out->dtype, out->scale,
+                            out->zero_point);
+    if (out->dtype == 0)
+      printf(" %g", real[i]);
+    else
+      printf(" %lld", (long long)xc_dequantize(output, i, out->dtype, 0, 0));
+  }
+  printf("\n");
+  const int has_softmax =
+      layer_count > 0 && strstr(layers[layer_count - 1].op, "SOFTMAX") != NULL;
+  if (!has_softmax) xc_softmax(real, n);
+  size_t best = 0;
+  for (size_t i = 1; i < n; i++)
+    if (real[i] > real[best]) best = i;
+  char *label = labels ? read_label(labels, best) : NULL;
+  if (label)
+    printf("Top class: %s (confidence %.2f)\n", label, real[best]);
+  else
+    printf("Top class: %zu (confidence %.2f)\n", best, real[best]);
+  free(label);
+  uint64_t total = 0;
+  for (uint32_t i = 0; i < layer_count; i++) total += layers[i].ticks;
+  /* Ticks of the 100 MHz device timer: 100000 per ms. */
+  printf("Inference time: %.3f ms\n", (double)total / 100000.0);
+  for (uint32_t i = 0; i < layer_count; i++)
+    printf("  %3u %-28s %9.3f ms\n", i, layers[i].op,
+           (double)layers[i].ticks / 100000.0);
+  rc = 0;
+done:
+  free(real);
+  free(layers);
+  free(output);
+  free(input);
+  free(resized);
+  if (pixels) stbi_image_free(pixels);
+  xai_host_close(dev);
+  return rc;
+}

@@ -1,0 +1,133 @@
+/* `xmos_send_model MODEL [--device D] [--engine N] [--memory sram|lpddr]
+ *                  [--timeout-ms N]`
+ * Loads a model onto the device (the emulator when no --device is given,
+ * started if needed) and prints what the seed's send_model example prints:
+ * the connection, the model length, where it was loaded, and the input and
+ * output sizes. Exit 0 on success, 1 on a failure, 2 on a usage error. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xai/host.h"
+
+static void usage(FILE *out) {
+  fprintf(out,
+          "usage: xmos_send_model MODEL [--device D] [--engine N] "
+          "[--memory sram|lpddr] [--timeout-ms N]\n"
+          "Loads MODEL (.tflite) onto the device.\n"
+          "  --device D      emu:PATH, usb, usb:BUS:ADDR or spi:/dev/spidevB.C\n"
+          "                  (default: the emulator, started if not running)\n"
+          "  --engine N      model slot on the device (default 0)\n"
+          "  --memory M      sram (default) or lpddr\n"
+          "  --timeout-ms N  wait for each reply (default %u)\n",
+          XAI_HOST_DEFAULT_TIMEOUT_MS);
+}
+
+static const char *dtype_name(unsigned t) {
+  switch (t) {
+    case 0: return "float32";
+    case 2: return "int32";
+    case 3: return "uint8";
+    case 7: return "int16";
+    case 9: return "int8";
+    default: return "other";
+  }
+}
+
+static void print_tensor(const char *kind, unsigned i,
+                         const xai_proto_tensor_info *t) {
+  printf("  %s %u '%s' %s [", kind, i, t->name, dtype_name(t->dtype));
+  for (unsigned d = 0; d < t->rank; d++)
+    printf("%s%d", d ? "," : "", (int)t->shape[d]);
+  printf("] scale %g zero_point %d: %u bytes\n", (double)t->scale,
+         (int)t->zero_point, (unsigned)t->bytes);
+}
+
+int main(int argc, char **argv) {
+  const char *model_path = NULL, *device = NULL;
+  unsigned long engine = 0, timeout_ms = 0;
+  xai_model_memory memory = XAI_MODEL_TO_SRAM;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const int has_value = i + 1 < argc;
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      usage(stdout);
+      return 0;
+    } else if (strcmp(a, "--device") == 0 && has_value) {
+      device = argv[++i];
+    } else if (strcmp(a, "--engine") == 0 && has_value) {
+      char *end;
+      engine = strtoul(argv[++i], &end, 10);
+      if (*end || engine > 255) {
+        fprintf(stderr, "xmos_send_model: bad --engine '%s'\n", argv[i]);
+        return 2;
+      }
+    } else if (strcmp(a, "--memory") == 0 && has_value) {
+      const char *m = argv[++i];
+      if (strcmp(m, "sram") == 0) {
+        memory = XAI_MODEL_TO_SRAM;
+      } else if (strcmp(m, "lpddr") == 0) {
+        memory = XAI_MODEL_TO_LPDDR;
+      } else {
+        fprintf(stderr, "xmos_send_model: --memory must be sram or lpddr\n");
+        return 2;
+      }
+    } else if (strcmp(a, "--timeout-ms") == 0 && has_value) {
+      timeout_ms = strtoul(argv[++i], NULL, 10);
+    } else if (a[0] == '-' || model_path) {
+      fprintf(stderr, "xmos_send_model: unexpected argument '%s'\n", a);
+      usage(stderr);
+      return 2;
+    } else {
+      model_path = a;
+    }
+  }
+  if (!model_path) {
+    usage(stderr);
+    return 2;
+  }
+  xai_error err;
+  xai_error_clear(&err);
+  uint8_t *model = NULL;
+  size_t size = 0;
+  if (xai_file_read(model_path, &model, &size, &err) != XAI_OK) {
+    fprintf(stderr, "xmos_send_model: %s\n", err.message);
+    return 1;
+  }
+  xai_host_device *dev = NULL;
+  if (xai_host_connect(&dev, device, (uint32_t)timeout_ms, &err) != XAI_OK) {
+    fprintf(stderr, "xmos_send_model: %s\n", err.message);
+    xai_file_free(model);
+    return 1;
+  }
+  printf("Connected to %s\n", xai_host_description(dev));
+  printf("Model length (bytes): %zu\n", size);
+  xai_host_progress_bar_state bar;
+  xai_host_progress_bar_init(&bar, "Sending model");
+  const char *where = memory == XAI_MODEL_TO_LPDDR ? "LPDDR" : "SRAM";
+  int rc = 1;
+  xai_host_spec spec;
+  if (xai_host_download_model(dev, (uint8_t)engine, model, size, memory,
+                              xai_host_progress_bar, &bar, &err) != XAI_OK ||
+      xai_host_read_spec(dev, (uint8_t)engine, &spec, &err) != XAI_OK) {
+    fprintf(stderr, "xmos_send_model: %s\n", err.message);
+  } else {
+    printf("Model loaded to %s (engine %lu)\n", where, engine);
+    uint64_t in_bytes = 0, out_bytes = 0;
+    for (unsigned i = 0; i < spec.input_count; i++)
+      in_bytes += xai_host_spec_input(&spec, i)->bytes;
+    for (unsigned i = 0; i < spec.output_count; i++)
+      out_bytes += xai_host_spec_output(&spec, i)->bytes;
+    printf("input_size: %llu\n", (unsigned long long)in_bytes);
+    printf("output_size: %llu\n", (unsigned long long)out_bytes);
+    for (unsigned i = 0; i < spec.input_count; i++)
+      print_tensor("input", i, xai_host_spec_input(&spec, i));
+    for (unsigned i = 0; i < spec.output_count; i++)
+      print_tensor("output", i, xai_host_spec_output(&spec, i));
+    printf("arena_used: %u\n", (unsigned)spec.arena_bytes_used);
+    rc = 0;
+  }
+  xai_host_close(dev);
+  xai_file_free(model);
+  return rc;
+}
