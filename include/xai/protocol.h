@@ -42,8 +42,14 @@ typedef enum {
   XAI_CMD_FLASH_WRITE = 9,
   XAI_CMD_FLASH_READ = 10,
   XAI_CMD_RESET = 11,
+  /* Added after version 1 shipped, compatibly: a device without it answers
+   * BAD_COMMAND. Streams a params file (xformer --xcore-flash-image-file)
+   * into the device's staging area for the next SET_MODEL that carries
+   * XAI_SET_MODEL_WITH_PARAMS; `arg` = where the params go (SRAM 0,
+   * LPDDR 1). docs/protocol.md section 2. */
+  XAI_CMD_SET_PARAMS = 12,
 } xai_proto_command;
-#define XAI_CMD_COUNT 12
+#define XAI_CMD_COUNT 13
 
 /* Carried in every reply's header. Requests carry 0. */
 typedef enum {
@@ -78,6 +84,36 @@ typedef enum {
   ((uint32_t)(memory) | ((uint32_t)(flash_entry) << 8))
 #define XAI_SET_MODEL_MEMORY(arg) ((arg) & 0xFFu)
 #define XAI_SET_MODEL_ENTRY(arg) ((arg) >> 8)
+/* SET_MODEL to SRAM or LPDDR: OR into `arg` to load the model with the
+ * params the last SET_PARAMS sent to the same engine. A device that
+ * predates SET_PARAMS refuses the memory value (BAD_ARGUMENT). */
+#define XAI_SET_MODEL_WITH_PARAMS 0x80u
+
+/* Where an engine's model, arena and params went: the payload of the OK
+ * reply to the LAST frame of a SET_MODEL (docs/protocol.md 6.4). Hosts that
+ * predate it ignore reply payloads of transfers. */
+typedef enum {
+  XAI_PLACE_NONE = 0,  /* no params */
+  XAI_PLACE_SRAM = 1,
+  XAI_PLACE_LPDDR = 2,
+  XAI_PLACE_FLASH = 3,
+} xai_proto_place;
+#define XAI_PLACEMENT_BYTES 24u
+typedef struct {
+  uint8_t model, arena, params; /* xai_proto_place */
+  uint8_t tile;                 /* tile whose SRAM the engine uses */
+  uint32_t model_bytes;
+  uint32_t arena_bytes;
+  uint32_t params_bytes;
+  uint32_t flash_entry;         /* params FLASH: the image entry */
+  uint32_t params_mbps;         /* bandwidth the load ops are costed at, MB/s */
+} xai_proto_placement;
+xai_status xai_placement_encode(const xai_proto_placement *p, uint8_t *out,
+                                size_t cap, size_t *written, xai_error *err);
+/* Accepts longer payloads (later fields are ignored). */
+xai_status xai_placement_decode(const uint8_t *p, size_t n,
+                                xai_proto_placement *out, xai_error *err);
+const char *xai_proto_place_name(unsigned place);
 
 /* The decoded header. Magic, version and both CRCs are filled in by the
  * encoder and checked by the decoder, so they are not fields here. */

@@ -119,7 +119,7 @@ static xai_status lower(xf_ctx *x, uint32_t op, const conv_geom *g,
     goto out;
   }
   xf_conv_emit e;
-  st = xf_conv_emit_begin(x, &e, size, err);
+  st = xf_conv_emit_begin(x, &e, size, (int64_t)g->out.n * g->out.h, err);
   if (st) goto out;
   xai_per_channel_quant q = {mult, shift};
   xai_conv_xcore packed;

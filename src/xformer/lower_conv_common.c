@@ -143,7 +143,7 @@ void xf_conv_act_range(int activation, float out_scale, int32_t out_zp,
 }
 
 xai_status xf_conv_emit_begin(xf_ctx *x, xf_conv_emit *e, size_t blob_size,
-                              xai_error *err) {
+                              int64_t work_items, xai_error *err) {
   memset(e, 0, sizeof *e);
   /* malloc alignment (>= 16) covers the kernels' 4-byte requirement. */
   e->blob = calloc(1, blob_size ? blob_size : 1);
@@ -154,7 +154,9 @@ xai_status xf_conv_emit_begin(xf_ctx *x, xf_conv_emit *e, size_t blob_size,
   e->blob_size = blob_size;
   xai_flexbuf_builder_init(&e->opts, NULL, 0);
   xai_flexbuf_map_begin(&e->opts, NULL);
-  xai_flexbuf_add_int(&e->opts, "th", (int64_t)x->opt->thread_count);
+  int64_t th = (int64_t)x->opt->thread_count;
+  if (work_items >= 1 && work_items < th) th = work_items;
+  xai_flexbuf_add_int(&e->opts, "th", th);
   return XAI_OK;
 }
 

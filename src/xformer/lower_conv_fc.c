@@ -111,7 +111,7 @@ xai_status xf_lower_fully_connected(xf_ctx *x, uint32_t op, bool *done,
   xai_fc_dims d = {batches, depth, units};
   size_t size = xai_fc_s8_xcore_packed_size(&d);
   xf_conv_emit e;
-  st = xf_conv_emit_begin(x, &e, size, err);
+  st = xf_conv_emit_begin(x, &e, size, ((int64_t)units + 15) / 16, err);
   if (st) goto out;
   xai_per_channel_quant q = {mult, shift};
   xai_fc_xcore packed;

@@ -52,9 +52,11 @@ typedef struct {
 } xf_conv_emit;
 
 /* Opens the options map with "th" and allocates blob_size bytes (4-byte
- * aligned, zeroed). false on allocation failure (err set). */
+ * aligned, zeroed). false on allocation failure (err set). "th" is the
+ * thread count capped by work_items (output rows, channel groups): extra
+ * threads would have nothing to do but still cost fork/join time. */
 xai_status xf_conv_emit_begin(xf_ctx *x, xf_conv_emit *e, size_t blob_size,
-                              xai_error *err);
+                              int64_t work_items, xai_error *err);
 /* Adds the blob as a constant UINT8 tensor and replaces op by custom op
  * `code` with inputs {in, packed} and output out. Frees e. */
 xai_status xf_conv_emit_finish(xf_ctx *x, uint32_t op, xf_conv_emit *e,

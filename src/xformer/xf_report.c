@@ -65,7 +65,13 @@ static xai_status cost_ops(xai_interp *ip, cost_collector *c, xai_error *err) {
     xai_error_clear(&e);
     ctx->err = &e;
     memset(&ctx->cost, 0, sizeof ctx->cost);
-    if (reg->estimate) {
+    /* Loads run for real, in order, so the estimate of the op after them
+     * sees its real packed weights (costs depend on them, e.g. groups that
+     * requantize in scalar code). */
+    if (reg->custom_name && !strcmp(reg->custom_name, "XAI_load_weights")) {
+      if (reg->eval(ctx) != XAI_OK)
+        return xai_fail(err, XAI_ERR_FORMAT, "report: %s", e.message);
+    } else if (reg->estimate) {
       if (reg->estimate(ctx) != XAI_OK) {
         need_run = true; /* a failed estimate falls back to a run */
         continue;
@@ -86,6 +92,7 @@ static xai_status cost_ops(xai_interp *ip, cost_collector *c, xai_error *err) {
 }
 
 xai_status xf_report_build(const uint8_t *model, size_t size,
+                           const xai_params_source *params,
                            const xai_xformer_options *o,
                            const xf_layer_note *notes, uint32_t note_count,
                            xai_xformer_report *rep, xai_error *err) {
@@ -96,6 +103,7 @@ xai_status xf_report_build(const uint8_t *model, size_t size,
   memset(&cfg, 0, sizeof cfg);
   cfg.model = model;
   cfg.model_size = size;
+  cfg.params = params;
   cfg.clock_mhz = o->clock_mhz;
   cfg.planner = XAI_PLANNER_GREEDY;
   xai_status st = xai_interp_arena_needed(&cfg, &rep->greedy_arena_bytes, err);

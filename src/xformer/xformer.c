@@ -116,23 +116,21 @@ xai_status xai_xformer_run(const uint8_t *model, size_t size,
   x.m = &m;
   x.opt = o;
   note_list nl = {0};
-  uint8_t *p = NULL, *pre_split = NULL;
-  size_t p_size = 0, pre_split_size = 0;
+  uint8_t *p = NULL;
+  size_t p_size = 0;
 
   st = run_passes(&x, &nl, err);
-  /* With weights moved out, the model alone cannot run in the report's
-   * interpreter: cost the model as it was just before the split. */
-  if (!st && rep && o->params_file) {
-    st = write_metadata(&x, err);
-    if (!st) st = xai_model_write(&m, &pre_split, &pre_split_size, err);
-  }
   if (!st) st = xf_split_params(&x, &p, &p_size, err);
   if (!st) st = write_metadata(&x, err);
   if (!st) st = xai_model_write(&m, out, out_size, err);
   if (!st && rep) {
-    const uint8_t *costed = p_size && pre_split ? pre_split : *out;
-    size_t costed_size = p_size && pre_split ? pre_split_size : *out_size;
-    st = xf_report_build(costed, costed_size, o, nl.items, nl.count, rep, err);
+    /* Weights stream from where the placement put them. */
+    xai_params_kind kind = XAI_PARAMS_RAM;
+    if (x.placement.params == XF_MEM_FLASH) kind = XAI_PARAMS_FLASH;
+    if (x.placement.params == XF_MEM_LPDDR) kind = XAI_PARAMS_LPDDR;
+    xai_params_source src = xai_params_memory(p, p_size, kind);
+    st = xf_report_build(*out, *out_size, p_size ? &src : NULL, o, nl.items,
+                         nl.count, rep, err);
     if (st && err) {
       char msg[XAI_ERROR_MESSAGE_BYTES];
       snprintf(msg, sizeof msg, "%s", err->message);
@@ -156,7 +154,6 @@ xai_status xai_xformer_run(const uint8_t *model, size_t size,
     if (rep) xai_xformer_report_free(rep);
   }
   free(p);
-  free(pre_split);
   free(nl.items);
   free(x.notes);
   xai_model_free(&m);

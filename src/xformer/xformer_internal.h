@@ -22,6 +22,7 @@
 
 #include "xai/common.h"
 #include "xai/flexbuf.h"
+#include "xai/runtime.h"
 #include "xai/tflite.h"
 #include "xai/xformer.h"
 
@@ -169,9 +170,11 @@ typedef struct {
 } xf_layer_note;
 
 /* Costs every op of the optimised model[0..size) in the runtime (the ops'
- * estimate callbacks, else one run on zero inputs) and fills rep; the
- * caller sets model_bytes and params_bytes. */
+ * estimate callbacks, else one run on zero inputs) and fills rep; params
+ * (NULL if none) feeds its XAI_load_weights ops, so their streaming time is
+ * in the totals. The caller sets model_bytes and params_bytes. */
 xai_status xf_report_build(const uint8_t *model, size_t size,
+                           const xai_params_source *params,
                            const xai_xformer_options *o,
                            const xf_layer_note *notes, uint32_t note_count,
                            xai_xformer_report *rep, xai_error *err);

@@ -146,7 +146,28 @@ static void test_f32(void) {
   CHECK(out[1] == 6.0f); /* 6 */
 }
 
+/* More than 2^16 terms: the kernel sums in chunks; TFLite's int32
+ * accumulator wraps. 70000 terms of -128 * (127 + 128) = -32640 sum to
+ * -2,284,800,000, which wraps to -2,284,800,000 + 2^32 = 2,010,167,296.
+ * Times 0.5 * 2^-24 (2^30, shift -24): SRDHM halves it to 1,005,083,648,
+ * the rounding shift by 24 gives 59.9 -> 60 (the unwrapped sum would give
+ * -68). */
+static void test_s8_long_wrap(void) {
+  enum { DEPTH = 70000 };
+  static int8_t x[DEPTH], w[DEPTH];
+  for (int i = 0; i < DEPTH; i++) x[i] = 127, w[i] = -128;
+  const xai_fc_dims d = {1, DEPTH, 1};
+  const int32_t mult[] = {1 << 30}, shift[] = {-24};
+  const xai_per_channel_quant q = {mult, shift};
+  xai_fc_params p = {128, 0, 0, -128, 127, false};
+  int8_t out[1];
+  CHECK_EQ_INT(xai_fully_connected_s8_ref(&p, &q, &d, x, w, NULL, out),
+               XAI_OK);
+  CHECK_EQ_INT(out[0], 60);
+}
+
 int main(void) {
+  test_s8_long_wrap();
   test_s8_per_tensor();
   test_s8_per_channel();
   test_s8_rounding_modes();

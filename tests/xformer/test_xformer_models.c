@@ -4,7 +4,8 @@
  * with the reference kernels and the greedy planner, and the optimised run
  * with every op (XAI_* included) and its offline plan, must give the same
  * bytes on random inputs. The optimised arena head must not exceed the
- * original's greedy head.
+ * original's greedy head (for single-op models: by more than the one
+ * documented kind of XAI_* arena scratch, see check_model).
  *
  * Under ASan (slow): one seed, threads 1 and 5. */
 #include <stdlib.h>
@@ -148,7 +149,25 @@ static int all_inputs_int8(xai_interp *ip) {
 
 static int g_checked, g_skipped, g_over_original;
 
-static void check_model(const char *path) {
+/* Largest arena scratch one XAI_* op of subgraph 0 asks for. Ops run one
+ * after another, so this bounds what XAI_* scratch can add to a head. */
+static size_t largest_xai_scratch(xai_interp *ip) {
+  size_t most = 0;
+  for (uint32_t i = 0; i < xai_interp_plan_count(ip); i++) {
+    xai_plan_entry e;
+    xai_interp_plan_entry(ip, i, &e);
+    if (e.tensor != UINT32_MAX || e.subgraph != 0) continue;
+    const xai_op_registration *r = xai_interp_op_registration(ip, e.op);
+    if (r && r->custom_name && strncmp(r->custom_name, "XAI_", 4) == 0 &&
+        e.size > most)
+      most = e.size;
+  }
+  return most;
+}
+
+/* whole_model: a model of shared/models/tflm (the head must not grow at
+ * all), else a generated single-op model. */
+static void check_model(const char *path, int whole_model) {
   const char *name = base_name(path);
   for (size_t k = 0; k < sizeof k_skip / sizeof k_skip[0]; k++)
     if (strncmp(name, k_skip[k][0], strlen(k_skip[k][0])) == 0 &&
@@ -213,9 +232,17 @@ static void check_model(const char *path) {
       continue;
     }
     /* The plan is never worse than the runtime's greedy plan of the same
-     * optimised model. Against the original model's greedy head it can
-     * be: XAI_* ops ask for per-thread scratch the reference ops do not
-     * need; that is reported, not failed. */
+     * optimised model, nor than the original model's greedy plan: XAI_*
+     * kernels keep their fixed-size staging in their stack frames and
+     * never use more threads than work items. The one documented
+     * exception (docs/xcore_ops.md, "Scratch"): a layer whose whole input
+     * row must be staged (an im2col patch of a CONV_2D with more than 16
+     * output channels, input depth not a multiple of 32 and a patch not
+     * contiguous in the input; a FULLY_CONNECTED with more than 16 outputs
+     * and batch rows off word boundaries) keeps that buffer per thread as
+     * arena scratch, so the optimised head may exceed the original by at
+     * most that op's scratch. None of the whole models has such a layer
+     * where the arena peaks. */
     size_t head = xai_interp_arena_head(xo.ip);
     run xg;
     st = run_init(&xg, opt, opt_size, NULL, XAI_PLANNER_GREEDY, &err);
@@ -229,10 +256,13 @@ static void check_model(const char *path) {
       run_free(&xg);
     }
     if (head > greedy_head) {
+      size_t allowed = whole_model ? 0 : largest_xai_scratch(xo.ip);
       fprintf(stderr,
-              "note: %s th=%u: optimised head %zu > original greedy %zu "
-              "(XAI_* scratch)\n",
-              name, th, head, greedy_head);
+              "%s: %s th=%u: optimised head %zu > original greedy %zu "
+              "(XAI_* arena scratch %zu)\n",
+              head - greedy_head <= allowed ? "note" : "FAIL", name, th, head,
+              greedy_head, largest_xai_scratch(xo.ip));
+      CHECK(head - greedy_head <= allowed);
       g_over_original++;
     }
     for (uint64_t seed = 1; seed <= SEEDS; seed++) {
@@ -262,12 +292,12 @@ static void check_model(const char *path) {
 
 static const char *g_filter;
 
-static void check_dir(const char *dir) {
+static void check_dir(const char *dir, int whole_models) {
   char **paths = NULL;
   size_t n = xai_test_list_files(dir, ".tflite", &paths);
   for (size_t i = 0; i < n; i++)
     if (!g_filter || strstr(base_name(paths[i]), g_filter))
-      check_model(paths[i]);
+      check_model(paths[i], whole_models);
   xai_test_free_list(paths, n);
 }
 
@@ -278,14 +308,15 @@ int main(int argc, char **argv) {
   if (models) {
     char dir[1024];
     snprintf(dir, sizeof dir, "%s/tflm", models);
-    check_dir(dir);
+    check_dir(dir, 1);
   }
 #ifdef XAI_ORACLE_MODELS_DIR
-  check_dir(XAI_ORACLE_MODELS_DIR);
+  check_dir(XAI_ORACLE_MODELS_DIR, 0);
 #endif
   fprintf(stderr,
-          "checked %d models, skipped %d; %d compiles need a larger head than "
-          "the original model's greedy plan\n",
+          "checked %d models, skipped %d; %d compiles of single-op models "
+          "need a larger head than the original model's greedy plan (their "
+          "XAI_* arena scratch)\n",
           g_checked, g_skipped, g_over_original);
   if (g_checked == 0) {
     fprintf(stderr, "no models found\n");

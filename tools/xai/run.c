@@ -1,7 +1,12 @@
 /* `xai run MODEL [--input FILE | --random SEED] [--output FILE] [--arena]
- *               [--repeat N] [--planner auto|greedy|offline]`
- * Runs a model on the host with the reference kernels and prints its
- * outputs and per-op host time.
+ *               [--repeat N] [--planner auto|greedy|offline]
+ *               [--params FILE]`
+ * Runs a model on the host (reference kernels, and the VPU model for the
+ * xformer's XAI_* ops) and prints its outputs, per-op host time and the
+ * modelled xcore.ai time of each op.
+ *
+ * --params FILE  the params file the xformer wrote for this model
+ *                (--xcore-flash-image-file); checked against its hash.
  *
  * --input FILE   raw bytes of every input, concatenated in input order
  *                (each exactly the tensor's size; see the "inputs" lines).
@@ -27,6 +32,7 @@ typedef struct {
   uint32_t subgraph, index;
   const char *name;
   uint64_t ns, calls;
+  uint64_t ticks; /* modelled device ticks, summed over calls */
 } op_time;
 
 typedef struct {
@@ -42,6 +48,7 @@ static void on_op(void *user, const xai_op_timing *t) {
     if (o->subgraph == t->subgraph && o->index == t->index) {
       o->ns += t->ns;
       o->calls++;
+      o->ticks += t->cost ? t->cost->ticks : 0;
       return;
     }
   }
@@ -56,7 +63,7 @@ static void on_op(void *user, const xai_op_timing *t) {
     log->cap = cap;
   }
   log->ops[log->count++] = (op_time){t->subgraph, t->index, t->op_name,
-                                     t->ns, 1};
+                                     t->ns, 1, t->cost ? t->cost->ticks : 0};
 }
 
 static void usage(FILE *out) {
@@ -65,14 +72,17 @@ static void usage(FILE *out) {
           "FILE]\n"
           "               [--arena] [--repeat N] [--planner "
           "auto|greedy|offline] [--quiet]\n"
-          "Runs MODEL on the host (reference kernels); prints outputs and "
-          "per-op time.\n"
+          "               [--params FILE]\n"
+          "Runs MODEL on the host; prints outputs, per-op host time and "
+          "modelled xcore.ai time.\n"
           "  --input FILE   raw bytes of all inputs, concatenated in order\n"
           "  --random SEED  deterministic inputs (xorshift64*; FLOAT32 "
           "uniform in [-1,1))\n"
           "  --output FILE  write all outputs' raw bytes, concatenated\n"
           "  --arena        print arena bytes needed and the memory plan\n"
           "  --repeat N     invoke N times; times are means\n"
+          "  --params FILE  params file written by xformer "
+          "--xcore-flash-image-file\n"
           "  --quiet        print nothing but errors (for scripts)\n");
 }
 
@@ -177,7 +187,7 @@ static int fail(const char *msg) {
 }
 
 typedef struct {
-  const char *model, *input, *output, *planner;
+  const char *model, *input, *output, *planner, *params;
   int have_seed, arena, quiet;
   uint64_t seed;
   long repeat;
@@ -196,6 +206,8 @@ static int parse(int argc, char **argv, run_args *a) {
       a->input = argv[++i];
     } else if (!strcmp(s, "--output") && has_next) {
       a->output = argv[++i];
+    } else if (!strcmp(s, "--params") && has_next) {
+      a->params = argv[++i];
     } else if (!strcmp(s, "--planner") && has_next) {
       a->planner = argv[++i];
     } else if (!strcmp(s, "--random") && has_next) {
@@ -303,11 +315,13 @@ static int write_outputs(xai_interp *ip, const char *path) {
   return st ? fail(err.message) : 0;
 }
 
-static int run(const run_args *a, const uint8_t *model, size_t model_size) {
+static int run(const run_args *a, const uint8_t *model, size_t model_size,
+               const xai_params_source *params) {
   xai_interp_config cfg;
   memset(&cfg, 0, sizeof cfg);
   cfg.model = model;
   cfg.model_size = model_size;
+  cfg.params = params;
   if (a->planner) {
     if (!strcmp(a->planner, "greedy"))
       cfg.planner = XAI_PLANNER_GREEDY;
@@ -350,15 +364,23 @@ static int run(const run_args *a, const uint8_t *model, size_t model_size) {
     print_tensor("output", i, xai_interp_output(ip, i), 1);
   printf("per-op host time (mean of %ld run%s):\n", a->repeat,
          a->repeat > 1 ? "s" : "");
-  printf("  %-4s %-5s %-32s %12s\n", "sg", "op", "type", "us");
-  double total = 0;
+  printf("  %-4s %-5s %-32s %12s %14s\n", "sg", "op", "type", "host us",
+         "xcore.ai ms");
+  double total = 0, device_ms = 0;
   for (size_t i = 0; i < log.count; i++) {
     const op_time *o = &log.ops[i];
     double us = (double)o->ns / 1000.0 / (double)a->repeat;
-    if (o->subgraph == 0) total += us;
-    printf("  %-4u %-5u %-32s %12.1f\n", o->subgraph, o->index, o->name, us);
+    /* 100 MHz reference ticks: 1e5 per ms */
+    double ms = (double)o->ticks / 1e5 / (double)a->repeat;
+    if (o->subgraph == 0) {
+      total += us;
+      device_ms += ms;
+    }
+    printf("  %-4u %-5u %-32s %12.1f %14.3f\n", o->subgraph, o->index,
+           o->name, us, ms);
   }
-  printf("  total %.1f us\n", total);
+  printf("  total %.1f us on the host; %.3f ms modelled on xcore.ai\n", total,
+         device_ms);
   if (a->output) rc = write_outputs(ip, a->output);
 done:
   free(log.ops);
@@ -375,7 +397,18 @@ int xai_cmd_run(int argc, char **argv) {
   xai_error err;
   xai_error_clear(&err);
   if (xai_file_read(a.model, &model, &size, &err)) return fail(err.message);
-  rc = run(&a, model, size);
+  uint8_t *params = NULL;
+  size_t params_size = 0;
+  xai_params_source src;
+  if (a.params) {
+    if (xai_file_read(a.params, &params, &params_size, &err)) {
+      xai_file_free(model);
+      return fail(err.message);
+    }
+    src = xai_params_memory(params, params_size, XAI_PARAMS_RAM);
+  }
+  rc = run(&a, model, size, a.params ? &src : NULL);
+  xai_file_free(params);
   xai_file_free(model);
   return rc;
 }

@@ -141,7 +141,7 @@ int64_t xai_rq_acc_bound(const int8_t *w, size_t n, size_t stride,
                          int32_t zp_in, int64_t bias);
 
 /* Scratch the requantization needs per call (word aligned). */
-#define XAI_RQ_SCRATCH_BYTES (6u * 32u)
+#define XAI_RQ_SCRATCH_BYTES (4u * 32u)
 
 /* Requantizes the 16 accumulators in vD:vR (int8 or int16 mode on entry;
  * int8 mode on return) and writes the first n (1..16) int8 results to out.

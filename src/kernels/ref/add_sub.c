@@ -2,6 +2,7 @@
 #include <math.h>
 
 #include "bcast_internal.h"
+#include "quant_internal.h"
 #include "xai/kernels_ref/elementwise.h"
 #include "xai/kernels_ref/quant.h"
 
@@ -55,7 +56,7 @@ xai_status xai_add_params_make(float scale1, int32_t zp1, float scale2,
 
 /* MultiplyByQuantizedMultiplierSmallerThanOneExp. */
 static inline int32_t scale_down(int32_t x, int32_t m, int32_t shift) {
-  return xai_rdbpot(xai_srdhm(x, m), -shift);
+  return xai_rdbpot_inline(xai_srdhm_inline(x, m), -shift);
 }
 
 static inline int32_t add_one(const xai_add_params *p, int32_t a, int32_t b) {
@@ -146,7 +147,7 @@ xai_status xai_add_s16_pot_ref(const xai_add_pot_params *p, size_t count,
   const int16_t *shifted = first_fixed ? in2 : in1;
   const int right = first_fixed ? -p->input2_shift : -p->input1_shift;
   for (size_t i = 0; i < count; i++) {
-    const int32_t s = xai_rdbpot(shifted[i], right);
+    const int32_t s = xai_rdbpot_inline(shifted[i], right);
     out[i] = (int16_t)clamp_act(p, sat16(fixed[i] + s));
   }
   return XAI_OK;
@@ -160,9 +161,9 @@ xai_status xai_sub_s16_pot_ref(const xai_add_pot_params *p, size_t count,
   for (size_t i = 0; i < count; i++) {
     int32_t a = in1[i], b = in2[i];
     if (p->input1_shift == 0)
-      b = xai_rdbpot(b, -p->input2_shift);
+      b = xai_rdbpot_inline(b, -p->input2_shift);
     else
-      a = xai_rdbpot(a, -p->input1_shift);
+      a = xai_rdbpot_inline(a, -p->input1_shift);
     out[i] = (int16_t)clamp_act(p, sat16(a - b));
   }
   return XAI_OK;

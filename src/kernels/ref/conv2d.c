@@ -1,6 +1,7 @@
 /* CONV_2D reference kernels (TFLite reference_integer_ops::ConvPerChannel)
  * and the padding geometry shared by the convolution family. */
 #include "conv_internal.h"
+#include "quant_internal.h"
 #include "xai/tflite.h"
 
 int32_t xai_conv_out_size(int padding, int32_t in, int32_t filter,
@@ -95,7 +96,8 @@ xai_status xai_conv2d_s8_ref(const xai_conv_params *p,
             }
           }
           if (bias) acc += (uint32_t)bias[oc];
-          int32_t v = xai_mbqm((int32_t)acc, q->multiplier[oc], q->shift[oc]);
+          int32_t v =
+              xai_mbqm_inline((int32_t)acc, q->multiplier[oc], q->shift[oc]);
           v = xai_add_wrap32(v, p->output_offset);
           o[oc] = (int8_t)xai_clamp32(v, p->act_min, p->act_max);
         }

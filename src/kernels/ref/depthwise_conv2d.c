@@ -1,6 +1,7 @@
 /* DEPTHWISE_CONV_2D reference kernels (TFLite
  * reference_integer_ops::DepthwiseConvPerChannel). */
 #include "conv_internal.h"
+#include "quant_internal.h"
 
 /* Output channels accumulated together on the stack. */
 #define DW_BLOCK 64
@@ -80,7 +81,8 @@ xai_status xai_depthwise_conv2d_s8_ref(const xai_conv_params *p,
             const int32_t oc = oc0 + k;
             uint32_t a = acc[k];
             if (bias) a += (uint32_t)bias[oc];
-            int32_t v = xai_mbqm((int32_t)a, q->multiplier[oc], q->shift[oc]);
+            int32_t v = xai_mbqm_inline((int32_t)a, q->multiplier[oc],
+                                        q->shift[oc]);
             v = xai_add_wrap32(v, p->output_offset);
             o[oc] = (int8_t)xai_clamp32(v, p->act_min, p->act_max);
           }

@@ -5,6 +5,7 @@
 #include <float.h>
 
 #include "conv_internal.h"
+#include "quant_internal.h"
 #include "xai/tflite.h"
 
 static xai_status fc_check(const xai_fc_dims *d, const void *in,
@@ -30,14 +31,20 @@ xai_status xai_fully_connected_s8_ref(const xai_fc_params *p,
     const int8_t *x = in + (size_t)b * (size_t)d->input_depth;
     for (int32_t oc = 0; oc < d->output_depth; ++oc) {
       const int8_t *w = weights + (size_t)oc * (size_t)d->input_depth;
-      int32_t acc = 0;
-      for (int32_t i = 0; i < d->input_depth; ++i)
-        acc = xai_add_wrap32(acc, (w[i] + p->filter_offset) *
-                                      (x[i] + p->input_offset));
+      int32_t acc;
+      if (p->filter_offset == 0) {
+        acc = (int32_t)xai_dot_s8_offset(x, w, d->input_depth,
+                                         p->input_offset);
+      } else {
+        acc = 0;
+        for (int32_t i = 0; i < d->input_depth; ++i)
+          acc = xai_add_wrap32(acc, (w[i] + p->filter_offset) *
+                                        (x[i] + p->input_offset));
+      }
       if (bias) acc = xai_add_wrap32(acc, bias[oc]);
       acc = p->single_rounding
                 ? xai_mbqm_single(acc, q->multiplier[oc], q->shift[oc])
-                : xai_mbqm(acc, q->multiplier[oc], q->shift[oc]);
+                : xai_mbqm_inline(acc, q->multiplier[oc], q->shift[oc]);
       acc = xai_add_wrap32(acc, p->output_offset);
       out[(size_t)b * (size_t)d->output_depth + (size_t)oc] =
           (int8_t)xai_clamp32(acc, p->act_min, p->act_max);

@@ -1,7 +1,11 @@
 /* xcore CONV_2D int8: VLMACCR over 32 input bytes into 16 output channels.
  * Direct path (input channels a multiple of 32): each tap's input pixel is
- * read in place. Otherwise (im2col): the patch of one output pixel is first
- * gathered into a zero-tailed scratch vector, then the same MAC loop runs.
+ * read in place. Otherwise (im2col) the patch of one output pixel is read
+ * in place when it is already contiguous in the input (1x1 and similar,
+ * see patch_contiguous), else gathered: into a zero-tailed arena scratch
+ * vector when the layer has several groups of 16 output channels (one
+ * gather serves them all), chunk by chunk into a stack vector when it has
+ * one. Then the same MAC loop runs.
  * Padded taps read a vector of the input zero point (see conv.h on why the
  * folded bias stays exact). */
 #include <string.h>
@@ -111,61 +115,117 @@ xai_status xai_conv2d_s8_xcore_pack(const xai_conv_params *p,
   return XAI_OK;
 }
 
-/* Scratch: requant slots, the zero-point vector, the gathered patch. */
-size_t xai_conv2d_s8_xcore_scratch_size(const xai_conv_xcore *op) {
-  return XAI_RQ_SCRATCH_BYTES + 32u + (op->direct ? 0u : (size_t)op->k_pad);
+/* 1 when every output pixel's patch (im2col row) is already one
+ * contiguous run of k input bytes that starts on a word boundary, so it
+ * can be read in place: all taps inside the input, the taps of a filter
+ * row adjacent (kw == 1 or dilation_w == 1), the filter rows adjacent in
+ * memory (kh == 1, or the filter row spans the whole input row with
+ * dilation_h == 1), and whole words per pixel. 1x1 convolutions without
+ * padding are the common case (pointwise layers of MobileNets). Bytes a
+ * 32-byte read takes beyond the patch meet zero weights (k_pad padding),
+ * so they do not change the sums. */
+static int patch_contiguous(const xai_conv_xcore *op) {
+  const xai_conv_params *p = &op->p;
+  if (op->direct || op->in.c % 4 != 0) return 0;
+  if (op->filter.w > 1 && p->dilation_w != 1) return 0;
+  if (op->filter.h > 1 &&
+      !(op->filter.w == op->in.w && p->dilation_h == 1))
+    return 0;
+  int64_t y0 = -(int64_t)p->pad_h, x0 = -(int64_t)p->pad_w;
+  int64_t y1 = (int64_t)(op->out.h - 1) * p->stride_h - p->pad_h +
+               (int64_t)(op->filter.h - 1) * p->dilation_h;
+  int64_t x1 = (int64_t)(op->out.w - 1) * p->stride_w - p->pad_w +
+               (int64_t)(op->filter.w - 1) * p->dilation_w;
+  return y0 >= 0 && x0 >= 0 && y1 < op->in.h && x1 < op->in.w;
 }
 
-/* Gathers the patch of output pixel (b, oy, ox) into patch (im2col). */
-static void gather(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
-                   const int8_t *in, int32_t b, int32_t oy, int32_t ox,
-                   int8_t *patch, int8_t zp) {
+/* The whole gathered patch as arena scratch: only for patches that can
+ * neither be read in place nor gathered chunk by chunk into the frame's
+ * stage vector without repeating the gather per group (more than one
+ * group of 16 output channels). The other staging is fixed-size and lives
+ * in the kernel's stack frame (xai_xc_frame). */
+static int needs_patch(const xai_conv_xcore *op) {
+  return !op->direct && !patch_contiguous(op) && op->n_groups > 1;
+}
+
+size_t xai_conv2d_s8_xcore_scratch_size(const xai_conv_xcore *op) {
+  return needs_patch(op) ? (size_t)op->k_pad : 0u;
+}
+
+/* Bytes [from, to) of the patch of output pixel (b, oy, ox) into dst
+ * (im2col); padded taps give the input zero point. */
+static void gather_range(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
+                         const int8_t *in, int32_t b, int32_t oy, int32_t ox,
+                         int32_t from, int32_t to, int8_t *dst, int8_t zp) {
   const xai_conv_params *p = &op->p;
   const int32_t c = op->in.c;
-  int words = c % 4 == 0;
-  int8_t *dst = patch;
-  for (int32_t fy = 0; fy < op->filter.h; fy++) {
+  for (int32_t pos = from; pos < to;) {
+    int32_t tap = pos / c, ci = pos % c;
+    int32_t n = c - ci < to - pos ? c - ci : to - pos;
+    int32_t fy = tap / op->filter.w, fx = tap % op->filter.w;
     int32_t iy = oy * p->stride_h - p->pad_h + fy * p->dilation_h;
-    for (int32_t fx = 0; fx < op->filter.w; fx++) {
-      int32_t ix = ox * p->stride_w - p->pad_w + fx * p->dilation_w;
-      if (iy < 0 || iy >= op->in.h || ix < 0 || ix >= op->in.w) {
-        memset(dst, zp, (size_t)c);
-        xai_vpu_scalar(ctx, words ? (uint64_t)(c / 4) : (uint64_t)c);
-      } else {
-        const int8_t *src =
-            in + (((size_t)b * op->in.h + iy) * op->in.w + ix) * (size_t)c;
-        memcpy(dst, src, (size_t)c);
-        xai_xc_charge_copy(ctx, (size_t)c, words);
-      }
-      xai_vpu_scalar(ctx, 3); /* bounds test, addresses */
-      dst += c;
+    int32_t ix = ox * p->stride_w - p->pad_w + fx * p->dilation_w;
+    int words = n % 4 == 0 && ci % 4 == 0 && c % 4 == 0 && (pos - from) % 4 == 0;
+    if (iy < 0 || iy >= op->in.h || ix < 0 || ix >= op->in.w) {
+      memset(dst, zp, (size_t)n);
+      xai_vpu_scalar(ctx, words ? (uint64_t)(n / 4) : (uint64_t)n);
+    } else {
+      const int8_t *src =
+          in + (((size_t)b * op->in.h + iy) * op->in.w + ix) * (size_t)c + ci;
+      memcpy(dst, src, (size_t)n);
+      xai_xc_charge_copy(ctx, (size_t)n, words);
     }
+    xai_vpu_scalar(ctx, 3); /* bounds test, addresses */
+    dst += n;
+    pos += n;
   }
 }
+
+typedef enum {
+  PATCH_DIRECT,     /* in.c % 32 == 0: each tap's pixel read in place */
+  PATCH_IN_PLACE,   /* contiguous patch read in place, tail staged */
+  PATCH_GATHERED,   /* whole patch gathered into arena scratch */
+  PATCH_CHUNKED     /* each 32-byte chunk gathered into the stage vector */
+} patch_mode;
 
 xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
                                const int8_t *in, int8_t *out,
                                int32_t row_begin, int32_t row_end,
                                void *scratch, size_t scratch_size) {
-  int32_t rows = op->out.n * op->out.h;
+  int32_t rows = op ? op->out.n * op->out.h : 0;
   if (!ctx || !op || !in || !out || row_begin < 0 || row_end > rows ||
-      row_begin > row_end || !scratch || ((uintptr_t)scratch & 3u) ||
-      scratch_size < xai_conv2d_s8_xcore_scratch_size(op))
+      row_begin > row_end || ((uintptr_t)scratch & 3u) ||
+      scratch_size < xai_conv2d_s8_xcore_scratch_size(op) ||
+      (scratch_size && !scratch))
     return XAI_ERR_ARGUMENT;
   const xai_conv_params *p = &op->p;
-  uint8_t *s = (uint8_t *)scratch;
-  void *rq_scratch = s;
-  int8_t *zpvec = (int8_t *)(s + XAI_RQ_SCRATCH_BYTES);
-  int8_t *patch = zpvec + 32;
+  xai_xc_frame frame;
+  void *rq_scratch = frame.rq;
+  int8_t *zpvec = (int8_t *)frame.zp;
+  int8_t *stage = (int8_t *)frame.stage;
   const int8_t zp = (int8_t)(-p->input_offset);
   memset(zpvec, zp, 32);
-  xai_vpu_scalar(ctx, 8);
-  if (!op->direct) {
+  memset(stage, 0, 32);
+  xai_vpu_scalar(ctx, 16);
+  /* A misaligned input (never an arena tensor) falls back to gathering:
+   * into the patch when the caller gave room for it, else chunk by chunk
+   * (the same bits, more copies). */
+  const int aligned_in = ((uintptr_t)in & 3u) == 0;
+  patch_mode mode = op->direct ? PATCH_DIRECT
+                    : patch_contiguous(op) && aligned_in ? PATCH_IN_PLACE
+                    : scratch_size >= (size_t)op->k_pad ? PATCH_GATHERED
+                                                         : PATCH_CHUNKED;
+  int8_t *patch = (int8_t *)scratch;
+  if (mode == PATCH_GATHERED) {
     memset(patch + op->k, 0, (size_t)(op->k_pad - op->k));
     xai_vpu_scalar(ctx, (uint64_t)(op->k_pad - op->k));
   }
   xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
   const int32_t c = op->in.c, chunks_per_tap = c / 32;
+  const int32_t n_chunks = op->k_pad / 32;
+  const int32_t tail = op->k - 32 * (n_chunks - 1); /* bytes in the last */
+  const size_t in_bytes =
+      (size_t)op->in.n * op->in.h * op->in.w * (size_t)c;
   const size_t group_bytes = (size_t)op->k_pad * 16u;
   for (int32_t row = row_begin; row < row_end; row++) {
     int32_t b = row / op->out.h, oy = row % op->out.h;
@@ -173,12 +233,30 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
       int8_t *o = out + (((size_t)b * op->out.h + oy) * op->out.w + ox) *
                             (size_t)op->out.c;
       xai_vpu_scalar(ctx, 4); /* pixel loop, output address */
-      if (!op->direct) gather(ctx, op, in, b, oy, ox, patch, zp);
+      const int8_t *base = NULL; /* PATCH_IN_PLACE: the patch's first byte */
+      int staged_last = 0;
+      if (mode == PATCH_GATHERED) {
+        gather_range(ctx, op, in, b, oy, ox, 0, op->k, patch, zp);
+      } else if (mode == PATCH_IN_PLACE) {
+        size_t off = (((size_t)b * op->in.h +
+                       (size_t)(oy * p->stride_h - p->pad_h)) *
+                          op->in.w +
+                      (size_t)(ox * p->stride_w - p->pad_w)) *
+                     (size_t)c;
+        base = in + off;
+        xai_vpu_scalar(ctx, 2); /* patch address */
+        /* The last chunk's read would pass the end of the input. */
+        if (off + (size_t)op->k_pad > in_bytes) {
+          staged_last = 1;
+          memcpy(stage, base + 32 * (n_chunks - 1), (size_t)tail);
+          xai_xc_charge_copy(ctx, (size_t)tail, 1);
+        }
+      }
       for (int32_t g = 0; g < op->n_groups; g++) {
         const int8_t *wg = op->weights + (size_t)g * group_bytes;
         xai_xc_bias_init(ctx, op->bias, g);
         xai_vpu_scalar(ctx, 2); /* group loop */
-        if (op->direct) {
+        if (mode == PATCH_DIRECT) {
           int32_t chunk = 0;
           for (int32_t fy = 0; fy < op->filter.h; fy++) {
             int32_t iy = oy * p->stride_h - p->pad_h + fy * p->dilation_h;
@@ -198,8 +276,20 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
             }
           }
         } else {
-          for (int32_t j = 0; j < op->k_pad / 32; j++) {
-            xai_vpu_vldc(ctx, patch + 32 * j);
+          for (int32_t j = 0; j < n_chunks; j++) {
+            const int8_t *src;
+            if (mode == PATCH_GATHERED) {
+              src = patch + 32 * j;
+            } else if (mode == PATCH_IN_PLACE) {
+              src = staged_last && j == n_chunks - 1 ? stage : base + 32 * j;
+            } else {
+              /* Bytes past the patch's end keep older values; they meet
+               * zero weights. */
+              int32_t to = j == n_chunks - 1 ? op->k : 32 * j + 32;
+              gather_range(ctx, op, in, b, oy, ox, 32 * j, to, stage, zp);
+              src = stage;
+            }
+            xai_vpu_vldc(ctx, src);
             xai_xc_mac16(ctx, wg + (size_t)j * 512u);
           }
         }

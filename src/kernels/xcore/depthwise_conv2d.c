@@ -108,25 +108,29 @@ xai_status xai_dwconv2d_s8_xcore_pack(const xai_conv_params *p,
   return XAI_OK;
 }
 
-/* Requant slots, the zero-point vector, one gathered input vector. */
+/* Everything this kernel stages is fixed-size (requant slots, the
+ * zero-point vector, one gathered input vector) and lives in its stack
+ * frame (xai_xc_frame): no arena scratch. */
 size_t xai_dwconv2d_s8_xcore_scratch_size(const xai_conv_xcore *op) {
   (void)op;
-  return XAI_RQ_SCRATCH_BYTES + 64u;
+  return 0;
 }
 
 xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
                                  const int8_t *in, int8_t *out,
                                  int32_t row_begin, int32_t row_end,
                                  void *scratch, size_t scratch_size) {
-  int32_t rows = op->out.n * op->out.h;
+  (void)scratch;
+  (void)scratch_size;
+  int32_t rows = op ? op->out.n * op->out.h : 0;
   if (!ctx || !op || !in || !out || row_begin < 0 || row_end > rows ||
-      row_begin > row_end || !scratch || ((uintptr_t)scratch & 3u) ||
-      scratch_size < xai_dwconv2d_s8_xcore_scratch_size(op))
+      row_begin > row_end)
     return XAI_ERR_ARGUMENT;
   const xai_conv_params *p = &op->p;
-  uint8_t *s = (uint8_t *)scratch;
-  int8_t *zpvec = (int8_t *)(s + XAI_RQ_SCRATCH_BYTES);
-  int8_t *stage = zpvec + 32;
+  xai_xc_frame frame;
+  void *s = frame.rq;
+  int8_t *zpvec = (int8_t *)frame.zp;
+  int8_t *stage = (int8_t *)frame.stage;
   memset(zpvec, (int8_t)(-p->input_offset), 32);
   memset(stage, 0, 32);
   xai_vpu_scalar(ctx, 16);

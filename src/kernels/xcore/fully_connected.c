@@ -86,9 +86,18 @@ xai_status xai_fc_s8_xcore_pack(const xai_fc_params *p,
   return XAI_OK;
 }
 
-/* Requant slots plus a zero-tailed copy of one input row. */
+/* Rows are read in place (bytes past a row's end in its last chunk meet
+ * zero weights; the chunk that would pass the end of the input is staged
+ * in the stack frame, xai_xc_frame). Only a row that starts off a word
+ * boundary (batches > 1 and k % 4 != 0) must be copied: into a zero-tailed
+ * arena buffer when several groups would each repeat the copy, else chunk
+ * by chunk through the frame's stage vector. */
+static int needs_row_copy(const xai_fc_xcore *op) {
+  return op->d.batches > 1 && op->d.input_depth % 4 != 0 && op->n_groups > 1;
+}
+
 size_t xai_fc_s8_xcore_scratch_size(const xai_fc_xcore *op) {
-  return XAI_RQ_SCRATCH_BYTES + (size_t)op->k_pad;
+  return needs_row_copy(op) ? (size_t)op->k_pad : 0u;
 }
 
 xai_status xai_fc_s8_xcore(xai_vpu_ctx *ctx, const xai_fc_xcore *op,
@@ -96,15 +105,21 @@ xai_status xai_fc_s8_xcore(xai_vpu_ctx *ctx, const xai_fc_xcore *op,
                            int32_t group_end, void *scratch,
                            size_t scratch_size) {
   if (!ctx || !op || !in || !out || group_begin < 0 ||
-      group_end > op->n_groups || group_begin > group_end || !scratch ||
+      group_end > op->n_groups || group_begin > group_end ||
       ((uintptr_t)scratch & 3u) ||
-      scratch_size < xai_fc_s8_xcore_scratch_size(op))
+      scratch_size < xai_fc_s8_xcore_scratch_size(op) ||
+      (scratch_size && !scratch))
     return XAI_ERR_ARGUMENT;
   const int32_t k = op->d.input_depth, o_depth = op->d.output_depth;
-  int8_t *row = (int8_t *)scratch + XAI_RQ_SCRATCH_BYTES;
-  /* Rows read in place need whole aligned chunks. */
-  int in_place = k % 32 == 0 && ((uintptr_t)in & 3u) == 0;
-  if (!in_place) {
+  const int32_t n_chunks = op->k_pad / 32;
+  const int32_t tail = k - 32 * (n_chunks - 1); /* bytes in the last chunk */
+  xai_xc_frame frame;
+  int8_t *stage = (int8_t *)frame.stage;
+  int8_t *row = (int8_t *)scratch;
+  const int have_row = scratch_size >= (size_t)op->k_pad;
+  memset(stage, 0, 32);
+  xai_vpu_scalar(ctx, 8);
+  if (have_row) {
     memset(row + k, 0, (size_t)(op->k_pad - k));
     xai_vpu_scalar(ctx, (uint64_t)(op->k_pad - k));
   }
@@ -113,22 +128,42 @@ xai_status xai_fc_s8_xcore(xai_vpu_ctx *ctx, const xai_fc_xcore *op,
   for (int32_t b = 0; b < op->d.batches; b++) {
     const int8_t *x = in + (size_t)b * (size_t)k;
     xai_vpu_scalar(ctx, 3); /* batch loop */
-    if (!in_place) {
+    const int aligned = ((uintptr_t)x & 3u) == 0;
+    /* In place, the last chunk is read from the stage when it would pass
+     * the end of the input. */
+    int staged_last = 0;
+    if (aligned && (size_t)(b + 1) * (size_t)k + (size_t)(32 - tail) >
+                       (size_t)op->d.batches * (size_t)k) {
+      staged_last = 1;
+      memcpy(stage, x + 32 * (n_chunks - 1), (size_t)tail);
+      xai_xc_charge_copy(ctx, (size_t)tail, tail % 4 == 0);
+    } else if (!aligned && have_row) {
       memcpy(row, x, (size_t)k);
-      xai_xc_charge_copy(ctx, (size_t)k, ((uintptr_t)x & 3u) == 0);
+      xai_xc_charge_copy(ctx, (size_t)k, 0);
       x = row;
     }
+    const int chunked = !aligned && !have_row;
     for (int32_t g = group_begin; g < group_end; g++) {
       const int8_t *wg = op->weights + (size_t)g * group_bytes;
       xai_xc_bias_init(ctx, op->bias, g);
       xai_vpu_scalar(ctx, 2); /* group loop */
-      for (int32_t j = 0; j < op->k_pad / 32; j++) {
-        xai_vpu_vldc(ctx, x + 32 * j);
+      for (int32_t j = 0; j < n_chunks; j++) {
+        const int8_t *src = x + 32 * j;
+        if (chunked) {
+          /* Bytes past the row's end keep older values: zero weights. */
+          int32_t n = j == n_chunks - 1 ? tail : 32;
+          memcpy(stage, src, (size_t)n);
+          xai_xc_charge_copy(ctx, (size_t)n, 0);
+          src = stage;
+        } else if (staged_last && j == n_chunks - 1) {
+          src = stage;
+        }
+        xai_vpu_vldc(ctx, src);
         xai_xc_mac16(ctx, wg + (size_t)j * 512u);
       }
       int n = o_depth - 16 * g < 16 ? o_depth - 16 * g : 16;
       xai_rq_run(ctx, &op->rq[g], op->consts,
-                 out + (size_t)b * (size_t)o_depth + 16 * g, n, scratch);
+                 out + (size_t)b * (size_t)o_depth + 16 * g, n, frame.rq);
     }
   }
   return XAI_OK;

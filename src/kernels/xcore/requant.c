@@ -173,8 +173,13 @@ int64_t xai_rq_acc_bound(const int8_t *w, size_t n, size_t stride,
   return m;
 }
 
-/* Scratch slots (32 bytes each). */
-enum { BUF_Q, BUF_HI, BUF_P, BUF_T, BUF_C, BUF_Y };
+/* Scratch slots (32 bytes each). Values whose lifetimes do not overlap
+ * share a slot, so a call needs 4 vectors instead of 6: T (the sign mask)
+ * is made from HI, which is dead after that; the carries C are consumed
+ * by the next instruction and Y (the result) only appears after the last
+ * carry; the -128 mask reuses T's slot once the chain is done. */
+enum { BUF_Q, BUF_HI, BUF_P, BUF_C };
+enum { BUF_T = BUF_HI, BUF_Y = BUF_C };
 
 static void *slot(void *scratch, int i) { return (uint8_t *)scratch + 32 * i; }
 

@@ -52,6 +52,21 @@ xai_status xai_xc_pack_channels(const xai_xc_layout *l, int32_t n_out,
                                 int32_t act_max, int single_rounding,
                                 const char *op_name, xai_error *err);
 
+/* The fixed-size vectors one kernel call stages through memory (the VPU
+ * has no register-to-register moves, so every intermediate goes through a
+ * store and a load): the requantization slots, a vector of the input zero
+ * point for padded taps and one staged input vector (tails, gathered
+ * lanes). They live in the calling thread's stack frame, like a compiler's
+ * spill slots: their size does not depend on the layer, so they would be
+ * the same few words in every op's arena scratch. Only buffers that grow
+ * with the layer (an im2col patch, a realigned input row) are arena
+ * scratch. 192 bytes, word aligned (the VPU's XAI_XCORE_VPU_ALIGN). */
+typedef struct {
+  uint32_t rq[XAI_RQ_SCRATCH_BYTES / 4u];
+  uint32_t zp[8];
+  uint32_t stage[8];
+} xai_xc_frame;
+
 /* Copies a TFLite row (n bytes) into the VLMACCR layout: group g, channel
  * slot i (0..15), k_pad bytes per channel. */
 void xai_xc_pack_row(int8_t *weights, int32_t k_pad, int32_t oc,

@@ -92,7 +92,6 @@ static xai_status prepare(xai_op_ctx *ctx, int depthwise) {
   memset(d, 0, sizeof *d);
   ctx->data = d;
   d->depthwise = depthwise;
-  d->th = (uint32_t)th;
   xai_conv_xcore *op = &d->op;
   op->in = (xai_dims4){in->dims[0], ih, iw, ic};
   op->out = (xai_dims4){in->dims[0], oh, ow, oc};
@@ -130,6 +129,7 @@ static xai_status prepare(xai_op_ctx *ctx, int depthwise) {
                        "the options give an inconsistent geometry (%s)", geom);
   size_t per = depthwise ? xai_dwconv2d_s8_xcore_scratch_size(op)
                          : xai_conv2d_s8_xcore_scratch_size(op);
+  d->th = xai_xconv_threads((uint32_t)th, (int64_t)op->out.n * op->out.h);
   d->macs = (uint64_t)xai_rt_tensor_elements(out) * (uint64_t)kh *
             (uint64_t)kw * (uint64_t)(depthwise ? 1 : ic);
   return xai_xconv_request_scratch(ctx, per, d->th, &d->slice, &d->scratch);
@@ -155,7 +155,7 @@ static xai_status eval(xai_op_ctx *ctx) {
     xai_vpu_ctx v;
     xai_vpu_init(&v, XAI_VPU_MODE_INT8);
     xai_status st = run(d, &v, &op, in->data, out->data, r0, r1,
-                        scratch + (size_t)t * d->slice);
+                        xai_xconv_thread_scratch(scratch, d->slice, t));
     if (st)
       return xai_op_fail(ctx, st, "the xcore kernel refused rows %d..%d; "
                          "this is an xai bug, please report it", (int)r0,
@@ -172,7 +172,9 @@ static xai_status eval(xai_op_ctx *ctx) {
  * A row's bundles depend only on which filter rows fall inside the input,
  * the word alignment of its output row (the requant store) and, for
  * depthwise, the alignment of the input rows it reads and whether it
- * reaches the last 32 bytes of the input (in-place vector reads). So the
+ * reaches the last 32 bytes of the input (in-place vector reads); for a
+ * CONV_2D patch read in place, how many of its pixels stage their last
+ * chunk near the end of the input. So the
  * kernel runs once per distinct row signature, on a zero input, and each
  * thread's count is  setup + sum over its rows of (row bundles - setup),
  * with setup measured by an empty run. Exact except for the data-dependent
@@ -194,6 +196,18 @@ static uint64_t row_signature(const xconv_data *d, int32_t row) {
     int32_t iy = oy * op->p.stride_h - op->p.pad_h + fy * op->p.dilation_h;
     if (iy < 0 || iy >= op->in.h) continue;
     h = mix(h, (uint64_t)fy + 1u);
+    if (!d->depthwise && !op->direct && fy == 0) {
+      /* A patch read in place stages its last chunk when that would pass
+       * the end of the input (conv2d.c): count such pixels. */
+      const int64_t c = op->in.c, total = (int64_t)in_bytes;
+      uint64_t staged = 0;
+      for (int32_t ox = 0; ox < op->out.w; ox++) {
+        int64_t off = (((int64_t)b * op->in.h + iy) * op->in.w +
+                       (int64_t)ox * op->p.stride_w - op->p.pad_w) * c;
+        staged += off + op->k_pad > total;
+      }
+      h = mix(h, staged);
+    }
     if (d->depthwise) {
       uint64_t start = (uint64_t)(b * op->in.h + iy) * in_row;
       h = mix(h, start & 3u);

@@ -77,7 +77,21 @@ xai_status xai_xconv_request_scratch(xai_op_ctx *ctx, size_t per_thread,
                                      int32_t *index) {
   /* 16-byte slices keep each thread's scratch word aligned for the VPU. */
   *slice = (per_thread + 15u) & ~(size_t)15u;
+  *index = -1;
+  /* No request at all when the kernel needs none: an empty request would
+   * still cost a record in the persistent tail. */
+  if (*slice == 0) return XAI_OK;
   return xai_op_request_scratch(ctx, *slice * th, index);
+}
+
+uint32_t xai_xconv_threads(uint32_t th, int64_t work_items) {
+  if (work_items < 1) return 1;
+  return (int64_t)th > work_items ? (uint32_t)work_items : th;
+}
+
+uint8_t *xai_xconv_thread_scratch(uint8_t *scratch, size_t slice,
+                                  uint32_t t) {
+  return scratch ? scratch + (size_t)t * slice : NULL;
 }
 
 xai_status xai_xconv_check_fault(xai_op_ctx *ctx, const xai_vpu_ctx *v,
@@ -122,7 +136,9 @@ xai_status xai_xconv_fill_cost(xai_op_ctx *ctx, const uint64_t *bundles,
 const void *xai_xconv_estimate_blob(const xai_rt_tensor *packed,
                                     void **owned) {
   *owned = NULL;
-  if (packed->mem == XAI_MEM_CONST && packed->data) return packed->data;
+  /* An arena blob is valid when its XAI_load_weights ran first (the
+   * xformer report runs loads in order before estimating). */
+  if (packed->data) return packed->data;
   *owned = calloc(1, packed->bytes ? packed->bytes : 1);
   return *owned;
 }

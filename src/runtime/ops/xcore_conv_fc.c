@@ -48,7 +48,6 @@ static xai_status prepare(xai_op_ctx *ctx) {
   if (!d) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
   memset(d, 0, sizeof *d);
   ctx->data = d;
-  d->th = (uint32_t)th;
   d->op.d = (xai_fc_dims){batches, k, n};
   d->op.p.input_offset = -zi;
   /* Output zero point, clamp and rounding live in the blob. */
@@ -62,6 +61,7 @@ static xai_status prepare(xai_op_ctx *ctx) {
   if (xai_fc_s8_xcore_bind(&d->op, NULL, 0) != XAI_OK)
     return xai_op_fail(ctx, XAI_ERR_FORMAT, "inconsistent geometry (%s)",
                        geom);
+  d->th = xai_xconv_threads((uint32_t)th, d->op.n_groups);
   return xai_xconv_request_scratch(ctx, xai_fc_s8_xcore_scratch_size(&d->op),
                                    d->th, &d->slice, &d->scratch);
 }
@@ -83,7 +83,8 @@ static xai_status run_all(xai_op_ctx *ctx, const xfc_data *d,
     xai_vpu_ctx v;
     xai_vpu_init(&v, XAI_VPU_MODE_INT8);
     xai_status st = xai_fc_s8_xcore(&v, &op, in, out, g0, g1,
-                                    scratch + (size_t)t * scratch_stride,
+                                    xai_xconv_thread_scratch(
+                                        scratch, scratch_stride, t),
                                     d->slice);
     if (st)
       return xai_op_fail(ctx, st, "the xcore kernel refused groups %d..%d; "
@@ -131,7 +132,7 @@ static xai_status estimate(xai_op_ctx *ctx) {
   size_t out_bytes = (size_t)run_rows * (size_t)d->op.d.output_depth;
   int8_t *x = calloc(1, in_bytes);
   int8_t *y = malloc(out_bytes);
-  uint8_t *scratch = malloc(d->slice);
+  uint8_t *scratch = malloc(d->slice ? d->slice : 16);
   xai_status st = XAI_OK;
   uint64_t bundles[8] = {0}, b4[8] = {0};
   if (!blob || !x || !y || !scratch) {

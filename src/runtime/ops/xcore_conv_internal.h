@@ -28,10 +28,20 @@ xai_status xai_xconv_tensors(xai_op_ctx *ctx, xai_rt_tensor **in,
 xai_status xai_xconv_check_packed(xai_op_ctx *ctx, const xai_rt_tensor *packed,
                                   size_t need, const char *geometry);
 
-/* Scratch slice per thread rounded to 16 bytes, requested th times. */
+/* Scratch slice per thread rounded to 16 bytes, requested th times;
+ * nothing is requested (index -1, slice 0) when per_thread is 0. */
 xai_status xai_xconv_request_scratch(xai_op_ctx *ctx, size_t per_thread,
                                      uint32_t th, size_t *slice,
                                      int32_t *index);
+
+/* Threads an op really uses: its "th" option capped by its work items
+ * (rows, channel groups). A thread without work would only add fork/join
+ * time and, with a per-thread scratch slice, arena. */
+uint32_t xai_xconv_threads(uint32_t th, int64_t work_items);
+
+/* Thread t's slice of a scratch buffer (NULL when there is none). */
+uint8_t *xai_xconv_thread_scratch(uint8_t *scratch, size_t slice,
+                                  uint32_t t);
 
 /* A VPU context after a thread's run: fails the op on a fault. */
 xai_status xai_xconv_check_fault(xai_op_ctx *ctx, const xai_vpu_ctx *v,
