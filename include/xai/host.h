@@ -69,6 +69,51 @@ xai_status xai_host_download_model(xai_host_device *dev, uint8_t engine,
 xai_status xai_host_set_model_from_flash(xai_host_device *dev, uint8_t engine,
                                          uint32_t flash_entry, xai_error *err);
 
+/* ---- Models with a params file (xformer --xcore-flash-image-file) ------ */
+
+/* Where the params file goes. */
+typedef enum {
+  XAI_HOST_PARAMS_SRAM = 0,  /* model, params and arena in the tile's SRAM */
+  XAI_HOST_PARAMS_LPDDR = 1, /* model and params in LPDDR (arena in SRAM if
+                                it fits, else LPDDR too) */
+  XAI_HOST_PARAMS_FLASH = 2, /* a flash image of model + params is
+                                programmed at address 0 and the model loaded
+                                from its entry 0; the params stream from
+                                flash at run time */
+} xai_host_params_memory;
+
+/* Loads `model` with its params file `params` onto `engine`:
+ *   SRAM, LPDDR: SET_PARAMS streams the params, then SET_MODEL (with
+ *                XAI_SET_MODEL_WITH_PARAMS) the model, both to `memory`;
+ *   FLASH:       builds the flash image in memory (xai_flash_image_build),
+ *                programs it with FLASH_WRITE, then SET_MODEL from entry 0
+ *                (this replaces what the flash held).
+ * progress (may be NULL) sees each transfer in turn (params or flash image,
+ * then model). The device refuses params that belong to another model
+ * (MODEL_ERROR) and a model that does not fit (NO_MEMORY); either way it
+ * keeps its previous model. */
+xai_status xai_host_download_model_params(xai_host_device *dev, uint8_t engine,
+                                          const void *model, size_t model_size,
+                                          const void *params,
+                                          size_t params_size,
+                                          xai_host_params_memory memory,
+                                          xai_host_progress_fn progress,
+                                          void *progress_user, xai_error *err);
+
+/* Streams a params file to the engine's staging area for the next
+ * SET_MODEL with XAI_SET_MODEL_WITH_PARAMS (`memory` SRAM or LPDDR). */
+xai_status xai_host_download_params(xai_host_device *dev, uint8_t engine,
+                                    const void *params, size_t size,
+                                    xai_model_memory memory,
+                                    xai_host_progress_fn progress,
+                                    void *progress_user, xai_error *err);
+
+/* Where the last successful model load on this connection put the model,
+ * arena and params (the device's SET_MODEL reply). false when the device
+ * did not say (firmware that predates it) or no model was loaded. */
+bool xai_host_last_placement(const xai_host_device *dev,
+                             xai_proto_placement *placement);
+
 typedef struct {
   uint32_t arena_bytes_used;
   uint16_t input_count;

@@ -71,6 +71,12 @@ typedef struct {
   uint64_t weight_bytes;  /* constant bytes the op reads */
   double utilisation;     /* macs / (32 x total bundles), 0 if none */
   const char *kernel;     /* kernel chosen, e.g. "conv2d_direct"; NULL = ref */
+  /* Of `ticks`, the part that may run under the next op's compute: a
+   * prefetched XAI_load_weights ("pf": 1) streams while the following op
+   * computes, so it sets this to its whole transfer; 0 for every other op.
+   * Consumers of timings subtract the hidden part with
+   * xai_params_overlap_ticks (docs/weights.md, "Prefetch"). */
+  uint64_t overlap_ticks;
 } xai_op_cost;
 
 typedef struct {
@@ -244,6 +250,19 @@ typedef struct {
 } xai_params_schedule;
 void xai_params_schedule_totals(const uint64_t *ticks, const bool *is_load,
                                 uint32_t n, xai_params_schedule *out);
+
+/* Device time with prefetched loads (docs/weights.md, "Prefetch").
+ * ticks[0..n) are the ops' modelled ticks in run order (subgraph 0) and
+ * overlap[0..n) their xai_op_cost.overlap_ticks. A prefetched load's
+ * overlap runs under the ticks of the next op that is not itself a
+ * prefetched load; prefetched loads in a row share that op's ticks in
+ * order. exposed[i] (exposed may be NULL or equal to ticks) gets what op i
+ * adds to the device time: ticks[i] minus its hidden part, i.e. for a
+ * prefetched load max(0, load - next op's ticks). Returns the ticks hidden
+ * in all: the device time is sum(ticks) minus the result. */
+uint64_t xai_params_overlap_ticks(const uint64_t *ticks,
+                                  const uint64_t *overlap, uint32_t n,
+                                  uint64_t *exposed);
 
 /* The params source of the interpreter running this op, or NULL. */
 const xai_params_source *xai_op_params(const xai_op_ctx *ctx);

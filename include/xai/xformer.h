@@ -43,6 +43,8 @@ typedef struct {
   const char *report_json; /* --report-json FILE, or NULL */
   const char *output;      /* -o / --output FILE, or NULL */
   int help;                /* --help was given */
+  int no_prefetch;         /* --xcore-no-prefetch: every weight load waits
+                              for its transfer (docs/weights.md) */
 } xai_xformer_options;
 
 void xai_xformer_options_init(xai_xformer_options *o);
@@ -96,6 +98,11 @@ typedef struct {
   uint32_t pads_folded, activations_fused, ops_dropped;
   uint32_t params_tensors_moved, params_load_ops;
   char placement[64];        /* "model=sram arena=sram params=flash", or "" */
+  /* Prefetch (docs/weights.md): loads marked "pf" and the load ticks they
+   * hide under the next op. `ticks` above is the device time with them
+   * hidden; ticks + load_hidden_ticks is the time without prefetch. */
+  uint32_t params_prefetched;
+  uint64_t load_hidden_ticks;
 } xai_xformer_report;
 
 void xai_xformer_report_free(xai_xformer_report *r);

@@ -34,6 +34,8 @@ _DTYPES = {0: ("float32", "f"), 2: ("int32", "i"), 3: ("uint8", "B"),
            7: ("int16", "h"), 9: ("int8", "b")}
 _FORMAT_OF = {name: fmt for name, fmt in _DTYPES.values()}
 _MEMORY = {"sram": 0, "lpddr": 1}
+# xai_host_params_memory (include/xai/host.h).
+_PARAMS_MEMORY = {"sram": 0, "lpddr": 1, "flash": 2}
 
 
 class XaiDeviceError(IOError):
@@ -120,6 +122,9 @@ def _load():
         "xai_host_download_model": [p, u8, ctypes.c_char_p, sz, ctypes.c_int,
                                     _PROGRESS, p, e],
         "xai_host_set_model_from_flash": [p, u8, u32, e],
+        "xai_host_download_model_params": [p, u8, ctypes.c_char_p, sz,
+                                           ctypes.c_char_p, sz, ctypes.c_int,
+                                           _PROGRESS, p, e],
         "xai_host_read_spec": [p, u8, ctypes.POINTER(_Spec), e],
         "xai_host_write_input": [p, u8, u16, ctypes.c_char_p, sz, e],
         "xai_host_invoke": [p, u8, e],
@@ -237,10 +242,37 @@ class xcore_ai_ie:
                    len(data), _MEMORY[memory], cb, None)
         self._spec = None
 
-    def download_model_file(self, path, engine=None, memory="sram",
-                            progress=None):
+    def download_model_params(self, model, params, engine=None,
+                              memory="flash", progress=None):
+        """Loads model bytes with their params file (xformer
+        --xcore-flash-image-file). memory "flash" programs a flash image of
+        both at address 0 and loads the model from it (the params stream
+        from flash); "lpddr" or "sram" sends both there."""
+        data, pdata = bytes(model), bytes(params)
+        if memory not in _PARAMS_MEMORY:
+            raise ValueError("memory must be one of " +
+                             ", ".join(sorted(_PARAMS_MEMORY)))
+        cb = _PROGRESS(lambda _u, done, total: progress(done, total)) \
+            if progress else _PROGRESS(0)
+        eng = self.engine if engine is None else engine
+        self._call(_lib.xai_host_download_model_params, self._need(), eng,
+                   data, len(data), pdata, len(pdata),
+                   _PARAMS_MEMORY[memory], cb, None)
+        self._spec = None
+
+    def download_model_file(self, path, params_file=None, engine=None,
+                            memory=None, progress=None):
+        """Loads a .tflite file; with params_file (the params xformer wrote)
+        memory may be "flash" (the default then), "lpddr" or "sram"."""
         with open(path, "rb") as f:
-            self.download_model(f.read(), engine, memory, progress)
+            model = f.read()
+        if params_file is None:
+            self.download_model(model, engine, memory or "sram", progress)
+            return
+        with open(params_file, "rb") as f:
+            params = f.read()
+        self.download_model_params(model, params, engine, memory or "flash",
+                                   progress)
 
     def set_model_from_flash(self, flash_entry, engine=None):
         eng = self.engine if engine is None else engine

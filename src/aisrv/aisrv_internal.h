@@ -13,6 +13,16 @@ typedef enum {
   AISRV_IN_AUTO = 0xFF, /* from flash: SRAM if it fits, else LPDDR */
 } aisrv_memory;
 
+/* The params file that comes with a model being committed
+ * (docs/device.md, "Models with a params file"). */
+typedef struct {
+  uint8_t place;          /* XAI_PLACE_NONE / SRAM / LPDDR / FLASH */
+  const uint8_t *staged;  /* SRAM, LPDDR: the params file in staging */
+  uint32_t bytes;
+  uint32_t entry;         /* FLASH: the image entry holding them */
+  xai_flash_image image;  /* FLASH: the opened image */
+} aisrv_params_in;
+
 typedef struct {
   xai_aisrv *srv;
   uint32_t index;
@@ -29,7 +39,17 @@ typedef struct {
   const char **op_names;
   uint32_t layers;        /* recorded */
   uint32_t layers_seen;   /* executed (more than max_layers are not kept) */
+  uint32_t pf_first, pf_pending; /* prefetched loads waiting for cover */
   uint64_t weight_bytes;  /* streamed weights of the last INVOKE */
+  /* Where the arena and the params file are (XAI_PLACE_*), and the source
+   * the interpreter's XAI_load_weights ops read the params through. */
+  uint8_t arena_place;
+  uint8_t params_place;
+  uint32_t params_bytes;
+  uint32_t params_entry;
+  xai_params_source params;
+  xai_flash_image flash_image;      /* params_place FLASH */
+  xai_params_flash_state flash_state;
 } aisrv_engine;
 
 struct xai_aisrv {
@@ -50,6 +70,15 @@ struct xai_aisrv {
   /* The open host->device transfer (SET_MODEL, SET_INPUT, FLASH_WRITE). */
   xai_chunk_reassembler rx;
   uint32_t flash_erased_end; /* FLASH_WRITE: sectors below this are erased */
+  /* A params file received by SET_PARAMS, at the start of staging, waiting
+   * for a SET_MODEL with XAI_SET_MODEL_WITH_PARAMS on the same engine. Any
+   * other use of staging drops it. */
+  struct {
+    bool valid;
+    uint8_t engine;
+    uint8_t place; /* XAI_PLACE_SRAM / LPDDR */
+    uint32_t bytes;
+  } pending;
   xai_error err;
 };
 
@@ -85,11 +114,39 @@ void aisrv_reply_memory(xai_aisrv *s, const xai_frame_header *req,
 
 /* engine.c */
 void aisrv_engine_drop(aisrv_engine *e);
-/* Checks the model in `bytes` of staging and makes it the engine's model;
- * replies to req. */
-void aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
-                         const xai_frame_header *req, uint32_t bytes,
-                         aisrv_memory where);
+/* The interpreter config every engine uses (hook, clock, resolver). */
+xai_interp_config aisrv_interp_config(xai_aisrv *s, aisrv_engine *e,
+                                      const uint8_t *model, size_t bytes,
+                                      void *arena, size_t arena_bytes);
+
+/* commit.c: checks the model at `model` (`bytes`, inside staging) with its
+ * params, places model, arena and params in the engine's memories and makes
+ * it the engine's model; replies to req (with the placement on OK).
+ * Returns whether the model was loaded. */
+bool aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
+                         const xai_frame_header *req, const uint8_t *model,
+                         uint32_t bytes, aisrv_memory where,
+                         const aisrv_params_in *params);
+
+/* params.c */
+/* Bandwidth, in MB/s, the load ops of params at `place` are costed at. */
+uint32_t aisrv_params_mbps(const xai_aisrv *s, uint8_t place);
+/* A params source over params at `base` (SRAM/LPDDR) or over in->image's
+ * entry (FLASH; *image and *state must outlive the source). */
+xai_status aisrv_params_source(xai_aisrv *s, const aisrv_params_in *in,
+                               const uint8_t *base, xai_params_source *src,
+                               xai_flash_image *image,
+                               xai_params_flash_state *state);
+/* The params hash the xformer recorded in the model ("xai_params"
+ * metadata); false if the model has no params file. */
+bool aisrv_model_params_hash(const uint8_t *model, size_t bytes,
+                             uint64_t *hash, uint64_t *file_bytes);
+/* SET_PARAMS: the first chunk's checks, and the end of the transfer. */
+bool aisrv_params_open(xai_aisrv *s, aisrv_engine *e,
+                       const xai_frame_header *h);
+void aisrv_params_received(xai_aisrv *s, const xai_frame_header *h);
+/* Forgets params waiting in staging (staging is about to be reused). */
+void aisrv_params_forget(xai_aisrv *s, const char *why);
 void aisrv_cmd_get_spec(xai_aisrv *s, aisrv_engine *e,
                         const xai_frame_header *req);
 void aisrv_cmd_invoke(xai_aisrv *s, aisrv_engine *e,
@@ -105,6 +162,8 @@ void aisrv_transfer_frame(xai_aisrv *s, const xai_frame_header *h,
 void aisrv_transfer_abort(xai_aisrv *s, const char *why);
 
 /* flash_cmds.c */
+/* A flash reader over the device flash (reads past the end fail). */
+xai_flash_reader aisrv_flash_reader(xai_aisrv *s);
 void aisrv_set_model_from_flash(xai_aisrv *s, aisrv_engine *e,
                                 const xai_frame_header *req);
 void aisrv_cmd_flash_read(xai_aisrv *s, const xai_frame_header *req,

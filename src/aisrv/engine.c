@@ -1,7 +1,5 @@
-/* Engines: a model, its interpreter and its last per-layer timings. A new
- * model is checked in the staging area (flatbuffer, ops, arena) before the
- * engine's current model is touched, so a model that fails never costs the
- * host the one it had. */
+/* Engines: a model, its interpreter and its last per-layer timings, and
+ * the commands that use a loaded model. Loading one is commit.c. */
 #include <string.h>
 
 #include "aisrv_internal.h"
@@ -13,7 +11,25 @@ void aisrv_engine_drop(aisrv_engine *e) {
   e->model_bytes = 0;
   e->layers = 0;
   e->layers_seen = 0;
+  e->pf_pending = 0;
   e->weight_bytes = 0;
+  e->arena_place = XAI_PLACE_NONE;
+  e->params_place = XAI_PLACE_NONE;
+  e->params_bytes = 0;
+  e->params_entry = 0;
+  memset(&e->params, 0, sizeof e->params);
+}
+
+/* Constant bytes op `index` reads from the model itself (not from the
+ * arena, where XAI_load_weights put the split-off weights). */
+static uint64_t model_const_bytes(aisrv_engine *e, uint32_t index) {
+  xai_op_ctx *ctx = e->interp ? xai_interp_op(e->interp, index) : NULL;
+  uint64_t n = 0;
+  for (uint32_t i = 0; ctx && i < ctx->input_count; i++) {
+    const xai_rt_tensor *t = xai_op_input(ctx, i);
+    if (t && t->mem == XAI_MEM_CONST) n += t->bytes;
+  }
+  return n;
 }
 
 static void on_op(void *user, const xai_op_timing *t) {
@@ -21,13 +37,38 @@ static void on_op(void *user, const xai_op_timing *t) {
   xai_aisrv *s = e->srv;
   uint64_t ticks = t->cost ? t->cost->ticks : 0;
   uint64_t wbytes = t->cost ? t->cost->weight_bytes : 0;
+  /* XAI_load_weights already costs its streaming at its source's bandwidth
+   * (flash, LPDDR or SRAM): nothing to add. */
+  bool is_load = t->op_name && strcmp(t->op_name, "XAI_load_weights") == 0;
+  /* With a params file most weights reach an op through the arena; only
+   * the constants left in the model are read from where the model is. */
+  if (!is_load && e->params_place != XAI_PLACE_NONE && wbytes &&
+      t->subgraph == 0)
+    wbytes = model_const_bytes(e, t->index);
   /* SYSTEM.md section 4: weights streamed from LPDDR cost bytes/bandwidth
    * on top of the compute; from SRAM they are free. 100 MHz ticks. */
-  if (e->memory == AISRV_IN_LPDDR && wbytes) {
+  if (!is_load && e->memory == AISRV_IN_LPDDR && wbytes) {
     uint64_t mbps = s->cfg.lpddr_mbps ? s->cfg.lpddr_mbps : 800u;
     ticks += (wbytes * 100u + mbps - 1) / mbps;
   }
   e->weight_bytes += wbytes;
+  /* A prefetched load (the xformer hoisted it one op early, "pf") streams
+   * while the next op computes: that op's time hides it, shared by loads in
+   * a row (xai_params_overlap_ticks, docs/weights.md "Prefetch"). */
+  bool prefetched = t->cost && t->cost->overlap_ticks > 0;
+  if (!prefetched && e->pf_pending) {
+    uint64_t cover = ticks;
+    for (uint32_t k = e->pf_first; k < e->layers && cover; k++) {
+      uint64_t hide = e->ticks[k] < cover ? e->ticks[k] : cover;
+      e->ticks[k] -= hide;
+      cover -= hide;
+    }
+    e->pf_pending = 0;
+  }
+  if (prefetched && !e->pf_pending) {
+    e->pf_pending = 1;
+    e->pf_first = e->layers;
+  }
   if (e->layers < s->cfg.max_layers) {
     e->ticks[e->layers] = ticks;
     e->op_names[e->layers] = t->op_name ? t->op_name : "?";
@@ -36,9 +77,9 @@ static void on_op(void *user, const xai_op_timing *t) {
   e->layers_seen++;
 }
 
-static xai_interp_config interp_config(xai_aisrv *s, aisrv_engine *e,
-                                       const uint8_t *model, size_t bytes,
-                                       void *arena, size_t arena_bytes) {
+xai_interp_config aisrv_interp_config(xai_aisrv *s, aisrv_engine *e,
+                                      const uint8_t *model, size_t bytes,
+                                      void *arena, size_t arena_bytes) {
   xai_interp_config c;
   memset(&c, 0, sizeof c);
   c.model = model;
@@ -51,111 +92,6 @@ static xai_interp_config interp_config(xai_aisrv *s, aisrv_engine *e,
   c.hook = on_op;
   c.hook_user = e;
   return c;
-}
-
-static const char *memory_name(uint8_t m) {
-  return m == AISRV_IN_LPDDR ? "LPDDR" : "SRAM";
-}
-
-void aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
-                         const xai_frame_header *req, uint32_t bytes,
-                         aisrv_memory where) {
-  uint8_t *staging = s->cfg.staging.base;
-  size_t cap = s->cfg.staging.bytes;
-  xai_tfl_view view;
-  if (xai_tfl_open(&view, staging, bytes, &s->err) != XAI_OK) {
-    aisrv_reply_error(s, req, XAI_PS_MODEL_ERROR,
-                      "engine %u: model refused, previous model kept: %s",
-                      e->index, s->err.message);
-    return;
-  }
-  /* Trial run of init in the staging area behind the model: proves every op
-   * resolves and prepares, and measures the arena the model needs. */
-  size_t model_room = aisrv_align16(bytes);
-  if (model_room >= cap) {
-    aisrv_reply_error(s, req, XAI_PS_NO_MEMORY,
-                      "engine %u: model of %u bytes leaves no room to check "
-                      "it in the %zu-byte staging area",
-                      e->index, bytes, cap);
-    return;
-  }
-  xai_interp_config tc = interp_config(s, e, staging, bytes,
-                                       staging + model_room, cap - model_room);
-  xai_interp *trial = NULL;
-  xai_status st = xai_interp_init(&trial, &tc, &s->err);
-  if (st == XAI_ERR_NO_MEMORY) {
-    aisrv_reply_error(s, req, XAI_PS_NO_MEMORY,
-                      "engine %u: previous model kept: %s", e->index,
-                      s->err.message);
-    return;
-  }
-  if (st != XAI_OK) {
-    aisrv_reply_error(s, req, XAI_PS_MODEL_ERROR,
-                      "engine %u: model refused, previous model kept: %s",
-                      e->index, s->err.message);
-    return;
-  }
-  uint32_t io = xai_interp_input_count(trial) + xai_interp_output_count(trial);
-  if (io > XAI_AISRV_MAX_IO) {
-    aisrv_reply_error(s, req, XAI_PS_MODEL_ERROR,
-                      "engine %u: model has %u inputs and outputs; the server "
-                      "supports %u",
-                      e->index, io, XAI_AISRV_MAX_IO);
-    return;
-  }
-  size_t arena = aisrv_align16(xai_interp_arena_used(trial));
-  size_t sram_need = model_room + arena;
-  if (where == AISRV_IN_AUTO)
-    where = sram_need <= e->sram_bytes || !e->lpddr ? AISRV_IN_SRAM
-                                                    : AISRV_IN_LPDDR;
-  if (where == AISRV_IN_SRAM && sram_need > e->sram_bytes) {
-    aisrv_reply_error(
-        s, req, XAI_PS_NO_MEMORY,
-        "engine %u: model %u bytes + arena %zu bytes = %zu bytes needed in "
-        "SRAM; tile %u has %zu bytes available (%u minus %u for the "
-        "firmware); previous model kept",
-        e->index, bytes, arena, sram_need, e->index, e->sram_bytes,
-        s->cfg.sram_bytes_per_tile, s->cfg.firmware_bytes);
-    return;
-  }
-  if (where == AISRV_IN_LPDDR &&
-      (bytes > e->lpddr_bytes || arena > e->sram_bytes)) {
-    aisrv_reply_error(
-        s, req, XAI_PS_NO_MEMORY,
-        "engine %u: model %u bytes in LPDDR (%zu available) and arena %zu "
-        "bytes in SRAM (%zu available on tile %u); previous model kept",
-        e->index, bytes, e->lpddr_bytes, arena, e->sram_bytes, e->index);
-    return;
-  }
-
-  /* Commit: from here the old model is gone. */
-  aisrv_engine_drop(e);
-  uint8_t *dst = where == AISRV_IN_SRAM ? e->sram : e->lpddr;
-  memcpy(dst, staging, bytes);
-  uint8_t *arena_base = where == AISRV_IN_SRAM ? e->sram + model_room : e->sram;
-  size_t arena_bytes = e->sram_bytes - (size_t)(arena_base - e->sram);
-  xai_interp_config c = interp_config(s, e, dst, bytes, arena_base, arena_bytes);
-  if (xai_interp_init(&e->interp, &c, &s->err) != XAI_OK) {
-    /* Same model, same resolver, more room than the trial needed: this is
-     * not expected, but the engine must not keep a half-built state. */
-    e->interp = NULL;
-    aisrv_reply_error(s, req, XAI_PS_MODEL_ERROR,
-                      "engine %u: model passed its check but failed to load "
-                      "in %s: %s",
-                      e->index, memory_name(where), s->err.message);
-    return;
-  }
-  e->model = dst;
-  e->model_bytes = bytes;
-  e->memory = (uint8_t)where;
-  aisrv_log(s,
-            "engine %u: model of %u bytes loaded in %s (tile %u), arena %zu "
-            "bytes, %u inputs, %u outputs, %u ops",
-            e->index, bytes, memory_name(where), e->index,
-            xai_interp_arena_used(e->interp), xai_interp_input_count(e->interp),
-            xai_interp_output_count(e->interp),
-            xai_interp_op_count(e->interp));
-  aisrv_reply(s, req, XAI_PS_OK, NULL, 0);
 }
 
 static void fill_info(xai_proto_tensor_info *ti, const xai_rt_tensor *t,
@@ -217,6 +153,7 @@ void aisrv_cmd_invoke(xai_aisrv *s, aisrv_engine *e,
   }
   e->layers = 0;
   e->layers_seen = 0;
+  e->pf_pending = 0;
   e->weight_bytes = 0;
   if (xai_interp_invoke(e->interp, &s->err) != XAI_OK) {
     aisrv_reply_error(s, req, XAI_PS_INFER_ERROR, "engine %u: %s", e->index,

@@ -39,6 +39,11 @@ xai_status aisrv_flash_program_chunk(xai_aisrv *s, const xai_frame_header *h,
   return XAI_OK;
 }
 
+xai_flash_reader aisrv_flash_reader(xai_aisrv *s) {
+  xai_flash_reader r = {flash_read, s, s->cfg.flash.size};
+  return r;
+}
+
 typedef struct {
   xai_aisrv *s;
   uint32_t base;
@@ -87,7 +92,7 @@ void aisrv_set_model_from_flash(xai_aisrv *s, aisrv_engine *e,
                       req->total);
     return;
   }
-  xai_flash_reader reader = {flash_read, s, s->cfg.flash.size};
+  xai_flash_reader reader = aisrv_flash_reader(s);
   xai_flash_image img;
   xai_flash_entry entry;
   if (xai_flash_image_open(&img, &reader, &s->err) != XAI_OK ||
@@ -109,6 +114,7 @@ void aisrv_set_model_from_flash(xai_aisrv *s, aisrv_engine *e,
                       e->index, index, entry.model_bytes, s->cfg.staging.bytes);
     return;
   }
+  aisrv_params_forget(s, "SET_MODEL from flash reuses the staging area");
   if (xai_flash_read_model(&img, index, 0, s->cfg.staging.base,
                            entry.model_bytes, &s->err) != XAI_OK) {
     aisrv_reply_error(s, req, XAI_PS_BAD_ARGUMENT,
@@ -126,5 +132,17 @@ void aisrv_set_model_from_flash(xai_aisrv *s, aisrv_engine *e,
   }
   aisrv_log(s, "engine %u: model of %u bytes read from flash entry %u",
             e->index, entry.model_bytes, index);
-  aisrv_engine_commit(s, e, req, entry.model_bytes, AISRV_IN_AUTO);
+  /* The entry's params stay in flash: the load ops stream them from there
+   * (their CRC is not read here: that would stream the whole blob; the
+   * params header's hash ties them to the model). */
+  aisrv_params_in params;
+  memset(&params, 0, sizeof params);
+  if (entry.flags & XAI_FLASH_HAS_PARAMS) {
+    params.place = XAI_PLACE_FLASH;
+    params.bytes = entry.params_bytes;
+    params.entry = index;
+    params.image = img;
+  }
+  aisrv_engine_commit(s, e, req, s->cfg.staging.base, entry.model_bytes,
+                      AISRV_IN_AUTO, &params);
 }

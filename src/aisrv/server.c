@@ -177,13 +177,15 @@ static void cmd_reset(xai_aisrv *s, const xai_frame_header *req) {
   /* Reply first (docs/protocol.md: sent before the device drops models). */
   aisrv_reply(s, req, XAI_PS_OK, NULL, 0);
   aisrv_transfer_abort(s, "RESET");
+  s->pending.valid = false;
   for (uint32_t i = 0; i < s->engines; i++) aisrv_engine_drop(&s->eng[i]);
   aisrv_log_clear(s);
   aisrv_log(s, "server reset: all models dropped");
 }
 
 static bool uses_engine(uint8_t cmd) {
-  return cmd == XAI_CMD_SET_MODEL || cmd == XAI_CMD_GET_SPEC ||
+  return cmd == XAI_CMD_SET_MODEL || cmd == XAI_CMD_SET_PARAMS ||
+         cmd == XAI_CMD_GET_SPEC ||
          cmd == XAI_CMD_SET_INPUT || cmd == XAI_CMD_INVOKE ||
          cmd == XAI_CMD_GET_OUTPUT || cmd == XAI_CMD_GET_TIMINGS;
 }
@@ -191,7 +193,8 @@ static bool uses_engine(uint8_t cmd) {
 static bool is_upload(const xai_frame_header *h) {
   if (h->command == XAI_CMD_SET_MODEL)
     return XAI_SET_MODEL_MEMORY(h->arg) != XAI_MODEL_FROM_FLASH;
-  return h->command == XAI_CMD_SET_INPUT || h->command == XAI_CMD_FLASH_WRITE;
+  return h->command == XAI_CMD_SET_INPUT || h->command == XAI_CMD_FLASH_WRITE ||
+         h->command == XAI_CMD_SET_PARAMS;
 }
 
 void xai_aisrv_handle_frame(xai_aisrv *s, const xai_frame_header *h,

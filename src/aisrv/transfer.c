@@ -1,4 +1,4 @@
-/* Host->device transfers (SET_MODEL, SET_INPUT, FLASH_WRITE): the first
+/* Host->device transfers (SET_MODEL, SET_PARAMS, SET_INPUT, FLASH_WRITE): the first
  * chunk is checked against the device's limits before any data moves, then
  * the chunk reassembler checks that the rest forms one unbroken transfer.
  * Only a complete transfer is applied. */
@@ -15,21 +15,60 @@ void aisrv_transfer_abort(xai_aisrv *s, const char *why) {
   xai_chunk_reassembler_reset(&s->rx);
 }
 
+/* A FLASH_WRITE over the params an engine streams from flash: the model
+ * cannot run once the erase starts, so it goes now, before it could run
+ * with half-written weights. */
+static void drop_flash_params_users(xai_aisrv *s, uint32_t at, uint32_t n) {
+  for (uint32_t i = 0; i < s->engines; i++) {
+    aisrv_engine *e = &s->eng[i];
+    xai_flash_entry entry;
+    if (!e->interp || e->params_place != XAI_PLACE_FLASH) continue;
+    if (xai_flash_image_entry(&e->flash_image, e->params_entry, &entry,
+                              NULL) == XAI_OK &&
+        ((uint64_t)at >= (uint64_t)entry.params_offset + entry.params_bytes ||
+         (uint64_t)at + n <= entry.params_offset))
+      continue;
+    aisrv_engine_drop(e);
+    aisrv_log(s, "engine %u: model dropped: FLASH_WRITE of %u bytes at 0x%x "
+              "overwrites the flash its params stream from", i, n, at);
+  }
+}
+
 /* Checks a FIRST chunk and opens the reassembler on the right memory.
  * Returns false after replying with the reason when it is refused. */
 static bool open_transfer(xai_aisrv *s, const xai_frame_header *h) {
   aisrv_engine *e = h->engine < s->engines ? &s->eng[h->engine] : NULL;
   switch (h->command) {
     case XAI_CMD_SET_MODEL: {
-      uint32_t mem = XAI_SET_MODEL_MEMORY(h->arg);
+      uint32_t mem = XAI_SET_MODEL_MEMORY(h->arg) & ~XAI_SET_MODEL_WITH_PARAMS;
+      bool with_params = (h->arg & XAI_SET_MODEL_WITH_PARAMS) != 0;
+      /* Params in the same memory count against it with the model. */
+      uint32_t params_here = 0;
+      uint32_t params_room = 0;
+      if (with_params) {
+        if (!s->pending.valid || s->pending.engine != e->index) {
+          aisrv_reply_error(s, h, XAI_PS_BAD_ARGUMENT,
+                            "engine %u: SET_MODEL asks for its params but no "
+                            "SET_PARAMS for this engine preceded it; send "
+                            "the params first", e->index);
+          return false;
+        }
+        params_room = (uint32_t)aisrv_align16(s->pending.bytes);
+        if ((mem == XAI_MODEL_TO_SRAM &&
+             s->pending.place == XAI_PLACE_SRAM) ||
+            (mem == XAI_MODEL_TO_LPDDR && s->pending.place == XAI_PLACE_LPDDR))
+          params_here = s->pending.bytes;
+      }
       if (mem == XAI_MODEL_TO_SRAM) {
-        if (h->total > e->sram_bytes) {
+        if (h->total > e->sram_bytes - params_here) {
           aisrv_reply_error(s, h, XAI_PS_NO_MEMORY,
-                            "engine %u: model of %u bytes needs at least that "
-                            "much SRAM; tile %u has %zu bytes available (%u "
-                            "minus %u for the firmware)",
-                            e->index, h->total, e->index, e->sram_bytes,
-                            s->cfg.sram_bytes_per_tile, s->cfg.firmware_bytes);
+                            "engine %u: model of %u bytes (+ %u bytes of "
+                            "params) needs at least that much SRAM; tile %u "
+                            "has %zu bytes available (%u minus %u for the "
+                            "firmware)",
+                            e->index, h->total, params_here, e->index,
+                            e->sram_bytes, s->cfg.sram_bytes_per_tile,
+                            s->cfg.firmware_bytes);
           return false;
         }
       } else if (mem == XAI_MODEL_TO_LPDDR) {
@@ -39,11 +78,12 @@ static bool open_transfer(xai_aisrv *s, const xai_frame_header *h) {
                             "model to SRAM (memory 0)", e->index);
           return false;
         }
-        if (h->total > e->lpddr_bytes) {
+        if (h->total > e->lpddr_bytes - params_here) {
           aisrv_reply_error(s, h, XAI_PS_NO_MEMORY,
-                            "engine %u: model of %u bytes does not fit the "
-                            "engine's %zu bytes of LPDDR",
-                            e->index, h->total, e->lpddr_bytes);
+                            "engine %u: model of %u bytes (+ %u bytes of "
+                            "params) does not fit the engine's %zu bytes of "
+                            "LPDDR",
+                            e->index, h->total, params_here, e->lpddr_bytes);
           return false;
         }
       } else {
@@ -52,17 +92,27 @@ static bool open_transfer(xai_aisrv *s, const xai_frame_header *h) {
                           "FLASH (2)", mem);
         return false;
       }
-      if (h->total >= s->cfg.staging.bytes) {
+      if (h->total >= s->cfg.staging.bytes - params_room) {
         aisrv_reply_error(s, h, XAI_PS_TOO_LARGE,
                           "engine %u: model of %u bytes is larger than the "
-                          "%zu-byte staging area models are received into",
-                          e->index, h->total, s->cfg.staging.bytes);
+                          "%zu-byte staging area models are received into%s",
+                          e->index, h->total,
+                          s->cfg.staging.bytes - params_room,
+                          params_room ? " (after the params)" : "");
         return false;
       }
-      xai_chunk_reassembler_init(&s->rx, s->cfg.staging.base,
-                                 (uint32_t)s->cfg.staging.bytes);
+      /* The model goes behind pending params, or over them. */
+      if (!with_params)
+        aisrv_params_forget(s, "SET_MODEL without the params flag reuses "
+                               "the staging area");
+      xai_chunk_reassembler_init(&s->rx, (uint8_t *)s->cfg.staging.base +
+                                             params_room,
+                                 (uint32_t)(s->cfg.staging.bytes -
+                                            params_room));
       return true;
     }
+    case XAI_CMD_SET_PARAMS:
+      return aisrv_params_open(s, e, h);
     case XAI_CMD_SET_INPUT: {
       if (!e->interp) {
         aisrv_reply_error(s, h, XAI_PS_NO_MODEL, "engine %u has no model; "
@@ -107,6 +157,7 @@ static bool open_transfer(xai_aisrv *s, const xai_frame_header *h) {
                           h->total, h->arg, s->cfg.flash.size);
         return false;
       }
+      drop_flash_params_users(s, h->arg, h->total);
       xai_chunk_reassembler_init(&s->rx, NULL, s->cfg.flash.size - h->arg);
       s->flash_erased_end = h->arg;
       return true;
@@ -119,9 +170,29 @@ static bool open_transfer(xai_aisrv *s, const xai_frame_header *h) {
 static void apply(xai_aisrv *s, const xai_frame_header *h) {
   aisrv_engine *e = &s->eng[h->engine < s->engines ? h->engine : 0];
   switch (h->command) {
-    case XAI_CMD_SET_MODEL:
-      aisrv_engine_commit(s, e, h, h->total,
-                          (aisrv_memory)XAI_SET_MODEL_MEMORY(h->arg));
+    case XAI_CMD_SET_MODEL: {
+      uint32_t mem = XAI_SET_MODEL_MEMORY(h->arg) & ~XAI_SET_MODEL_WITH_PARAMS;
+      if (!(h->arg & XAI_SET_MODEL_WITH_PARAMS)) {
+        aisrv_engine_commit(s, e, h, s->cfg.staging.base, h->total,
+                            (aisrv_memory)mem, NULL);
+        return;
+      }
+      aisrv_params_in in;
+      memset(&in, 0, sizeof in);
+      in.place = s->pending.place;
+      in.staged = s->cfg.staging.base;
+      in.bytes = s->pending.bytes;
+      /* Params that went with a model are used up; params refused with
+       * one stay for a retry. */
+      if (aisrv_engine_commit(s, e, h,
+                              (uint8_t *)s->cfg.staging.base +
+                                  aisrv_align16(s->pending.bytes),
+                              h->total, (aisrv_memory)mem, &in))
+        s->pending.valid = false;
+      return;
+    }
+    case XAI_CMD_SET_PARAMS:
+      aisrv_params_received(s, h);
       return;
     case XAI_CMD_FLASH_WRITE:
       aisrv_log(s, "flash: wrote %u bytes at 0x%x", h->total, h->arg);

@@ -69,9 +69,37 @@ xai_status xai_host_download_model(xai_host_device *dev, uint8_t engine,
                     "xai_host_set_model_from_flash for flash)");
   if (size == 0)
     return xai_fail(err, XAI_ERR_ARGUMENT, "download_model: the model is empty");
-  return xai_link_send_transfer(dev, XAI_CMD_SET_MODEL, engine, 0,
-                                XAI_SET_MODEL_ARG(memory, 0), model, size,
-                                progress, progress_user, err);
+  return xai_host_send_model(dev, engine, model, size,
+                             XAI_SET_MODEL_ARG(memory, 0), progress,
+                             progress_user, err);
+}
+
+void xai_host_note_placement(xai_host_device *dev, const uint8_t *reply,
+                             size_t size) {
+  dev->placement_known =
+      reply && xai_placement_decode(reply, size, &dev->placement, NULL) ==
+                   XAI_OK;
+}
+
+xai_status xai_host_send_model(xai_host_device *dev, uint8_t engine,
+                               const void *model, size_t size, uint32_t arg,
+                               xai_host_progress_fn progress,
+                               void *progress_user, xai_error *err) {
+  uint8_t *reply = NULL;
+  size_t n = 0;
+  dev->placement_known = false;
+  xai_status st = xai_link_send_transfer_reply(
+      dev, XAI_CMD_SET_MODEL, engine, 0, arg, model, size, progress,
+      progress_user, &reply, &n, err);
+  if (st == XAI_OK) xai_host_note_placement(dev, reply, n);
+  free(reply);
+  return st;
+}
+
+bool xai_host_last_placement(const xai_host_device *dev,
+                             xai_proto_placement *placement) {
+  if (dev->placement_known && placement) *placement = dev->placement;
+  return dev->placement_known;
 }
 
 xai_status xai_host_set_model_from_flash(xai_host_device *dev, uint8_t engine,
@@ -80,9 +108,15 @@ xai_status xai_host_set_model_from_flash(xai_host_device *dev, uint8_t engine,
   if (flash_entry > 0xFFFFFFu)
     return xai_fail(err, XAI_ERR_RANGE, "flash entry %u is out of range",
                     flash_entry);
-  return simple(dev, XAI_CMD_SET_MODEL, engine, 0,
-                XAI_SET_MODEL_ARG(XAI_MODEL_FROM_FLASH, flash_entry), NULL,
-                NULL, err);
+  uint8_t *reply = NULL;
+  size_t n = 0;
+  dev->placement_known = false;
+  xai_status st = simple(dev, XAI_CMD_SET_MODEL, engine, 0,
+                         XAI_SET_MODEL_ARG(XAI_MODEL_FROM_FLASH, flash_entry),
+                         &reply, &n, err);
+  if (st == XAI_OK) xai_host_note_placement(dev, reply, n);
+  free(reply);
+  return st;
 }
 
 xai_status xai_host_read_spec(xai_host_device *dev, uint8_t engine,

@@ -14,6 +14,10 @@ struct xai_host_device {
   uint32_t seq;           /* seq of the next frame the host sends */
   bool in_error_report;   /* GET_LOG while reporting an error: no recursion */
   xai_proto_hello hello;
+  /* From the reply to the last successful SET_MODEL (placement_known false
+   * when the device sent none). */
+  xai_proto_placement placement;
+  bool placement_known;
   xai_frame_decoder dec;
   size_t rx_have, rx_pos; /* unread transport bytes in rx */
   uint8_t dec_buf[XAI_PROTO_MAX_FRAME_BYTES];
@@ -37,6 +41,25 @@ xai_status xai_link_send_transfer(xai_host_device *dev, uint8_t command,
                                   uint32_t arg, const void *data, size_t size,
                                   xai_host_progress_fn progress,
                                   void *progress_user, xai_error *err);
+
+/* The same; *reply (malloc'd, may be NULL) gets the payload of the reply
+ * to the last chunk. */
+xai_status xai_link_send_transfer_reply(xai_host_device *dev, uint8_t command,
+                                        uint8_t engine, uint16_t tensor,
+                                        uint32_t arg, const void *data,
+                                        size_t size,
+                                        xai_host_progress_fn progress,
+                                        void *progress_user, uint8_t **reply,
+                                        size_t *reply_size, xai_error *err);
+
+/* SET_MODEL with `arg` streaming `model`; keeps the reply's placement. */
+xai_status xai_host_send_model(xai_host_device *dev, uint8_t engine,
+                               const void *model, size_t size, uint32_t arg,
+                               xai_host_progress_fn progress,
+                               void *progress_user, xai_error *err);
+/* Decodes a SET_MODEL reply payload into dev->placement. */
+void xai_host_note_placement(xai_host_device *dev, const uint8_t *reply,
+                             size_t size);
 
 /* A request header for `command` with no payload. */
 void xai_link_request(xai_frame_header *hdr, uint8_t command, uint8_t engine,

@@ -271,6 +271,20 @@ xai_status xai_link_send_transfer(xai_host_device *dev, uint8_t command,
                                   uint32_t arg, const void *data, size_t size,
                                   xai_host_progress_fn progress,
                                   void *progress_user, xai_error *err) {
+  return xai_link_send_transfer_reply(dev, command, engine, tensor, arg, data,
+                                      size, progress, progress_user, NULL,
+                                      NULL, err);
+}
+
+xai_status xai_link_send_transfer_reply(xai_host_device *dev, uint8_t command,
+                                        uint8_t engine, uint16_t tensor,
+                                        uint32_t arg, const void *data,
+                                        size_t size,
+                                        xai_host_progress_fn progress,
+                                        void *progress_user, uint8_t **reply,
+                                        size_t *reply_size, xai_error *err) {
+  if (reply) *reply = NULL;
+  if (reply_size) *reply_size = 0;
   if (size > UINT32_MAX)
     return xai_fail(err, XAI_ERR_RANGE, "%s: %zu bytes is more than 4 GiB",
                     xai_proto_command_name(command), size);
@@ -289,7 +303,10 @@ xai_status xai_link_send_transfer(xai_host_device *dev, uint8_t command,
   while (xai_chunk_writer_next(&w, &hdr, &p)) {
     /* exchange numbers frames with dev->seq, one up per chunk, so the
      * chunk seqs run on from the first as section 5 requires. */
-    st = xai_link_exchange(dev, &hdr, p, NULL, NULL, err);
+    /* Only the reply to the last chunk carries a payload worth keeping. */
+    const bool last = (hdr.flags & XAI_FRAME_LAST) != 0;
+    st = xai_link_exchange(dev, &hdr, p, last ? reply : NULL,
+                           last ? reply_size : NULL, err);
     if (st != XAI_OK) return st;
     done += hdr.length;
     if (progress) progress(progress_user, done, size);

@@ -1,8 +1,6 @@
 /* The arena's persistent tail: a bump allocator growing down from the end,
  * so the planned head can start at offset 0 and grow up towards it. */
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "interp_internal.h"
 
@@ -22,7 +20,6 @@ void *xai_tail_alloc(xai_tail *t, size_t bytes, size_t floor) {
     if (want > t->shortfall_min) t->shortfall_min = want;
     return NULL;
   }
-  if (getenv("HT_DBG")) fprintf(stderr, "TAIL %zu %p\n", need, __builtin_return_address(0));
   t->bottom -= need;
   return t->base + t->bottom;
 }

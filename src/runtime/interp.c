@@ -146,22 +146,23 @@ static xai_status setup_tensor(xai_interp *ip, uint32_t sg, uint32_t i,
 
 /* Subgraphs an op runs, from its options (IF, WHILE, CALL_ONCE, CALL). */
 static xai_status find_calls(xai_interp *ip, uint32_t sg, uint32_t i,
-                             xai_op_node *n, xai_error *err) {
+                             xai_op_node *n, const xai_options *o,
+                             xai_error *err) {
   int32_t c[2] = {-1, -1};
   switch (n->ctx.builtin_code) {
     case XAI_OP_IF:
-      c[0] = n->options.u.if_.then_subgraph_index;
-      c[1] = n->options.u.if_.else_subgraph_index;
+      c[0] = o->u.if_.then_subgraph_index;
+      c[1] = o->u.if_.else_subgraph_index;
       break;
     case XAI_OP_WHILE:
-      c[0] = n->options.u.while_.cond_subgraph_index;
-      c[1] = n->options.u.while_.body_subgraph_index;
+      c[0] = o->u.while_.cond_subgraph_index;
+      c[1] = o->u.while_.body_subgraph_index;
       break;
     case XAI_OP_CALL_ONCE:
-      c[0] = n->options.u.call_once.init_subgraph_index;
+      c[0] = o->u.call_once.init_subgraph_index;
       break;
     case XAI_OP_CALL:
-      c[0] = (int32_t)n->options.u.call.subgraph;
+      c[0] = (int32_t)o->u.call.subgraph;
       break;
     default:
       return XAI_OK;
@@ -306,7 +307,7 @@ static xai_status setup_ops(xai_interp *ip, xai_error *err) {
         c->op_name = oc.custom_code ? oc.custom_code : "CUSTOM";
       else if (!(c->op_name = xai_builtin_op_name(oc.builtin_code)))
         c->op_name = "BUILTIN"; /* a code newer than our name table */
-      c->options = &n->options;
+      c->options = &ip->options;
       c->custom_options = top.custom_options;
       c->custom_options_size = top.custom_options_size;
       c->input_count = top.inputs.count;
@@ -326,10 +327,11 @@ static xai_status setup_ops(xai_interp *ip, xai_error *err) {
       }
       xai_error oerr;
       xai_error_clear(&oerr);
-      if (xai_tfl_get_options(&ip->view, &top, &n->options, &oerr) != XAI_OK)
+      xai_options o;
+      if (xai_tfl_get_options(&ip->view, &top, &o, &oerr) != XAI_OK)
         return xai_fail(err, oerr.status, "subgraph %u op %u %s: %s", sg, i,
                         c->op_name, oerr.message);
-      xai_status st = find_calls(ip, sg, i, n, err);
+      xai_status st = find_calls(ip, sg, i, n, &o, err);
       if (st) return st;
     }
   }
@@ -343,6 +345,7 @@ static xai_status prepare_ops(xai_interp *ip, xai_error *err) {
     for (uint32_t i = 0; i < s->op_count; i++) {
       xai_op_node *n = &s->ops[i];
       if (!n->reg->prepare) continue;
+      xai_interp_load_options(ip, n);
       n->ctx.err = err;
       if (err) xai_error_clear(err);
       xai_status st = n->reg->prepare(&n->ctx);
@@ -418,9 +421,11 @@ xai_status xai_interp_init_measure(xai_interp **out,
     if (needed) {
       if (ip->out_of_memory) {
         *needed = ip->tail.shortfall_min;
-      } else if (st == XAI_ERR_NO_MEMORY && ip->plan) {
-        *needed = ip->head + xai_tail_used(&ip->tail);
-        if (needed_exact) *needed_exact = true;
+      } else if (st == XAI_ERR_NO_MEMORY && ip->plan_bytes) {
+        /* Exact once the plan was placed (head known); before that, the
+         * plan array alone did not fit: a lower bound. */
+        *needed = xai_interp_arena_used(ip);
+        if (needed_exact) *needed_exact = ip->plan_count > 0;
       }
     }
     return st;
@@ -437,8 +442,11 @@ xai_status xai_interp_init(xai_interp **out, const xai_interp_config *cfg,
   return xai_interp_init_measure(out, cfg, err, NULL, NULL);
 }
 
+/* The plan is built in the head's space, so the arena needs the larger of
+ * the two (see xai_interp_plan). */
 size_t xai_interp_arena_used(const xai_interp *ip) {
-  return ip->head + xai_tail_used(&ip->tail);
+  size_t low = ip->head > ip->plan_bytes ? ip->head : ip->plan_bytes;
+  return low + xai_tail_used(&ip->tail);
 }
 size_t xai_interp_arena_head(const xai_interp *ip) { return ip->head; }
 
@@ -508,6 +516,7 @@ xai_status xai_interp_run_subgraph(xai_interp *ip, uint32_t sg,
   for (uint32_t i = 0; i < s->op_count; i++) {
     xai_op_node *n = &s->ops[i];
     n->ctx.err = err;
+    xai_interp_load_options(ip, n);
     memset(&n->ctx.cost, 0, sizeof n->ctx.cost);
     uint64_t t0 = ip->hook ? xai_rt_now_ns() : 0;
     xai_status st = n->reg->eval(&n->ctx);
@@ -534,9 +543,23 @@ xai_status xai_interp_invoke(xai_interp *ip, xai_error *err) {
   return xai_interp_run_subgraph(ip, 0, err);
 }
 
+void xai_interp_load_options(xai_interp *ip, const xai_op_node *n) {
+  if (ip->options_for == n) return;
+  xai_tfl_operator top;
+  xai_tfl_get_operator(&ip->view, n->ctx.subgraph, n->ctx.index, &top);
+  xai_error e;
+  xai_error_clear(&e);
+  if (xai_tfl_get_options(&ip->view, &top, &ip->options, &e) != XAI_OK)
+    memset(&ip->options, 0, sizeof ip->options); /* decoded fine at init */
+  ip->options_for = n;
+}
+
+/* The op's options are loaded as for an eval: tools cost one op at a time
+ * through this call. */
 xai_op_ctx *xai_interp_op(xai_interp *ip, uint32_t i) {
   if (!ip || ip->subgraph_count == 0 || i >= ip->subgraphs[0].op_count)
     return NULL;
+  xai_interp_load_options(ip, &ip->subgraphs[0].ops[i]);
   return &ip->subgraphs[0].ops[i].ctx;
 }
 

@@ -24,14 +24,13 @@
 /* One scratch buffer an op asked for in prepare; linked per op. */
 typedef struct xai_scratch_req {
   struct xai_scratch_req *next;
-  size_t size;
-  size_t offset; /* in the arena, once planned */
+  uint32_t size;   /* 32 bits: 16 bytes a request in the tail, not 32 */
+  uint32_t offset; /* in the arena, once planned */
 } xai_scratch_req;
 
 typedef struct {
   xai_op_ctx ctx; /* first member: an xai_op_ctx* is an xai_op_node* */
   const xai_op_registration *reg;
-  xai_options options;
   xai_scratch_req *scratch;   /* in request order */
   uint32_t scratch_count;
   uint32_t calls[2];          /* subgraphs this op invokes */
@@ -53,9 +52,9 @@ typedef struct {
   uint32_t tensor; /* UINT32_MAX for scratch */
   uint32_t op;     /* scratch: the op that asked for it */
   uint32_t first, last;
-  size_t size;     /* rounded up to XAI_ARENA_ALIGN */
-  int64_t fixed;   /* offline offset, or -1 to plan online */
-  size_t offset;   /* result */
+  uint32_t size;   /* rounded up to XAI_ARENA_ALIGN */
+  int32_t fixed;   /* offline offset, or -1 to plan online */
+  uint32_t offset; /* result */
   bool placed;     /* planner bookkeeping */
   /* 1 + index of the buffer whose bytes this one takes over in place (an
    * offline plan put an in-place-safe op's output on its dying input, see
@@ -107,8 +106,9 @@ struct xai_interp {
   size_t head; /* planned bytes */
   xai_sg_state *subgraphs;
   uint32_t subgraph_count;
-  xai_plan_buf *plan;
-  uint32_t plan_count;
+  uint32_t plan_count;        /* planned buffers (tensors first) */
+  uint32_t plan_tensor_count; /* of which activation tensors */
+  size_t plan_bytes; /* room the plan took while it was built (at 0) */
   xai_phase phase;
   bool out_of_memory; /* a persistent allocation failed during prepare */
   xai_op_hook hook;
@@ -116,7 +116,15 @@ struct xai_interp {
   uint32_t call_depth; /* current nesting of xai_op_invoke_subgraph */
   uint32_t clock_mhz;  /* device clock for op costs */
   const xai_params_source *params; /* params file, or NULL */
+  /* Decoded builtin options of the op being prepared or run: one slot for
+   * all ops (ctx->options points here) instead of 40 bytes per op in the
+   * tail; xai_interp_load_options fills it before each prepare/eval. */
+  xai_options options;
+  const xai_op_node *options_for;
 };
+
+/* Decodes node n's builtin options into ip->options (checked at init). */
+void xai_interp_load_options(xai_interp *ip, const xai_op_node *n);
 
 /* xai_interp_init that also reports the arena bytes needed: exact when
  * *needed_exact, else a lower bound (the tail ran out before planning). */

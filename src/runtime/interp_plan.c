@@ -15,29 +15,85 @@
 
 #define UNSET UINT32_MAX
 
-typedef struct {
-  xai_interp *ip;
+/* The plan timeline, walked once to build the plan and again (per entry)
+ * by xai_interp_plan_entry, which keeps no copy of the plan. The walker
+ * reports every time a tensor or an op's scratch is created or used. */
+typedef struct walker walker;
+struct walker {
+  const xai_interp *ip;
   int64_t cur; /* last step used */
   uint32_t stack[XAI_MAX_CALL_DEPTH];
-  uint32_t tensor_bufs; /* plan[0..tensor_bufs) are tensors, by (sg, t) */
-} plan_ctx;
+  void (*tensor)(walker *w, uint32_t sg, int32_t t, uint32_t step, bool use);
+  void (*scratch)(walker *w, uint32_t sg, uint32_t op, uint32_t step,
+                  bool use);
+  void *user;
+};
 
-/* Tensor buffers are created in (subgraph, tensor) order: binary search. */
-static xai_plan_buf *tensor_buf(plan_ctx *pc, uint32_t sg, int32_t t) {
-  if (t < 0) return NULL;
-  uint32_t lo = 0, hi = pc->tensor_bufs;
-  while (lo < hi) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    const xai_plan_buf *b = &pc->ip->plan[mid];
-    if (b->subgraph < sg || (b->subgraph == sg && b->tensor < (uint32_t)t))
-      lo = mid + 1;
-    else
-      hi = mid;
+static xai_status next_step(walker *w, xai_error *err) {
+  if (++w->cur >= (int64_t)XAI_MAX_PLAN_STEPS)
+    return xai_fail(err, XAI_ERR_UNSUPPORTED,
+                    "control flow calls subgraphs from too many places (more "
+                    "than %u plan steps)", XAI_MAX_PLAN_STEPS);
+  return XAI_OK;
+}
+
+static xai_status walk_subgraph(walker *w, uint32_t sg, uint32_t depth,
+                                xai_error *err) {
+  const xai_interp *ip = w->ip;
+  if (depth >= XAI_MAX_CALL_DEPTH)
+    return xai_fail(err, XAI_ERR_UNSUPPORTED,
+                    "subgraph calls nest deeper than %d", XAI_MAX_CALL_DEPTH);
+  for (uint32_t d = 0; d < depth; d++)
+    if (w->stack[d] == sg)
+      return xai_fail(err, XAI_ERR_FORMAT,
+                      "subgraph %u calls itself (through subgraph %u); "
+                      "recursion is not supported", sg, w->stack[depth - 1]);
+  w->stack[depth] = sg;
+  const xai_sg_state *s = &ip->subgraphs[sg];
+  xai_status st = next_step(w, err);
+  if (st) return st;
+  uint32_t start = (uint32_t)w->cur;
+  for (uint32_t k = 0; k < s->inputs.count; k++)
+    w->tensor(w, sg, s->inputs.data[k], start, false);
+  for (uint32_t i = 0; i < s->op_count; i++) {
+    if (i > 0 && (st = next_step(w, err))) return st;
+    uint32_t step = (uint32_t)w->cur;
+    const xai_op_node *n = &s->ops[i];
+    const xai_op_ctx *c = &n->ctx;
+    for (uint32_t k = 0; k < c->output_count; k++)
+      w->tensor(w, sg, c->outputs[k], step, false);
+    for (uint32_t k = 0; k < n->call_count; k++)
+      if ((st = walk_subgraph(w, n->calls[k], depth + 1, err))) return st;
+    uint32_t end = (uint32_t)w->cur;
+    for (uint32_t k = 0; k < c->input_count; k++)
+      w->tensor(w, sg, c->inputs[k], end, true);
+    for (uint32_t k = 0; k < c->output_count; k++)
+      w->tensor(w, sg, c->outputs[k], end, true);
+    if (n->scratch_count) {
+      w->scratch(w, sg, i, step, false);
+      w->scratch(w, sg, i, end, true);
+    }
   }
-  if (lo < pc->tensor_bufs && pc->ip->plan[lo].subgraph == sg &&
-      pc->ip->plan[lo].tensor == (uint32_t)t)
-    return &pc->ip->plan[lo];
-  return NULL;
+  for (uint32_t k = 0; k < s->outputs.count; k++)
+    w->tensor(w, sg, s->outputs.data[k], (uint32_t)w->cur, true);
+  return XAI_OK;
+}
+
+/* Subgraph 0 first; subgraphs no op calls are still prepared, so they get
+ * their own steps after the main graph and their tensors have memory. */
+static xai_status walk_all(walker *w, xai_error *err) {
+  const xai_interp *ip = w->ip;
+  w->cur = -1;
+  xai_status st = walk_subgraph(w, 0, 0, err);
+  for (uint32_t sg = 1; !st && sg < ip->subgraph_count; sg++) {
+    bool reached = false;
+    for (uint32_t s0 = 0; s0 < ip->subgraph_count && !reached; s0++)
+      for (uint32_t i = 0; i < ip->subgraphs[s0].op_count && !reached; i++)
+        for (uint32_t c = 0; c < ip->subgraphs[s0].ops[i].call_count; c++)
+          reached |= ip->subgraphs[s0].ops[i].calls[c] == sg;
+    if (!reached) st = walk_subgraph(w, sg, 0, err);
+  }
+  return st;
 }
 
 static void created(xai_plan_buf *b, uint32_t step) {
@@ -47,72 +103,68 @@ static void used(xai_plan_buf *b, uint32_t step) {
   if (b && (b->last == UNSET || step > b->last)) b->last = step;
 }
 
-static xai_status next_step(plan_ctx *pc, xai_error *err) {
-  if (++pc->cur >= (int64_t)XAI_MAX_PLAN_STEPS)
-    return xai_fail(err, XAI_ERR_UNSUPPORTED,
-                    "control flow calls subgraphs from too many places (more "
-                    "than %u plan steps)", XAI_MAX_PLAN_STEPS);
-  return XAI_OK;
+/* Building the plan: buffers live in a temporary array (see
+ * xai_interp_plan). */
+typedef struct {
+  xai_plan_buf *plan;
+  uint32_t tensor_bufs; /* plan[0..tensor_bufs) are tensors, by (sg, t) */
+  const xai_interp *ip;
+} plan_ctx;
+
+/* Tensor buffers are created in (subgraph, tensor) order: binary search. */
+static xai_plan_buf *tensor_buf(const plan_ctx *pc, uint32_t sg, int32_t t) {
+  if (t < 0) return NULL;
+  uint32_t lo = 0, hi = pc->tensor_bufs;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    const xai_plan_buf *b = &pc->plan[mid];
+    if (b->subgraph < sg || (b->subgraph == sg && b->tensor < (uint32_t)t))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo < pc->tensor_bufs && pc->plan[lo].subgraph == sg &&
+      pc->plan[lo].tensor == (uint32_t)t)
+    return &pc->plan[lo];
+  return NULL;
 }
 
 /* Scratch buffers follow the tensor buffers, in (subgraph, op, request)
  * order; find the op's first one by scanning its predecessors' counts. */
-static xai_plan_buf *scratch_bufs(plan_ctx *pc, uint32_t sg, uint32_t op) {
+static xai_plan_buf *scratch_bufs(const plan_ctx *pc, uint32_t sg,
+                                  uint32_t op) {
   uint32_t k = pc->tensor_bufs;
   for (uint32_t s = 0; s < sg; s++)
     for (uint32_t i = 0; i < pc->ip->subgraphs[s].op_count; i++)
       k += pc->ip->subgraphs[s].ops[i].scratch_count;
-  for (uint32_t i = 0; i < op; i++) k += pc->ip->subgraphs[sg].ops[i].scratch_count;
-  return &pc->ip->plan[k];
+  for (uint32_t i = 0; i < op; i++)
+    k += pc->ip->subgraphs[sg].ops[i].scratch_count;
+  return &pc->plan[k];
 }
 
-static xai_status mark_subgraph(plan_ctx *pc, uint32_t sg, uint32_t depth,
+static void plan_tensor(walker *w, uint32_t sg, int32_t t, uint32_t step,
+                        bool use) {
+  xai_plan_buf *b = tensor_buf(w->user, sg, t);
+  if (use)
+    used(b, step);
+  else
+    created(b, step);
+}
+
+static void plan_scratch(walker *w, uint32_t sg, uint32_t op, uint32_t step,
+                         bool use) {
+  const plan_ctx *pc = w->user;
+  xai_plan_buf *b = scratch_bufs(pc, sg, op);
+  for (uint32_t k = 0; k < w->ip->subgraphs[sg].ops[op].scratch_count; k++)
+    if (use)
+      used(&b[k], step);
+    else
+      created(&b[k], step);
+}
+
+static xai_status apply_offline(const xai_interp *ip, xai_plan_buf *plan,
+                                uint32_t tensor_bufs, xai_planner_kind kind,
                                 xai_error *err) {
-  xai_interp *ip = pc->ip;
-  if (depth >= XAI_MAX_CALL_DEPTH)
-    return xai_fail(err, XAI_ERR_UNSUPPORTED,
-                    "subgraph calls nest deeper than %d", XAI_MAX_CALL_DEPTH);
-  for (uint32_t d = 0; d < depth; d++)
-    if (pc->stack[d] == sg)
-      return xai_fail(err, XAI_ERR_FORMAT,
-                      "subgraph %u calls itself (through subgraph %u); "
-                      "recursion is not supported", sg, pc->stack[depth - 1]);
-  pc->stack[depth] = sg;
-  const xai_sg_state *s = &ip->subgraphs[sg];
-  xai_status st = next_step(pc, err);
-  if (st) return st;
-  uint32_t start = (uint32_t)pc->cur;
-  for (uint32_t k = 0; k < s->inputs.count; k++)
-    created(tensor_buf(pc, sg, s->inputs.data[k]), start);
-  for (uint32_t i = 0; i < s->op_count; i++) {
-    if (i > 0 && (st = next_step(pc, err))) return st;
-    uint32_t step = (uint32_t)pc->cur;
-    const xai_op_node *n = &s->ops[i];
-    const xai_op_ctx *c = &n->ctx;
-    for (uint32_t k = 0; k < c->output_count; k++)
-      created(tensor_buf(pc, sg, c->outputs[k]), step);
-    for (uint32_t k = 0; k < n->call_count; k++)
-      if ((st = mark_subgraph(pc, n->calls[k], depth + 1, err))) return st;
-    uint32_t end = (uint32_t)pc->cur;
-    for (uint32_t k = 0; k < c->input_count; k++)
-      used(tensor_buf(pc, sg, c->inputs[k]), end);
-    for (uint32_t k = 0; k < c->output_count; k++)
-      used(tensor_buf(pc, sg, c->outputs[k]), end);
-    if (n->scratch_count) {
-      xai_plan_buf *b = scratch_bufs(pc, sg, i);
-      for (uint32_t k = 0; k < n->scratch_count; k++) {
-        created(&b[k], step);
-        used(&b[k], end);
-      }
-    }
-  }
-  for (uint32_t k = 0; k < s->outputs.count; k++)
-    used(tensor_buf(pc, sg, s->outputs.data[k]), (uint32_t)pc->cur);
-  return XAI_OK;
-}
-
-static xai_status apply_offline(xai_interp *ip, uint32_t tensor_bufs,
-                                xai_planner_kind kind, xai_error *err) {
   uint32_t total = 0;
   for (uint32_t sg = 0; sg < ip->subgraph_count; sg++)
     total += ip->subgraphs[sg].tensor_count;
@@ -130,7 +182,7 @@ static xai_status apply_offline(xai_interp *ip, uint32_t tensor_bufs,
     return XAI_OK;
   }
   for (uint32_t k = 0; k < tensor_bufs; k++) {
-    xai_plan_buf *b = &ip->plan[k];
+    xai_plan_buf *b = &plan[k];
     int32_t off = xai_plan_offline_at(
         offsets, ip->subgraphs[b->subgraph].tensor_base + b->tensor);
     if (off == -1) continue;
@@ -158,11 +210,8 @@ static bool is_subgraph_io(const xai_sg_state *s, int32_t t) {
  * are one in memory; record it so the plan check accepts the overlap.
  * Subgraph inputs and outputs are never overwritten (the caller owns them),
  * and ops that call subgraphs are left out (their steps span the calls). */
-static void mark_inplace(xai_interp *ip, uint32_t tensor_bufs) {
-  plan_ctx pc;
-  memset(&pc, 0, sizeof pc);
-  pc.ip = ip;
-  pc.tensor_bufs = tensor_bufs;
+static void mark_inplace(const plan_ctx *pc) {
+  const xai_interp *ip = pc->ip;
   for (uint32_t sg = 0; sg < ip->subgraph_count; sg++) {
     const xai_sg_state *s = &ip->subgraphs[sg];
     for (uint32_t i = 0; i < s->op_count; i++) {
@@ -171,21 +220,62 @@ static void mark_inplace(xai_interp *ip, uint32_t tensor_bufs) {
       if (n->call_count || c->output_count < 1 ||
           !xai_op_inplace_safe(c->builtin_code, c->op_name))
         continue;
-      xai_plan_buf *bo = tensor_buf(&pc, sg, c->outputs[0]);
+      xai_plan_buf *bo = tensor_buf(pc, sg, c->outputs[0]);
       if (!bo || bo->fixed < 0) continue;
       for (uint32_t k = 0; k < c->input_count; k++) {
-        xai_plan_buf *bi = tensor_buf(&pc, sg, c->inputs[k]);
+        xai_plan_buf *bi = tensor_buf(pc, sg, c->inputs[k]);
         if (!bi || bi == bo || bi->fixed != bo->fixed ||
             bi->last != bo->first || is_subgraph_io(s, c->inputs[k]) ||
             s->tensors[bi->tensor].bytes != s->tensors[bo->tensor].bytes)
           continue;
-        bo->alias = (uint32_t)(bi - ip->plan) + 1;
+        bo->alias = (uint32_t)(bi - pc->plan) + 1;
         break;
       }
     }
   }
 }
 
+static xai_status plan_too_big(const xai_interp *ip, size_t bytes,
+                               xai_error *err) {
+  return xai_fail(err, XAI_ERR_RANGE,
+                  "arena plan: a buffer of %zu bytes or an offset past 4 GiB "
+                  "is more than xai plans; the arena is %zu bytes", bytes,
+                  ip->arena_size);
+}
+
+/* Buffers for every activation (in (subgraph, tensor) order) and every
+ * scratch request (in (subgraph, op, request) order). */
+static xai_status fill_bufs(const xai_interp *ip, xai_plan_buf *plan,
+                            xai_error *err) {
+  uint32_t k = 0;
+  for (uint32_t sg = 0; sg < ip->subgraph_count; sg++) {
+    const xai_sg_state *s = &ip->subgraphs[sg];
+    for (uint32_t t = 0; t < s->tensor_count; t++) {
+      if (s->tensors[t].mem != XAI_MEM_ARENA) continue;
+      size_t size = xai_align_up(s->tensors[t].bytes, XAI_ARENA_ALIGN);
+      if (size > UINT32_MAX || size < s->tensors[t].bytes)
+        return plan_too_big(ip, s->tensors[t].bytes, err);
+      plan[k++] = (xai_plan_buf){sg,    t,     UINT32_MAX, UNSET, UNSET,
+                                 (uint32_t)size, -1, 0,    false, 0};
+    }
+  }
+  for (uint32_t sg = 0; sg < ip->subgraph_count; sg++) {
+    const xai_sg_state *s = &ip->subgraphs[sg];
+    for (uint32_t i = 0; i < s->op_count; i++)
+      for (const xai_scratch_req *r = s->ops[i].scratch; r; r = r->next) {
+        size_t size = xai_align_up(r->size, XAI_ARENA_ALIGN);
+        if (size > UINT32_MAX || size < r->size)
+          return plan_too_big(ip, r->size, err);
+        plan[k++] = (xai_plan_buf){sg,    UINT32_MAX, i,     UNSET, UNSET,
+                                   (uint32_t)size, -1, 0, false, 0};
+      }
+  }
+  return XAI_OK;
+}
+
+/* The plan is built in the arena's unplanned space, [0, tail bottom): it
+ * is only needed until every buffer has its offset, so it costs no tail
+ * bytes; the arena must hold max(head, plan) + tail (ip->plan_bytes). */
 xai_status xai_interp_plan(xai_interp *ip, xai_planner_kind kind,
                            xai_error *err) {
   uint32_t count = 0, tensor_bufs = 0;
@@ -197,61 +287,36 @@ xai_status xai_interp_plan(xai_interp *ip, xai_planner_kind kind,
       count += s->ops[i].scratch_count;
   }
   count += tensor_bufs;
-  if (count) {
-    ip->plan = xai_tail_alloc(&ip->tail, sizeof(xai_plan_buf) * count, 0);
-    if (!ip->plan) {
-      ip->out_of_memory = true;
-      return xai_fail(err, XAI_ERR_NO_MEMORY,
-                      "arena of %zu bytes is too small: the persistent tail "
-                      "alone needs more than %zu bytes; "
-                      "xai_interp_arena_needed() (or `xai run MODEL --arena`) "
-                      "gives the exact size",
-                      ip->arena_size, ip->tail.shortfall_min);
-    }
+  ip->plan_bytes = xai_align_up(sizeof(xai_plan_buf) * count, XAI_ARENA_ALIGN);
+  if (ip->plan_bytes > ip->tail.bottom) {
+    size_t tail = xai_tail_used(&ip->tail);
+    return xai_fail(err, XAI_ERR_NO_MEMORY,
+                    "arena of %zu bytes is too small: the model needs %zu "
+                    "bytes or more (%zu to plan + %zu persistent tail); "
+                    "xai_interp_arena_needed() (or `xai run MODEL --arena`) "
+                    "gives the exact size",
+                    ip->arena_size, ip->plan_bytes + tail, ip->plan_bytes,
+                    tail);
   }
-  ip->plan_count = count;
-  uint32_t k = 0;
-  for (uint32_t sg = 0; sg < ip->subgraph_count; sg++) {
-    const xai_sg_state *s = &ip->subgraphs[sg];
-    for (uint32_t t = 0; t < s->tensor_count; t++)
-      if (s->tensors[t].mem == XAI_MEM_ARENA)
-        ip->plan[k++] = (xai_plan_buf){
-            sg, t, UINT32_MAX, UNSET, UNSET,
-            xai_align_up(s->tensors[t].bytes, XAI_ARENA_ALIGN), -1, 0, false,
-            0};
-  }
-  for (uint32_t sg = 0; sg < ip->subgraph_count; sg++) {
-    const xai_sg_state *s = &ip->subgraphs[sg];
-    for (uint32_t i = 0; i < s->op_count; i++)
-      for (const xai_scratch_req *r = s->ops[i].scratch; r; r = r->next)
-        ip->plan[k++] = (xai_plan_buf){
-            sg, UINT32_MAX, i, UNSET, UNSET,
-            xai_align_up(r->size, XAI_ARENA_ALIGN), -1, 0, false, 0};
-  }
+  plan_ctx pc = {(xai_plan_buf *)(void *)ip->arena, tensor_bufs, ip};
+  xai_plan_buf *plan = pc.plan;
+  xai_status st = fill_bufs(ip, plan, err);
+  if (st) return st;
 
-  plan_ctx pc;
-  memset(&pc, 0, sizeof pc);
-  pc.ip = ip;
-  pc.cur = -1;
-  pc.tensor_bufs = tensor_bufs;
-  xai_status st = mark_subgraph(&pc, 0, 0, err);
-  /* Subgraphs no op calls are still prepared; give them their own steps
-   * after the main graph so their tensors have memory. */
-  for (uint32_t sg = 1; !st && sg < ip->subgraph_count; sg++) {
-    bool reached = false;
-    for (uint32_t s0 = 0; s0 < ip->subgraph_count && !reached; s0++)
-      for (uint32_t i = 0; i < ip->subgraphs[s0].op_count && !reached; i++)
-        for (uint32_t c = 0; c < ip->subgraphs[s0].ops[i].call_count; c++)
-          reached |= ip->subgraphs[s0].ops[i].calls[c] == sg;
-    if (!reached) st = mark_subgraph(&pc, sg, 0, err);
-  }
+  walker w;
+  memset(&w, 0, sizeof w);
+  w.ip = ip;
+  w.tensor = plan_tensor;
+  w.scratch = plan_scratch;
+  w.user = &pc;
+  st = walk_all(&w, err);
   if (st) return st;
 
   /* Drop tensors nothing touches; one consumed but never produced (not a
    * graph input) is treated as live from the start. */
-  uint32_t w = 0;
+  uint32_t kept = 0;
   for (uint32_t r = 0; r < count; r++) {
-    xai_plan_buf b = ip->plan[r];
+    xai_plan_buf b = plan[r];
     if (b.last == UNSET) {
       if (b.tensor != UINT32_MAX) {
         ip->subgraphs[b.subgraph].tensors[b.tensor].mem = XAI_MEM_NONE;
@@ -260,56 +325,131 @@ xai_status xai_interp_plan(xai_interp *ip, xai_planner_kind kind,
       b.last = b.first == UNSET ? 0 : b.first;
     }
     if (b.first == UNSET) b.first = 0;
-    ip->plan[w++] = b; /* keeps (subgraph, tensor) order */
+    plan[kept++] = b; /* keeps (subgraph, tensor) order */
   }
-  tensor_bufs -= count - w;
-  ip->plan_count = count = w;
+  tensor_bufs -= count - kept;
+  pc.tensor_bufs = tensor_bufs;
+  count = kept;
 
-  st = apply_offline(ip, tensor_bufs, kind, err);
+  st = apply_offline(ip, plan, tensor_bufs, kind, err);
   if (st) return st;
-  mark_inplace(ip, tensor_bufs);
+  mark_inplace(&pc);
   size_t head = 0;
-  st = xai_plan_greedy(ip->plan, count, &head, err);
-  if (!st) st = xai_plan_check(ip->plan, count, err);
+  st = xai_plan_greedy(plan, count, &head, err);
+  if (!st) st = xai_plan_check(plan, count, err);
   if (st) return st;
   ip->head = xai_align_up(head, XAI_ARENA_ALIGN);
+  ip->plan_count = count;
+  ip->plan_tensor_count = tensor_bufs;
 
   size_t tail = xai_tail_used(&ip->tail);
   if (ip->head > ip->tail.bottom)
     return xai_fail(err, XAI_ERR_NO_MEMORY,
                     "arena of %zu bytes is too small: the model needs %zu "
                     "bytes (%zu planned head + %zu persistent tail)",
-                    ip->arena_size, ip->head + tail, ip->head, tail);
+                    ip->arena_size, xai_interp_arena_used(ip), ip->head,
+                    tail);
 
-  for (uint32_t r = 0; r < count; r++) {
-    const xai_plan_buf *b = &ip->plan[r];
-    if (b->tensor != UINT32_MAX) {
-      xai_rt_tensor *t = &ip->subgraphs[b->subgraph].tensors[b->tensor];
-      t->data = ip->arena + b->offset;
-    }
+  for (uint32_t r = 0; r < tensor_bufs; r++) {
+    const xai_plan_buf *b = &plan[r];
+    xai_rt_tensor *t = &ip->subgraphs[b->subgraph].tensors[b->tensor];
+    t->data = ip->arena + b->offset;
   }
   uint32_t r = tensor_bufs;
   for (uint32_t sg = 0; sg < ip->subgraph_count; sg++) {
     const xai_sg_state *s = &ip->subgraphs[sg];
     for (uint32_t i = 0; i < s->op_count; i++)
       for (xai_scratch_req *q = s->ops[i].scratch; q; q = q->next)
-        q->offset = ip->plan[r++].offset;
+        q->offset = plan[r++].offset;
   }
+  /* The planned buffers start out zeroed, as they did before the plan
+   * array was borrowed from them. */
+  memset(plan, 0, ip->plan_bytes);
   return XAI_OK;
 }
 
 uint32_t xai_interp_plan_count(const xai_interp *ip) { return ip->plan_count; }
 
+/* Entries are found again from what the plan left behind: a tensor's data
+ * pointer, a scratch request's offset, and a walk of the timeline for the
+ * lifetime. Slow (a walk per call) but only tools ask. */
+typedef struct {
+  uint32_t sg, id; /* tensor, or op for scratch */
+  bool scratch;
+  uint32_t first, last;
+} life_query;
+
+static void life_mark(life_query *q, uint32_t step, bool use) {
+  if (!use && q->first == UNSET) q->first = step;
+  if (use && (q->last == UNSET || step > q->last)) q->last = step;
+}
+static void life_tensor(walker *w, uint32_t sg, int32_t t, uint32_t step,
+                        bool use) {
+  life_query *q = w->user;
+  if (!q->scratch && q->sg == sg && t >= 0 && (uint32_t)t == q->id)
+    life_mark(q, step, use);
+}
+static void life_scratch(walker *w, uint32_t sg, uint32_t op, uint32_t step,
+                         bool use) {
+  life_query *q = w->user;
+  if (q->scratch && q->sg == sg && op == q->id) life_mark(q, step, use);
+}
+
 void xai_interp_plan_entry(const xai_interp *ip, uint32_t i,
                            xai_plan_entry *out) {
   memset(out, 0, sizeof *out);
   if (i >= ip->plan_count) return;
-  const xai_plan_buf *b = &ip->plan[i];
-  out->subgraph = b->subgraph;
-  out->tensor = b->tensor;
-  out->op = b->op;
-  out->offset = b->offset;
-  out->size = b->size;
-  out->first_op = b->first;
-  out->last_op = b->last;
+  life_query q = {0, 0, false, UNSET, UNSET};
+  bool found = false;
+  if (i < ip->plan_tensor_count) {
+    uint32_t k = 0;
+    for (uint32_t sg = 0; sg < ip->subgraph_count && !found; sg++) {
+      const xai_sg_state *s = &ip->subgraphs[sg];
+      for (uint32_t t = 0; t < s->tensor_count && !found; t++) {
+        const xai_rt_tensor *rt = &s->tensors[t];
+        if (rt->mem != XAI_MEM_ARENA || k++ != i) continue;
+        found = true;
+        q.sg = sg;
+        q.id = t;
+        out->subgraph = sg;
+        out->tensor = t;
+        out->op = UINT32_MAX;
+        out->offset = (size_t)((const uint8_t *)rt->data - ip->arena);
+        out->size = xai_align_up(rt->bytes, XAI_ARENA_ALIGN);
+      }
+    }
+  } else {
+    uint32_t k = ip->plan_tensor_count;
+    for (uint32_t sg = 0; sg < ip->subgraph_count && !found; sg++) {
+      const xai_sg_state *s = &ip->subgraphs[sg];
+      for (uint32_t op = 0; op < s->op_count && !found; op++)
+        for (const xai_scratch_req *r = s->ops[op].scratch; r && !found;
+             r = r->next) {
+          if (k++ != i) continue;
+          found = true;
+          q.sg = sg;
+          q.id = op;
+          q.scratch = true;
+          out->subgraph = sg;
+          out->tensor = UINT32_MAX;
+          out->op = op;
+          out->offset = r->offset;
+          out->size = xai_align_up(r->size, XAI_ARENA_ALIGN);
+        }
+    }
+  }
+  if (!found) return;
+  walker w;
+  memset(&w, 0, sizeof w);
+  w.ip = ip;
+  w.tensor = life_tensor;
+  w.scratch = life_scratch;
+  w.user = &q;
+  xai_error e;
+  xai_error_clear(&e);
+  (void)walk_all(&w, &e); /* it succeeded at init */
+  if (q.last == UNSET) q.last = q.first == UNSET ? 0 : q.first;
+  if (q.first == UNSET) q.first = 0;
+  out->first_op = q.first;
+  out->last_op = q.last;
 }

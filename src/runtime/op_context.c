@@ -34,13 +34,17 @@ xai_status xai_op_request_scratch(xai_op_ctx *ctx, size_t bytes,
   if (ip->phase != XAI_PHASE_PREPARE)
     return xai_op_fail(ctx, XAI_ERR_STATE,
                        "scratch can only be requested in prepare");
+  if (bytes > UINT32_MAX - XAI_ARENA_ALIGN)
+    return xai_op_fail(ctx, XAI_ERR_RANGE,
+                       "scratch of %zu bytes is more than xai plans (4 GiB)",
+                       bytes);
   xai_scratch_req *r = xai_tail_alloc(&ip->tail, sizeof *r, 0);
   if (!r) {
     ip->out_of_memory = true;
     return XAI_ERR_NO_MEMORY;
   }
   r->next = NULL;
-  r->size = bytes;
+  r->size = (uint32_t)bytes;
   r->offset = 0;
   xai_scratch_req **link = &n->scratch;
   while (*link) link = &(*link)->next;
@@ -97,5 +101,6 @@ xai_status xai_op_invoke_subgraph(const xai_op_ctx *ctx, uint32_t sg) {
   ip->call_depth++;
   xai_status st = xai_interp_run_subgraph(ip, sg, ctx->err);
   ip->call_depth--;
+  xai_interp_load_options(ip, n); /* the called ops replaced them */
   return st;
 }

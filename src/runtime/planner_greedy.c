@@ -12,8 +12,8 @@ static bool lives_overlap(const xai_plan_buf *a, const xai_plan_buf *b) {
   return a->first <= b->last && b->first <= a->last;
 }
 
-static bool bytes_overlap(size_t a_off, size_t a_size, size_t b_off,
-                          size_t b_size) {
+static bool bytes_overlap(uint64_t a_off, uint64_t a_size, uint64_t b_off,
+                          uint64_t b_size) {
   return a_off < b_off + b_size && b_off < a_off + a_size;
 }
 
@@ -21,17 +21,17 @@ static bool bytes_overlap(size_t a_off, size_t a_size, size_t b_off,
  * conflict pushes the candidate past that buffer's end; no offset below a
  * conflicting buffer's end can work (the candidate only grows), so the
  * first candidate without a conflict is the lowest. */
-static size_t lowest_fit(const xai_plan_buf *bufs, uint32_t count,
-                         uint32_t k) {
+static uint64_t lowest_fit(const xai_plan_buf *bufs, uint32_t count,
+                           uint32_t k) {
   const xai_plan_buf *want = &bufs[k];
-  size_t cand = 0;
+  uint64_t cand = 0;
   for (;;) {
     bool moved = false;
     for (uint32_t i = 0; i < count; i++) {
       const xai_plan_buf *b = &bufs[i];
       if (i == k || !b->placed || !lives_overlap(want, b)) continue;
       if (bytes_overlap(cand, want->size, b->offset, b->size)) {
-        cand = b->offset + b->size;
+        cand = (uint64_t)b->offset + b->size;
         moved = true;
       }
     }
@@ -41,10 +41,10 @@ static size_t lowest_fit(const xai_plan_buf *bufs, uint32_t count,
 
 xai_status xai_plan_greedy(xai_plan_buf *bufs, uint32_t count, size_t *head,
                            xai_error *err) {
-  size_t end = 0;
+  uint64_t end = 0;
   for (uint32_t i = 0; i < count; i++) {
     bufs[i].placed = bufs[i].fixed >= 0;
-    if (bufs[i].placed) bufs[i].offset = (size_t)bufs[i].fixed;
+    if (bufs[i].placed) bufs[i].offset = (uint32_t)bufs[i].fixed;
   }
   for (;;) {
     /* Largest unplaced buffer, first in order among equals. */
@@ -54,16 +54,22 @@ xai_status xai_plan_greedy(xai_plan_buf *bufs, uint32_t count, size_t *head,
           (pick == UINT32_MAX || bufs[i].size > bufs[pick].size))
         pick = i;
     if (pick == UINT32_MAX) break;
-    bufs[pick].offset = lowest_fit(bufs, count, pick);
+    uint64_t at = lowest_fit(bufs, count, pick);
+    /* Offsets are 32-bit: no arena of 4 GiB exists on the device. */
+    if (at + bufs[pick].size > UINT32_MAX)
+      return xai_fail(err, XAI_ERR_RANGE,
+                      "arena plan needs more than 4 GiB (buffer %u of %u "
+                      "bytes)", pick, bufs[pick].size);
+    bufs[pick].offset = (uint32_t)at;
     bufs[pick].placed = true;
   }
   for (uint32_t i = 0; i < count; i++) {
-    size_t e = bufs[i].offset + bufs[i].size;
-    if (e < bufs[i].offset)
-      return xai_fail(err, XAI_ERR_RANGE, "arena plan overflows size_t");
+    uint64_t e = (uint64_t)bufs[i].offset + bufs[i].size;
     if (e > end) end = e;
   }
-  *head = end;
+  if (end > SIZE_MAX)
+    return xai_fail(err, XAI_ERR_RANGE, "arena plan overflows size_t");
+  *head = (size_t)end;
   return XAI_OK;
 }
 
@@ -73,7 +79,7 @@ xai_status xai_plan_check(const xai_plan_buf *bufs, uint32_t count,
     const xai_plan_buf *a = &bufs[i];
     if (a->offset % XAI_ARENA_ALIGN != 0 && a->fixed < 0)
       return xai_fail(err, XAI_ERR_FORMAT,
-                      "arena plan: buffer %u at offset %zu is not %u-byte "
+                      "arena plan: buffer %u at offset %u is not %u-byte "
                       "aligned", i, a->offset, XAI_ARENA_ALIGN);
     for (uint32_t j = i + 1; j < count; j++) {
       const xai_plan_buf *b = &bufs[j];
@@ -84,8 +90,8 @@ xai_status xai_plan_check(const xai_plan_buf *bufs, uint32_t count,
       if (a->tensor != UINT32_MAX && b->tensor != UINT32_MAX)
         return xai_fail(
             err, XAI_ERR_FORMAT,
-            "arena plan: subgraph %u tensor %u [%zu, +%zu) and subgraph %u "
-            "tensor %u [%zu, +%zu) are live together but share bytes; fix "
+            "arena plan: subgraph %u tensor %u [%u, +%u) and subgraph %u "
+            "tensor %u [%u, +%u) are live together but share bytes; fix "
             "the OfflineMemoryAllocation metadata or plan online",
             a->subgraph, a->tensor, a->offset, a->size, b->subgraph,
             b->tensor, b->offset, b->size);

@@ -8,6 +8,7 @@
 
 #include "lower_conv_internal.h"
 #include "xai/kernels_ref/quant.h"
+#include "xai/xcore_machine.h"
 
 static const char *tname(xf_ctx *x, int32_t t) {
   xai_tensor *tt = xf_tensor(x, t);
@@ -142,8 +143,29 @@ void xf_conv_act_range(int activation, float out_scale, int32_t out_zp,
                                  INT8_MAX, act_min, act_max);
 }
 
-xai_status xf_conv_emit_begin(xf_ctx *x, xf_conv_emit *e, size_t blob_size,
-                              int64_t work_items, xai_error *err) {
+uint32_t xf_conv_threads(const xf_ctx *x, int64_t work_items,
+                         uint64_t item_bundles) {
+  uint32_t best = 1;
+  uint64_t best_cycles = UINT64_MAX;
+  for (uint32_t n = 1; n <= x->opt->thread_count; n++) {
+    if ((int64_t)n > work_items && n > 1) break;
+    uint64_t period = n > XAI_XCORE_ISSUE_SLOTS ? n : XAI_XCORE_ISSUE_SLOTS;
+    uint64_t per_thread = (uint64_t)((work_items + (int64_t)n - 1) / n);
+    uint64_t cycles = per_thread * item_bundles * period;
+    if (n > 1)
+      cycles += (XAI_XCORE_FORK_JOIN_BASE_BUNDLES +
+                 XAI_XCORE_FORK_JOIN_PER_THREAD_BUNDLES * (uint64_t)(n - 1)) *
+                period;
+    if (cycles < best_cycles) {
+      best_cycles = cycles;
+      best = n;
+    }
+  }
+  return best;
+}
+
+xai_status xf_conv_emit_begin(xf_conv_emit *e, size_t blob_size,
+                              uint32_t th, xai_error *err) {
   memset(e, 0, sizeof *e);
   /* malloc alignment (>= 16) covers the kernels' 4-byte requirement. */
   e->blob = calloc(1, blob_size ? blob_size : 1);
@@ -154,9 +176,7 @@ xai_status xf_conv_emit_begin(xf_ctx *x, xf_conv_emit *e, size_t blob_size,
   e->blob_size = blob_size;
   xai_flexbuf_builder_init(&e->opts, NULL, 0);
   xai_flexbuf_map_begin(&e->opts, NULL);
-  int64_t th = (int64_t)x->opt->thread_count;
-  if (work_items >= 1 && work_items < th) th = work_items;
-  xai_flexbuf_add_int(&e->opts, "th", th);
+  xai_flexbuf_add_int(&e->opts, "th", (int64_t)(th ? th : 1));
   return XAI_OK;
 }
 

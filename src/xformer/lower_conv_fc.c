@@ -111,7 +111,14 @@ xai_status xf_lower_fully_connected(xf_ctx *x, uint32_t op, bool *done,
   xai_fc_dims d = {batches, depth, units};
   size_t size = xai_fc_s8_xcore_packed_size(&d);
   xf_conv_emit e;
-  st = xf_conv_emit_begin(x, &e, size, ((int64_t)units + 15) / 16, err);
+  /* A group of 16 units per batch row: bias, 17 bundles per 32 inputs,
+   * about 45 for the requantization (an estimate: the choice only needs
+   * the order of magnitude next to the fork/join cost). */
+  uint64_t group_bundles =
+      (uint64_t)batches * (17u * (((uint64_t)depth + 31u) / 32u) + 47u);
+  st = xf_conv_emit_begin(
+      &e, size,
+      xf_conv_threads(x, ((int64_t)units + 15) / 16, group_bundles), err);
   if (st) goto out;
   xai_per_channel_quant q = {mult, shift};
   xai_fc_xcore packed;

@@ -51,12 +51,20 @@ typedef struct {
   size_t blob_size;
 } xf_conv_emit;
 
-/* Opens the options map with "th" and allocates blob_size bytes (4-byte
- * aligned, zeroed). false on allocation failure (err set). "th" is the
- * thread count capped by work_items (output rows, channel groups): extra
- * threads would have nothing to do but still cost fork/join time. */
-xai_status xf_conv_emit_begin(xf_ctx *x, xf_conv_emit *e, size_t blob_size,
-                              int64_t work_items, xai_error *err);
+/* Threads for an op of work_items equal items (output rows, channel
+ * groups) of about item_bundles bundles each: the count from 1 to
+ * --xcore-thread-count with the least modelled time (SYSTEM.md section 4:
+ * most items per thread x item_bundles x max(5, n), plus fork/join for
+ * n > 1), the fewest threads on ties. Never more threads than items;
+ * above 5 threads each thread issues more slowly, so 9 rows run faster
+ * on 5 threads (2 rows each) than on 8. */
+uint32_t xf_conv_threads(const xf_ctx *x, int64_t work_items,
+                         uint64_t item_bundles);
+
+/* Opens the options map with "th" = th and allocates blob_size bytes
+ * (4-byte aligned, zeroed). false on allocation failure (err set). */
+xai_status xf_conv_emit_begin(xf_conv_emit *e, size_t blob_size,
+                              uint32_t th, xai_error *err);
 /* Adds the blob as a constant UINT8 tensor and replaces op by custom op
  * `code` with inputs {in, packed} and output out. Frees e. */
 xai_status xf_conv_emit_finish(xf_ctx *x, uint32_t op, xf_conv_emit *e,

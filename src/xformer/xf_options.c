@@ -11,7 +11,7 @@ typedef enum { OPT_UINT, OPT_SIZE, OPT_STRING, OPT_MEMORY, OPT_FLAG } opt_kind;
 
 typedef enum {
   ID_THREADS, ID_PARAMS, ID_EXTERNAL, ID_MEMORY, ID_TARGET, ID_CLOCK,
-  ID_REPORT, ID_OUTPUT, ID_QUIET, ID_HELP,
+  ID_REPORT, ID_OUTPUT, ID_QUIET, ID_HELP, ID_NO_PREFETCH,
 } opt_id;
 
 typedef struct {
@@ -48,6 +48,9 @@ static const opt_desc k_options[] = {
     {"o", "-", ID_OUTPUT, OPT_STRING, 0, 0, "FILE",
      "the optimised model (written atomically)"},
     {"output", "--", ID_OUTPUT, OPT_STRING, 0, 0, "FILE", "same as -o"},
+    {"xcore-no-prefetch", "--", ID_NO_PREFETCH, OPT_FLAG, 0, 0, NULL,
+     "load each layer's streamed weights only when it runs (default: one "
+     "layer early, where the arena has room)"},
     {"quiet", "--", ID_QUIET, OPT_FLAG, 0, 0, NULL,
      "do not print the report"},
     {"help", "--", ID_HELP, OPT_FLAG, 0, 0, NULL, "print this help"},
@@ -137,6 +140,7 @@ static xai_status set_known(xai_xformer_options *o, const opt_desc *d,
                       d->dashes, d->name, value);
     if (d->id == ID_QUIET) o->quiet = 1;
     if (d->id == ID_HELP) o->help = 1;
+    if (d->id == ID_NO_PREFETCH) o->no_prefetch = 1;
     return XAI_OK;
   }
   if (!value)

@@ -33,6 +33,13 @@ void xai_xformer_report_print(const xai_xformer_report *r, FILE *f) {
           r->pads_folded, r->activations_fused, r->ops_dropped,
           r->params_tensors_moved, r->params_load_ops,
           r->placement[0] ? "; placement " : "", r->placement);
+  if (r->params_load_ops)
+    fprintf(f,
+            "prefetch: %" PRIu32 " of %" PRIu32 " load ops stream under the "
+            "op before their layer, hiding %" PRIu64 " ticks (%.3f ms "
+            "without prefetch)\n",
+            r->params_prefetched, r->params_load_ops, r->load_hidden_ticks,
+            (double)(r->ticks + r->load_hidden_ticks) / 1e5);
 }
 
 /* A growing text buffer; a failed allocation sets `failed` and later
@@ -112,11 +119,13 @@ xai_status xai_xformer_report_write_json(const xai_xformer_report *r,
       ", \"ms\": %.6f, \"mac_efficiency\": %.6f, \"pads_folded\": %" PRIu32
       ", \"activations_fused\": %" PRIu32 ", \"ops_dropped\": %" PRIu32
       ", \"params_tensors_moved\": %" PRIu32 ", \"params_load_ops\": %" PRIu32
+      ", \"params_prefetched\": %" PRIu32 ", \"load_hidden_ticks\": %" PRIu64
       ", \"placement\": ",
       r->layer_count, r->model_bytes, r->params_bytes, r->arena_bytes,
       r->greedy_arena_bytes, r->macs, r->ticks, r->ms, r->mac_efficiency,
       r->pads_folded, r->activations_fused, r->ops_dropped,
-      r->params_tensors_moved, r->params_load_ops);
+      r->params_tensors_moved, r->params_load_ops, r->params_prefetched,
+      r->load_hidden_ticks);
   put_string(&b, r->placement);
   put(&b, "}\n}\n");
   xai_status st;

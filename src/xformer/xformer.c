@@ -1,6 +1,7 @@
 /* The xformer driver: read, check, run the passes in order, write, report.
  * Pass order (SYSTEM.md section 5): refuse float → canonicalise → lower →
- * drop dead tensors → plan memory → split params → `xai` metadata. */
+ * drop dead tensors → plan memory → place → split params → `xai` metadata
+ * → prefetch loads (params_prefetch.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,8 @@ xai_status xai_xformer_run(const uint8_t *model, size_t size,
   st = run_passes(&x, &nl, err);
   if (!st) st = xf_split_params(&x, &p, &p_size, err);
   if (!st) st = write_metadata(&x, err);
+  /* last edit: it measures the model bytes exactly as written */
+  if (!st) st = xf_prefetch_params(&x, p_size, err);
   if (!st) st = xai_model_write(&m, out, out_size, err);
   if (!st && rep) {
     /* Weights stream from where the placement put them. */

@@ -92,6 +92,8 @@ typedef struct {
   uint32_t params_tensors_kept;
   uint32_t params_load_ops;    /* XAI_load_weights ops inserted */
   uint64_t params_hash;        /* xai_params_hash of the params data */
+  /* Filled by xf_prefetch_params (params_prefetch.c). */
+  uint32_t params_loads_prefetched; /* loads hoisted and marked "pf" */
   /* Set by xf_place (placement_pass.c) before the split; the split's load
    * ops stream from placement.params. */
   bool placed;
@@ -154,6 +156,12 @@ xai_status xf_plan_memory(xf_ctx *x, xai_error *err);
  * file was asked for), replacing them with load ops (params_split.c). */
 xai_status xf_split_params(xf_ctx *x, uint8_t **params, size_t *params_size,
                            xai_error *err);
+/* After the split: hoists each load one compute op earlier and marks it
+ * "pf" (its transfer runs under that op) while the runtime's arena for the
+ * hoisted order still fits the placement's arena memory, which also holds
+ * the model and params placed there (params_size: the params file). Off
+ * with opt->no_prefetch (params_prefetch.c, docs/weights.md). */
+xai_status xf_prefetch_params(xf_ctx *x, size_t params_size, xai_error *err);
 /* Bytes xf_split_params would move (the same selection), without moving. */
 size_t xf_params_movable_bytes(xf_ctx *x);
 /* Chooses the placement (opt->memory, opt->target_config) for the model as

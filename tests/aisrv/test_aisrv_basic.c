@@ -87,7 +87,7 @@ static void test_bad_frames(void) {
   CHECK_EQ_INT(harness_request(&h, XAI_CMD_HELLO, 0, 0, 0, NULL, 0), XAI_PS_OK);
 
   /* Unknown command and a request marked as a reply. */
-  xai_frame_header_init(&hdr, (xai_proto_command)12, 9);
+  xai_frame_header_init(&hdr, (xai_proto_command)XAI_CMD_COUNT, 9);
   CHECK_EQ_INT(harness_frame(&h, &hdr, NULL), XAI_PS_BAD_COMMAND);
   xai_frame_header_init(&hdr, XAI_CMD_HELLO, 10);
   hdr.flags |= XAI_FRAME_REPLY;

@@ -25,7 +25,8 @@ static void usage(FILE *out) {
           "  --flash FILE      flash image file backing the flash (default:\n"
           "                    an erased flash in memory)\n"
           "  --flash-mib N     flash size, MiB (16)\n"
-          "  --flash-mbps N    flash bandwidth for flash-resident weights, MB/s (50)\n"
+          "  --flash-mbps N    bandwidth of params streamed from flash, MB/s\n"
+          "                    (50; QSPI parts give 25..50, 66 at most)\n"
           "  --clock-mhz N     core clock (800)\n"
           "  --foreground      stay in the foreground (default: detach once\n"
           "                    listening; the log goes to SOCKET.log)\n");
@@ -90,7 +91,9 @@ static int parse(int argc, char **argv, emu_options *o) {
     } else if (!strcmp(a, "--flash-mib")) {
       r = parse_u32(a, v, 1, 2048, &o->flash_mib);
     } else if (!strcmp(a, "--flash-mbps")) {
-      r = parse_u32(a, v, 1, 100000, &o->flash_mbps);
+      /* Above the QSPI ceiling (133 MHz x 4 bits = 66 MB/s) is no real
+       * part (SYSTEM.md section 4). */
+      r = parse_u32(a, v, 1, 66, &o->flash_mbps);
     } else if (!strcmp(a, "--clock-mhz")) {
       r = parse_u32(a, v, 100, 2000, &o->clock_mhz);
     } else {

@@ -93,6 +93,23 @@ static int input_layout(const xai_proto_tensor_info *t, layout *l) {
   return -1;
 }
 
+/* A model with a params file has XAI_load_weights layers that stream its
+ * weights; their ticks are what the next op's compute does not hide when
+ * the xformer prefetched them (docs/device.md, "Timings"). */
+static void print_load_totals(const xai_proto_layer_timing *layers,
+                              uint32_t n) {
+  uint32_t loads = 0;
+  uint64_t ticks = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    if (strcmp(layers[i].op, "XAI_load_weights") != 0) continue;
+    loads++;
+    ticks += layers[i].ticks;
+  }
+  if (loads)
+    printf("Weight loads: %u layers, %.3f ms not hidden under compute\n",
+           loads, (double)ticks / 100000.0);
+}
+
 int main(int argc, char **argv) {
   const char *image_path = NULL, *labels = NULL, *device = NULL;
   unsigned long engine = 0, timeout_ms = 0;
@@ -235,6 +252,7 @@ int main(int argc, char **argv) {
   for (uint32_t i = 0; i < layer_count; i++)
     printf("  %3u %-28s %9.3f ms\n", i, layers[i].op,
            (double)layers[i].ticks / 100000.0);
+  print_load_totals(layers, layer_count);
   rc = 0;
 done:
   free(real);

@@ -1,9 +1,13 @@
-/* `xmos_send_model MODEL [--device D] [--engine N] [--memory sram|lpddr]
- *                  [--timeout-ms N]`
+/* `xmos_send_model MODEL [--params FILE] [--device D] [--engine N]
+ *                  [--memory sram|lpddr|flash] [--timeout-ms N]`
  * Loads a model onto the device (the emulator when no --device is given,
  * started if needed) and prints what the seed's send_model example prints:
  * the connection, the model length, where it was loaded, and the input and
- * output sizes. Exit 0 on success, 1 on a failure, 2 on a usage error. */
+ * output sizes. With --params (the file `xformer --xcore-flash-image-file`
+ * wrote) the params go to SRAM or LPDDR with the model, or with --memory
+ * flash a flash image of both is programmed and the model loaded from it;
+ * it then prints where the model, arena and params went.
+ * Exit 0 on success, 1 on a failure, 2 on a usage error. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +16,19 @@
 
 static void usage(FILE *out) {
   fprintf(out,
-          "usage: xmos_send_model MODEL [--device D] [--engine N] "
-          "[--memory sram|lpddr] [--timeout-ms N]\n"
+          "usage: xmos_send_model MODEL [--params FILE] [--device D] "
+          "[--engine N]\n"
+          "                       [--memory sram|lpddr|flash] "
+          "[--timeout-ms N]\n"
           "Loads MODEL (.tflite) onto the device.\n"
+          "  --params FILE   the model's params file (xformer\n"
+          "                  --xcore-flash-image-file); sent with the model\n"
           "  --device D      emu:PATH, usb, usb:BUS:ADDR or spi:/dev/spidevB.C\n"
           "                  (default: the emulator, started if not running)\n"
           "  --engine N      model slot on the device (default 0)\n"
-          "  --memory M      sram (default) or lpddr\n"
+          "  --memory M      sram (default), lpddr, or flash (needs --params:\n"
+          "                  programs a flash image of model + params at\n"
+          "                  address 0, then loads the model from it)\n"
           "  --timeout-ms N  wait for each reply (default %u)\n",
           XAI_HOST_DEFAULT_TIMEOUT_MS);
 }
@@ -43,8 +53,27 @@ static void print_tensor(const char *kind, unsigned i,
          (int)t->zero_point, (unsigned)t->bytes);
 }
 
+static void print_placement(const xai_host_device *dev, unsigned long engine) {
+  xai_proto_placement p;
+  if (!xai_host_last_placement(dev, &p)) return;
+  printf("Model: %u bytes in %s (engine %lu, tile %u)\n",
+         (unsigned)p.model_bytes, xai_proto_place_name(p.model), engine,
+         (unsigned)p.tile);
+  printf("Arena: %u bytes in %s\n", (unsigned)p.arena_bytes,
+         xai_proto_place_name(p.arena));
+  if (p.params == XAI_PLACE_FLASH)
+    printf("Params: %u bytes in flash (entry %u), streamed at %u MB/s\n",
+           (unsigned)p.params_bytes, (unsigned)p.flash_entry,
+           (unsigned)p.params_mbps);
+  else if (p.params != XAI_PLACE_NONE)
+    printf("Params: %u bytes in %s, streamed at %u MB/s\n",
+           (unsigned)p.params_bytes, xai_proto_place_name(p.params),
+           (unsigned)p.params_mbps);
+}
+
 int main(int argc, char **argv) {
-  const char *model_path = NULL, *device = NULL;
+  const char *model_path = NULL, *device = NULL, *params_path = NULL;
+  int to_flash = 0;
   unsigned long engine = 0, timeout_ms = 0;
   xai_model_memory memory = XAI_MODEL_TO_SRAM;
   for (int i = 1; i < argc; i++) {
@@ -68,10 +97,15 @@ int main(int argc, char **argv) {
         memory = XAI_MODEL_TO_SRAM;
       } else if (strcmp(m, "lpddr") == 0) {
         memory = XAI_MODEL_TO_LPDDR;
+      } else if (strcmp(m, "flash") == 0) {
+        to_flash = 1;
       } else {
-        fprintf(stderr, "xmos_send_model: --memory must be sram or lpddr\n");
+        fprintf(stderr,
+                "xmos_send_model: --memory must be sram, lpddr or flash\n");
         return 2;
       }
+    } else if (strcmp(a, "--params") == 0 && has_value) {
+      params_path = argv[++i];
     } else if (strcmp(a, "--timeout-ms") == 0 && has_value) {
       timeout_ms = strtoul(argv[++i], NULL, 10);
     } else if (a[0] == '-' || model_path) {
@@ -86,6 +120,12 @@ int main(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
+  if (to_flash && !params_path) {
+    fprintf(stderr, "xmos_send_model: --memory flash needs --params FILE "
+            "(for a flash image of models alone use build_flash_file and "
+            "xmos_flash)\n");
+    return 2;
+  }
   xai_error err;
   xai_error_clear(&err);
   uint8_t *model = NULL;
@@ -94,25 +134,51 @@ int main(int argc, char **argv) {
     fprintf(stderr, "xmos_send_model: %s\n", err.message);
     return 1;
   }
-  xai_host_device *dev = NULL;
-  if (xai_host_connect(&dev, device, (uint32_t)timeout_ms, &err) != XAI_OK) {
+  uint8_t *params = NULL;
+  size_t params_size = 0;
+  if (params_path &&
+      xai_file_read(params_path, &params, &params_size, &err) != XAI_OK) {
     fprintf(stderr, "xmos_send_model: %s\n", err.message);
     xai_file_free(model);
     return 1;
   }
+  xai_host_device *dev = NULL;
+  if (xai_host_connect(&dev, device, (uint32_t)timeout_ms, &err) != XAI_OK) {
+    fprintf(stderr, "xmos_send_model: %s\n", err.message);
+    xai_file_free(model);
+    xai_file_free(params);
+    return 1;
+  }
   printf("Connected to %s\n", xai_host_description(dev));
   printf("Model length (bytes): %zu\n", size);
+  if (params) printf("Params length (bytes): %zu\n", params_size);
   xai_host_progress_bar_state bar;
-  xai_host_progress_bar_init(&bar, "Sending model");
-  const char *where = memory == XAI_MODEL_TO_LPDDR ? "LPDDR" : "SRAM";
+  xai_host_progress_bar_init(&bar, to_flash ? "Programming flash"
+                                   : params ? "Sending params and model"
+                                            : "Sending model");
+  const char *where = to_flash                      ? "flash entry 0 into RAM"
+                      : memory == XAI_MODEL_TO_LPDDR ? "LPDDR"
+                                                     : "SRAM";
   int rc = 1;
   xai_host_spec spec;
-  if (xai_host_download_model(dev, (uint8_t)engine, model, size, memory,
-                              xai_host_progress_bar, &bar, &err) != XAI_OK ||
+  xai_status st;
+  if (params)
+    st = xai_host_download_model_params(
+        dev, (uint8_t)engine, model, size, params, params_size,
+        to_flash ? XAI_HOST_PARAMS_FLASH
+        : memory == XAI_MODEL_TO_LPDDR ? XAI_HOST_PARAMS_LPDDR
+                                       : XAI_HOST_PARAMS_SRAM,
+        xai_host_progress_bar, &bar, &err);
+  else
+    st = xai_host_download_model(dev, (uint8_t)engine, model, size, memory,
+                                 xai_host_progress_bar, &bar, &err);
+  if (st != XAI_OK ||
       xai_host_read_spec(dev, (uint8_t)engine, &spec, &err) != XAI_OK) {
     fprintf(stderr, "xmos_send_model: %s\n", err.message);
   } else {
-    printf("Model loaded to %s (engine %lu)\n", where, engine);
+    printf("Model loaded %s %s (engine %lu)\n", to_flash ? "from" : "to",
+           where, engine);
+    print_placement(dev, engine);
     uint64_t in_bytes = 0, out_bytes = 0;
     for (unsigned i = 0; i < spec.input_count; i++)
       in_bytes += xai_host_spec_input(&spec, i)->bytes;
@@ -129,5 +195,6 @@ int main(int argc, char **argv) {
   }
   xai_host_close(dev);
   xai_file_free(model);
+  xai_file_free(params);
   return rc;
 }

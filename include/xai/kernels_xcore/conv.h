@@ -49,6 +49,9 @@ typedef struct {
   int32_t n_groups;       /* ceil(out.c / 16) */
   int32_t direct;         /* CONV_2D: 1 = no gather (in.c % 32 == 0) */
   int32_t depth_multiplier; /* DEPTHWISE: out.c / in.c */
+  int32_t patch_contiguous; /* CONV_2D, not direct: each pixel's patch is
+                               one word-aligned run of the input, read in
+                               place (no gather, no scratch) */
   int8_t *weights;
   int16_t *bias;          /* 32 int16 per group */
   xai_rq_group *rq;       /* n_groups */
@@ -88,7 +91,14 @@ xai_status xai_conv2d_s8_xcore_pack(const xai_conv_params *p,
  * scratch before the blob is loaded. */
 xai_status xai_conv2d_s8_xcore_bind(xai_conv_xcore *op, const void *mem,
                                     size_t mem_size);
-/* Scratch bytes one thread needs (4-byte aligned). */
+/* Arena scratch bytes one thread needs (4-byte aligned): 0 unless the
+ * patch must be gathered (input depth not a multiple of 32, patch not
+ * contiguous) and there is more than one group of 16 output channels;
+ * then k_pad. Fixed-size staging (requantization, zero-point and tail
+ * vectors, 192 bytes) is on the kernel's stack. scratch may be NULL when
+ * this is 0. An input at an address that is not 4-byte aligned (never an
+ * arena tensor) is gathered instead of read in place, through the scratch
+ * if it holds k_pad bytes, else chunk by chunk (same bits, slower). */
 size_t xai_conv2d_s8_xcore_scratch_size(const xai_conv_xcore *op);
 /* Computes output rows [row_begin, row_end) where row r is (batch r /
  * out.h, y r % out.h). The VPU context must be initialised; it is left in
@@ -113,6 +123,7 @@ xai_status xai_dwconv2d_s8_xcore_pack(const xai_conv_params *p,
 /* As xai_conv2d_s8_xcore_bind, for a DEPTHWISE_CONV_2D blob. */
 xai_status xai_dwconv2d_s8_xcore_bind(xai_conv_xcore *op, const void *mem,
                                       size_t mem_size);
+/* 0: depthwise keeps only fixed-size staging, on its stack. */
 size_t xai_dwconv2d_s8_xcore_scratch_size(const xai_conv_xcore *op);
 xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
                                  const int8_t *in, int8_t *out,

@@ -48,6 +48,11 @@ xai_status xai_fc_s8_xcore_pack(const xai_fc_params *p,
  * rq groups, consts); 4-byte alignment suffices. */
 xai_status xai_fc_s8_xcore_bind(xai_fc_xcore *op, const void *mem,
                                 size_t mem_size);
+/* Arena scratch bytes one thread needs: 0 unless batch rows start off
+ * word boundaries (batches > 1, input_depth % 4 != 0) and there is more
+ * than one group of 16 outputs; then k_pad (a realigned row copy). Other
+ * staging (requantization, the tail chunk) is on the kernel's stack;
+ * scratch may be NULL when this is 0. */
 size_t xai_fc_s8_xcore_scratch_size(const xai_fc_xcore *op);
 /* Computes output groups [group_begin, group_end) for every batch row. */
 xai_status xai_fc_s8_xcore(xai_vpu_ctx *ctx, const xai_fc_xcore *op,

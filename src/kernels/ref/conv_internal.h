@@ -66,6 +66,46 @@ static inline uint32_t xai_dot_s8_offset(const int8_t *x, const int8_t *w,
   return acc;
 }
 
+/* sum w[i] * x[i] modulo 2^32, in chunks of 2^16 terms (|w*x| <= 2^14, so
+ * a chunk's int32 sum cannot overflow); GCC vectorises the chunk loop. */
+static inline uint32_t xai_dot_s8(const int8_t *x, const int8_t *w,
+                                  int32_t n) {
+  uint32_t acc = 0;
+  while (n > 0) {
+    const int32_t m = n < 65536 ? n : 65536;
+    int32_t xw = 0;
+    for (int32_t i = 0; i < m; ++i) xw += (int32_t)w[i] * (int32_t)x[i];
+    acc += (uint32_t)xw;
+    x += m, w += m, n -= m;
+  }
+  return acc;
+}
+
+/* Matrix-vector loops stage the vector once as int16 (x + offset) so each
+ * row's dot product is int8 x int16, which GCC compiles to pmaddwd; an
+ * int8 x int8 dot becomes 16-bit products widened one by one, about twice
+ * the instructions. XAI_STAGE_MAX int16 values live on the stack. */
+#define XAI_STAGE_MAX 1024
+
+/* The offsets for which staged values stay in [-255, 255]. */
+static inline int xai_stage_offset_ok(int32_t offset) {
+  return offset >= -127 && offset <= 128;
+}
+
+static inline void xai_stage_s16(const int8_t *x, int32_t n, int32_t offset,
+                                 int16_t *out) {
+  for (int32_t i = 0; i < n; ++i) out[i] = (int16_t)(x[i] + offset);
+}
+
+/* sum w[i] * x[i] for staged x (|x[i]| <= 255) and n <= XAI_STAGE_MAX:
+ * |w*x| < 2^15, so the int32 sum is exact (< 2^25). */
+static inline int32_t xai_dot_s8_s16(const int8_t *w, const int16_t *x,
+                                     int32_t n) {
+  int32_t sum = 0;
+  for (int32_t i = 0; i < n; ++i) sum += (int32_t)w[i] * (int32_t)x[i];
+  return sum;
+}
+
 static inline int xai_dims_ok(const xai_dims4 *d) {
   return d && d->n >= 0 && d->h >= 0 && d->w >= 0 && d->c >= 0;
 }

@@ -27,12 +27,22 @@ xai_status xai_fully_connected_s8_ref(const xai_fc_params *p,
   if (st != XAI_OK) return st;
   if ((size_t)d->batches * (size_t)d->output_depth == 0) return XAI_OK;
   if (!q->multiplier || !q->shift) return XAI_ERR_ARGUMENT;
+  /* Staged input: the exact sum of w * (x + offset), equal modulo 2^32 to
+   * TFLite's wrapping accumulator. */
+  int16_t staged[XAI_STAGE_MAX];
+  const int use_staged = p->filter_offset == 0 &&
+                         xai_stage_offset_ok(p->input_offset) &&
+                         d->input_depth <= XAI_STAGE_MAX;
   for (int32_t b = 0; b < d->batches; ++b) {
     const int8_t *x = in + (size_t)b * (size_t)d->input_depth;
+    if (use_staged)
+      xai_stage_s16(x, d->input_depth, p->input_offset, staged);
     for (int32_t oc = 0; oc < d->output_depth; ++oc) {
       const int8_t *w = weights + (size_t)oc * (size_t)d->input_depth;
       int32_t acc;
-      if (p->filter_offset == 0) {
+      if (use_staged) {
+        acc = xai_dot_s8_s16(w, staged, d->input_depth);
+      } else if (p->filter_offset == 0) {
         acc = (int32_t)xai_dot_s8_offset(x, w, d->input_depth,
                                          p->input_offset);
       } else {

@@ -3,6 +3,8 @@
  * state, gates in Q3.12 before their activations and Q0.15 after. */
 #include <string.h>
 
+#include "conv_internal.h"
+#include "quant_internal.h"
 #include "xai/kernels_ref/quant.h"
 #include "xai/kernels_ref/recurrent.h"
 
@@ -32,14 +34,19 @@ static void matmul_acc16(const int8_t *x, const int32_t *bias,
                          const int8_t *w, int32_t mult, int32_t shift,
                          int32_t n_batch, int32_t n_in, int32_t n_out,
                          int16_t *gate) {
+  const xai_mbqm_pre scale = xai_mbqm_pre_make(mult, (int)shift);
+  int16_t staged[XAI_STAGE_MAX];
+  const int use_staged = n_in <= XAI_STAGE_MAX;
   for (int32_t b = 0; b < n_batch; b++) {
+    const int8_t *v = x + (size_t)b * n_in;
+    if (use_staged) xai_stage_s16(v, n_in, 0, staged);
     for (int32_t r = 0; r < n_out; r++) {
-      int32_t acc = bias[r];
       const int8_t *row = w + (size_t)r * n_in;
-      const int8_t *v = x + (size_t)b * n_in;
-      for (int32_t c = 0; c < n_in; c++)
-        acc = wrap_add(acc, (int32_t)v[c] * row[c]);
-      acc = xai_mbqm(acc, mult, (int)shift);
+      /* bias + W.x modulo 2^32, as TFLite's wrapping accumulator. */
+      const int32_t dot = use_staged ? xai_dot_s8_s16(row, staged, n_in)
+                                     : (int32_t)xai_dot_s8(v, row, n_in);
+      int32_t acc = wrap_add(bias[r], dot);
+      acc = xai_mbqm_apply(&scale, acc);
       acc += gate[(size_t)b * n_out + r];
       gate[(size_t)b * n_out + r] = sat16(acc);
     }
@@ -63,10 +70,12 @@ static void gate_compute(const xai_lstm_s8_params *p, const xai_lstm_gate_s8 *g,
     const int32_t v_size = p->n_output;
     const int16_t *cs = cell_state;
     int16_t *out = gate;
+    const xai_mbqm_pre scale =
+        xai_mbqm_pre_make(g->cell_multiplier, (int)g->cell_shift);
     for (int32_t b = 0; b < p->batch; b++)
       for (int32_t v = 0; v < v_size; v++) {
         int32_t prod = (int32_t)g->cell_weights[v] * *cs++;
-        prod = xai_mbqm(prod, g->cell_multiplier, (int)g->cell_shift);
+        prod = xai_mbqm_apply(&scale, prod);
         *out = sat16(prod + *out);
         out++;
       }
@@ -130,10 +139,12 @@ xai_status xai_lstm_step_s8_ref(const xai_lstm_s8_params *p,
    * (Older TFLite subtracted the zero point in PortableCwiseMul; LiteRT 2.3
    * adds it, checked on micro_speech_lstm whose hidden zero point is -1.) */
   const int tanh_bits = 15 + p->cell_scale_log2;
+  const xai_mbqm_pre hidden_scale =
+      xai_mbqm_pre_make(p->hidden_multiplier, (int)p->hidden_shift);
   for (size_t i = 0; i < n; i++) {
     const int16_t t = xai_gemmlowp_tanh_s16(cell_state[i], tanh_bits);
     int32_t v = (int32_t)go[i] * t;
-    v = xai_mbqm(v, p->hidden_multiplier, (int)p->hidden_shift);
+    v = xai_mbqm_apply(&hidden_scale, v);
     v += p->hidden_zero_point;
     hidden[i] = sat8(v);
   }
@@ -141,13 +152,12 @@ xai_status xai_lstm_step_s8_ref(const xai_lstm_s8_params *p,
   if (p->projection_weights) {
     for (int32_t b = 0; b < p->batch; b++)
       for (int32_t r = 0; r < p->n_output; r++) {
-        int32_t acc = p->projection_bias[r];
         const int8_t *row = p->projection_weights + (size_t)r * p->n_cell;
         const int8_t *v = hidden + (size_t)b * p->n_cell;
-        for (int32_t c = 0; c < p->n_cell; c++)
-          acc = wrap_add(acc, (int32_t)v[c] * row[c]);
-        acc = xai_mbqm(acc, p->projection_multiplier,
-                       (int)p->projection_shift);
+        int32_t acc = wrap_add(p->projection_bias[r],
+                               (int32_t)xai_dot_s8(v, row, p->n_cell));
+        acc = xai_mbqm_inline(acc, p->projection_multiplier,
+                              (int)p->projection_shift);
         acc += p->output_state_zero_point;
         int8_t o = sat8(acc);
         if (p->projection_clip > 0) {

@@ -31,6 +31,8 @@ size_t xai_conv2d_s8_xcore_packed_size(const xai_dims4 *in,
   return xai_xc_layout_size(conv_weight_bytes(filter), (out->c + 15) / 16);
 }
 
+static int patch_contiguous(const xai_conv_xcore *op);
+
 /* Fields that follow from the geometry: shared by pack and bind so both
  * agree on the blob's layout. */
 static void derive(xai_conv_xcore *op) {
@@ -39,6 +41,7 @@ static void derive(xai_conv_xcore *op) {
   op->n_groups = (op->out.c + 15) / 16;
   op->direct = op->in.c % 32 == 0;
   op->depth_multiplier = 1;
+  op->patch_contiguous = patch_contiguous(op);
 }
 
 xai_status xai_conv2d_s8_xcore_bind(xai_conv_xcore *op, const void *mem,
@@ -145,7 +148,7 @@ static int patch_contiguous(const xai_conv_xcore *op) {
  * group of 16 output channels). The other staging is fixed-size and lives
  * in the kernel's stack frame (xai_xc_frame). */
 static int needs_patch(const xai_conv_xcore *op) {
-  return !op->direct && !patch_contiguous(op) && op->n_groups > 1;
+  return !op->direct && !op->patch_contiguous && op->n_groups > 1;
 }
 
 size_t xai_conv2d_s8_xcore_scratch_size(const xai_conv_xcore *op) {
@@ -212,7 +215,7 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
    * (the same bits, more copies). */
   const int aligned_in = ((uintptr_t)in & 3u) == 0;
   patch_mode mode = op->direct ? PATCH_DIRECT
-                    : patch_contiguous(op) && aligned_in ? PATCH_IN_PLACE
+                    : op->patch_contiguous && aligned_in ? PATCH_IN_PLACE
                     : scratch_size >= (size_t)op->k_pad ? PATCH_GATHERED
                                                          : PATCH_CHUNKED;
   int8_t *patch = (int8_t *)scratch;

@@ -33,6 +33,7 @@ static void derive(xai_conv_xcore *op) {
   op->n_groups = (op->out.c + 15) / 16;
   op->direct = 0;
   op->depth_multiplier = op->out.c / op->in.c;
+  op->patch_contiguous = 0;
 }
 
 static int geometry_ok(const xai_dims4 *in, const xai_dims4 *filter,

@@ -11,7 +11,7 @@ enum { CONV_S8, CONV_S16_ACC64, CONV_S16_ACC32 };
 typedef struct {
   int kind;
   xai_conv_params p;
-  xai_per_channel_quant q;
+  xai_conv_op_quant q;
   xai_dims4 in, filter, out;
   const void *bias; /* aligned constant bias, or NULL: read at eval */
 } conv2d_data;
@@ -98,7 +98,8 @@ static xai_status prepare(xai_op_ctx *ctx) {
   d->p.output_offset = out->zero_point;
   xai_conv_op_act_range(out, o->fused_activation_function, &d->p.act_min,
                         &d->p.act_max);
-  st = xai_conv_op_channel_quant(ctx, in, filter, out, d->filter.n, 0, &d->q);
+  st = xai_conv_op_channel_quant(ctx, in, filter, out, d->filter.n, 0, true,
+                                  &d->q);
   if (st) return st;
   return xai_conv_op_const_aligned(
       ctx, bias, d->kind == CONV_S16_ACC64 ? sizeof(int64_t) : sizeof(int32_t),
@@ -112,18 +113,20 @@ static xai_status eval(xai_op_ctx *ctx) {
   const xai_rt_tensor *bias = xai_op_input(ctx, 2);
   xai_rt_tensor *out = xai_op_output(ctx, 0);
   const void *b = xai_conv_op_data(d->bias, bias);
+  xai_per_channel_quant q;
+  xai_conv_op_quant_get(ctx, &d->q, &q);
   xai_status st;
   switch (d->kind) {
     case CONV_S8:
-      st = xai_conv2d_s8_ref(&d->p, &d->q, &d->in, in->data, &d->filter,
+      st = xai_conv2d_s8_ref(&d->p, &q, &d->in, in->data, &d->filter,
                              filter->data, b, &d->out, out->data);
       break;
     case CONV_S16_ACC64:
-      st = xai_conv2d_s16_ref(&d->p, &d->q, &d->in, in->data, &d->filter,
+      st = xai_conv2d_s16_ref(&d->p, &q, &d->in, in->data, &d->filter,
                               filter->data, b, &d->out, out->data);
       break;
     default:
-      st = xai_conv2d_s16_acc32_ref(&d->p, &d->q, &d->in, in->data,
+      st = xai_conv2d_s16_acc32_ref(&d->p, &q, &d->in, in->data,
                                     &d->filter, filter->data, b, &d->out,
                                     out->data);
       break;

@@ -11,7 +11,7 @@ typedef struct {
   int kind;
   xai_fc_dims dims;
   xai_fc_params p;
-  xai_per_channel_quant q;
+  xai_conv_op_quant q;
   float fmin, fmax;
   const void *weights; /* aligned float weights, or NULL: tensor data */
   const void *bias;
@@ -24,28 +24,18 @@ static xai_status fc_quant(xai_op_ctx *ctx, const xai_rt_tensor *in,
                            const xai_rt_tensor *w, const xai_rt_tensor *out,
                            int32_t units, fc_data *d) {
   if (w->quant_count > 1)
-    return xai_conv_op_channel_quant(ctx, in, w, out, units, 0, &d->q);
+    return xai_conv_op_channel_quant(ctx, in, w, out, units, 0, false,
+                                     &d->q);
   if (w->quant_count == 0)
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
                        "weights '%s' have no quantization scale",
                        w->name ? w->name : "");
-  size_t n = units > 0 ? (size_t)units : 1;
-  int32_t *mult = xai_op_alloc_persistent(ctx, n * sizeof *mult);
-  int32_t *shift = xai_op_alloc_persistent(ctx, n * sizeof *shift);
-  if (!mult || !shift)
-    return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
   const float product = in->scale * w->scale;
   const double real = (double)product / (double)out->scale;
   int32_t m = 0;
   int s = 0;
   xai_quantize_multiplier(real, &m, &s);
-  for (size_t i = 0; i < n; i++) {
-    mult[i] = m;
-    shift[i] = s;
-  }
-  d->q.multiplier = mult;
-  d->q.shift = shift;
-  return XAI_OK;
+  return xai_conv_op_shared_quant(ctx, units, m, s, false, &d->q);
 }
 
 /* Output dims: keep_num_dims keeps the input's leading dims, otherwise
@@ -172,28 +162,52 @@ static xai_status prepare(xai_op_ctx *ctx) {
       &d->bias);
 }
 
+/* Units at a time: the kernel takes int32 multipliers and shifts, made on
+ * the stack from the tail's compact ones for FC_UNIT_CHUNK units (each
+ * output element depends only on its own unit, so the bits are the same). */
+#define FC_UNIT_CHUNK 32
+
+static xai_status eval_quantized(xai_op_ctx *ctx, const fc_data *d,
+                                 const int8_t *weights, const void *bias,
+                                 const void *in, void *out) {
+  const bool s16 = d->kind == FC_S16;
+  const size_t in_size = s16 ? 2 : 1, bias_size = s16 ? 8 : 4;
+  const int32_t units = d->dims.output_depth, depth = d->dims.input_depth;
+  int32_t mult[FC_UNIT_CHUNK], shift[FC_UNIT_CHUNK];
+  for (int32_t b = 0; b < d->dims.batches; b++) {
+    for (int32_t u0 = 0; u0 < units; u0 += FC_UNIT_CHUNK) {
+      int32_t n = units - u0 < FC_UNIT_CHUNK ? units - u0 : FC_UNIT_CHUNK;
+      xai_conv_op_quant_chunk(&d->q, u0, n, mult, shift);
+      xai_per_channel_quant q = {mult, shift};
+      xai_fc_dims dims = {1, depth, n};
+      const uint8_t *x = (const uint8_t *)in + (size_t)b * depth * in_size;
+      uint8_t *y = (uint8_t *)out + ((size_t)b * units + u0) * in_size;
+      const int8_t *w = weights + (size_t)u0 * depth;
+      const void *bb = bias ? (const uint8_t *)bias + u0 * bias_size : NULL;
+      xai_status st =
+          s16 ? xai_fully_connected_s16_ref(&d->p, &q, &dims,
+                                            (const int16_t *)(const void *)x,
+                                            w, bb, (int16_t *)(void *)y)
+              : xai_fully_connected_s8_ref(&d->p, &q, &dims,
+                                           (const int8_t *)x, w, bb,
+                                           (int8_t *)y);
+      if (st) return xai_conv_op_kernel_failed(ctx, st);
+    }
+  }
+  return XAI_OK;
+}
+
 static xai_status eval(xai_op_ctx *ctx) {
   const fc_data *d = ctx->data;
   const xai_rt_tensor *in = xai_op_input(ctx, 0);
   const xai_rt_tensor *w = xai_op_input(ctx, 1);
   const void *b = xai_conv_op_data(d->bias, xai_op_input(ctx, 2));
   xai_rt_tensor *out = xai_op_output(ctx, 0);
-  xai_status st;
-  switch (d->kind) {
-    case FC_S8:
-      st = xai_fully_connected_s8_ref(&d->p, &d->q, &d->dims, in->data,
-                                      w->data, b, out->data);
-      break;
-    case FC_S16:
-      st = xai_fully_connected_s16_ref(&d->p, &d->q, &d->dims, in->data,
-                                       w->data, b, out->data);
-      break;
-    default:
-      st = xai_fully_connected_f32_ref(&d->dims, d->fmin, d->fmax, in->data,
-                                       xai_conv_op_data(d->weights, w), b,
-                                       out->data);
-      break;
-  }
+  if (d->kind != FC_F32)
+    return eval_quantized(ctx, d, w->data, b, in->data, out->data);
+  xai_status st = xai_fully_connected_f32_ref(
+      &d->dims, d->fmin, d->fmax, in->data, xai_conv_op_data(d->weights, w),
+      b, out->data);
   return st ? xai_conv_op_kernel_failed(ctx, st) : XAI_OK;
 }
 

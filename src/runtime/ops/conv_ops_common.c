@@ -76,11 +76,59 @@ xai_status xai_conv_op_expect_quant(xai_op_ctx *ctx, const xai_rt_tensor *t,
                      xai_tensor_type_name(t->type));
 }
 
+static xai_status quant_store(xai_op_ctx *ctx, int32_t channels,
+                              size_t stored, bool expand, xai_conv_op_quant *q,
+                              int32_t **mult, int8_t **shift) {
+  size_t n = channels > 0 ? (size_t)channels : 1;
+  *mult = xai_op_alloc_persistent(ctx, stored * sizeof **mult);
+  *shift = xai_op_alloc_persistent(ctx, stored);
+  if (!*mult || !*shift)
+    return xai_op_fail(ctx, XAI_ERR_NO_MEMORY,
+                       "arena full while storing %zu channel multipliers",
+                       stored);
+  q->multiplier = *mult;
+  q->shift = *shift;
+  q->channels = (int32_t)n;
+  q->shared = stored == 1 && n > 1;
+  q->scratch = -1;
+  if (!expand) return XAI_OK;
+  /* Shared: both arrays are made; per channel: the shifts only. */
+  int32_t index = -1;
+  xai_status st = xai_op_request_scratch(
+      ctx, (q->shared ? 2 : 1) * n * sizeof(int32_t), &index);
+  if (st) return st;
+  if (index > INT16_MAX)
+    return xai_op_fail(ctx, XAI_ERR_RANGE, "too many scratch buffers");
+  q->scratch = (int16_t)index;
+  return XAI_OK;
+}
+
+static xai_status shift_fits(xai_op_ctx *ctx, int s) {
+  if (s >= INT8_MIN && s <= INT8_MAX) return XAI_OK;
+  return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
+                     "requantization shift %d is out of range: the scales "
+                     "of input, weights and output are far apart "
+                     "(requantize the model)", s);
+}
+
+xai_status xai_conv_op_shared_quant(xai_op_ctx *ctx, int32_t channels,
+                                    int32_t multiplier, int shift, bool expand,
+                                    xai_conv_op_quant *q) {
+  int32_t *mult;
+  int8_t *sh;
+  xai_status st = shift_fits(ctx, shift);
+  if (!st) st = quant_store(ctx, channels, 1, expand, q, &mult, &sh);
+  if (st) return st;
+  mult[0] = multiplier;
+  sh[0] = (int8_t)shift;
+  return XAI_OK;
+}
+
 xai_status xai_conv_op_channel_quant(xai_op_ctx *ctx, const xai_rt_tensor *in,
                                      const xai_rt_tensor *filter,
                                      const xai_rt_tensor *out,
                                      int32_t channels, int32_t quant_dim,
-                                     xai_per_channel_quant *q) {
+                                     bool expand, xai_conv_op_quant *q) {
   if (filter->quant_count == 0 || !filter->scales)
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
                        "filter '%s' has no quantization scales; quantize the "
@@ -95,24 +143,57 @@ xai_status xai_conv_op_channel_quant(xai_op_ctx *ctx, const xai_rt_tensor *in,
                        "expected 1 or %d along dimension %d",
                        filter->name ? filter->name : "", filter->quant_count,
                        (int)filter->quant_dim, (int)channels, (int)quant_dim);
-  size_t n = channels > 0 ? (size_t)channels : 1;
-  int32_t *mult = xai_op_alloc_persistent(ctx, n * sizeof *mult);
-  int32_t *shift = xai_op_alloc_persistent(ctx, n * sizeof *shift);
-  if (!mult || !shift)
-    return xai_op_fail(ctx, XAI_ERR_NO_MEMORY,
-                       "arena full while storing %zu channel multipliers", n);
+  if (!per_channel) {
+    float fs;
+    memcpy(&fs, &filter->scales[0], sizeof fs);
+    double effective = (double)in->scale * (double)fs / (double)out->scale;
+    int32_t m = 0;
+    int s = 0;
+    xai_quantize_multiplier(effective, &m, &s);
+    return xai_conv_op_shared_quant(ctx, channels, m, s, expand, q);
+  }
+  int32_t *mult;
+  int8_t *shift;
+  xai_status st = quant_store(ctx, channels, (size_t)channels, expand, q,
+                              &mult, &shift);
+  if (st) return st;
   for (int32_t c = 0; c < channels; c++) {
     float fs;
     /* Scales point into the model: read them without assuming alignment. */
-    memcpy(&fs, &filter->scales[per_channel ? c : 0], sizeof fs);
+    memcpy(&fs, &filter->scales[c], sizeof fs);
     double effective = (double)in->scale * (double)fs / (double)out->scale;
     int s = 0;
     xai_quantize_multiplier(effective, &mult[c], &s);
-    shift[c] = s;
+    if ((st = shift_fits(ctx, s))) return st;
+    shift[c] = (int8_t)s;
   }
-  q->multiplier = mult;
-  q->shift = shift;
   return XAI_OK;
+}
+
+void xai_conv_op_quant_chunk(const xai_conv_op_quant *q, int32_t first,
+                             int32_t count, int32_t *mult, int32_t *shift) {
+  for (int32_t c = 0; c < count; c++) {
+    int32_t k = q->shared ? 0 : first + c;
+    mult[c] = q->multiplier[k];
+    shift[c] = q->shift[k];
+  }
+}
+
+void xai_conv_op_quant_get(const xai_op_ctx *ctx, const xai_conv_op_quant *q,
+                           xai_per_channel_quant *out) {
+  int32_t *shift = xai_op_scratch(ctx, q->scratch);
+  if (q->shared) {
+    int32_t *mult = shift + q->channels;
+    for (int32_t c = 0; c < q->channels; c++) {
+      mult[c] = q->multiplier[0];
+      shift[c] = q->shift[0];
+    }
+    out->multiplier = mult;
+  } else {
+    for (int32_t c = 0; c < q->channels; c++) shift[c] = q->shift[c];
+    out->multiplier = q->multiplier;
+  }
+  out->shift = shift;
 }
 
 void xai_conv_op_act_range(const xai_rt_tensor *out, int activation,

@@ -3,6 +3,7 @@
 #ifndef XAI_RUNTIME_OPS_CONV_OPS_INTERNAL_H
 #define XAI_RUNTIME_OPS_CONV_OPS_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,16 +36,43 @@ xai_status xai_conv_op_check_out4(xai_op_ctx *ctx, const xai_rt_tensor *out,
 xai_status xai_conv_op_expect_quant(xai_op_ctx *ctx, const xai_rt_tensor *t,
                                     const char *what);
 
-/* Per-channel requantization into persistent arrays, as TFLite's
+/* Requantization as kept in the tail: int32 multipliers and int8 shifts
+ * (5 bytes a channel instead of the kernels' 8; TFLite's shifts lie in
+ * [-31, 30] for any sane scale), or one pair when every channel shares it
+ * (per-tensor weights). The kernels' int32 arrays are made at eval in
+ * scratch, which the planner overlaps with dead activations. */
+typedef struct {
+  const int32_t *multiplier;
+  const int8_t *shift;
+  int32_t channels;
+  int16_t scratch; /* the eval-time int32 arrays (xai_conv_op_quant_get) */
+  bool shared;     /* one multiplier/shift for all channels */
+} xai_conv_op_quant;
+
+/* Per-channel requantization, as TFLite's
  * PopulateConvolutionQuantizationParams: effective scale = in_scale *
  * filter_scale[c] / out_scale in double from the float32 values, a single
  * filter scale broadcast to every channel. The filter's per-channel scales
- * must run along quant_dim and number `channels`. */
+ * must run along quant_dim and number `channels`. With `expand`, requests
+ * the scratch xai_conv_op_quant_get fills (ops that cannot take the arrays
+ * a chunk at a time). */
 xai_status xai_conv_op_channel_quant(xai_op_ctx *ctx, const xai_rt_tensor *in,
                                      const xai_rt_tensor *filter,
                                      const xai_rt_tensor *out,
                                      int32_t channels, int32_t quant_dim,
-                                     xai_per_channel_quant *q);
+                                     bool expand, xai_conv_op_quant *q);
+/* One multiplier/shift for every channel (per-tensor FULLY_CONNECTED). */
+xai_status xai_conv_op_shared_quant(xai_op_ctx *ctx, int32_t channels,
+                                    int32_t multiplier, int shift, bool expand,
+                                    xai_conv_op_quant *q);
+
+/* Eval: channels [first, first + count) as int32 arrays the caller owns. */
+void xai_conv_op_quant_chunk(const xai_conv_op_quant *q, int32_t first,
+                             int32_t count, int32_t *mult, int32_t *shift);
+/* Eval: the kernels' per-channel arrays, expanded into the scratch (the
+ * quant must have been made with `expand`). */
+void xai_conv_op_quant_get(const xai_op_ctx *ctx, const xai_conv_op_quant *q,
+                           xai_per_channel_quant *out);
 
 /* Output range of a fused activation for the output's type (INT8 or
  * INT16), TFLite CalculateActivationRangeQuantized. */

@@ -31,6 +31,7 @@ static xai_status prepare(xai_op_ctx *ctx) {
   if (!st) st = xai_shape_op_output(ctx, 0, &out);
   if (!st) st = need_type(ctx, in, "input", XAI_TYPE_INT8);
   if (!st) st = need_type(ctx, wf, "weights_feature", XAI_TYPE_INT8);
+  if (st) return st;
   /* weights_time and state share one type: TFLM instantiates its integer
    * SVDF for int16 or int8 both together. */
   const int8_t wt_type =

@@ -35,8 +35,10 @@ static xai_status run(const xconv_data *d, xai_vpu_ctx *v,
 }
 
 static const char *kernel_name(const xconv_data *d) {
-  return d->depthwise ? "depthwise"
-                      : d->op.direct ? "conv2d_direct" : "conv2d_im2col";
+  return d->depthwise              ? "depthwise"
+         : d->op.direct            ? "conv2d_direct"
+         : d->op.patch_contiguous ? "conv2d_in_place"
+                                   : "conv2d_im2col";
 }
 
 /* Fails naming both shapes when tensor t's dims are not want. */

@@ -3,7 +3,14 @@
  * source (docs/weights.md). No inputs; one output per moved constant.
  * Options map: "off" params-file offset of each output, "h" the params
  * hash, "mem" where the xformer planned the params ("flash", "lpddr",
- * "sram": the cost when no source is given), "th" 1. */
+ * "sram": the cost when no source is given), "pf" 1 when the xformer
+ * hoisted the load one op early so its transfer runs under the next op's
+ * compute (optional, default 0), "th" 1.
+ *
+ * The copy itself is synchronous (the emulator runs one op at a time, and
+ * the data is then ready for the consumer either way); a prefetched load
+ * only differs in its cost: overlap_ticks = its whole transfer, which the
+ * consumers of timings hide under the next op (xai_params_overlap_ticks). */
 #include <string.h>
 
 #include "xai/flexbuf.h"
@@ -12,6 +19,7 @@
 typedef struct {
   uint64_t hash;
   uint8_t planned_kind; /* xai_params_kind from "mem" */
+  bool prefetch;        /* "pf": streams under the next op's compute */
   uint32_t count;
   uint32_t *offsets;
 } load_data;
@@ -41,6 +49,16 @@ static xai_status parse_options(xai_op_ctx *ctx, load_data *d,
     if (strcmp(mem, "lpddr") == 0) d->planned_kind = XAI_PARAMS_LPDDR;
     else if (strcmp(mem, "sram") == 0) d->planned_kind = XAI_PARAMS_RAM;
   }
+  uint64_t pf = 0;
+  xai_error_clear(&e);
+  if (!xai_flexbuf_map_get(map, "pf", &v, &e) &&
+      xai_flexbuf_get_uint(&v, &pf, &e))
+    return xai_op_fail(ctx, XAI_ERR_FORMAT, "option 'pf': %s", e.message);
+  if (pf > 1)
+    return xai_op_fail(ctx, XAI_ERR_FORMAT,
+                       "option 'pf' is %llu; it must be 0 or 1 (recompile "
+                       "the model with xformer)", (unsigned long long)pf);
+  d->prefetch = pf == 1;
   return XAI_OK;
 }
 
@@ -121,6 +139,7 @@ static void fill_cost(xai_op_ctx *ctx, const load_data *d,
   if (ctx->cost.ticks == 0) ctx->cost.ticks = 1; /* not the scalar default */
   ctx->cost.cycles = ctx->cost.ticks * ctx->clock_mhz / 100u;
   ctx->cost.threads = 1;
+  if (d->prefetch) ctx->cost.overlap_ticks = ctx->cost.ticks;
   ctx->cost.kernel = src->kind == XAI_PARAMS_FLASH   ? "load_flash"
                      : src->kind == XAI_PARAMS_LPDDR ? "load_lpddr"
                                                       : "load_sram";
