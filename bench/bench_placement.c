@@ -72,7 +72,7 @@ static xai_status cost_model(const uint8_t *model, size_t size,
   for (uint32_t i = 0; !st && i < c->n; i++) {
     xai_op_ctx *op = xai_interp_op(ip, i);
     const xai_op_registration *reg = xai_interp_op_registration(ip, i);
-    memset(&op->cost, 0, sizeof op->cost);
+    memset(op->cost, 0, sizeof *op->cost);
     xai_error e;
     xai_error_clear(&e);
     op->err = &e;
@@ -88,10 +88,10 @@ static xai_status cost_model(const uint8_t *model, size_t size,
       st = xai_fail(err, st, "op %u: %s", i, e.message);
       break;
     }
-    if (op->cost.ticks == 0) xai_op_default_cost(op);
-    c->ticks[i] = op->cost.ticks;
-    c->overlap[i] = op->cost.overlap_ticks;
-    if (c->is_load[i]) c->load_bytes[i] = op->cost.weight_bytes;
+    if (op->cost->ticks == 0) xai_op_default_cost(op);
+    c->ticks[i] = op->cost->ticks;
+    c->overlap[i] = op->cost->overlap_ticks;
+    if (c->is_load[i]) c->load_bytes[i] = op->cost->weight_bytes;
     snprintf(c->names[i], sizeof c->names[i], "%s", op->op_name);
   }
   free(arena);

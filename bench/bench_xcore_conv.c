@@ -59,7 +59,7 @@ static void conv(const char *name, int dw, int32_t h, int32_t w, int32_t ic,
   for (int32_t i = 0; i < oc; i++) m[i] = 1500000000 + i * 1000, s[i] = -9;
   xai_per_channel_quant q = {m, s};
   size_t ps = dw ? xai_dwconv2d_s8_xcore_packed_size(&in, &f, &out)
-                 : xai_conv2d_s8_xcore_packed_size(&in, &f, &out);
+                 : xai_conv2d_s8_xcore_packed_size_p(&p, &in, &f, &out);
   void *mem = zalloc(ps);
   xai_conv_xcore op;
   xai_error err;
@@ -87,7 +87,14 @@ static void conv(const char *name, int dw, int32_t h, int32_t w, int32_t ic,
   }
   /* Useful MACs (not the padded lanes the VPU also multiplies). */
   macs = (uint64_t)oh * ow * oc * k * k * (dw ? 1 : ic);
-  uint64_t rq = (uint64_t)oh * ow * op.n_groups * rq_bundles(op.rq, op.consts);
+  /* Pixels per requantized vector: CONV_2D windows and replicated
+   * depthwise lanes (stride 1) compute several. */
+  int32_t per = dw ? (op.consts->replicas >= 2 && stride == 1
+                          ? (int32_t)op.consts->replicas
+                          : 1)
+                   : (op.window ? op.window : 1);
+  uint64_t rq = (uint64_t)oh * (uint64_t)((ow + per - 1) / per) *
+                op.n_groups * rq_bundles(op.rq, op.consts);
   report(name, macs, total, rq, dw ? 30 : 75, tb, 5);
   free(fw), free(x), free(y), free(m), free(s), free(mem), free(scr);
 }
@@ -132,8 +139,17 @@ int main(void) {
   conv("CONV 1x1 64->128 16x16 (direct)", 0, 16, 16, 64, 128, 1, 1);
   conv("CONV 3x3 3->16 s2 32x32 (im2col)", 0, 32, 32, 3, 16, 3, 2);
   conv("CONV 3x3 24->32 16x16 (im2col)", 0, 16, 16, 24, 32, 3, 1);
+  conv("CONV 3x3 3->8 s2 128x128 (window)", 0, 128, 128, 3, 8, 3, 2);
+  conv("CONV 3x3 1->8 s2 96x96 (window)", 0, 96, 96, 1, 8, 3, 2);
   conv("DW 3x3 32 16x16", 1, 16, 16, 32, 32, 3, 1);
   conv("DW 3x3 128 8x8", 1, 8, 8, 128, 128, 3, 1);
+  /* person_detect's depthwise shapes. */
+  conv("DW 3x3 8 48x48 s1", 1, 48, 48, 8, 8, 3, 1);
+  conv("DW 3x3 16 48x48 s2", 1, 48, 48, 16, 16, 3, 2);
+  conv("DW 3x3 32 24x24 s1", 1, 24, 24, 32, 32, 3, 1);
+  conv("DW 3x3 64 12x12 s1", 1, 12, 12, 64, 64, 3, 1);
+  conv("DW 3x3 128 6x6 s1", 1, 6, 6, 128, 128, 3, 1);
+  conv("DW 3x3 256 3x3 s1", 1, 3, 3, 256, 256, 3, 1);
   fc("FC 256->64", 256, 64);
   fc("FC 1024->1000", 1024, 1000);
   return 0;

@@ -33,22 +33,27 @@ typedef enum {
   XAI_MEM_PERSISTENT, /* variable tensor: lives across invokes, in the tail */
 } xai_mem_kind;
 
+/* One tensor at run time: 48 bytes on a 64-bit host, one per tensor of
+ * the model in the arena tail, so everything the model itself holds
+ * (shape, per-channel scales) is pointed to rather than copied. */
 typedef struct {
-  const char *name;
-  int8_t type;            /* xai_tensor_type */
-  uint8_t mem;            /* xai_mem_kind */
-  uint32_t rank;
-  int32_t dims[XAI_MAX_DIMS];
   void *data;
+  /* rank entries in the model's shape vector (read-only: shapes are
+   * static); entries past rank are not there to read. */
+  const int32_t *dims;
+  const char *name;
   size_t bytes;
-  /* Quantization: scale/zero_point of channel 0 (or per-tensor); the full
-   * per-channel arrays point into the model. quant_count 0 = none. */
+  /* Quantization: scale/zero_point of channel 0 (or per-tensor);
+   * xai_op_tensor_scales() gives all quant_count scales (per-channel
+   * zero points are not kept: the ops take symmetric per-channel weights
+   * only). quant_count 0 = none. */
   float scale;
   int32_t zero_point;
-  const float *scales;
-  xai_i64_span zero_points;
   uint32_t quant_count;
-  int32_t quant_dim;
+  int8_t type;       /* xai_tensor_type */
+  uint8_t mem;       /* xai_mem_kind */
+  uint8_t rank;      /* <= XAI_MAX_DIMS */
+  int8_t quant_dim;  /* per-channel axis */
 } xai_rt_tensor;
 
 /* Elements in the tensor (product of dims; 1 for rank 0). */
@@ -83,6 +88,7 @@ typedef struct {
   xai_interp *interp;
   uint32_t subgraph, index;    /* op index within the subgraph */
   int32_t builtin_code;        /* XAI_OP_CUSTOM for custom ops */
+  uint32_t clock_mhz;          /* device core clock the cost is for */
   const char *op_name;         /* "CONV_2D" or the custom code */
   const xai_options *options;  /* decoded builtin options */
   const uint8_t *custom_options;
@@ -91,13 +97,21 @@ typedef struct {
   const int32_t *inputs, *outputs; /* tensor indices; -1 = absent */
   void *data;                  /* the op's persistent data, set in prepare */
   xai_error *err;
-  xai_op_cost cost;            /* eval/estimate fill it; zeroed before eval */
-  uint32_t clock_mhz;          /* device core clock the cost is for */
+  /* eval/estimate fill it; zeroed before eval. One slot shared by all
+   * the interpreter's ops (not 64 bytes per op in the tail): it holds
+   * the last op's cost, so read it in the hook or right after estimate. */
+  xai_op_cost *cost;
 } xai_op_ctx;
 
 /* Input or output i; NULL if absent (-1) or i is out of range. */
 xai_rt_tensor *xai_op_input(const xai_op_ctx *ctx, uint32_t i);
 xai_rt_tensor *xai_op_output(const xai_op_ctx *ctx, uint32_t i);
+
+/* The quant_count per-channel scales of tensor t (one the op reaches
+ * through xai_op_input/xai_op_output), read from the model; NULL if t is
+ * not quantized. Prepare-time use: it reads the model each call. */
+const float *xai_op_tensor_scales(const xai_op_ctx *ctx,
+                                  const xai_rt_tensor *t);
 
 /* Prepare only: memory from the arena tail that lives as long as the
  * interpreter. NULL when the arena is full (the op fails; the interpreter

@@ -60,7 +60,8 @@ static xai_status setup_tensor(xai_interp *ip, uint32_t sg, uint32_t i,
     return xai_fail(err, XAI_ERR_UNSUPPORTED,
                     "subgraph %u tensor %u '%s' is sparse; xai needs dense "
                     "tensors (densify the model)", sg, i, name);
-  t->rank = tt.shape.count;
+  t->rank = (uint8_t)tt.shape.count;
+  t->dims = tt.shape.count ? tt.shape.data : NULL;
   size_t elems = 1;
   for (uint32_t d = 0; d < t->rank; d++) {
     int32_t v = tt.shape.data[d];
@@ -68,7 +69,6 @@ static xai_status setup_tensor(xai_interp *ip, uint32_t sg, uint32_t i,
       return xai_fail(err, XAI_ERR_UNSUPPORTED,
                       "subgraph %u tensor %u '%s' has dynamic dimension %u "
                       "(%d); xai needs static shapes", sg, i, name, d, (int)v);
-    t->dims[d] = v;
     if (mul_overflows(elems, (size_t)v, &elems))
       return xai_fail(err, XAI_ERR_FORMAT,
                       "subgraph %u tensor %u '%s': element count overflows",
@@ -84,11 +84,12 @@ static xai_status setup_tensor(xai_interp *ip, uint32_t sg, uint32_t i,
 
   if (tt.quant.present && tt.quant.scale.count > 0) {
     t->scale = tt.quant.scale.data[0];
-    t->scales = tt.quant.scale.data;
-    t->zero_points = tt.quant.zero_point;
     t->zero_point = (int32_t)xai_tfl_i64_at(tt.quant.zero_point, 0);
     t->quant_count = tt.quant.scale.count;
-    t->quant_dim = tt.quant.quantized_dimension;
+    /* An axis past the rank is kept as -1 (no axis), which every
+     * per-channel check rejects, instead of a truncated number. */
+    const int32_t qd = tt.quant.quantized_dimension;
+    t->quant_dim = (int8_t)(qd >= 0 && qd < XAI_MAX_DIMS ? qd : -1);
   }
 
   xai_tfl_buffer buf = {0};
@@ -308,6 +309,7 @@ static xai_status setup_ops(xai_interp *ip, xai_error *err) {
       else if (!(c->op_name = xai_builtin_op_name(oc.builtin_code)))
         c->op_name = "BUILTIN"; /* a code newer than our name table */
       c->options = &ip->options;
+      c->cost = &ip->cost;
       c->custom_options = top.custom_options;
       c->custom_options_size = top.custom_options_size;
       c->input_count = top.inputs.count;
@@ -396,7 +398,6 @@ xai_status xai_interp_init_measure(xai_interp **out,
   }
   memset(ip, 0, sizeof *ip);
   ip->view = view;
-  ip->arena = cfg->arena;
   ip->arena_size = cfg->arena_size;
   ip->tail = tail;
   ip->hook = cfg->hook;
@@ -517,7 +518,7 @@ xai_status xai_interp_run_subgraph(xai_interp *ip, uint32_t sg,
     xai_op_node *n = &s->ops[i];
     n->ctx.err = err;
     xai_interp_load_options(ip, n);
-    memset(&n->ctx.cost, 0, sizeof n->ctx.cost);
+    memset(n->ctx.cost, 0, sizeof *n->ctx.cost);
     uint64_t t0 = ip->hook ? xai_rt_now_ns() : 0;
     xai_status st = n->reg->eval(&n->ctx);
     if (st != XAI_OK) {
@@ -527,8 +528,8 @@ xai_status xai_interp_run_subgraph(xai_interp *ip, uint32_t sg,
     }
     if (ip->hook) {
       uint64_t ns = xai_rt_now_ns() - t0;
-      if (n->ctx.cost.ticks == 0) xai_op_default_cost(&n->ctx);
-      xai_op_timing tm = {sg, i, n->ctx.op_name, ns, &n->ctx.cost};
+      if (n->ctx.cost->ticks == 0) xai_op_default_cost(&n->ctx);
+      xai_op_timing tm = {sg, i, n->ctx.op_name, ns, n->ctx.cost};
       ip->hook(ip->hook_user, &tm);
     }
   }

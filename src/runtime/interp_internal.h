@@ -100,17 +100,16 @@ typedef enum { XAI_PHASE_INIT, XAI_PHASE_PREPARE, XAI_PHASE_READY } xai_phase;
 
 struct xai_interp {
   xai_tfl_view view;
-  uint8_t *arena;
   size_t arena_size;
-  xai_tail tail;
+  xai_tail tail; /* tail.base is the arena */
   size_t head; /* planned bytes */
   xai_sg_state *subgraphs;
   uint32_t subgraph_count;
   uint32_t plan_count;        /* planned buffers (tensors first) */
   uint32_t plan_tensor_count; /* of which activation tensors */
-  size_t plan_bytes; /* room the plan took while it was built (at 0) */
-  xai_phase phase;
+  uint8_t phase;      /* xai_phase */
   bool out_of_memory; /* a persistent allocation failed during prepare */
+  size_t plan_bytes; /* room the plan took while it was built (at 0) */
   xai_op_hook hook;
   void *hook_user;
   uint32_t call_depth; /* current nesting of xai_op_invoke_subgraph */
@@ -121,6 +120,7 @@ struct xai_interp {
    * tail; xai_interp_load_options fills it before each prepare/eval. */
   xai_options options;
   const xai_op_node *options_for;
+  xai_op_cost cost; /* every ctx->cost points here, the same way */
 };
 
 /* Decodes node n's builtin options into ip->options (checked at init). */

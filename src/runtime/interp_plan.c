@@ -298,7 +298,7 @@ xai_status xai_interp_plan(xai_interp *ip, xai_planner_kind kind,
                     ip->arena_size, ip->plan_bytes + tail, ip->plan_bytes,
                     tail);
   }
-  plan_ctx pc = {(xai_plan_buf *)(void *)ip->arena, tensor_bufs, ip};
+  plan_ctx pc = {(xai_plan_buf *)(void *)ip->tail.base, tensor_bufs, ip};
   xai_plan_buf *plan = pc.plan;
   xai_status st = fill_bufs(ip, plan, err);
   if (st) return st;
@@ -353,7 +353,7 @@ xai_status xai_interp_plan(xai_interp *ip, xai_planner_kind kind,
   for (uint32_t r = 0; r < tensor_bufs; r++) {
     const xai_plan_buf *b = &plan[r];
     xai_rt_tensor *t = &ip->subgraphs[b->subgraph].tensors[b->tensor];
-    t->data = ip->arena + b->offset;
+    t->data = ip->tail.base + b->offset;
   }
   uint32_t r = tensor_bufs;
   for (uint32_t sg = 0; sg < ip->subgraph_count; sg++) {
@@ -414,7 +414,7 @@ void xai_interp_plan_entry(const xai_interp *ip, uint32_t i,
         out->subgraph = sg;
         out->tensor = t;
         out->op = UINT32_MAX;
-        out->offset = (size_t)((const uint8_t *)rt->data - ip->arena);
+        out->offset = (size_t)((const uint8_t *)rt->data - ip->tail.base);
         out->size = xai_align_up(rt->bytes, XAI_ARENA_ALIGN);
       }
     }

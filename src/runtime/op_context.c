@@ -19,6 +19,18 @@ xai_rt_tensor *xai_op_output(const xai_op_ctx *ctx, uint32_t i) {
   return slot(ctx, ctx->outputs, ctx->output_count, i);
 }
 
+const float *xai_op_tensor_scales(const xai_op_ctx *ctx,
+                                  const xai_rt_tensor *t) {
+  const xai_sg_state *s = &ctx->interp->subgraphs[ctx->subgraph];
+  if (!t || t < s->tensors || t >= s->tensors + s->tensor_count ||
+      !t->quant_count)
+    return NULL;
+  xai_tfl_tensor tt;
+  xai_tfl_get_tensor(&ctx->interp->view, ctx->subgraph,
+                     (uint32_t)(t - s->tensors), &tt);
+  return tt.quant.present ? tt.quant.scale.data : NULL;
+}
+
 void *xai_op_alloc_persistent(xai_op_ctx *ctx, size_t bytes) {
   xai_interp *ip = ctx->interp;
   if (ip->phase != XAI_PHASE_PREPARE) return NULL;
@@ -58,7 +70,7 @@ void *xai_op_scratch(const xai_op_ctx *ctx, int32_t index) {
   const xai_scratch_req *r = n->scratch;
   for (int32_t k = 0; r && k < index; k++) r = r->next;
   if (!r || index < 0 || r->size == 0) return NULL;
-  return ctx->interp->arena + r->offset;
+  return ctx->interp->tail.base + r->offset;
 }
 
 xai_status xai_op_fail(const xai_op_ctx *ctx, xai_status status,
@@ -98,9 +110,13 @@ xai_status xai_op_invoke_subgraph(const xai_op_ctx *ctx, uint32_t sg) {
     return xai_op_fail(ctx, XAI_ERR_RANGE,
                        "subgraph calls nest deeper than %d",
                        XAI_MAX_CALL_DEPTH);
+  /* The called ops overwrite the shared cost slot; the caller's own cost
+   * (what it filled so far) comes back after them. */
+  const xai_op_cost own = ip->cost;
   ip->call_depth++;
   xai_status st = xai_interp_run_subgraph(ip, sg, ctx->err);
   ip->call_depth--;
+  ip->cost = own;
   xai_interp_load_options(ip, n); /* the called ops replaced them */
   return st;
 }

@@ -47,13 +47,13 @@ void xai_op_default_cost(xai_op_ctx *ctx) {
   work.n_threads = 1;
   work.clock_mhz = ctx->clock_mhz;
   xai_vpu_op_time t;
-  memset(&ctx->cost, 0, sizeof ctx->cost);
+  memset(ctx->cost, 0, sizeof *ctx->cost);
   if (xai_vpu_time_op(&work, &t, NULL) != XAI_OK) return;
-  ctx->cost.macs = macs;
-  ctx->cost.ticks = t.ticks;
-  ctx->cost.cycles = t.cycles;
-  ctx->cost.bundles_max = bundles;
-  ctx->cost.threads = 1;
-  ctx->cost.utilisation = 0;
-  ctx->cost.kernel = NULL;
+  ctx->cost->macs = macs;
+  ctx->cost->ticks = t.ticks;
+  ctx->cost->cycles = t.cycles;
+  ctx->cost->bundles_max = bundles;
+  ctx->cost->threads = 1;
+  ctx->cost->utilisation = 0;
+  ctx->cost->kernel = NULL;
 }

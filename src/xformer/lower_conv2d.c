@@ -102,8 +102,30 @@ static xai_status lower(xf_ctx *x, uint32_t op, const conv_geom *g,
                : XAI_OK;
   int32_t *mult = malloc((size_t)n_out * sizeof *mult);
   int32_t *shift = malloc((size_t)n_out * sizeof *shift);
+  /* A depthwise layer of one input channel is a CONV_2D of one input
+   * channel (output channel c's filter is filter[0][ky][kx][c]); the
+   * CONV_2D kernel reads its input rows in place (window layout) where the
+   * depthwise kernel gathers every lane, so it is emitted as XAI_conv2d
+   * with the filter transposed to OHWI. Only with one group of 16 output
+   * channels, where CONV_2D needs no arena scratch either. */
+  const bool as_conv = depthwise && g->in.c == 1 && n_out <= 16;
+  conv_geom gc = *g;
+  int8_t *wt = NULL;
+  if (as_conv) {
+    gc.filter = (xai_dims4){n_out, g->filter.h, g->filter.w, 1};
+    wt = malloc(fbytes);
+    if (wt) {
+      size_t taps = (size_t)g->filter.h * (size_t)g->filter.w;
+      for (size_t t = 0; t < taps; t++)
+        for (int32_t c = 0; c < n_out; c++)
+          wt[(size_t)c * taps + t] = w[t * (size_t)n_out + (size_t)c];
+    }
+  }
+  const conv_geom *ge = as_conv ? &gc : g;
+  const int8_t *we = as_conv ? wt : w;
+  const bool dw_kernel = depthwise && !as_conv;
   xai_status st = XAI_OK;
-  if (!mult || !shift) {
+  if (!mult || !shift || (as_conv && !wt)) {
     st = xai_fail(err, XAI_ERR_NO_MEMORY, "xformer: out of memory");
     goto out;
   }
@@ -112,8 +134,10 @@ static xai_status lower(xf_ctx *x, uint32_t op, const conv_geom *g,
                      depthwise ? 3 : 0, false, mult, shift))
     goto out;
   size_t size =
-      depthwise ? xai_dwconv2d_s8_xcore_packed_size(&g->in, &g->filter, &g->out)
-                : xai_conv2d_s8_xcore_packed_size(&g->in, &g->filter, &g->out);
+      dw_kernel
+          ? xai_dwconv2d_s8_xcore_packed_size(&g->in, &g->filter, &g->out)
+          : xai_conv2d_s8_xcore_packed_size_p(&ge->p, &ge->in, &ge->filter,
+                                              &ge->out);
   if (size == 0) {
     xf_keep(x, op, "shapes the xcore kernel cannot take");
     goto out;
@@ -137,11 +161,12 @@ static xai_status lower(xf_ctx *x, uint32_t op, const conv_geom *g,
   xai_conv_xcore packed;
   xai_error kerr = {0};
   xai_status ks =
-      depthwise
+      dw_kernel
           ? xai_dwconv2d_s8_xcore_pack(&g->p, &q, &g->in, &g->filter, w, bias,
                                        &g->out, e.blob, size, &packed, &kerr)
-          : xai_conv2d_s8_xcore_pack(&g->p, &q, &g->in, &g->filter, w, bias,
-                                     &g->out, e.blob, size, &packed, &kerr);
+          : xai_conv2d_s8_xcore_pack(&ge->p, &q, &ge->in, &ge->filter, we,
+                                     bias, &ge->out, e.blob, size, &packed,
+                                     &kerr);
   if (ks != XAI_OK) {
     xf_conv_emit_free(&e);
     if (!xf_conv_pack_refused(x, op, ks, &kerr))
@@ -150,10 +175,11 @@ static xai_status lower(xf_ctx *x, uint32_t op, const conv_geom *g,
   }
   add_geometry(&e.opts, g);
   st = xf_conv_emit_finish(x, op, &e,
-                           depthwise ? "XAI_depthwise_conv2d" : "XAI_conv2d",
+                           dw_kernel ? "XAI_depthwise_conv2d" : "XAI_conv2d",
                            g->in_t, g->out_t, err);
   if (!st) *done = true;
 out:
+  free(wt);
   free(bias);
   free(mult);
   free(shift);

@@ -90,7 +90,7 @@ static xai_status cost_ops(xai_interp *ip, cost_collector *c, xai_error *err) {
     xai_error e;
     xai_error_clear(&e);
     ctx->err = &e;
-    memset(&ctx->cost, 0, sizeof ctx->cost);
+    memset(ctx->cost, 0, sizeof *ctx->cost);
     /* Loads run for real, in order, so the estimate of the op after them
      * sees its real packed weights (costs depend on them, e.g. groups that
      * requantize in scalar code). */
@@ -102,14 +102,14 @@ static xai_status cost_ops(xai_interp *ip, cost_collector *c, xai_error *err) {
         need_run = true; /* a failed estimate falls back to a run */
         continue;
       }
-      if (ctx->cost.ticks == 0) xai_op_default_cost(ctx);
+      if (ctx->cost->ticks == 0) xai_op_default_cost(ctx);
     } else if (ctx->builtin_code != XAI_OP_CUSTOM) {
       xai_op_default_cost(ctx);
     } else {
       need_run = true;
       continue;
     }
-    c->costs[i] = ctx->cost;
+    c->costs[i] = *ctx->cost;
     c->have[i] = true;
   }
   if (!need_run) return XAI_OK;

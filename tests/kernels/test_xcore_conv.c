@@ -22,13 +22,13 @@ typedef struct {
 static void random_case(conv_case *c, int depthwise, int big) {
   memset(c, 0, sizeof *c);
   c->depthwise = depthwise;
-  static const int32_t chans[] = {1, 3, 4, 8, 15, 16, 17, 32, 35, 64, 48};
-  int32_t ic = chans[tu_rnd(0, big ? 10 : 8)];
+  static const int32_t chans[] = {1, 2, 3, 4, 6, 8, 15, 16, 17, 32, 35, 64, 48};
+  int32_t ic = chans[tu_rnd(0, big ? 12 : 10)];
   int32_t kh = tu_rnd(1, 3), kw = tu_rnd(1, 3);
   if (tu_rnd(0, 9) == 0) kh = 5;
   int32_t mult = depthwise && tu_rnd(0, 3) == 0 ? tu_rnd(2, 3) : 1;
   int32_t oc = depthwise ? ic * mult
-                         : (int32_t[]){1, 5, 16, 17, 32, 48}[tu_rnd(0, 5)];
+                         : (int32_t[]){1, 2, 3, 5, 8, 16, 17, 32, 48}[tu_rnd(0, 8)];
   c->in = (xai_dims4){tu_rnd(1, 2), tu_rnd(1, 8), tu_rnd(1, 8), ic};
   c->p.stride_h = tu_rnd(1, 3);
   c->p.stride_w = tu_rnd(1, 3);
@@ -84,8 +84,12 @@ static void run_case(const conv_case *c) {
   size_t psize = c->depthwise
                      ? xai_dwconv2d_s8_xcore_packed_size(&c->in, &c->filter,
                                                          &c->out)
-                     : xai_conv2d_s8_xcore_packed_size(&c->in, &c->filter,
-                                                       &c->out);
+                     : xai_conv2d_s8_xcore_packed_size_p(&c->p, &c->in,
+                                                         &c->filter, &c->out);
+  /* The geometry-only size bounds every layout the params may select. */
+  if (!c->depthwise)
+    CHECK(xai_conv2d_s8_xcore_packed_size(&c->in, &c->filter, &c->out) >=
+          psize);
   void *packed = tu_alloc(psize);
   xai_conv_xcore op;
   xai_error err = {0};

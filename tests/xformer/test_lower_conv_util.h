@@ -126,9 +126,9 @@ static inline xai_status tu_run(const uint8_t *model, size_t size,
     xai_op_ctx *ctx = xai_interp_op(ip, 0);
     memset(est, 0, sizeof *est);
     if (reg && reg->estimate && ctx) {
-      memset(&ctx->cost, 0, sizeof ctx->cost);
+      memset(ctx->cost, 0, sizeof *ctx->cost);
       st = reg->estimate(ctx);
-      *est = ctx->cost;
+      *est = *ctx->cost;
     }
   }
   if (!st) st = xai_interp_set_input(ip, 0, in, in_bytes, &err);

@@ -53,16 +53,17 @@ xai_status xai_svdf_s8_state8_ref(const xai_svdf_s8_params *p,
 /* ---- Integer LSTM step (8x8->16) ------------------------------------------
  * One time step for `batch` rows. Gates 0..3 = input, forget, cell, output.
  * A gate with no input weights (CIFG input gate) is skipped; peephole
- * weights are optional (NULL). Effective biases already hold
- * bias - zero_point * row_sum (TFLite precomputes them in prepare). */
+ * weights are optional (NULL). Biases are the model's own: the kernel
+ * subtracts the input, output state and hidden zero points from the
+ * vectors (TFLite instead folds zero_point * row_sum into the biases at
+ * prepare; the int32 bits are the same). */
 enum { XAI_LSTM_GATE_INPUT = 0, XAI_LSTM_GATE_FORGET, XAI_LSTM_GATE_CELL,
        XAI_LSTM_GATE_OUTPUT, XAI_LSTM_GATES };
 
 typedef struct {
   const int8_t *input_weights;     /* [n_cell][n_input]; NULL: no gate */
   const int8_t *recurrent_weights; /* [n_cell][n_output] */
-  const int32_t *input_bias;       /* [n_cell] effective bias */
-  const int32_t *recurrent_bias;   /* [n_cell] effective bias */
+  const int32_t *bias;             /* [n_cell] gate bias, NULL = 0 */
   int32_t input_multiplier, input_shift;
   int32_t recurrent_multiplier, recurrent_shift;
   const int16_t *cell_weights; /* peephole [n_cell] or NULL */
@@ -77,10 +78,11 @@ typedef struct {
   int32_t hidden_multiplier, hidden_shift, hidden_zero_point;
   /* Projection (optional). */
   const int8_t *projection_weights; /* [n_output][n_cell] or NULL */
-  const int32_t *projection_bias;   /* effective bias [n_output] */
+  const int32_t *projection_bias;   /* [n_output] or NULL (zero) */
   int32_t projection_multiplier, projection_shift;
   int8_t projection_clip;           /* 0: none */
   int32_t output_state_zero_point;
+  int32_t input_zero_point;
 } xai_lstm_s8_params;
 
 /* Scratch: 4 int16 gate buffers of batch*n_cell plus an int8 buffer of

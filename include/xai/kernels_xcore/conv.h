@@ -20,10 +20,26 @@
  *            zp_in * w (the kernel feeds a vector of zp_in for them), so
  *            sum over taps of (x - zp_in) * w stays exact, padding included.
  *   rq       xai_rq_group per group + one xai_rq_consts (requant.h).
+ *   Window layout (op->window = P >= 1) instead, for layers that are not
+ *   direct or contiguous, with C <= 16 output channels and
+ *   span = ((kw-1)*dilation_w + 1)*in.c <= 29 bytes (RGB inputs, depthwise
+ *   layers of one input channel lowered as CONV_2D): one output row's
+ *   filter row fy for P adjacent output pixels lies in one word-aligned
+ *   32-byte read of the input row, the first byte at offset a (0..3).
+ *   P = 1 for C > 8, else the largest P <= 16 / C with
+ *   (P-1)*stride_w*in.c + span + 3 <= 32. weights: for each filter row fy,
+ *   for each a = 0..3, 16 rows of 32 bytes; row r ends in lane l = 15 - r;
+ *   lane l < P*C is pixel p = l / C, channel c = l % C and its row holds
+ *   filter[c][fy][fx][ci] at byte a + p*stride_w*in.c + fx*dilation_w*in.c
+ *   + ci (the rest zero). Size kh * 4 * 512 bytes; one group whose bias
+ *   and rq lanes repeat the C channels P times (xai_rq_consts.replicas).
  * DEPTHWISE_CONV_2D (xai_dwconv2d_s8_xcore_pack): weights are, per group
  * of 16 output channels and per tap (ky, kx), a 32-byte row whose bytes
  * 0..15 are filter[0][ky][kx][g*16 + i] (rest zero; VLMACC reads 16 lanes);
- * bias and rq as above with sum over taps of the channel's weights. */
+ * bias and rq as above with sum over taps of the channel's weights. With
+ * depth multiplier 1 and C <= 8 channels, lane l < R*C (R = 16 / C) of the
+ * one group holds channel l % C (weights, bias, rq; consts.replicas = R):
+ * with stride_w 1 the kernel then computes R adjacent pixels per vector. */
 #ifndef XAI_KERNELS_XCORE_CONV_H
 #define XAI_KERNELS_XCORE_CONV_H
 
@@ -52,19 +68,29 @@ typedef struct {
   int32_t patch_contiguous; /* CONV_2D, not direct: each pixel's patch is
                                one word-aligned run of the input, read in
                                place (no gather, no scratch) */
+  int32_t window;         /* CONV_2D, few input channels: 0, or the output
+                             pixels (>= 1) one vector computes from
+                             in-place 32-byte windows of input rows */
   int8_t *weights;
   int16_t *bias;          /* 32 int16 per group */
   xai_rq_group *rq;       /* n_groups */
   xai_rq_consts *consts;
 } xai_conv_xcore;
 
-/* Bytes of packed memory for a layer; 0 for invalid dims. The blob is, at
+/* Bytes of packed memory for a CONV_2D layer; 0 for invalid dims. The blob is, at
  * byte offsets from its start (the same for CONV_2D and DEPTHWISE):
  *   weights  0                      weight_bytes (see above)
  *   bias     align32(weight_bytes)  64 * n_groups
  *   rq       bias + 64 * n_groups   sizeof(xai_rq_group) * n_groups (704 each)
  *   consts   rq + 704 * n_groups    sizeof(xai_rq_consts) (288)
  * It needs only 4-byte alignment (XAI_XCORE_VPU_ALIGN). */
+size_t xai_conv2d_s8_xcore_packed_size_p(const xai_conv_params *p,
+                                         const xai_dims4 *in,
+                                         const xai_dims4 *filter,
+                                         const xai_dims4 *out);
+/* The largest blob the geometry may need for any strides, dilations and
+ * padding (the window layout when it can apply, see above): enough memory
+ * for pack, but only _p gives the exact size of a packed blob. */
 size_t xai_conv2d_s8_xcore_packed_size(const xai_dims4 *in,
                                        const xai_dims4 *filter,
                                        const xai_dims4 *out);

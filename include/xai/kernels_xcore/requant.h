@@ -107,7 +107,12 @@ typedef struct {
   int8_t b80[32];               /* 0x80 bytes for the -128 fix-up */
   int32_t act_min, act_max, zp_out;
   uint32_t do_min, do_max, fix128;
-  uint32_t reserved[2];         /* size a multiple of 32 (288) */
+  /* >= 2: the layer has C <= 8 channels, one group, and lane l holds
+   * channel l % C for l < replicas * C (replicas = 16 / C), so one vector
+   * computes `replicas` adjacent output pixels (set by the depthwise pack,
+   * see conv.h); 0 or 1: lane l is channel 16 g + l. */
+  uint32_t replicas;
+  uint32_t reserved[1];         /* size a multiple of 32 (288) */
 } xai_rq_consts;
 
 _Static_assert(sizeof(xai_rq_group) % 32 == 0,

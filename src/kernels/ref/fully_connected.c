@@ -47,9 +47,11 @@ xai_status xai_fully_connected_s8_ref(const xai_fc_params *p,
                                          p->input_offset);
       } else {
         acc = 0;
+        /* int64 product: offsets from a corrupt model must not overflow */
         for (int32_t i = 0; i < d->input_depth; ++i)
-          acc = xai_add_wrap32(acc, (w[i] + p->filter_offset) *
-                                        (x[i] + p->input_offset));
+          acc = xai_add_wrap32(
+              acc, (int32_t)(uint32_t)((int64_t)(w[i] + p->filter_offset) *
+                                       (x[i] + p->input_offset)));
       }
       if (bias) acc = xai_add_wrap32(acc, bias[oc]);
       acc = p->single_rounding

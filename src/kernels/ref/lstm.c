@@ -28,24 +28,29 @@ static int32_t rdbpot32(int32_t x, int exponent) {
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
-/* MatrixBatchVectorMultiplyAccumulate (int16 result): acc = bias + W.x,
- * rescaled, added to what the gate already holds, saturated. */
-static void matmul_acc16(const int8_t *x, const int32_t *bias,
+/* MatrixBatchVectorMultiplyAccumulate (int16 result): acc = bias +
+ * W.(x + offset), rescaled, added to what the gate already holds,
+ * saturated. TFLite folds offset * row_sum(W) into the bias at prepare;
+ * taking the offset here gives the same int32 bits (both are sums modulo
+ * 2^32) without a persistent int32 per row. bias may be NULL (zero). */
+static void matmul_acc16(const int8_t *x, int32_t offset, const int32_t *bias,
                          const int8_t *w, int32_t mult, int32_t shift,
                          int32_t n_batch, int32_t n_in, int32_t n_out,
                          int16_t *gate) {
   const xai_mbqm_pre scale = xai_mbqm_pre_make(mult, (int)shift);
   int16_t staged[XAI_STAGE_MAX];
-  const int use_staged = n_in <= XAI_STAGE_MAX;
+  const int use_staged = n_in <= XAI_STAGE_MAX && xai_stage_offset_ok(offset);
   for (int32_t b = 0; b < n_batch; b++) {
     const int8_t *v = x + (size_t)b * n_in;
-    if (use_staged) xai_stage_s16(v, n_in, 0, staged);
+    if (use_staged) xai_stage_s16(v, n_in, offset, staged);
     for (int32_t r = 0; r < n_out; r++) {
       const int8_t *row = w + (size_t)r * n_in;
-      /* bias + W.x modulo 2^32, as TFLite's wrapping accumulator. */
-      const int32_t dot = use_staged ? xai_dot_s8_s16(row, staged, n_in)
-                                     : (int32_t)xai_dot_s8(v, row, n_in);
-      int32_t acc = wrap_add(bias[r], dot);
+      /* bias + W.(x + offset) modulo 2^32, as TFLite's wrapping
+       * accumulator. */
+      const int32_t dot =
+          use_staged ? xai_dot_s8_s16(row, staged, n_in)
+                     : (int32_t)xai_dot_s8_offset(v, row, n_in, offset);
+      int32_t acc = wrap_add(bias ? bias[r] : 0, dot);
       acc = xai_mbqm_apply(&scale, acc);
       acc += gate[(size_t)b * n_out + r];
       gate[(size_t)b * n_out + r] = sat16(acc);
@@ -59,11 +64,12 @@ static void gate_compute(const xai_lstm_s8_params *p, const xai_lstm_gate_s8 *g,
                          int16_t *gate) {
   const size_t n = (size_t)p->batch * p->n_cell;
   memset(gate, 0, n * sizeof *gate);
-  matmul_acc16(input, g->input_bias, g->input_weights, g->input_multiplier,
-               g->input_shift, p->batch, p->n_input, p->n_cell, gate);
-  matmul_acc16(output_state, g->recurrent_bias, g->recurrent_weights,
-               g->recurrent_multiplier, g->recurrent_shift, p->batch,
-               p->n_output, p->n_cell, gate);
+  matmul_acc16(input, -p->input_zero_point, g->bias, g->input_weights,
+               g->input_multiplier, g->input_shift, p->batch, p->n_input,
+               p->n_cell, gate);
+  matmul_acc16(output_state, -p->output_state_zero_point, NULL,
+               g->recurrent_weights, g->recurrent_multiplier,
+               g->recurrent_shift, p->batch, p->n_output, p->n_cell, gate);
   if (g->cell_weights) {
     /* VectorBatchVectorCwiseProductAccumulate; TFLite passes n_output as
      * the vector length (equal to n_cell without projection). */
@@ -154,8 +160,10 @@ xai_status xai_lstm_step_s8_ref(const xai_lstm_s8_params *p,
       for (int32_t r = 0; r < p->n_output; r++) {
         const int8_t *row = p->projection_weights + (size_t)r * p->n_cell;
         const int8_t *v = hidden + (size_t)b * p->n_cell;
-        int32_t acc = wrap_add(p->projection_bias[r],
-                               (int32_t)xai_dot_s8(v, row, p->n_cell));
+        const int32_t dot = (int32_t)xai_dot_s8_offset(
+            v, row, p->n_cell, -p->hidden_zero_point);
+        int32_t acc = wrap_add(
+            p->projection_bias ? p->projection_bias[r] : 0, dot);
         acc = xai_mbqm_inline(acc, p->projection_multiplier,
                               (int)p->projection_shift);
         acc += p->output_state_zero_point;

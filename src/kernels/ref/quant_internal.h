@@ -103,9 +103,14 @@ static inline xai_mbqm_pre xai_mbqm_pre_make(int32_t multiplier, int shift) {
 }
 
 static inline int32_t xai_mbqm_apply(const xai_mbqm_pre *q, int32_t x) {
-  return xai_rdbpot_apply(
-      &q->down,
-      xai_srdhm_inline(xai_shl_wrap_inline(x, q->left_shift), q->multiplier));
+  const int32_t shifted = xai_shl_wrap_inline(x, q->left_shift);
+  /* The saturating pair needs the multiplier INT32_MIN, which
+   * xai_quantize_multiplier never makes: the branch is always taken the
+   * same way, and the common side is branch-free. */
+  const int32_t high = q->multiplier != INT32_MIN
+                           ? xai_srdhm_nosat(shifted, q->multiplier)
+                           : xai_srdhm_inline(shifted, q->multiplier);
+  return xai_rdbpot_apply(&q->down, high);
 }
 
 #endif

@@ -18,20 +18,74 @@ static int dims_ok(const xai_dims4 *d) {
   return d && d->n > 0 && d->h > 0 && d->w > 0 && d->c > 0;
 }
 
-static size_t conv_weight_bytes(const xai_dims4 *f) {
+static size_t im2col_weight_bytes(const xai_dims4 *f) {
   size_t k = (size_t)f->h * (size_t)f->w * (size_t)f->c;
   size_t k_pad = (k + 31u) / 32u * 32u;
   return (size_t)((f->n + 15) / 16) * k_pad * 16u;
+}
+
+/* Window layout (conv.h): per filter row, 4 alignments of 16 rows. */
+static size_t window_weight_bytes(const xai_dims4 *f) {
+  return (size_t)f->h * 4u * 512u;
+}
+
+static size_t conv_weight_bytes(const xai_conv_xcore *op) {
+  return op->window ? window_weight_bytes(&op->filter)
+                    : im2col_weight_bytes(&op->filter);
+}
+
+static int patch_contiguous(const xai_conv_xcore *op);
+static void derive(xai_conv_xcore *op);
+
+static int geometry_ok(const xai_conv_params *p, const xai_dims4 *in,
+                       const xai_dims4 *filter, const xai_dims4 *out) {
+  return dims_ok(in) && dims_ok(filter) && dims_ok(out) &&
+         filter->n == out->c && filter->c == in->c && in->n == out->n &&
+         p->stride_h >= 1 && p->stride_w >= 1 && p->dilation_h >= 1 &&
+         p->dilation_w >= 1;
+}
+
+size_t xai_conv2d_s8_xcore_packed_size_p(const xai_conv_params *p,
+                                         const xai_dims4 *in,
+                                         const xai_dims4 *filter,
+                                         const xai_dims4 *out) {
+  if (!p || !geometry_ok(p, in, filter, out)) return 0;
+  xai_conv_xcore op;
+  memset(&op, 0, sizeof op);
+  op.p = *p;
+  op.in = *in;
+  op.filter = *filter;
+  op.out = *out;
+  derive(&op);
+  return xai_xc_layout_size(conv_weight_bytes(&op), op.n_groups);
 }
 
 size_t xai_conv2d_s8_xcore_packed_size(const xai_dims4 *in,
                                        const xai_dims4 *filter,
                                        const xai_dims4 *out) {
   if (!dims_ok(in) || !dims_ok(filter) || !dims_ok(out)) return 0;
-  return xai_xc_layout_size(conv_weight_bytes(filter), (out->c + 15) / 16);
+  size_t im2col =
+      xai_xc_layout_size(im2col_weight_bytes(filter), (out->c + 15) / 16);
+  /* The window layout is larger whenever some stride could select it. */
+  if (in->c % 32 != 0 && out->c <= 16 && filter->w * in->c + 3 <= 32) {
+    size_t win = xai_xc_layout_size(window_weight_bytes(filter), 1);
+    return win > im2col ? win : im2col;
+  }
+  return im2col;
 }
 
-static int patch_contiguous(const xai_conv_xcore *op);
+/* Output pixels per vector in the window layout, or 0 (conv.h). */
+static int32_t window_pixels(const xai_conv_xcore *op) {
+  const xai_conv_params *p = &op->p;
+  if (op->direct || op->patch_contiguous || op->out.c > 16) return 0;
+  int64_t span = ((int64_t)(op->filter.w - 1) * p->dilation_w + 1) * op->in.c;
+  if (span + 3 > 32) return 0;
+  if (op->out.c > 8) return 1;
+  int32_t n = 16 / op->out.c;
+  while (n > 1 && (int64_t)(n - 1) * p->stride_w * op->in.c + span + 3 > 32)
+    n--;
+  return n;
+}
 
 /* Fields that follow from the geometry: shared by pack and bind so both
  * agree on the blob's layout. */
@@ -42,21 +96,17 @@ static void derive(xai_conv_xcore *op) {
   op->direct = op->in.c % 32 == 0;
   op->depth_multiplier = 1;
   op->patch_contiguous = patch_contiguous(op);
+  op->window = window_pixels(op);
 }
 
 xai_status xai_conv2d_s8_xcore_bind(xai_conv_xcore *op, const void *mem,
                                     size_t mem_size) {
-  if (!op || !dims_ok(&op->in) || !dims_ok(&op->filter) ||
-      !dims_ok(&op->out) || op->filter.n != op->out.c ||
-      op->filter.c != op->in.c || op->in.n != op->out.n ||
-      op->p.stride_h < 1 || op->p.stride_w < 1 || op->p.dilation_h < 1 ||
-      op->p.dilation_w < 1)
+  if (!op || !geometry_ok(&op->p, &op->in, &op->filter, &op->out))
     return XAI_ERR_ARGUMENT;
   derive(op);
   xai_xc_layout l = {0};
   xai_status st = mem ? xai_xc_layout_bind(mem, mem_size,
-                                     conv_weight_bytes(&op->filter),
-                                     op->n_groups, &l)
+                                     conv_weight_bytes(op), op->n_groups, &l)
                       : XAI_OK;
   if (st != XAI_OK) return st;
   op->weights = l.weights;
@@ -64,6 +114,25 @@ xai_status xai_conv2d_s8_xcore_bind(xai_conv_xcore *op, const void *mem,
   op->rq = l.rq;
   op->consts = l.consts;
   return XAI_OK;
+}
+
+/* Window layout rows (conv.h). */
+static void pack_window(const xai_conv_xcore *op, const int8_t *f,
+                        int8_t *weights) {
+  const int32_t ic = op->in.c, oc = op->out.c, kw = op->filter.w;
+  const int32_t pix = op->window;
+  for (int32_t fy = 0; fy < op->filter.h; fy++)
+    for (int32_t a = 0; a < 4; a++)
+      for (int32_t lane = 0; lane < pix * oc && lane < 16; lane++) {
+        int32_t px = lane / oc, c = lane % oc;
+        int8_t *row = weights + ((size_t)(fy * 4 + a) * 16u +
+                                 (size_t)(15 - lane)) * 32u;
+        for (int32_t fx = 0; fx < kw; fx++)
+          for (int32_t ci = 0; ci < ic; ci++)
+            row[a + px * op->p.stride_w * ic + fx * op->p.dilation_w * ic +
+                ci] = f[(((size_t)c * op->filter.h + (size_t)fy) * kw +
+                         (size_t)fx) * (size_t)ic + (size_t)ci];
+      }
 }
 
 xai_status xai_conv2d_s8_xcore_pack(const xai_conv_params *p,
@@ -91,10 +160,10 @@ xai_status xai_conv2d_s8_xcore_pack(const xai_conv_params *p,
                     "reference kernel",
                     (int)in->c, (int)filter->c);
   if (((uintptr_t)mem & (XAI_XCORE_VPU_ALIGN - 1u)) != 0 ||
-      mem_size < xai_conv2d_s8_xcore_packed_size(in, filter, out))
+      mem_size < xai_conv2d_s8_xcore_packed_size_p(p, in, filter, out))
     return xai_fail(err, XAI_ERR_NO_MEMORY,
                     "xcore CONV_2D pack: need %zu bytes, 4-byte aligned",
-                    xai_conv2d_s8_xcore_packed_size(in, filter, out));
+                    xai_conv2d_s8_xcore_packed_size_p(p, in, filter, out));
   memset(op, 0, sizeof *op);
   op->p = *p;
   op->in = *in;
@@ -102,15 +171,22 @@ xai_status xai_conv2d_s8_xcore_pack(const xai_conv_params *p,
   op->out = *out;
   derive(op);
   xai_xc_layout l;
-  xai_xc_layout_carve(mem, conv_weight_bytes(filter), op->n_groups, &l);
-  for (int32_t oc = 0; oc < out->c; oc++)
-    xai_xc_pack_row(l.weights, op->k_pad, oc,
-                    filter_data + (size_t)oc * (size_t)op->k, op->k);
+  xai_xc_layout_carve(mem, conv_weight_bytes(op), op->n_groups, &l);
+  if (op->window)
+    pack_window(op, filter_data, l.weights);
+  else
+    for (int32_t oc = 0; oc < out->c; oc++)
+      xai_xc_pack_row(l.weights, op->k_pad, oc,
+                      filter_data + (size_t)oc * (size_t)op->k, op->k);
   xai_status st = xai_xc_pack_channels(
       &l, out->c, filter_data, (size_t)op->k, (size_t)op->k, 1, bias,
       -p->input_offset, q, p->output_offset, p->act_min, p->act_max, 0,
       "xcore CONV_2D", err);
   if (st != XAI_OK) return st;
+  if (op->window > 1)
+    xai_xc_replicate_lanes(&l, out->c, op->window, filter_data,
+                           (size_t)op->k, (size_t)op->k, 1, bias,
+                           -p->input_offset, q);
   op->weights = l.weights;
   op->bias = l.bias;
   op->rq = l.rq;
@@ -184,6 +260,66 @@ static void gather_range(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
   }
 }
 
+/* Window layout (conv.h): for each output pixel block and filter row, one
+ * 32-byte read of the input row holds the taps of all its pixels, so
+ * nothing is gathered; the row's first byte sits at offset a = its
+ * address mod 4, which selects the weight rows. Rows outside the input
+ * read the zero-point vector; a window that crosses the left or right
+ * edge, or whose read would pass the end of the input, is staged with the
+ * zero point in padded positions (a = 0). */
+static void run_window(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
+                       const int8_t *in, int8_t *out, int32_t row_begin,
+                       int32_t row_end, int8_t *zpvec, int8_t *stage,
+                       void *rq_scratch) {
+  const xai_conv_params *p = &op->p;
+  const int32_t ic = op->in.c, oc = op->out.c, step = op->window;
+  const size_t in_bytes =
+      (size_t)op->in.n * op->in.h * op->in.w * (size_t)ic;
+  const int aligned_in = ((uintptr_t)in & 3u) == 0;
+  for (int32_t row = row_begin; row < row_end; row++) {
+    int32_t b = row / op->out.h, oy = row % op->out.h;
+    for (int32_t ox = 0; ox < op->out.w; ox += step) {
+      int32_t npix = op->out.w - ox < step ? op->out.w - ox : step;
+      int8_t *o = out + (((size_t)b * op->out.h + oy) * op->out.w + ox) *
+                            (size_t)oc;
+      int32_t x0 = ox * p->stride_w - p->pad_w;
+      int32_t x1 = x0 + (npix - 1) * p->stride_w +
+                   (op->filter.w - 1) * p->dilation_w; /* last pixel read */
+      int32_t span = (x1 - x0 + 1) * ic;
+      xai_vpu_scalar(ctx, 4); /* pixel loop, output address */
+      xai_xc_bias_init(ctx, op->bias, 0);
+      for (int32_t fy = 0; fy < op->filter.h; fy++) {
+        int32_t iy = oy * p->stride_h - p->pad_h + fy * p->dilation_h;
+        const int8_t *src = zpvec;
+        size_t a = 0;
+        xai_vpu_scalar(ctx, 2); /* bounds test, window address */
+        if (iy >= 0 && iy < op->in.h) {
+          size_t rowoff = ((size_t)b * op->in.h + (size_t)iy) * op->in.w;
+          size_t off = (rowoff + (size_t)x0) * (size_t)ic;
+          if (aligned_in && x0 >= 0 && x1 < op->in.w &&
+              off - (off & 3u) + 32u <= in_bytes) {
+            a = off & 3u;
+            src = in + (off - a);
+          } else {
+            for (int32_t j = 0; j < span; j++) {
+              int32_t x = x0 + j / ic;
+              stage[j] = x >= 0 && x < op->in.w
+                             ? in[(rowoff + (size_t)x) * (size_t)ic +
+                                  (size_t)(j % ic)]
+                             : zpvec[0];
+            }
+            xai_vpu_scalar(ctx, 2u * (uint64_t)span);
+            src = stage;
+          }
+        }
+        xai_vpu_vldc(ctx, src);
+        xai_xc_mac16(ctx, op->weights + (size_t)(fy * 4 + (int32_t)a) * 512u);
+      }
+      xai_rq_run(ctx, &op->rq[0], op->consts, o, npix * oc, rq_scratch);
+    }
+  }
+}
+
 typedef enum {
   PATCH_DIRECT,     /* in.c % 32 == 0: each tap's pixel read in place */
   PATCH_IN_PLACE,   /* contiguous patch read in place, tail staged */
@@ -213,6 +349,12 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
   /* A misaligned input (never an arena tensor) falls back to gathering:
    * into the patch when the caller gave room for it, else chunk by chunk
    * (the same bits, more copies). */
+  if (op->window) {
+    xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
+    run_window(ctx, op, in, out, row_begin, row_end, zpvec, stage,
+               rq_scratch);
+    return XAI_OK;
+  }
   const int aligned_in = ((uintptr_t)in & 3u) == 0;
   patch_mode mode = op->direct ? PATCH_DIRECT
                     : op->patch_contiguous && aligned_in ? PATCH_IN_PLACE

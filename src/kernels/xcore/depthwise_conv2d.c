@@ -36,6 +36,12 @@ static void derive(xai_conv_xcore *op) {
   op->patch_contiguous = 0;
 }
 
+/* Copies of the channels one vector holds (pack): 16 / C for a layer of
+ * C <= 8 channels with depth multiplier 1, else 1. */
+static int32_t replicas(const xai_conv_xcore *op) {
+  return op->depth_multiplier == 1 && op->out.c <= 8 ? 16 / op->out.c : 1;
+}
+
 static int geometry_ok(const xai_dims4 *in, const xai_dims4 *filter,
                        const xai_dims4 *out, const xai_conv_params *p) {
   return dims_ok(in) && dims_ok(filter) && dims_ok(out) && filter->n == 1 &&
@@ -93,15 +99,26 @@ xai_status xai_dwconv2d_s8_xcore_pack(const xai_conv_params *p,
   derive(op);
   xai_xc_layout l;
   xai_xc_layout_carve(mem, dw_weight_bytes(filter), op->n_groups, &l);
-  for (int32_t t = 0; t < op->k; t++)
-    for (int32_t oc = 0; oc < out->c; oc++)
+  const int32_t C = out->c, reps = replicas(op);
+  for (int32_t t = 0; t < op->k; t++) {
+    if (reps > 1) {
+      for (int32_t lane = 0; lane < reps * C; lane++)
+        l.weights[(size_t)t * 32u + (size_t)lane] =
+            filter_data[(size_t)t * C + lane % C];
+      continue;
+    }
+    for (int32_t oc = 0; oc < C; oc++)
       l.weights[((size_t)(oc / 16) * (size_t)op->k + (size_t)t) * 32u +
-                (size_t)(oc % 16)] = filter_data[(size_t)t * out->c + oc];
+                (size_t)(oc % 16)] = filter_data[(size_t)t * C + oc];
+  }
   xai_status st = xai_xc_pack_channels(
       &l, out->c, filter_data, 1, (size_t)op->k, (size_t)out->c, bias,
       -p->input_offset, q, p->output_offset, p->act_min, p->act_max, 0,
       "xcore DEPTHWISE_CONV_2D", err);
   if (st != XAI_OK) return st;
+  if (reps > 1)
+    xai_xc_replicate_lanes(&l, C, reps, filter_data, 1, (size_t)op->k,
+                           (size_t)C, bias, -p->input_offset, q);
   op->weights = l.weights;
   op->bias = l.bias;
   op->rq = l.rq;
@@ -115,6 +132,27 @@ xai_status xai_dwconv2d_s8_xcore_pack(const xai_conv_params *p,
 size_t xai_dwconv2d_s8_xcore_scratch_size(const xai_conv_xcore *op) {
   (void)op;
   return 0;
+}
+
+/* Whether every tap of the pixels [ox, ox + npix) of output row (b, oy)
+ * can be read in place for every group: inside the input, word aligned,
+ * and the 32-byte reads inside the tensor. The interior of a layer takes
+ * this path; its per-tap address steps pair with the VLDC/VLMACC. */
+static int interior(const xai_conv_xcore *op, const int8_t *in, int32_t b,
+                    int32_t oy, int32_t ox, int32_t npix, size_t in_bytes) {
+  const xai_conv_params *p = &op->p;
+  const int32_t ic = op->in.c;
+  if (op->depth_multiplier != 1 || ic % 4 != 0 || ((uintptr_t)in & 3u))
+    return 0;
+  int32_t iy0 = oy * p->stride_h - p->pad_h;
+  int32_t iy1 = iy0 + (op->filter.h - 1) * p->dilation_h;
+  int32_t ix0 = ox * p->stride_w - p->pad_w;
+  int32_t ix1 = ix0 + (op->filter.w - 1) * p->dilation_w + (npix - 1);
+  if (iy0 < 0 || iy1 >= op->in.h || ix0 < 0 || ix1 >= op->in.w) return 0;
+  size_t last = (((size_t)b * op->in.h + (size_t)iy1) * op->in.w +
+                 (size_t)(ix1 - (npix - 1))) * (size_t)ic +
+                (size_t)(op->n_groups - 1) * 16u;
+  return last + 32u <= in_bytes;
 }
 
 xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
@@ -137,35 +175,59 @@ xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
   xai_vpu_scalar(ctx, 16);
   xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
   const int32_t ic = op->in.c, oc = op->out.c, mult = op->depth_multiplier;
+  /* Pixels per vector: a blob with replicated lanes computes adjacent
+   * output pixels together when their taps are adjacent in the input
+   * (stride 1 along x): lane l = pixel l / C, channel l % C. */
+  const int32_t step = op->consts->replicas >= 2 && p->stride_w == 1 &&
+                               mult == 1 && op->n_groups == 1
+                           ? (int32_t)op->consts->replicas
+                           : 1;
   const size_t in_bytes =
       (size_t)op->in.n * op->in.h * op->in.w * (size_t)ic;
   for (int32_t row = row_begin; row < row_end; row++) {
     int32_t b = row / op->out.h, oy = row % op->out.h;
-    for (int32_t ox = 0; ox < op->out.w; ox++) {
+    for (int32_t ox = 0; ox < op->out.w; ox += step) {
+      int32_t npix = op->out.w - ox < step ? op->out.w - ox : step;
       int8_t *o = out + (((size_t)b * op->out.h + oy) * op->out.w + ox) *
                             (size_t)oc;
-      xai_vpu_scalar(ctx, 4);
+      int inner = interior(op, in, b, oy, ox, npix, in_bytes);
+      xai_vpu_scalar(ctx, 6); /* pixel loop, output address, interior test */
+      int32_t ix0 = ox * p->stride_w - p->pad_w;
       for (int32_t g = 0; g < op->n_groups; g++) {
-        int lanes = oc - 16 * g < 16 ? oc - 16 * g : 16;
+        int lanes = step > 1 ? npix * oc
+                    : oc - 16 * g < 16 ? oc - 16 * g
+                                       : 16;
         xai_xc_bias_init(ctx, op->bias, g);
         xai_vpu_scalar(ctx, 2);
         int32_t t = 0;
         for (int32_t fy = 0; fy < op->filter.h; fy++) {
           int32_t iy = oy * p->stride_h - p->pad_h + fy * p->dilation_h;
           for (int32_t fx = 0; fx < op->filter.w; fx++, t++) {
-            int32_t ix = ox * p->stride_w - p->pad_w + fx * p->dilation_w;
+            int32_t ix = ix0 + fx * p->dilation_w;
+            size_t pix = (((size_t)b * op->in.h + (size_t)iy) * op->in.w +
+                          (size_t)ix) * (size_t)ic;
             const int8_t *src = zpvec;
-            xai_vpu_scalar(ctx, 2); /* bounds test, tap address */
-            if (iy >= 0 && iy < op->in.h && ix >= 0 && ix < op->in.w) {
-              size_t pix = (((size_t)b * op->in.h + iy) * op->in.w + ix) *
-                           (size_t)ic;
+            if (inner) {
+              src = in + pix + (size_t)g * 16u;
+            } else {
+              xai_vpu_scalar(ctx, 2); /* bounds test, tap address */
+              int row_in = iy >= 0 && iy < op->in.h;
+              int all_in = row_in && ix >= 0 && ix + npix - 1 < op->in.w;
               size_t off = pix + (size_t)g * 16u;
-              if (mult == 1 && ((uintptr_t)(in + off) & 3u) == 0 &&
+              if (all_in && mult == 1 && ((uintptr_t)(in + off) & 3u) == 0 &&
                   off + 32u <= in_bytes) {
                 src = in + off;
-              } else {
-                for (int i = 0; i < lanes; i++)
-                  stage[i] = in[pix + (size_t)((16 * g + i) / mult)];
+              } else if (row_in && ix + npix - 1 >= 0 && ix < op->in.w) {
+                /* Gather the lanes; padded pixels give the zero point. */
+                for (int i = 0; i < lanes; i++) {
+                  int32_t px = step > 1 ? i / oc : 0;
+                  int32_t ch = step > 1 ? i % oc : 16 * g + i;
+                  int32_t x = ix + px;
+                  stage[i] = x >= 0 && x < op->in.w
+                                 ? in[pix + (size_t)((int64_t)px * ic) +
+                                      (size_t)(ch / mult)]
+                                 : zpvec[0];
+                }
                 xai_vpu_scalar(ctx, 2u * (uint64_t)lanes);
                 src = stage;
               }

@@ -52,6 +52,16 @@ xai_status xai_xc_pack_channels(const xai_xc_layout *l, int32_t n_out,
                                 int32_t act_max, int single_rounding,
                                 const char *op_name, xai_error *err);
 
+/* After xai_xc_pack_channels for a one-group layer of n_out <= 8
+ * channels: lane l < reps * n_out of group 0 (bias and requantization)
+ * becomes a copy of channel l % n_out, so one vector computes reps
+ * adjacent output pixels; sets consts->replicas. Same arguments as
+ * xai_xc_pack_channels (double rounding). */
+void xai_xc_replicate_lanes(const xai_xc_layout *l, int32_t n_out,
+                            int32_t reps, const int8_t *w, size_t chan_step,
+                            size_t n, size_t k_stride, const int32_t *bias,
+                            int32_t zp_in, const xai_per_channel_quant *q);
+
 /* The fixed-size vectors one kernel call stages through memory (the VPU
  * has no register-to-register moves, so every intermediate goes through a
  * store and a load): the requantization slots, a vector of the input zero

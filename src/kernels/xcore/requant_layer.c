@@ -96,3 +96,22 @@ xai_status xai_xc_pack_channels(const xai_xc_layout *l, int32_t n_out,
   }
   return XAI_OK;
 }
+
+void xai_xc_replicate_lanes(const xai_xc_layout *l, int32_t n_out,
+                            int32_t reps, const int8_t *w, size_t chan_step,
+                            size_t n, size_t k_stride, const int32_t *bias,
+                            int32_t zp_in, const xai_per_channel_quant *q) {
+  int32_t mult[16], shift[16];
+  int64_t bound[16];
+  for (int32_t lane = 0; lane < reps * n_out && lane < 16; lane++) {
+    int32_t c = lane % n_out;
+    l->bias[lane] = l->bias[c];
+    l->bias[16 + lane] = l->bias[16 + c];
+    mult[lane] = q->multiplier[c];
+    shift[lane] = q->shift[c];
+    bound[lane] = xai_rq_acc_bound(w + (size_t)c * chan_step, n, k_stride,
+                                   zp_in, bias ? bias[c] : 0);
+  }
+  xai_rq_pack_group(&l->rq[0], mult, shift, bound, (int)(reps * n_out), 0);
+  l->consts->replicas = (uint32_t)reps;
+}

@@ -2,6 +2,7 @@
  * HARD_SWISH (TFLite activations.cc), int8 (int16 where TFLite's reference
  * has it), float32 for the RELU family. */
 #include <math.h>
+#include <stddef.h>
 
 #include "elementwise_internal.h"
 
@@ -14,16 +15,38 @@ typedef struct {
   act_kind kind;
   int8_t in_type, out_type;
   size_t count, outer, depth;
-  xai_bcast bc; /* PRELU */
+  /* Only the member of the op's kind is allocated (act_data_size). */
   union {
     xai_softmax_params softmax;
     int8_t lut[256];
     xai_relu_params relu;
     xai_leaky_relu_params leaky;
-    xai_prelu_params prelu;
+    struct {
+      xai_prelu_params p;
+      xai_bcast bc;
+    } prelu;
     xai_hard_swish_params hard_swish;
   } u;
 } act_data;
+
+/* Bytes of act_data an op of this kind uses: the union member it reads,
+ * not the largest one (a softmax would otherwise keep a 256-byte LUT's
+ * room in the tail). */
+static size_t act_data_size(act_kind kind) {
+  const size_t head = offsetof(act_data, u);
+  switch (kind) {
+    case A_SOFTMAX: return head + sizeof(xai_softmax_params);
+    case A_LOGISTIC:
+    case A_TANH: return head + 256;
+    case A_RELU:
+    case A_RELU6:
+    case A_RELU1: return head + sizeof(xai_relu_params);
+    case A_LEAKY: return head + sizeof(xai_leaky_relu_params);
+    case A_HARD_SWISH: return head + sizeof(xai_hard_swish_params);
+    case A_PRELU: break;
+  }
+  return sizeof(act_data);
+}
 
 static const int8_t k_s8[] = {XAI_TYPE_INT8};
 static const int8_t k_s8_s16[] = {XAI_TYPE_INT8, XAI_TYPE_INT16};
@@ -50,7 +73,7 @@ static xai_status begin(xai_op_ctx *ctx, act_kind kind, const int8_t *types,
         (st = xai_ew_check_quantized(ctx, *out, "output")))
       return st;
   }
-  act_data *d = xai_ew_alloc(ctx, sizeof *d);
+  act_data *d = xai_ew_alloc(ctx, act_data_size(kind));
   if (!d) return XAI_ERR_NO_MEMORY;
   d->kind = kind;
   d->in_type = (*in)->type;
@@ -165,17 +188,17 @@ static xai_status prepare_prelu(xai_op_ctx *ctx) {
   xai_error_clear(&e);
   if ((st = xai_ew_shape(ctx, in, &si)) || (st = xai_ew_shape(ctx, alpha, &sa)))
     return st;
-  if (xai_bcast_make(&si, &sa, &d->bc, &e))
+  if (xai_bcast_make(&si, &sa, &d->u.prelu.bc, &e))
     return xai_op_fail(ctx, XAI_ERR_FORMAT, "%s", e.message);
   /* TFLite: after broadcasting, the output shape must be the input's. */
-  xai_bcast_out_shape(&d->bc, &so);
+  xai_bcast_out_shape(&d->u.prelu.bc, &so);
   if ((st = xai_ew_check_dims(ctx, out, "output", &so))) return st;
-  if (d->bc.count != d->count)
+  if (d->u.prelu.bc.count != d->count)
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
                        "alpha broadcasts the input to a larger shape");
   xai_prelu_params_make(in->scale, in->zero_point, alpha->scale,
                         alpha->zero_point, out->scale, out->zero_point,
-                        &d->u.prelu);
+                        &d->u.prelu.p);
   return XAI_OK;
 }
 
@@ -222,7 +245,7 @@ static xai_status eval(xai_op_ctx *ctx) {
       return s16 ? xai_leaky_relu_s16_ref(&d->u.leaky, d->count, in, out)
                  : xai_leaky_relu_s8_ref(&d->u.leaky, d->count, in, out);
     case A_PRELU:
-      return xai_prelu_s8_ref(&d->u.prelu, &d->bc, in,
+      return xai_prelu_s8_ref(&d->u.prelu.p, &d->u.prelu.bc, in,
                               xai_op_input(ctx, 1)->data, out);
     case A_HARD_SWISH:
       return xai_hard_swish_s8_ref(&d->u.hard_swish, d->count, in, out);

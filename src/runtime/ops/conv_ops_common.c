@@ -79,15 +79,22 @@ xai_status xai_conv_op_expect_quant(xai_op_ctx *ctx, const xai_rt_tensor *t,
 static xai_status quant_store(xai_op_ctx *ctx, int32_t channels,
                               size_t stored, bool expand, xai_conv_op_quant *q,
                               int32_t **mult, int8_t **shift) {
+  *mult = NULL;
+  *shift = NULL;
   size_t n = channels > 0 ? (size_t)channels : 1;
-  *mult = xai_op_alloc_persistent(ctx, stored * sizeof **mult);
-  *shift = xai_op_alloc_persistent(ctx, stored);
-  if (!*mult || !*shift)
-    return xai_op_fail(ctx, XAI_ERR_NO_MEMORY,
-                       "arena full while storing %zu channel multipliers",
-                       stored);
+  if (stored == 1) {
+    *mult = &q->one_multiplier;
+    *shift = &q->one_shift;
+  } else {
+    /* One allocation: the multipliers, then the shifts. */
+    *mult = xai_op_alloc_persistent(ctx, stored * (sizeof **mult + 1));
+    if (!*mult)
+      return xai_op_fail(ctx, XAI_ERR_NO_MEMORY,
+                         "arena full while storing %zu channel multipliers",
+                         stored);
+    *shift = (int8_t *)(*mult + stored);
+  }
   q->multiplier = *mult;
-  q->shift = *shift;
   q->channels = (int32_t)n;
   q->shared = stored == 1 && n > 1;
   q->scratch = -1;
@@ -101,6 +108,12 @@ static xai_status quant_store(xai_op_ctx *ctx, int32_t channels,
     return xai_op_fail(ctx, XAI_ERR_RANGE, "too many scratch buffers");
   q->scratch = (int16_t)index;
   return XAI_OK;
+}
+
+/* The int8 shifts: after the multipliers, or the single one. */
+static const int8_t *quant_shifts(const xai_conv_op_quant *q) {
+  if (q->multiplier == &q->one_multiplier) return &q->one_shift;
+  return (const int8_t *)(q->multiplier + q->channels);
 }
 
 static xai_status shift_fits(xai_op_ctx *ctx, int s) {
@@ -129,7 +142,8 @@ xai_status xai_conv_op_channel_quant(xai_op_ctx *ctx, const xai_rt_tensor *in,
                                      const xai_rt_tensor *out,
                                      int32_t channels, int32_t quant_dim,
                                      bool expand, xai_conv_op_quant *q) {
-  if (filter->quant_count == 0 || !filter->scales)
+  const float *scales = xai_op_tensor_scales(ctx, filter);
+  if (filter->quant_count == 0 || !scales)
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
                        "filter '%s' has no quantization scales; quantize the "
                        "model with int8 weights",
@@ -145,7 +159,7 @@ xai_status xai_conv_op_channel_quant(xai_op_ctx *ctx, const xai_rt_tensor *in,
                        (int)filter->quant_dim, (int)channels, (int)quant_dim);
   if (!per_channel) {
     float fs;
-    memcpy(&fs, &filter->scales[0], sizeof fs);
+    memcpy(&fs, &scales[0], sizeof fs);
     double effective = (double)in->scale * (double)fs / (double)out->scale;
     int32_t m = 0;
     int s = 0;
@@ -160,7 +174,7 @@ xai_status xai_conv_op_channel_quant(xai_op_ctx *ctx, const xai_rt_tensor *in,
   for (int32_t c = 0; c < channels; c++) {
     float fs;
     /* Scales point into the model: read them without assuming alignment. */
-    memcpy(&fs, &filter->scales[c], sizeof fs);
+    memcpy(&fs, &scales[c], sizeof fs);
     double effective = (double)in->scale * (double)fs / (double)out->scale;
     int s = 0;
     xai_quantize_multiplier(effective, &mult[c], &s);
@@ -175,7 +189,7 @@ void xai_conv_op_quant_chunk(const xai_conv_op_quant *q, int32_t first,
   for (int32_t c = 0; c < count; c++) {
     int32_t k = q->shared ? 0 : first + c;
     mult[c] = q->multiplier[k];
-    shift[c] = q->shift[k];
+    shift[c] = quant_shifts(q)[k];
   }
 }
 
@@ -186,11 +200,12 @@ void xai_conv_op_quant_get(const xai_op_ctx *ctx, const xai_conv_op_quant *q,
     int32_t *mult = shift + q->channels;
     for (int32_t c = 0; c < q->channels; c++) {
       mult[c] = q->multiplier[0];
-      shift[c] = q->shift[0];
+      shift[c] = quant_shifts(q)[0];
     }
     out->multiplier = mult;
   } else {
-    for (int32_t c = 0; c < q->channels; c++) shift[c] = q->shift[c];
+    const int8_t *s8 = quant_shifts(q);
+    for (int32_t c = 0; c < q->channels; c++) shift[c] = s8[c];
     out->multiplier = q->multiplier;
   }
   out->shift = shift;

@@ -42,11 +42,16 @@ xai_status xai_conv_op_expect_quant(xai_op_ctx *ctx, const xai_rt_tensor *t,
  * (per-tensor weights). The kernels' int32 arrays are made at eval in
  * scratch, which the planner overlaps with dead activations. */
 typedef struct {
+  /* `channels` int32 multipliers followed by `channels` int8 shifts in
+   * one tail block, or &one_multiplier when there is a single pair (kept
+   * in this struct, so a per-tensor op stores no arrays; the struct must
+   * stay where prepare put it, in the op's persistent data). */
   const int32_t *multiplier;
-  const int8_t *shift;
   int32_t channels;
+  int32_t one_multiplier;
   int16_t scratch; /* the eval-time int32 arrays (xai_conv_op_quant_get) */
   bool shared;     /* one multiplier/shift for all channels */
+  int8_t one_shift;
 } xai_conv_op_quant;
 
 /* Per-channel requantization, as TFLite's

@@ -71,24 +71,6 @@ static void quantize(double real, int32_t *mult, int32_t *shift) {
   *shift = s;
 }
 
-/* bias - zp * row_sum(W): PrecomputeZeroPointTimesWeightWithBias with the
- * negated zero point, int32 wrapping as TFLite. */
-static int32_t *effective_bias(xai_op_ctx *ctx, const xai_rt_tensor *w,
-                               const xai_rt_tensor *bias, int32_t zp) {
-  const int32_t rows = w->dims[0], cols = w->dims[1];
-  int32_t *out = xai_op_alloc_persistent(ctx, (size_t)rows * 4);
-  if (!out) return NULL;
-  const int8_t *wd = w->data;
-  for (int32_t r = 0; r < rows; r++) {
-    int32_t row_sum = 0;
-    for (int32_t c = 0; c < cols; c++) row_sum += wd[(size_t)r * cols + c];
-    int32_t b = 0;
-    if (bias) memcpy(&b, (const uint8_t *)bias->data + (size_t)r * 4, 4);
-    out[r] = (int32_t)((uint32_t)b + (uint32_t)row_sum * (uint32_t)(-zp));
-  }
-  return out;
-}
-
 static xai_status prepare(xai_op_ctx *ctx) {
   const xai_unidirectional_sequence_lstm_options *o =
       &ctx->options->u.unidirectional_sequence_lstm;
@@ -211,10 +193,9 @@ static xai_status prepare(xai_op_ctx *ctx) {
     e = wr->scale * os->scale;
     e = e / gate_scale;
     quantize((double)e, &gate->recurrent_multiplier, &gate->recurrent_shift);
-    gate->input_bias = effective_bias(ctx, wi, b, zp_in);
-    gate->recurrent_bias = effective_bias(ctx, wr, NULL, zp_os);
-    if (!gate->input_bias || !gate->recurrent_bias)
-      return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
+    /* The kernel subtracts the zero points itself: no per-row int32
+     * effective biases in the tail (TFLite keeps 8 x n_cell of them). */
+    gate->bias = b->data;
     const xai_rt_tensor *cw =
         g == XAI_LSTM_GATE_CELL ? NULL : xai_op_input(ctx, sc);
     if (peephole && g != XAI_LSTM_GATE_CELL) {
@@ -238,6 +219,7 @@ static xai_status prepare(xai_op_ctx *ctx) {
   quantize((double)eh, &p->hidden_multiplier, &p->hidden_shift);
   p->hidden_zero_point = hidden->zero_point;
   p->output_state_zero_point = zp_os;
+  p->input_zero_point = zp_in;
   if (o->cell_clip < 0 || o->proj_clip < 0)
     return xai_op_fail(ctx, XAI_ERR_FORMAT, "cell_clip and proj_clip must be >= 0");
   if (o->cell_clip > 0) {
@@ -256,9 +238,7 @@ static xai_status prepare(xai_op_ctx *ctx) {
     float e = pw->scale * hidden->scale;
     e = e / os->scale;
     quantize((double)e, &p->projection_multiplier, &p->projection_shift);
-    p->projection_bias = effective_bias(ctx, pw, pb, hidden->zero_point);
-    if (!p->projection_bias)
-      return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
+    p->projection_bias = pb ? pb->data : NULL;
     if (o->proj_clip > 0) {
       float c = o->proj_clip / out->scale;
       c = c < -128.0f ? -128.0f : (c > 127.0f ? 127.0f : c);

@@ -37,6 +37,7 @@ static xai_status run(const xconv_data *d, xai_vpu_ctx *v,
 static const char *kernel_name(const xconv_data *d) {
   return d->depthwise              ? "depthwise"
          : d->op.direct            ? "conv2d_direct"
+         : d->op.window            ? "conv2d_window"
          : d->op.patch_contiguous ? "conv2d_in_place"
                                    : "conv2d_im2col";
 }
@@ -119,8 +120,8 @@ static xai_status prepare(xai_op_ctx *ctx, int depthwise) {
   size_t need = depthwise
                     ? xai_dwconv2d_s8_xcore_packed_size(&op->in, &op->filter,
                                                         &op->out)
-                    : xai_conv2d_s8_xcore_packed_size(&op->in, &op->filter,
-                                                      &op->out);
+                    : xai_conv2d_s8_xcore_packed_size_p(&op->p, &op->in,
+                                                        &op->filter, &op->out);
   char geom[96];
   snprintf(geom, sizeof geom, "a %dx%d filter from %d to %d channels",
            (int)kh, (int)kw, (int)ic, (int)oc);
@@ -173,8 +174,9 @@ static xai_status eval(xai_op_ctx *ctx) {
 /* ---- Estimate ---------------------------------------------------------------
  * A row's bundles depend only on which filter rows fall inside the input,
  * the word alignment of its output row (the requant store) and, for
- * depthwise, the alignment of the input rows it reads and whether it
- * reaches the last 32 bytes of the input (in-place vector reads); for a
+ * depthwise and CONV_2D windows, the alignment of the input rows it
+ * reads and whether it reaches the last 32 bytes of the input (in-place
+ * vector reads); for a
  * CONV_2D patch read in place, how many of its pixels stage their last
  * chunk near the end of the input. So the
  * kernel runs once per distinct row signature, on a zero input, and each
@@ -210,7 +212,7 @@ static uint64_t row_signature(const xconv_data *d, int32_t row) {
       }
       h = mix(h, staged);
     }
-    if (d->depthwise) {
+    if (d->depthwise || op->window) {
       uint64_t start = (uint64_t)(b * op->in.h + iy) * in_row;
       h = mix(h, start & 3u);
       /* Near the end a row's in-place reads depend on the exact distance. */

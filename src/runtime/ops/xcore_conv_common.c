@@ -122,14 +122,14 @@ xai_status xai_xconv_fill_cost(xai_op_ctx *ctx, const uint64_t *bundles,
     total += bundles[i];
     if (bundles[i] > max) max = bundles[i];
   }
-  ctx->cost.macs = macs;
-  ctx->cost.ticks = t.ticks;
-  ctx->cost.cycles = t.cycles;
-  ctx->cost.bundles_max = max;
-  ctx->cost.threads = th;
-  ctx->cost.weight_bytes = weight_bytes;
-  ctx->cost.utilisation = total ? (double)macs / (32.0 * (double)total) : 0.0;
-  ctx->cost.kernel = kernel;
+  ctx->cost->macs = macs;
+  ctx->cost->ticks = t.ticks;
+  ctx->cost->cycles = t.cycles;
+  ctx->cost->bundles_max = max;
+  ctx->cost->threads = th;
+  ctx->cost->weight_bytes = weight_bytes;
+  ctx->cost->utilisation = total ? (double)macs / (32.0 * (double)total) : 0.0;
+  ctx->cost->kernel = kernel;
   return XAI_OK;
 }
 

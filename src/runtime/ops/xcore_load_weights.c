@@ -133,14 +133,14 @@ static void fill_cost(xai_op_ctx *ctx, const load_data *d,
   planned.kind = d->planned_kind;
   if (!src) src = &planned;
   uint64_t bps = xai_params_bytes_per_s(src);
-  memset(&ctx->cost, 0, sizeof ctx->cost);
-  ctx->cost.weight_bytes = bytes;
-  ctx->cost.ticks = xai_params_ticks(bytes, bps);
-  if (ctx->cost.ticks == 0) ctx->cost.ticks = 1; /* not the scalar default */
-  ctx->cost.cycles = ctx->cost.ticks * ctx->clock_mhz / 100u;
-  ctx->cost.threads = 1;
-  if (d->prefetch) ctx->cost.overlap_ticks = ctx->cost.ticks;
-  ctx->cost.kernel = src->kind == XAI_PARAMS_FLASH   ? "load_flash"
+  memset(ctx->cost, 0, sizeof *ctx->cost);
+  ctx->cost->weight_bytes = bytes;
+  ctx->cost->ticks = xai_params_ticks(bytes, bps);
+  if (ctx->cost->ticks == 0) ctx->cost->ticks = 1; /* not the scalar default */
+  ctx->cost->cycles = ctx->cost->ticks * ctx->clock_mhz / 100u;
+  ctx->cost->threads = 1;
+  if (d->prefetch) ctx->cost->overlap_ticks = ctx->cost->ticks;
+  ctx->cost->kernel = src->kind == XAI_PARAMS_FLASH   ? "load_flash"
                      : src->kind == XAI_PARAMS_LPDDR ? "load_lpddr"
                                                       : "load_sram";
 }

@@ -143,7 +143,7 @@ xai_status xai_xcore_misc_cost(xai_op_ctx *ctx, const uint64_t *bundles,
     total += bundles[i];
     if (bundles[i] > max) max = bundles[i];
   }
-  xai_op_cost *c = &ctx->cost;
+  xai_op_cost *c = ctx->cost;
   c->macs = macs;
   c->ticks = t.ticks;
   c->cycles = t.cycles;
