@@ -1,6 +1,7 @@
 /* Interpreter setup: validates the model, builds runtime tensors and op
  * nodes in the arena tail, resolves and prepares every op once, then hands
  * over to the planner (interp_plan.c). Never touches the heap. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -90,6 +91,22 @@ static xai_status setup_tensor(xai_interp *ip, uint32_t sg, uint32_t i,
      * per-channel check rejects, instead of a truncated number. */
     const int32_t qd = tt.quant.quantized_dimension;
     t->quant_dim = (int8_t)(qd >= 0 && qd < XAI_MAX_DIMS ? qd : -1);
+    /* Kernels add zero points to element values in int32: one outside the
+     * type's range is a corrupt model, refused here rather than left to
+     * overflow in an op. */
+    int64_t lo = INT32_MIN, hi = INT32_MAX;
+    if (tt.type == XAI_TYPE_INT8) lo = -128, hi = 127;
+    if (tt.type == XAI_TYPE_UINT8) lo = 0, hi = 255;
+    if (tt.type == XAI_TYPE_INT16) lo = -32768, hi = 32767;
+    for (uint32_t k = 0; k < tt.quant.zero_point.count; k++) {
+      int64_t zp = xai_tfl_i64_at(tt.quant.zero_point, k);
+      if (zp < lo || zp > hi)
+        return xai_fail(err, XAI_ERR_FORMAT,
+                        "subgraph %u tensor %u '%s' (%s): zero point %lld is "
+                        "outside [%lld, %lld]", sg, i, name,
+                        xai_tensor_type_name(tt.type), (long long)zp,
+                        (long long)lo, (long long)hi);
+    }
   }
 
   xai_tfl_buffer buf = {0};

@@ -143,6 +143,32 @@ static void test_exact_arena(void) {
   free(model);
 }
 
+/* A zero point outside its type's range is a corrupt model (a fuzzer found
+ * one overflowing FULLY_CONNECTED's int32 arithmetic): refused at load. */
+static void test_bad_zero_point(void) {
+  xai_model m;
+  xai_error err;
+  CHECK_EQ_INT(xai_model_init(&m, &err), XAI_OK);
+  const int32_t shape[] = {1, 4};
+  int32_t in = rt_tensor(&m, 0, "in", XAI_TYPE_INT8, shape, 2, NULL, 0);
+  int32_t out = rt_tensor(&m, 0, "out", XAI_TYPE_INT8, shape, 2, NULL, 0);
+  rt_quant(&m, 0, in, 0.5f, 300);
+  rt_quant(&m, 0, out, 0.5f, 0);
+  xai_options opts;
+  memset(&opts, 0, sizeof opts);
+  rt_op(&m, 0, XAI_OP_RELU, NULL, &in, 1, &out, 1, &opts);
+  xai_model_set_subgraph_io(&m, 0, &in, 1, &out, 1);
+  uint8_t *model;
+  size_t size;
+  CHECK(rt_write(&m, &model, &size));
+  xai_model_free(&m);
+  xai_interp_config c = config(model, size);
+  xai_interp *ip;
+  CHECK_EQ_INT(xai_interp_init(&ip, &c, &err), XAI_ERR_FORMAT);
+  CHECK(strstr(err.message, "'in'") && strstr(err.message, "zero point 300"));
+  free(model);
+}
+
 static void test_unsupported_ops(void) {
   xai_model m;
   xai_error err;
@@ -321,6 +347,7 @@ static void test_audio_preprocessor(void) {
 int main(void) {
   test_chain();
   test_exact_arena();
+  test_bad_zero_point();
   test_unsupported_ops();
   test_prepare_failure();
   test_variable();
