@@ -70,6 +70,10 @@ if p.returncode == 0:
     meta = d.get("metadata", {}).get("xai", "")
     check("threads: 5" in meta and "version: 1" in meta, f"xai metadata: {meta!r}")
     check("xcore.ai" in meta, "target in metadata")
+    orig = json.loads(run([xai_exe, "inspect", "--json", model_path]).stdout)
+    check(d["totals"]["macs"] == orig["totals"]["macs"],
+          f"inspect counts the XAI_* ops' MACs: {d['totals']['macs']} vs "
+          f"{orig['totals']['macs']}")
 
 check(xai_run_output(opt_path) == xai_run_output(model_path),
       "optimised model gives the original's output bytes")

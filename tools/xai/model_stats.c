@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xai/flexbuf.h"
+
 static uint64_t elements(xai_i32_span shape) {
   uint64_t n = 1;
   for (uint32_t i = 0; i < shape.count; i++)
@@ -18,6 +20,33 @@ static xai_i32_span tensor_shape(const xai_tfl_view *v, uint32_t sg,
   xai_tfl_tensor t;
   xai_tfl_get_tensor(v, sg, (uint32_t)list.data[k], &t);
   return t.shape;
+}
+
+/* One integer option of an XAI_* op (flexbuffer map); 0 if absent. */
+static int64_t xai_option(const xai_tfl_operator *op, const char *key) {
+  xai_flexbuf_ref root;
+  int64_t v = 0;
+  if (!op->custom_options ||
+      xai_flexbuf_verify(op->custom_options, op->custom_options_size, NULL) ||
+      xai_flexbuf_root(op->custom_options, op->custom_options_size, &root,
+                       NULL) ||
+      xai_flexbuf_map_get_int(&root, key, &v, NULL))
+    return 0;
+  return v > 0 ? v : 0;
+}
+
+/* The xformer's ops keep their geometry in options (docs/xcore_ops.md):
+ * MACs per output element times the output elements. */
+static uint64_t xai_op_macs(const xai_tfl_view *v, uint32_t sg,
+                            const char *custom, const xai_tfl_operator *op) {
+  uint64_t out = elements(tensor_shape(v, sg, op->outputs, 0));
+  if (!strcmp(custom, "XAI_conv2d"))
+    return out * (uint64_t)(xai_option(op, "kh") * xai_option(op, "kw") *
+                            xai_option(op, "ic"));
+  if (!strcmp(custom, "XAI_depthwise_conv2d"))
+    return out * (uint64_t)(xai_option(op, "kh") * xai_option(op, "kw"));
+  if (!strcmp(custom, "XAI_fc")) return out * (uint64_t)xai_option(op, "k");
+  return 0;
 }
 
 /* Multiply-accumulates of the ops that have them, from their shapes. */
@@ -100,7 +129,9 @@ xai_status xai_model_stats_compute(const xai_tfl_view *v, xai_model_stats *s,
                  "BUILTIN_%d", (int)code.builtin_code);
         st->type_name = s->unknown_names[s->op_count];
       }
-      if (!code.custom_code) st->macs = op_macs(v, sg, code.builtin_code, &op);
+      st->macs = code.custom_code
+                      ? xai_op_macs(v, sg, code.custom_code, &op)
+                      : op_macs(v, sg, code.builtin_code, &op);
       for (uint32_t k = 0; k < op.inputs.count; k++) {
         size_t bytes;
         uint32_t buffer;
