@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interp_heap.h"
 #include "xai/runtime.h"
 #include "xai/xformer.h"
 
@@ -20,19 +21,12 @@ static int head_of(const uint8_t *model, size_t size,
   c.model_size = size;
   c.resolver = res;
   c.planner = kind;
-  size_t need = 0;
   xai_error err;
-  if (xai_interp_arena_needed(&c, &need, &err)) return -1;
-  need = (need + 15u) & ~(size_t)15u;
-  void *arena = aligned_alloc(16, need ? need : 16);
-  if (!arena) return -1;
-  c.arena = arena;
-  c.arena_size = need;
-  xai_interp *ip;
-  int rc = xai_interp_init(&ip, &c, &err) ? -1 : 0;
-  if (!rc) *head = xai_interp_arena_head(ip);
-  free(arena);
-  return rc;
+  xai_test_heap_interp h;
+  if (xai_test_heap_interp_init(&h, &c, &err)) return -1;
+  *head = xai_interp_arena_head(h.ip);
+  xai_test_heap_interp_free(&h);
+  return 0;
 }
 
 /* TFLM's planned head for `model` (file name without .tflite) from the

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interp_heap.h"
 #include "xai/runtime.h"
 #include "xai/xcore_machine.h"
 #include "xai/xformer.h"
@@ -47,18 +48,11 @@ static xai_status cost_model(const uint8_t *model, size_t size,
   cfg.model = model;
   cfg.model_size = size;
   cfg.params = src;
-  xai_status st = xai_interp_arena_needed(&cfg, &c->arena, err);
+  xai_test_heap_interp h;
+  xai_status st = xai_test_heap_interp_init(&h, &cfg, err);
   if (st) return st;
-  void *arena = aligned_alloc(16, (c->arena + 15) / 16 * 16);
-  if (!arena) return xai_fail(err, XAI_ERR_NO_MEMORY, "out of memory");
-  cfg.arena = arena;
-  cfg.arena_size = (c->arena + 15) / 16 * 16;
-  xai_interp *ip;
-  st = xai_interp_init(&ip, &cfg, err);
-  if (st) {
-    free(arena);
-    return st;
-  }
+  c->arena = h.need;
+  xai_interp *ip = h.ip;
   c->n = xai_interp_op_count(ip);
   size_t cap = c->n ? c->n : 1;
   c->ticks = calloc(cap, sizeof *c->ticks);
@@ -94,7 +88,7 @@ static xai_status cost_model(const uint8_t *model, size_t size,
     if (c->is_load[i]) c->load_bytes[i] = op->cost->weight_bytes;
     snprintf(c->names[i], sizeof c->names[i], "%s", op->op_name);
   }
-  free(arena);
+  xai_test_heap_interp_free(&h);
   return st;
 }
 

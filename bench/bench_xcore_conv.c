@@ -57,7 +57,7 @@ static void conv(const char *name, int dw, int32_t h, int32_t w, int32_t ic,
   for (size_t i = 0; i < inn; i++) x[i] = rnd8();
   int32_t *m = zalloc(4u * oc), *s = zalloc(4u * oc);
   for (int32_t i = 0; i < oc; i++) m[i] = 1500000000 + i * 1000, s[i] = -9;
-  xai_per_channel_quant q = {m, s};
+  xai_per_channel_quant q = {.multiplier = m, .shift = s};
   size_t ps = dw ? xai_dwconv2d_s8_xcore_packed_size(&in, &f, &out)
                  : xai_conv2d_s8_xcore_packed_size_p(&p, &in, &f, &out);
   void *mem = zalloc(ps);
@@ -106,7 +106,7 @@ static void fc(const char *name, int32_t k, int32_t o) {
   for (size_t i = 0; i < (size_t)k * o; i++) w[i] = rnd8();
   int32_t *m = zalloc(4u * o), *s = zalloc(4u * o);
   for (int32_t i = 0; i < o; i++) m[i] = 1500000000, s[i] = -10;
-  xai_per_channel_quant q = {m, s};
+  xai_per_channel_quant q = {.multiplier = m, .shift = s};
   size_t ps = xai_fc_s8_xcore_packed_size(&d);
   void *mem = zalloc(ps);
   xai_fc_xcore op;

@@ -22,18 +22,9 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from demo_png import read_png  # noqa: E402
+from demo_quant import quantize_input  # noqa: E402
 
 SKIP = 77
-
-
-def quantize_input(pixels, scale, zero_point):
-    """The classify tool's arithmetic (tools/xmos_classify/image_prep.c):
-    real = pixel / 255 in float32, q = real / scale in double, rounded half
-    away from zero (never negative here), plus the zero point, clamped."""
-    real = pixels.astype(np.float32) / np.float32(255.0)
-    q = real.astype(np.float64) / np.float64(np.float32(scale))
-    q = np.floor(q + 0.5) + zero_point
-    return np.clip(q, -128, 127).astype(np.int8)
 
 
 def main():

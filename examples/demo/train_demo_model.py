@@ -26,6 +26,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from demo_png import write_png  # noqa: E402
+from demo_quant import quantize_input  # noqa: E402
 
 LABELS = ["circle", "square", "triangle", "cross", "stripes"]
 SIZE = 128
@@ -120,16 +121,6 @@ def build_model(keras):
     x = L.Dropout(0.2)(x)
     out = L.Dense(len(LABELS), activation="softmax", name="probs")(x)
     return keras.Model(inp, out, name="demo_classifier")
-
-
-def quantize_input(pixels, scale, zero_point):
-    """The classify tool's arithmetic (tools/xmos_classify/image_prep.c):
-    real = pixel / 255 in float32, q = real / scale in double, rounded half
-    away from zero (never negative here), plus the zero point, clamped."""
-    real = pixels.astype(np.float32) / np.float32(255.0)
-    q = real.astype(np.float64) / np.float64(np.float32(scale))
-    q = np.floor(q + 0.5) + zero_point
-    return np.clip(q, -128, 127).astype(np.int8)
 
 
 def int8_predict(tf, model_bytes, x):

@@ -33,23 +33,25 @@ typedef enum {
   XAI_MEM_PERSISTENT, /* variable tensor: lives across invokes, in the tail */
 } xai_mem_kind;
 
-/* One tensor at run time: 48 bytes on a 64-bit host, one per tensor of
+/* One tensor at run time: 32 bytes on a 64-bit host, one per tensor of
  * the model in the arena tail, so everything the model itself holds
- * (shape, per-channel scales) is pointed to rather than copied. */
+ * (shape, name, per-channel scales) is pointed to or read from the model
+ * rather than copied (TFLite Micro's TfLiteEvalTensor keeps 12 bytes on a
+ * 32-bit MCU the same way). Limits checked at init: under 4 GiB a tensor,
+ * zero points in int16 range, at most 65535 per-channel scales. */
 typedef struct {
   void *data;
   /* rank entries in the model's shape vector (read-only: shapes are
    * static); entries past rank are not there to read. */
   const int32_t *dims;
-  const char *name;
-  size_t bytes;
+  uint32_t bytes;
   /* Quantization: scale/zero_point of channel 0 (or per-tensor);
    * xai_op_tensor_scales() gives all quant_count scales (per-channel
    * zero points are not kept: the ops take symmetric per-channel weights
    * only). quant_count 0 = none. */
   float scale;
-  int32_t zero_point;
-  uint32_t quant_count;
+  int16_t zero_point; /* TFLite's are int8/uint8 range, or 0 for int16 */
+  uint16_t quant_count;
   int8_t type;       /* xai_tensor_type */
   uint8_t mem;       /* xai_mem_kind */
   uint8_t rank;      /* <= XAI_MAX_DIMS */
@@ -59,9 +61,13 @@ typedef struct {
 /* Elements in the tensor (product of dims; 1 for rank 0). */
 size_t xai_rt_tensor_elements(const xai_rt_tensor *t);
 
-/* ---- Op author interface (TFLite Micro's prepare-once / eval-fast) ------ */
-
 typedef struct xai_interp xai_interp;
+/* The model's name for t, one of ip's tensors ("" if it has none or t is
+ * not ip's): read from the model, for messages and tools. */
+const char *xai_interp_tensor_name(const xai_interp *ip,
+                                   const xai_rt_tensor *t);
+
+/* ---- Op author interface (TFLite Micro's prepare-once / eval-fast) ------ */
 
 /* Modelled xcore.ai cost of one op (SYSTEM.md section 4): what the device
  * emulator reports per layer and the xformer report prints. XAI_* ops fill
@@ -84,6 +90,9 @@ typedef struct {
   uint64_t overlap_ticks;
 } xai_op_cost;
 
+/* An op's view of itself during prepare and eval. The interpreter keeps
+ * one context and loads each op into it before calling it, so an op must
+ * not keep the ctx pointer past the call (its `data` is what persists). */
 typedef struct {
   xai_interp *interp;
   uint32_t subgraph, index;    /* op index within the subgraph */
@@ -112,6 +121,9 @@ xai_rt_tensor *xai_op_output(const xai_op_ctx *ctx, uint32_t i);
  * not quantized. Prepare-time use: it reads the model each call. */
 const float *xai_op_tensor_scales(const xai_op_ctx *ctx,
                                   const xai_rt_tensor *t);
+
+/* xai_interp_tensor_name for the op's interpreter: for messages. */
+const char *xai_op_tensor_name(const xai_op_ctx *ctx, const xai_rt_tensor *t);
 
 /* Prepare only: memory from the arena tail that lives as long as the
  * interpreter. NULL when the arena is full (the op fails; the interpreter
@@ -334,7 +346,9 @@ xai_status xai_interp_invoke(xai_interp *ip, xai_error *err);
 
 /* Op i of subgraph 0 after prepare: its context (name, tensors, data)
  * and registration, for tools that cost a model (xformer report). NULL if
- * i is out of range. */
+ * i is out of range. The interpreter has one context for all its ops (not
+ * 104 bytes per op in the arena): the pointer is valid until the next
+ * xai_interp_op or invoke, which reload it for another op. */
 xai_op_ctx *xai_interp_op(xai_interp *ip, uint32_t i);
 const xai_op_registration *xai_interp_op_registration(const xai_interp *ip,
                                                       uint32_t i);

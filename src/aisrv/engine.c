@@ -94,13 +94,12 @@ xai_interp_config aisrv_interp_config(xai_aisrv *s, aisrv_engine *e,
   return c;
 }
 
-static void fill_info(xai_proto_tensor_info *ti, const xai_rt_tensor *t,
-                      int32_t index) {
+static void fill_info(xai_proto_tensor_info *ti, const xai_interp *ip,
+                      const xai_rt_tensor *t, int32_t index) {
   memset(ti, 0, sizeof *ti);
-  if (t->name) {
-    size_t n = aisrv_strnlen(t->name, XAI_PROTO_NAME_BYTES - 1);
-    memcpy(ti->name, t->name, n);
-  }
+  const char *name = xai_interp_tensor_name(ip, t);
+  size_t n = aisrv_strnlen(name, XAI_PROTO_NAME_BYTES - 1);
+  memcpy(ti->name, name, n);
   ti->dtype = (uint8_t)t->type;
   ti->rank = (uint8_t)(t->rank > XAI_PROTO_MAX_RANK ? XAI_PROTO_MAX_RANK
                                                      : t->rank);
@@ -131,9 +130,11 @@ void aisrv_cmd_get_spec(xai_aisrv *s, aisrv_engine *e,
   spec.output_count = (uint16_t)no;
   spec.tensors = s->tensors;
   for (uint32_t i = 0; i < ni; i++)
-    fill_info(&s->tensors[i], xai_interp_input(e->interp, i), ins[i]);
+    fill_info(&s->tensors[i], e->interp, xai_interp_input(e->interp, i),
+              ins[i]);
   for (uint32_t i = 0; i < no; i++)
-    fill_info(&s->tensors[ni + i], xai_interp_output(e->interp, i), outs[i]);
+    fill_info(&s->tensors[ni + i], e->interp,
+              xai_interp_output(e->interp, i), outs[i]);
   size_t written = 0;
   if (xai_spec_encode(&spec, s->big, s->big_bytes, &written, &s->err) !=
       XAI_OK) {

@@ -129,10 +129,10 @@ static bool open_transfer(xai_aisrv *s, const xai_frame_header *h) {
       xai_rt_tensor *t = xai_interp_input(e->interp, h->tensor);
       if (h->total != t->bytes) {
         aisrv_reply_error(s, h, XAI_PS_BAD_ARGUMENT,
-                          "engine %u: input %u '%s' holds %zu bytes but %u "
-                          "bytes were sent",
-                          e->index, h->tensor, t->name ? t->name : "",
-                          t->bytes, h->total);
+                          "engine %u: input %u '%s' holds %u bytes but %u "
+                          "bytes were sent", e->index, h->tensor,
+                          xai_interp_tensor_name(e->interp, t), t->bytes,
+                          h->total);
         return false;
       }
       xai_chunk_reassembler_init(&s->rx, t->data, (uint32_t)t->bytes);

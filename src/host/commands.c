@@ -57,18 +57,27 @@ xai_status xai_host_hello(xai_host_device *dev, xai_proto_hello *hello,
   return XAI_OK;
 }
 
+xai_status xai_host_check_ram_download(const char *fn, xai_model_memory memory,
+                                       const char *flash_hint, size_t size,
+                                       const char *what, xai_error *err) {
+  if (memory != XAI_MODEL_TO_SRAM && memory != XAI_MODEL_TO_LPDDR)
+    return xai_fail(err, XAI_ERR_ARGUMENT,
+                    "%s: memory must be SRAM or LPDDR (%s)", fn, flash_hint);
+  if (size == 0)
+    return xai_fail(err, XAI_ERR_ARGUMENT, "%s: the %s is empty", fn, what);
+  return XAI_OK;
+}
+
 xai_status xai_host_download_model(xai_host_device *dev, uint8_t engine,
                                    const void *model, size_t size,
                                    xai_model_memory memory,
                                    xai_host_progress_fn progress,
                                    void *progress_user, xai_error *err) {
   xai_error_clear(err);
-  if (memory != XAI_MODEL_TO_SRAM && memory != XAI_MODEL_TO_LPDDR)
-    return xai_fail(err, XAI_ERR_ARGUMENT,
-                    "download_model: memory must be SRAM or LPDDR (use "
-                    "xai_host_set_model_from_flash for flash)");
-  if (size == 0)
-    return xai_fail(err, XAI_ERR_ARGUMENT, "download_model: the model is empty");
+  xai_status st = xai_host_check_ram_download(
+      "download_model", memory, "use xai_host_set_model_from_flash for flash",
+      size, "model", err);
+  if (st) return st;
   return xai_host_send_model(dev, engine, model, size,
                              XAI_SET_MODEL_ARG(memory, 0), progress,
                              progress_user, err);

@@ -57,6 +57,12 @@ xai_status xai_host_send_model(xai_host_device *dev, uint8_t engine,
                                const void *model, size_t size, uint32_t arg,
                                xai_host_progress_fn progress,
                                void *progress_user, xai_error *err);
+/* Arguments of a download into RAM: memory is SRAM or LPDDR (else the
+ * error names `fn` and says where flash goes: `flash_hint`) and the `what`
+ * being sent is not empty. */
+xai_status xai_host_check_ram_download(const char *fn, xai_model_memory memory,
+                                       const char *flash_hint, size_t size,
+                                       const char *what, xai_error *err);
 /* Decodes a SET_MODEL reply payload into dev->placement. */
 void xai_host_note_placement(xai_host_device *dev, const uint8_t *reply,
                              size_t size);

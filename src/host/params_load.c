@@ -12,13 +12,10 @@ xai_status xai_host_download_params(xai_host_device *dev, uint8_t engine,
                                     xai_host_progress_fn progress,
                                     void *progress_user, xai_error *err) {
   xai_error_clear(err);
-  if (memory != XAI_MODEL_TO_SRAM && memory != XAI_MODEL_TO_LPDDR)
-    return xai_fail(err, XAI_ERR_ARGUMENT,
-                    "download_params: memory must be SRAM or LPDDR (params "
-                    "in flash go in a flash image)");
-  if (size == 0)
-    return xai_fail(err, XAI_ERR_ARGUMENT,
-                    "download_params: the params file is empty");
+  xai_status st = xai_host_check_ram_download(
+      "download_params", memory, "params in flash go in a flash image", size,
+      "params file", err);
+  if (st) return st;
   return xai_link_send_transfer(dev, XAI_CMD_SET_PARAMS, engine, 0,
                                 (uint32_t)memory, params, size, progress,
                                 progress_user, err);

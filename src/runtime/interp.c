@@ -51,7 +51,6 @@ static xai_status setup_tensor(xai_interp *ip, uint32_t sg, uint32_t i,
   xai_tfl_get_tensor(&ip->view, sg, i, &tt);
   const char *name = tt.name ? tt.name : "";
   memset(t, 0, sizeof *t);
-  t->name = name;
   t->type = tt.type;
   if (tt.shape.count > XAI_MAX_DIMS)
     return xai_fail(err, XAI_ERR_UNSUPPORTED,
@@ -81,12 +80,20 @@ static xai_status setup_tensor(xai_interp *ip, uint32_t sg, uint32_t i,
     return xai_fail(err, XAI_ERR_FORMAT,
                     "subgraph %u tensor %u '%s': byte size overflows", sg, i,
                     name);
-  t->bytes = bytes;
+  if (bytes > UINT32_MAX)
+    return xai_fail(err, XAI_ERR_UNSUPPORTED,
+                    "subgraph %u tensor %u '%s' has %zu bytes; xai supports "
+                    "tensors under 4 GiB", sg, i, name, bytes);
+  t->bytes = (uint32_t)bytes;
 
   if (tt.quant.present && tt.quant.scale.count > 0) {
+    if (tt.quant.scale.count > UINT16_MAX)
+      return xai_fail(err, XAI_ERR_UNSUPPORTED,
+                      "subgraph %u tensor %u '%s' has %u quantization "
+                      "scales; xai supports up to %u", sg, i, name,
+                      tt.quant.scale.count, (unsigned)UINT16_MAX);
     t->scale = tt.quant.scale.data[0];
-    t->zero_point = (int32_t)xai_tfl_i64_at(tt.quant.zero_point, 0);
-    t->quant_count = tt.quant.scale.count;
+    t->quant_count = (uint16_t)tt.quant.scale.count;
     /* An axis past the rank is kept as -1 (no axis), which every
      * per-channel check rejects, instead of a truncated number. */
     const int32_t qd = tt.quant.quantized_dimension;
@@ -94,10 +101,11 @@ static xai_status setup_tensor(xai_interp *ip, uint32_t sg, uint32_t i,
     /* Kernels add zero points to element values in int32: one outside the
      * type's range is a corrupt model, refused here rather than left to
      * overflow in an op. */
-    int64_t lo = INT32_MIN, hi = INT32_MAX;
+    /* Other types keep zero points in int16 too (TFLite's int32 and
+     * float quantization has zero point 0). */
+    int64_t lo = INT16_MIN, hi = INT16_MAX;
     if (tt.type == XAI_TYPE_INT8) lo = -128, hi = 127;
     if (tt.type == XAI_TYPE_UINT8) lo = 0, hi = 255;
-    if (tt.type == XAI_TYPE_INT16) lo = -32768, hi = 32767;
     for (uint32_t k = 0; k < tt.quant.zero_point.count; k++) {
       int64_t zp = xai_tfl_i64_at(tt.quant.zero_point, k);
       if (zp < lo || zp > hi)
@@ -107,6 +115,7 @@ static xai_status setup_tensor(xai_interp *ip, uint32_t sg, uint32_t i,
                         xai_tensor_type_name(tt.type), (long long)zp,
                         (long long)lo, (long long)hi);
     }
+    t->zero_point = (int16_t)xai_tfl_i64_at(tt.quant.zero_point, 0);
   }
 
   xai_tfl_buffer buf = {0};
@@ -139,7 +148,14 @@ static xai_status setup_tensor(xai_interp *ip, uint32_t sg, uint32_t i,
   if (has_data) {
     /* Types without a fixed element size (INT4, STRING) keep the buffer's
      * own length: the op that reads them knows their packing. */
-    if (esize == 0) bytes = t->bytes = buf.size;
+    if (esize == 0) {
+      if (buf.size > UINT32_MAX)
+        return xai_fail(err, XAI_ERR_UNSUPPORTED,
+                        "subgraph %u tensor %u '%s': buffer of %zu bytes; "
+                        "xai supports tensors under 4 GiB", sg, i, name,
+                        buf.size);
+      bytes = t->bytes = (uint32_t)buf.size;
+    }
     if (buf.size < bytes)
       return xai_fail(err, XAI_ERR_FORMAT,
                       "subgraph %u tensor %u '%s' (%s, %zu elements) needs "
@@ -164,10 +180,10 @@ static xai_status setup_tensor(xai_interp *ip, uint32_t sg, uint32_t i,
 
 /* Subgraphs an op runs, from its options (IF, WHILE, CALL_ONCE, CALL). */
 static xai_status find_calls(xai_interp *ip, uint32_t sg, uint32_t i,
-                             xai_op_node *n, const xai_options *o,
-                             xai_error *err) {
+                             xai_op_node *n, int32_t code, const char *name,
+                             const xai_options *o, xai_error *err) {
   int32_t c[2] = {-1, -1};
-  switch (n->ctx.builtin_code) {
+  switch (code) {
     case XAI_OP_IF:
       c[0] = o->u.if_.then_subgraph_index;
       c[1] = o->u.if_.else_subgraph_index;
@@ -191,9 +207,9 @@ static xai_status find_calls(xai_interp *ip, uint32_t sg, uint32_t i,
     if (c[k] < 0 || (uint32_t)c[k] >= ip->subgraph_count)
       return xai_fail(err, XAI_ERR_FORMAT,
                       "subgraph %u op %u %s: calls subgraph %d but the model "
-                      "has %u subgraphs", sg, i, n->ctx.op_name, (int)c[k],
+                      "has %u subgraphs", sg, i, name, (int)c[k],
                       ip->subgraph_count);
-    n->calls[n->call_count++] = (uint32_t)c[k];
+    n->calls[n->call_count++] = (uint16_t)c[k];
   }
   return XAI_OK;
 }
@@ -315,24 +331,8 @@ static xai_status setup_ops(xai_interp *ip, xai_error *err) {
       xai_tfl_opcode oc;
       xai_tfl_get_operator(&ip->view, sg, i, &top);
       xai_tfl_get_opcode(&ip->view, top.opcode_index, &oc);
-      xai_op_ctx *c = &n->ctx;
-      c->interp = ip;
-      c->clock_mhz = ip->clock_mhz;
-      c->subgraph = sg;
-      c->index = i;
-      c->builtin_code = oc.builtin_code;
-      if (oc.builtin_code == XAI_OP_CUSTOM)
-        c->op_name = oc.custom_code ? oc.custom_code : "CUSTOM";
-      else if (!(c->op_name = xai_builtin_op_name(oc.builtin_code)))
-        c->op_name = "BUILTIN"; /* a code newer than our name table */
-      c->options = &ip->options;
-      c->cost = &ip->cost;
-      c->custom_options = top.custom_options;
-      c->custom_options_size = top.custom_options_size;
-      c->input_count = top.inputs.count;
-      c->output_count = top.outputs.count;
-      c->inputs = top.inputs.data;
-      c->outputs = top.outputs.data;
+      char nb[24];
+      const char *name = op_type_name(&oc, nb, sizeof nb);
       for (int io = 0; io < 2; io++) {
         xai_i32_span sp = io ? top.outputs : top.inputs;
         for (uint32_t k = 0; k < sp.count; k++)
@@ -340,7 +340,7 @@ static xai_status setup_ops(xai_interp *ip, xai_error *err) {
               (io && sp.data[k] < 0))
             return xai_fail(err, XAI_ERR_FORMAT,
                             "subgraph %u op %u %s: %s %u is tensor %d but "
-                            "the subgraph has %u tensors", sg, i, c->op_name,
+                            "the subgraph has %u tensors", sg, i, name,
                             io ? "output" : "input", k, (int)sp.data[k],
                             s->tensor_count);
       }
@@ -349,8 +349,8 @@ static xai_status setup_ops(xai_interp *ip, xai_error *err) {
       xai_options o;
       if (xai_tfl_get_options(&ip->view, &top, &o, &oerr) != XAI_OK)
         return xai_fail(err, oerr.status, "subgraph %u op %u %s: %s", sg, i,
-                        c->op_name, oerr.message);
-      xai_status st = find_calls(ip, sg, i, n, &o, err);
+                        name, oerr.message);
+      xai_status st = find_calls(ip, sg, i, n, oc.builtin_code, name, &o, err);
       if (st) return st;
     }
   }
@@ -364,17 +364,18 @@ static xai_status prepare_ops(xai_interp *ip, xai_error *err) {
     for (uint32_t i = 0; i < s->op_count; i++) {
       xai_op_node *n = &s->ops[i];
       if (!n->reg->prepare) continue;
-      xai_interp_load_options(ip, n);
-      n->ctx.err = err;
+      xai_op_ctx *ctx = xai_interp_load_op(ip, sg, i);
+      ctx->err = err;
       if (err) xai_error_clear(err);
-      xai_status st = n->reg->prepare(&n->ctx);
+      xai_status st = n->reg->prepare(ctx);
+      n->data = ctx->data;
       if (ip->out_of_memory) {
         xai_error_clear(err); /* the op's own message is less useful */
         return tail_full(ip, err);
       }
       if (st != XAI_OK) {
         if (err && err->status == XAI_OK)
-          xai_op_fail(&n->ctx, st, "prepare failed (%s)",
+          xai_op_fail(ctx, st, "prepare failed (%s)",
                       xai_status_name(st));
         return st;
       }
@@ -423,6 +424,10 @@ xai_status xai_interp_init_measure(xai_interp **out,
   ip->clock_mhz = cfg->clock_mhz ? cfg->clock_mhz : XAI_XCORE_CLOCK_MHZ_DEFAULT;
   ip->phase = XAI_PHASE_INIT;
   ip->subgraph_count = xai_tfl_subgraph_count(&view);
+  if (ip->subgraph_count > XAI_MAX_SUBGRAPHS)
+    return xai_fail(err, XAI_ERR_UNSUPPORTED,
+                    "the model has %u subgraphs; xai supports up to %u",
+                    ip->subgraph_count, (unsigned)XAI_MAX_SUBGRAPHS);
   ip->subgraphs = tail_alloc(ip, sizeof(xai_sg_state) * ip->subgraph_count);
   if (!ip->subgraphs) st = tail_full(ip, err);
   if (!st) {
@@ -482,6 +487,18 @@ xai_rt_tensor *xai_interp_output(xai_interp *ip, uint32_t i) {
   const xai_sg_state *s = &ip->subgraphs[0];
   return i < s->outputs.count ? &s->tensors[s->outputs.data[i]] : NULL;
 }
+const char *xai_interp_tensor_name(const xai_interp *ip,
+                                   const xai_rt_tensor *t) {
+  for (uint32_t sg = 0; ip && t && sg < ip->subgraph_count; sg++) {
+    const xai_sg_state *s = &ip->subgraphs[sg];
+    if (t < s->tensors || t >= s->tensors + s->tensor_count) continue;
+    xai_tfl_tensor tt;
+    xai_tfl_get_tensor(&ip->view, sg, (uint32_t)(t - s->tensors), &tt);
+    return tt.name ? tt.name : "";
+  }
+  return "";
+}
+
 uint32_t xai_interp_subgraph_count(const xai_interp *ip) {
   return ip->subgraph_count;
 }
@@ -517,13 +534,14 @@ xai_status xai_interp_set_input(xai_interp *ip, uint32_t i, const void *data,
                     i, xai_interp_input_count(ip));
   if (bytes != t->bytes)
     return xai_fail(err, XAI_ERR_ARGUMENT,
-                    "input %u '%s': got %zu bytes but the model expects %zu "
-                    "(%zu %s elements)", i, t->name, bytes, t->bytes,
-                    xai_rt_tensor_elements(t), xai_tensor_type_name(t->type));
+                    "input %u '%s': got %zu bytes but the model expects %u "
+                    "(%zu %s elements)", i, xai_interp_tensor_name(ip, t),
+                    bytes, t->bytes, xai_rt_tensor_elements(t),
+                    xai_tensor_type_name(t->type));
   if (t->mem == XAI_MEM_CONST)
     return xai_fail(err, XAI_ERR_ARGUMENT,
                     "input %u '%s' is a constant in the model; it cannot be "
-                    "set", i, t->name);
+                    "set", i, xai_interp_tensor_name(ip, t));
   if (bytes) memmove(t->data, data, bytes);
   return XAI_OK;
 }
@@ -533,20 +551,21 @@ xai_status xai_interp_run_subgraph(xai_interp *ip, uint32_t sg,
   xai_sg_state *s = &ip->subgraphs[sg];
   for (uint32_t i = 0; i < s->op_count; i++) {
     xai_op_node *n = &s->ops[i];
-    n->ctx.err = err;
-    xai_interp_load_options(ip, n);
-    memset(n->ctx.cost, 0, sizeof *n->ctx.cost);
+    xai_op_ctx *ctx = xai_interp_load_op(ip, sg, i);
+    ctx->err = err;
+    memset(ctx->cost, 0, sizeof *ctx->cost);
     uint64_t t0 = ip->hook ? xai_rt_now_ns() : 0;
-    xai_status st = n->reg->eval(&n->ctx);
+    xai_status st = n->reg->eval(ctx);
+    n->data = ctx->data;
     if (st != XAI_OK) {
       if (err && err->status == XAI_OK)
-        xai_op_fail(&n->ctx, st, "eval failed (%s)", xai_status_name(st));
+        xai_op_fail(ctx, st, "eval failed (%s)", xai_status_name(st));
       return st;
     }
     if (ip->hook) {
       uint64_t ns = xai_rt_now_ns() - t0;
-      if (n->ctx.cost->ticks == 0) xai_op_default_cost(&n->ctx);
-      xai_op_timing tm = {sg, i, n->ctx.op_name, ns, n->ctx.cost};
+      if (ctx->cost->ticks == 0) xai_op_default_cost(ctx);
+      xai_op_timing tm = {sg, i, ctx->op_name, ns, ctx->cost};
       ip->hook(ip->hook_user, &tm);
     }
   }
@@ -561,24 +580,58 @@ xai_status xai_interp_invoke(xai_interp *ip, xai_error *err) {
   return xai_interp_run_subgraph(ip, 0, err);
 }
 
-void xai_interp_load_options(xai_interp *ip, const xai_op_node *n) {
-  if (ip->options_for == n) return;
+void xai_interp_op_io(const xai_interp *ip, uint32_t sg, uint32_t i,
+                      xai_i32_span *inputs, xai_i32_span *outputs) {
   xai_tfl_operator top;
-  xai_tfl_get_operator(&ip->view, n->ctx.subgraph, n->ctx.index, &top);
+  xai_tfl_get_operator(&ip->view, sg, i, &top);
+  *inputs = top.inputs;
+  *outputs = top.outputs;
+}
+
+xai_op_ctx *xai_interp_load_op(xai_interp *ip, uint32_t sg, uint32_t i) {
+  xai_op_node *n = &ip->subgraphs[sg].ops[i];
+  xai_op_ctx *c = &ip->ctx;
+  if (ip->ctx_node == n) {
+    c->data = n->data;
+    c->err = NULL;
+    return c;
+  }
+  xai_tfl_operator top;
+  xai_tfl_get_operator(&ip->view, sg, i, &top);
+  memset(c, 0, sizeof *c);
+  c->interp = ip;
+  c->subgraph = sg;
+  c->index = i;
+  c->clock_mhz = ip->clock_mhz;
+  /* The resolver matched the model's code (and custom name) exactly. */
+  c->builtin_code = n->reg->builtin_code;
+  if (c->builtin_code == XAI_OP_CUSTOM)
+    c->op_name = n->reg->custom_name ? n->reg->custom_name : "CUSTOM";
+  else if (!(c->op_name = xai_builtin_op_name(c->builtin_code)))
+    c->op_name = "BUILTIN"; /* a code newer than our name table */
+  c->options = &ip->options;
+  c->cost = &ip->cost;
+  c->custom_options = top.custom_options;
+  c->custom_options_size = top.custom_options_size;
+  c->input_count = top.inputs.count;
+  c->output_count = top.outputs.count;
+  c->inputs = top.inputs.data;
+  c->outputs = top.outputs.data;
+  c->data = n->data;
   xai_error e;
   xai_error_clear(&e);
   if (xai_tfl_get_options(&ip->view, &top, &ip->options, &e) != XAI_OK)
     memset(&ip->options, 0, sizeof ip->options); /* decoded fine at init */
-  ip->options_for = n;
+  ip->ctx_node = n;
+  return c;
 }
 
-/* The op's options are loaded as for an eval: tools cost one op at a time
- * through this call. */
+/* Tools cost one op at a time through this call: the context is the
+ * interpreter's one slot, loaded as for an eval. */
 xai_op_ctx *xai_interp_op(xai_interp *ip, uint32_t i) {
   if (!ip || ip->subgraph_count == 0 || i >= ip->subgraphs[0].op_count)
     return NULL;
-  xai_interp_load_options(ip, &ip->subgraphs[0].ops[i]);
-  return &ip->subgraphs[0].ops[i].ctx;
+  return xai_interp_load_op(ip, 0, i);
 }
 
 const xai_op_registration *xai_interp_op_registration(const xai_interp *ip,

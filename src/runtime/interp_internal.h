@@ -28,14 +28,22 @@ typedef struct xai_scratch_req {
   uint32_t offset; /* in the arena, once planned */
 } xai_scratch_req;
 
+/* What each op keeps in the tail: 32 bytes. Everything else its context
+ * holds (tensor lists, options, names) is read from the model when the op
+ * is loaded into the interpreter's one context slot (xai_interp_load_op),
+ * as TFLite Micro keeps a node per op but not a full context. */
 typedef struct {
-  xai_op_ctx ctx; /* first member: an xai_op_ctx* is an xai_op_node* */
   const xai_op_registration *reg;
+  void *data;                 /* ctx->data: the op's persistent data */
   xai_scratch_req *scratch;   /* in request order */
-  uint32_t scratch_count;
-  uint32_t calls[2];          /* subgraphs this op invokes */
-  uint32_t call_count;
+  uint16_t scratch_count;     /* <= XAI_MAX_OP_SCRATCH */
+  uint8_t call_count;
+  uint16_t calls[2];          /* subgraphs this op invokes */
 } xai_op_node;
+
+#define XAI_MAX_OP_SCRATCH UINT16_MAX
+/* Subgraph indices are kept in 16 bits (xai_op_node.calls). */
+#define XAI_MAX_SUBGRAPHS UINT16_MAX
 
 typedef struct {
   uint32_t tensor_count, op_count;
@@ -115,16 +123,27 @@ struct xai_interp {
   uint32_t call_depth; /* current nesting of xai_op_invoke_subgraph */
   uint32_t clock_mhz;  /* device clock for op costs */
   const xai_params_source *params; /* params file, or NULL */
-  /* Decoded builtin options of the op being prepared or run: one slot for
-   * all ops (ctx->options points here) instead of 40 bytes per op in the
-   * tail; xai_interp_load_options fills it before each prepare/eval. */
+  /* The context of the op being prepared or run: one slot for all ops
+   * (an xai_op_ctx is 104 bytes; a node in the tail is 32), filled by
+   * xai_interp_load_op before each prepare/eval, with its decoded builtin
+   * options (ctx.options points here). */
+  xai_op_ctx ctx;
   xai_options options;
-  const xai_op_node *options_for;
+  xai_op_node *ctx_node; /* the node ctx was loaded from, or NULL */
   xai_op_cost cost; /* every ctx->cost points here, the same way */
 };
 
-/* Decodes node n's builtin options into ip->options (checked at init). */
-void xai_interp_load_options(xai_interp *ip, const xai_op_node *n);
+/* Loads op i of subgraph sg into the context slot (tensor lists, options,
+ * data; err NULL, everything checked at init) and returns it. Valid until
+ * the next load; xai_interp_store_op saves what prepare/eval changed. */
+xai_op_ctx *xai_interp_load_op(xai_interp *ip, uint32_t sg, uint32_t i);
+/* The node the slot was loaded from (an op's ctx is always the slot). */
+static inline xai_op_node *xai_interp_ctx_node(const xai_op_ctx *ctx) {
+  return ctx->interp->ctx_node;
+}
+/* Op i's tensor lists, read from the model (the walker and plan checks). */
+void xai_interp_op_io(const xai_interp *ip, uint32_t sg, uint32_t i,
+                      xai_i32_span *inputs, xai_i32_span *outputs);
 
 /* xai_interp_init that also reports the arena bytes needed: exact when
  * *needed_exact, else a lower bound (the tail ran out before planning). */

@@ -59,16 +59,17 @@ static xai_status walk_subgraph(walker *w, uint32_t sg, uint32_t depth,
     if (i > 0 && (st = next_step(w, err))) return st;
     uint32_t step = (uint32_t)w->cur;
     const xai_op_node *n = &s->ops[i];
-    const xai_op_ctx *c = &n->ctx;
-    for (uint32_t k = 0; k < c->output_count; k++)
-      w->tensor(w, sg, c->outputs[k], step, false);
+    xai_i32_span in, out;
+    xai_interp_op_io(ip, sg, i, &in, &out);
+    for (uint32_t k = 0; k < out.count; k++)
+      w->tensor(w, sg, out.data[k], step, false);
     for (uint32_t k = 0; k < n->call_count; k++)
       if ((st = walk_subgraph(w, n->calls[k], depth + 1, err))) return st;
     uint32_t end = (uint32_t)w->cur;
-    for (uint32_t k = 0; k < c->input_count; k++)
-      w->tensor(w, sg, c->inputs[k], end, true);
-    for (uint32_t k = 0; k < c->output_count; k++)
-      w->tensor(w, sg, c->outputs[k], end, true);
+    for (uint32_t k = 0; k < in.count; k++)
+      w->tensor(w, sg, in.data[k], end, true);
+    for (uint32_t k = 0; k < out.count; k++)
+      w->tensor(w, sg, out.data[k], end, true);
     if (n->scratch_count) {
       w->scratch(w, sg, i, step, false);
       w->scratch(w, sg, i, end, true);
@@ -216,16 +217,17 @@ static void mark_inplace(const plan_ctx *pc) {
     const xai_sg_state *s = &ip->subgraphs[sg];
     for (uint32_t i = 0; i < s->op_count; i++) {
       const xai_op_node *n = &s->ops[i];
-      const xai_op_ctx *c = &n->ctx;
-      if (n->call_count || c->output_count < 1 ||
-          !xai_op_inplace_safe(c->builtin_code, c->op_name))
+      xai_i32_span in, out;
+      xai_interp_op_io(ip, sg, i, &in, &out);
+      if (n->call_count || out.count < 1 ||
+          !xai_op_inplace_safe(n->reg->builtin_code, n->reg->custom_name))
         continue;
-      xai_plan_buf *bo = tensor_buf(pc, sg, c->outputs[0]);
+      xai_plan_buf *bo = tensor_buf(pc, sg, out.data[0]);
       if (!bo || bo->fixed < 0) continue;
-      for (uint32_t k = 0; k < c->input_count; k++) {
-        xai_plan_buf *bi = tensor_buf(pc, sg, c->inputs[k]);
+      for (uint32_t k = 0; k < in.count; k++) {
+        xai_plan_buf *bi = tensor_buf(pc, sg, in.data[k]);
         if (!bi || bi == bo || bi->fixed != bo->fixed ||
-            bi->last != bo->first || is_subgraph_io(s, c->inputs[k]) ||
+            bi->last != bo->first || is_subgraph_io(s, in.data[k]) ||
             s->tensors[bi->tensor].bytes != s->tensors[bo->tensor].bytes)
           continue;
         bo->alias = (uint32_t)(bi - pc->plan) + 1;

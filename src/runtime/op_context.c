@@ -31,6 +31,10 @@ const float *xai_op_tensor_scales(const xai_op_ctx *ctx,
   return tt.quant.present ? tt.quant.scale.data : NULL;
 }
 
+const char *xai_op_tensor_name(const xai_op_ctx *ctx, const xai_rt_tensor *t) {
+  return xai_interp_tensor_name(ctx->interp, t);
+}
+
 void *xai_op_alloc_persistent(xai_op_ctx *ctx, size_t bytes) {
   xai_interp *ip = ctx->interp;
   if (ip->phase != XAI_PHASE_PREPARE) return NULL;
@@ -42,10 +46,14 @@ void *xai_op_alloc_persistent(xai_op_ctx *ctx, size_t bytes) {
 xai_status xai_op_request_scratch(xai_op_ctx *ctx, size_t bytes,
                                   int32_t *index) {
   xai_interp *ip = ctx->interp;
-  xai_op_node *n = (xai_op_node *)ctx;
+  xai_op_node *n = xai_interp_ctx_node(ctx);
   if (ip->phase != XAI_PHASE_PREPARE)
     return xai_op_fail(ctx, XAI_ERR_STATE,
                        "scratch can only be requested in prepare");
+  if (n->scratch_count >= XAI_MAX_OP_SCRATCH)
+    return xai_op_fail(ctx, XAI_ERR_RANGE,
+                       "more than %u scratch buffers requested",
+                       (unsigned)XAI_MAX_OP_SCRATCH);
   if (bytes > UINT32_MAX - XAI_ARENA_ALIGN)
     return xai_op_fail(ctx, XAI_ERR_RANGE,
                        "scratch of %zu bytes is more than xai plans (4 GiB)",
@@ -66,7 +74,7 @@ xai_status xai_op_request_scratch(xai_op_ctx *ctx, size_t bytes,
 }
 
 void *xai_op_scratch(const xai_op_ctx *ctx, int32_t index) {
-  const xai_op_node *n = (const xai_op_node *)ctx;
+  const xai_op_node *n = xai_interp_ctx_node(ctx);
   const xai_scratch_req *r = n->scratch;
   for (int32_t k = 0; r && k < index; k++) r = r->next;
   if (!r || index < 0 || r->size == 0) return NULL;
@@ -97,7 +105,7 @@ xai_status xai_op_invoke_subgraph(const xai_op_ctx *ctx, uint32_t sg) {
     return xai_op_fail(ctx, XAI_ERR_RANGE,
                        "subgraph %u does not exist (the model has %u)", sg,
                        ip->subgraph_count);
-  const xai_op_node *n = (const xai_op_node *)ctx;
+  xai_op_node *n = xai_interp_ctx_node(ctx);
   bool declared = false;
   for (uint32_t k = 0; k < n->call_count; k++) declared |= n->calls[k] == sg;
   if (!declared)
@@ -110,13 +118,18 @@ xai_status xai_op_invoke_subgraph(const xai_op_ctx *ctx, uint32_t sg) {
     return xai_op_fail(ctx, XAI_ERR_RANGE,
                        "subgraph calls nest deeper than %d",
                        XAI_MAX_CALL_DEPTH);
-  /* The called ops overwrite the shared cost slot; the caller's own cost
-   * (what it filled so far) comes back after them. */
-  const xai_op_cost own = ip->cost;
+  /* The called ops overwrite the shared context, options and cost slots;
+   * the caller's (its own cost so far included) come back after them, so
+   * its ctx pointer stays valid. */
+  const xai_op_ctx own_ctx = *ctx;
+  const xai_options own_options = ip->options;
+  const xai_op_cost own_cost = ip->cost;
   ip->call_depth++;
   xai_status st = xai_interp_run_subgraph(ip, sg, ctx->err);
   ip->call_depth--;
-  ip->cost = own;
-  xai_interp_load_options(ip, n); /* the called ops replaced them */
+  ip->ctx = own_ctx;
+  ip->options = own_options;
+  ip->cost = own_cost;
+  ip->ctx_node = n;
   return st;
 }

@@ -157,7 +157,7 @@ static xai_status lower(xf_ctx *x, uint32_t op, const conv_geom *g,
       &e, size,
       xf_conv_threads(x, (int64_t)g->out.n * g->out.h, row_bundles), err);
   if (st) goto out;
-  xai_per_channel_quant q = {mult, shift};
+  xai_per_channel_quant q = {.multiplier = mult, .shift = shift};
   xai_conv_xcore packed;
   xai_error kerr = {0};
   xai_status ks =

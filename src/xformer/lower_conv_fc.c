@@ -120,7 +120,7 @@ xai_status xf_lower_fully_connected(xf_ctx *x, uint32_t op, bool *done,
       &e, size,
       xf_conv_threads(x, ((int64_t)units + 15) / 16, group_bundles), err);
   if (st) goto out;
-  xai_per_channel_quant q = {mult, shift};
+  xai_per_channel_quant q = {.multiplier = mult, .shift = shift};
   xai_fc_xcore packed;
   xai_error kerr = {0};
   xai_status ks = xai_fc_s8_xcore_pack(&p, &q, &d, wd, bias, e.blob, size,

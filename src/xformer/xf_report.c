@@ -188,7 +188,8 @@ xai_status xf_report_build(const uint8_t *model, size_t size,
     l->threads = cost->threads ? cost->threads : 1;
     l->arena_in_use = arena_at(ip, i);
     const xai_rt_tensor *out = xai_op_output(ctx, 0);
-    const char *note = find_note(notes, note_count, out ? out->name : NULL);
+    const char *note = find_note(notes, note_count,
+                                 out ? xai_op_tensor_name(ctx, out) : NULL);
     copy_name(l->note, sizeof l->note, note);
     if (!note && cost->overlap_ticks)
       snprintf(l->note, sizeof l->note, "prefetch: %llu of %llu ticks "

@@ -86,7 +86,7 @@ static void test_person_detect(const test_model *pd) {
     xai_rt_tensor *t = i < spec.input_count
                            ? xai_interp_input(ip, i)
                            : xai_interp_output(ip, i - spec.input_count);
-    CHECK(!strcmp(ti->name, t->name));
+    CHECK(!strcmp(ti->name, xai_interp_tensor_name(ip, t)));
     CHECK_EQ_INT(ti->dtype, t->type);
     CHECK_EQ_INT(ti->rank, t->rank);
     for (uint32_t d = 0; d < t->rank; d++) CHECK_EQ_INT(ti->shape[d], t->dims[d]);

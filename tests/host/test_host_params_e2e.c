@@ -98,11 +98,15 @@ static void find_consumers(const uint8_t *model, size_t size,
     for (uint32_t i = 0; i < n && i < MAX_LAYERS; i++) {
       const xai_op_ctx *c = xai_interp_op(ip, i);
       if (!c || strcmp(c->op_name, "XAI_load_weights") != 0) continue;
+      /* xai_interp_op reuses one context: keep op i's outputs (they point
+       * into the model) before loading op j. */
+      const int32_t *outs = c->outputs;
+      uint32_t out_count = c->output_count;
       for (uint32_t j = i + 1; j < n && consumer[i] < 0; j++) {
         const xai_op_ctx *d = xai_interp_op(ip, j);
         for (uint32_t a = 0; a < d->input_count && consumer[i] < 0; a++)
-          for (uint32_t b = 0; b < c->output_count; b++)
-            if (d->inputs[a] >= 0 && d->inputs[a] == c->outputs[b])
+          for (uint32_t b = 0; b < out_count; b++)
+            if (d->inputs[a] >= 0 && d->inputs[a] == outs[b])
               consumer[i] = (int32_t)j;
       }
     }

@@ -153,6 +153,61 @@ static void test_per_channel_extremes(void) {
   CHECK_EQ_INT(out[1], -104);
 }
 
+/* The same per-channel case with the shifts as int8 (what the runtime
+ * passes): the same hand-derived outputs. */
+static void test_per_channel_shift8(void) {
+  const int8_t in[2] = {10 - 128, 20 - 128};
+  const int8_t f[6] = {1, 2, -3, 1, 1, -1};
+  const int32_t bias[3] = {4, -1, 3};
+  xai_dims4 id = {1, 1, 1, 2}, fd = {3, 1, 1, 2}, od = {1, 1, 1, 3};
+  test_quant_set qs;
+  const double scales[3] = {ldexp(1.0, -4), ldexp(1.0, -20), 16.0};
+  test_set_quant(&qs, scales, 3);
+  test_use_shift8(&qs, 3);
+  CHECK_EQ_INT(qs.shift8[1], -19); /* 2^-20 = 2^30 * 2^(-19 - 31) */
+  xai_conv_params p = test_plain_params();
+  p.input_offset = 128;
+  p.output_offset = -128;
+  int8_t out[3];
+  CHECK_EQ_INT(xai_conv2d_s8_ref(&p, &qs.q, &id, in, &fd, f, bias, &od, out),
+               XAI_OK);
+  CHECK_EQ_INT(out[0], -125);
+  CHECK_EQ_INT(out[1], -128);
+  CHECK_EQ_INT(out[2], -128);
+  p.output_offset = 0;
+  CHECK_EQ_INT(xai_conv2d_s8_ref(&p, &qs.q, &id, in, &fd, f, bias, &od, out),
+               XAI_OK);
+  CHECK_EQ_INT(out[0], 3);
+  CHECK_EQ_INT(out[1], 0);
+  CHECK_EQ_INT(out[2], -112);
+}
+
+/* per_tensor: one multiplier/shift (scale 2^-4) serves all three channels
+ * of the case above: 54 -> 3.375 -> 3, -11 -> -0.6875 -> -1, -7 ->
+ * -0.4375 -> 0; with int32 and with int8 shifts. */
+static void test_per_tensor(void) {
+  const int8_t in[2] = {10 - 128, 20 - 128};
+  const int8_t f[6] = {1, 2, -3, 1, 1, -1};
+  const int32_t bias[3] = {4, -1, 3};
+  xai_dims4 id = {1, 1, 1, 2}, fd = {3, 1, 1, 2}, od = {1, 1, 1, 3};
+  test_quant_set qs;
+  const double scale = ldexp(1.0, -4);
+  test_set_quant(&qs, &scale, 1);
+  qs.q.per_tensor = true;
+  xai_conv_params p = test_plain_params();
+  p.input_offset = 128;
+  for (int form = 0; form < 2; ++form) {
+    if (form) test_use_shift8(&qs, 1);
+    int8_t out[3] = {99, 99, 99};
+    CHECK_EQ_INT(
+        xai_conv2d_s8_ref(&p, &qs.q, &id, in, &fd, f, bias, &od, out),
+        XAI_OK);
+    CHECK_EQ_INT(out[0], 3);
+    CHECK_EQ_INT(out[1], -1);
+    CHECK_EQ_INT(out[2], 0);
+  }
+}
+
 /* Grouped: 4 input channels, filter depth 2 -> 2 groups; oc0 reads
  * channels 0-1 with [1, 1] (1 + 2 = 3), oc1 reads 2-3 with [1, -1]
  * (3 - 4 = -1). */
@@ -259,6 +314,8 @@ int main(void) {
   test_stride2_zero_points();
   test_dilation();
   test_per_channel_extremes();
+  test_per_channel_shift8();
+  test_per_tensor();
   test_groups();
   test_batches();
   test_s16();

@@ -31,6 +31,39 @@ static void test_multiplier(void) {
   CHECK_EQ_INT(out[3], -20);
 }
 
+/* test_multiplier's case with int8 shifts, then with one scale (1.0) for
+ * every channel (per_tensor): 10, 1 + 1 = 2, 100 - 100 = 0, -40. */
+static void test_shift8_per_tensor(void) {
+  const int8_t in[8] = {1, 10, 2, 20, 3, 30, 4, 40};
+  const int8_t f[16] = {1, 1, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, -1};
+  const int32_t bias[4] = {0, 1, -100, 0};
+  xai_dims4 id = {1, 2, 2, 2}, fd = {1, 2, 2, 4}, od = {1, 1, 1, 4};
+  test_quant_set qs;
+  const double scales[4] = {1.0, 16.0, 1.0, 0.5};
+  test_set_quant(&qs, scales, 4);
+  test_use_shift8(&qs, 4);
+  xai_conv_params p = test_plain_params();
+  int8_t out[4];
+  CHECK_EQ_INT(xai_depthwise_conv2d_s8_ref(&p, &qs.q, &id, in, &fd, f, bias,
+                                           &od, out),
+               XAI_OK);
+  CHECK_EQ_INT(out[0], 10);
+  CHECK_EQ_INT(out[1], 32);
+  CHECK_EQ_INT(out[2], 0);
+  CHECK_EQ_INT(out[3], -20);
+  const double one = 1.0;
+  test_set_quant(&qs, &one, 1);
+  test_use_shift8(&qs, 1);
+  qs.q.per_tensor = true;
+  CHECK_EQ_INT(xai_depthwise_conv2d_s8_ref(&p, &qs.q, &id, in, &fd, f, bias,
+                                           &od, out),
+               XAI_OK);
+  CHECK_EQ_INT(out[0], 10);
+  CHECK_EQ_INT(out[1], 2);
+  CHECK_EQ_INT(out[2], 0);
+  CHECK_EQ_INT(out[3], -40);
+}
+
 /* 3x3 input 1..9 stored at zero point -128, 3x3 ones, stride 2 SAME:
  * out 2x2, total padding (2-1)*2 + 3 - 3 = 2 -> 1 on each side. Windows:
  * 1+2+4+5 = 12, 2+3+5+6 = 16, 4+5+7+8 = 24, 5+6+8+9 = 28. Scale 2^-2 ->
@@ -125,6 +158,7 @@ static void test_bad_arguments(void) {
 
 int main(void) {
   test_multiplier();
+  test_shift8_per_tensor();
   test_same_stride2_offsets();
   test_dilation();
   test_s16();

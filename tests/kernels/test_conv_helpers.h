@@ -11,6 +11,7 @@
 
 typedef struct {
   int32_t mult[TEST_MAXC], shift[TEST_MAXC];
+  int8_t shift8[TEST_MAXC];
   xai_per_channel_quant q;
 } test_quant_set;
 
@@ -24,6 +25,15 @@ static inline void test_set_quant(test_quant_set *qs, const double *scales,
   }
   qs->q.multiplier = qs->mult;
   qs->q.shift = qs->shift;
+  qs->q.shift8 = NULL;
+  qs->q.per_tensor = false;
+}
+
+/* The same quant as the runtime passes it: int8 shifts only. */
+static inline void test_use_shift8(test_quant_set *qs, int n) {
+  for (int i = 0; i < n; ++i) qs->shift8[i] = (int8_t)qs->shift[i];
+  qs->q.shift = NULL;
+  qs->q.shift8 = qs->shift8;
 }
 
 static inline xai_conv_params test_plain_params(void) {

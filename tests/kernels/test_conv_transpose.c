@@ -86,6 +86,21 @@ static void test_stride2_two_channels(void) {
       int w = f[((y + 1) % 2) * 2 + (x + 1) % 2];
       CHECK_EQ_INT(out[(y * 3 + x) * 2 + 0], v * w);
     }
+  /* The same with int8 shifts (as the runtime passes them): channel 1
+   * still halves. */
+  test_use_shift8(&qs, 2);
+  CHECK_EQ_INT(xai_transpose_conv_s8_ref(&p, &qs.q, &id, in, &fd, f, NULL,
+                                         &od3, out, scratch),
+               XAI_OK);
+  for (int y = 0; y < 3; ++y)
+    for (int x = 0; x < 3; ++x) {
+      int v = in[((y + 1) / 2) * 2 + (x + 1) / 2];
+      int w = f[((y + 1) % 2) * 2 + (x + 1) % 2];
+      CHECK_EQ_INT(out[(y * 3 + x) * 2 + 0], v * w);
+      int half = -v * w;
+      CHECK_EQ_INT(out[(y * 3 + x) * 2 + 1],
+                   half % 2 == 0 ? half / 2 : (half + 1) / 2);
+    }
 }
 
 /* int16, int64 bias: [1000, -1001] through a 1-tap filter [1] stride 1,

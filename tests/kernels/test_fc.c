@@ -79,7 +79,7 @@ static void test_s8_rounding_modes(void) {
   const int32_t bias[1] = {12687 - 127};
   const xai_fc_dims d = {1, 1, 1};
   const int32_t mult[1] = {1776607682}, shift[1] = {-9};
-  const xai_per_channel_quant q = {mult, shift};
+  const xai_per_channel_quant q = {.multiplier = mult, .shift = shift};
   xai_fc_params p = {0, 0, -24, -128, 127, false};
   int8_t out[1];
   CHECK_EQ_INT(xai_fully_connected_s8_ref(&p, &q, &d, in, w, bias, out),
@@ -158,7 +158,7 @@ static void test_s8_long_wrap(void) {
   for (int i = 0; i < DEPTH; i++) x[i] = 127, w[i] = -128;
   const xai_fc_dims d = {1, DEPTH, 1};
   const int32_t mult[] = {1 << 30}, shift[] = {-24};
-  const xai_per_channel_quant q = {mult, shift};
+  const xai_per_channel_quant q = {.multiplier = mult, .shift = shift};
   xai_fc_params p = {128, 0, 0, -128, 127, false};
   int8_t out[1];
   CHECK_EQ_INT(xai_fully_connected_s8_ref(&p, &q, &d, x, w, NULL, out),

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/kernels/ref/gemmlowp_s16_internal.h"
 #include "../../src/kernels/ref/quant_internal.h"
 #include "testlib.h"
 #include "xai/kernels_ref.h"
@@ -269,7 +270,7 @@ static void run_dw_case(const dw_case *k) {
                        k->pad_w, k->offset, rand_range(-128, 127), -128,
                        127};
   if (rand_range(0, 1)) p.act_min = -100, p.act_max = 90;
-  xai_per_channel_quant q = {mul, sh};
+  xai_per_channel_quant q = {.multiplier = mul, .shift = sh};
   const int32_t *b = rand_range(0, 3) ? bias : NULL;
   CHECK_EQ_INT(
       xai_depthwise_conv2d_s8_ref(&p, &q, &id, in, &fd, f, b, &od, out),
@@ -330,7 +331,7 @@ static void test_fc_staged(void) {
       p.output_offset = rand_range(-128, 127);
       p.act_min = -128;
       p.act_max = 127;
-      xai_per_channel_quant q = {mul, sh};
+      xai_per_channel_quant q = {.multiplier = mul, .shift = sh};
       xai_fc_dims d = {batches, n_in, n_out};
       CHECK_EQ_INT(xai_fully_connected_s8_ref(&p, &q, &d, x, w, bias, o),
                    XAI_OK);
@@ -347,7 +348,143 @@ static void test_fc_staged(void) {
     }
 }
 
+/* ---- CONV_2D int8: staged window, four channels at a time ----------- */
+
+typedef struct {
+  int32_t h, w, ic, oc, fh, fw, stride, dil_h, dil_w, pad_h, pad_w, offset;
+} conv_case;
+
+static void conv_model(const xai_conv_params *p, const xai_per_channel_quant *q,
+                       const xai_dims4 *id, const int8_t *in,
+                       const xai_dims4 *fd, const int8_t *f,
+                       const int32_t *bias, const xai_dims4 *od, int8_t *out) {
+  for (int32_t oy = 0; oy < od->h; oy++)
+    for (int32_t ox = 0; ox < od->w; ox++)
+      for (int32_t oc = 0; oc < od->c; oc++) {
+        uint32_t acc = 0;
+        for (int32_t fy = 0; fy < fd->h; fy++)
+          for (int32_t fx = 0; fx < fd->w; fx++)
+            for (int32_t ic = 0; ic < fd->c; ic++) {
+              const int32_t iy = oy * p->stride_h - p->pad_h + fy * p->dilation_h;
+              const int32_t ix = ox * p->stride_w - p->pad_w + fx * p->dilation_w;
+              if (iy < 0 || iy >= id->h || ix < 0 || ix >= id->w) continue;
+              const int32_t x = in[((size_t)iy * id->w + ix) * id->c + ic];
+              const int32_t w =
+                  f[(((size_t)oc * fd->h + fy) * fd->w + fx) * fd->c + ic];
+              acc += (uint32_t)(w * (x + p->input_offset));
+            }
+        if (bias) acc += (uint32_t)bias[oc];
+        int32_t v = xai_mbqm((int32_t)acc, q->multiplier[oc], q->shift[oc]);
+        v = (int32_t)((uint32_t)v + (uint32_t)p->output_offset);
+        out[((size_t)oy * od->w + ox) * od->c + oc] =
+            (int8_t)clamp(v, p->act_min, p->act_max);
+      }
+}
+
+static void run_conv_case(const conv_case *k) {
+  const int32_t eff_h = (k->fh - 1) * k->dil_h + 1;
+  const int32_t eff_w = (k->fw - 1) * k->dil_w + 1;
+  const int32_t oh = (k->h + 2 * k->pad_h - eff_h) / k->stride + 1;
+  const int32_t ow = (k->w + 2 * k->pad_w - eff_w) / k->stride + 1;
+  xai_dims4 id = {1, k->h, k->w, k->ic}, fd = {k->oc, k->fh, k->fw, k->ic};
+  xai_dims4 od = {1, oh, ow, k->oc};
+  const size_t ni = (size_t)k->h * k->w * k->ic,
+               nf = (size_t)k->oc * k->fh * k->fw * k->ic,
+               no = (size_t)oh * ow * k->oc;
+  int8_t *in = malloc(ni), *f = malloc(nf), *out = malloc(no),
+         *want = malloc(no);
+  int32_t *bias = malloc(sizeof(int32_t) * (size_t)k->oc);
+  int32_t *mul = malloc(sizeof(int32_t) * (size_t)k->oc);
+  int32_t *sh = malloc(sizeof(int32_t) * (size_t)k->oc);
+  fill_s8(in, ni);
+  fill_s8(f, nf);
+  for (int32_t c = 0; c < k->oc; c++) {
+    bias[c] = rand_range(-100000, 100000);
+    mul[c] = rand_range(1 << 30, INT32_MAX);
+    sh[c] = rand_range(-14, 2);
+  }
+  xai_conv_params p = {k->stride, k->stride, k->dil_h, k->dil_w, k->pad_h,
+                       k->pad_w, k->offset, rand_range(-128, 127), -128,
+                       127};
+  if (rand_range(0, 1)) p.act_min = -100, p.act_max = 90;
+  xai_per_channel_quant q = {.multiplier = mul, .shift = sh};
+  const int32_t *b = rand_range(0, 3) ? bias : NULL;
+  CHECK_EQ_INT(xai_conv2d_s8_ref(&p, &q, &id, in, &fd, f, b, &od, out),
+               XAI_OK);
+  conv_model(&p, &q, &id, in, &fd, f, b, &od, want);
+  for (size_t i = 0; i < no; i++)
+    if (out[i] != want[i]) {
+      CHECK_EQ_INT(out[i], want[i]);
+      fprintf(stderr, "  conv case %dx%dx%d -> %d filter %dx%d: element %zu\n",
+              (int)k->h, (int)k->w, (int)k->ic, (int)k->oc, (int)k->fh,
+              (int)k->fw, i);
+      break;
+    }
+  free(in), free(f), free(out), free(want), free(bias), free(mul), free(sh);
+}
+
+static void test_conv_staged(void) {
+  static const conv_case cases[] = {
+      /* h w ic oc fh fw stride dil_h dil_w pad_h pad_w offset */
+      {12, 12, 3, 8, 3, 3, 2, 1, 1, 1, 1, 128},  /* RGB first layer */
+      {9, 7, 1, 5, 3, 3, 1, 1, 1, 1, 1, -127},   /* one channel, 5 outputs */
+      {6, 6, 16, 7, 1, 1, 1, 1, 1, 0, 0, 1},     /* pointwise, tail of 3 */
+      {5, 5, 300, 4, 1, 1, 1, 1, 1, 0, 0, 0},    /* long pointwise */
+      {8, 9, 4, 9, 5, 4, 1, 1, 1, 3, 2, 17},     /* padding beyond the taps */
+      {10, 10, 2, 6, 3, 3, 1, 2, 1, 2, 2, -5},   /* y dilation only */
+      {10, 10, 2, 6, 3, 3, 1, 1, 2, 2, 2, -5},   /* x dilation: not staged */
+      {6, 6, 120, 5, 3, 3, 1, 1, 1, 1, 1, 9},    /* window above the stage */
+      {7, 7, 3, 6, 3, 3, 1, 1, 1, 1, 1, 129},    /* offset beyond the stage */
+      {7, 7, 3, 6, 3, 3, 1, 1, 1, 1, 1, -128},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    for (int rep = 0; rep < 3; rep++) run_conv_case(&cases[i]);
+}
+
+/* ---- LSTM activations: array forms vs the scalar functions ---------- */
+
+/* Every int16 input, in one call (blocks and their tail) and in place, for
+ * logistic and every tanh integer-bit count; then short odd lengths. */
+static void test_gemmlowp_arrays(void) {
+  const size_t n = 65536;
+  int16_t *in = malloc(n * sizeof *in), *out = malloc(n * sizeof *out);
+  for (size_t i = 0; i < n; i++) in[i] = (int16_t)((int32_t)i - 32768);
+  xai_gemmlowp_logistic_q3_s16_n(in, out, n);
+  int bad = 0;
+  for (size_t i = 0; i < n && bad < 5; i++)
+    if (out[i] != xai_gemmlowp_logistic_q3_s16(in[i])) {
+      fprintf(stderr, "logistic(%d): %d, want %d\n", in[i], out[i],
+              xai_gemmlowp_logistic_q3_s16(in[i]));
+      bad++;
+    }
+  for (int ib = 0; ib <= 6; ib++) {
+    memcpy(out, in, n * sizeof *in);
+    xai_gemmlowp_tanh_s16_n(out, out, n, ib);
+    for (size_t i = 0; i < n && bad < 5; i++)
+      if (out[i] != xai_gemmlowp_tanh_s16(in[i], ib)) {
+        fprintf(stderr, "tanh(%d, %d): %d, want %d\n", in[i], ib, out[i],
+                xai_gemmlowp_tanh_s16(in[i], ib));
+        bad++;
+      }
+  }
+  static const size_t lens[] = {0, 1, 7, 63, 64, 65, 200};
+  for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
+    for (size_t i = 0; i < lens[k]; i++)
+      in[i] = (int16_t)(uint16_t)xai_test_rand(&rng);
+    xai_gemmlowp_logistic_q3_s16_n(in, out, lens[k]);
+    for (size_t i = 0; i < lens[k]; i++)
+      bad += out[i] != xai_gemmlowp_logistic_q3_s16(in[i]);
+    xai_gemmlowp_tanh_s16_n(in, out, lens[k], 4);
+    for (size_t i = 0; i < lens[k]; i++)
+      bad += out[i] != xai_gemmlowp_tanh_s16(in[i], 4);
+  }
+  CHECK_EQ_INT(bad, 0);
+  free(in), free(out);
+}
+
 int main(void) {
+  test_gemmlowp_arrays();
+  test_conv_staged();
   test_srdhm_and_mbqm_forms();
   test_add_sub_s8();
   test_mul_s8();

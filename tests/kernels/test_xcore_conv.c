@@ -72,7 +72,7 @@ static void run_case(const conv_case *c) {
   int32_t k = c->depthwise ? c->filter.h * c->filter.w
                            : c->filter.h * c->filter.w * c->filter.c;
   tu_scales(mult, shift, oc, k, tu_rnd(0, 3) == 0);
-  xai_per_channel_quant q = {mult, shift};
+  xai_per_channel_quant q = {.multiplier = mult, .shift = shift};
   const int32_t *b = with_bias ? bias : NULL;
   xai_status st =
       c->depthwise

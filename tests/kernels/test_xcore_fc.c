@@ -43,7 +43,7 @@ int main(void) {
     for (int32_t i = 0; i < d.output_depth; i++)
       bias[i] = tu_rnd(-100000, 100000);
     tu_scales(mult, shift, d.output_depth, d.input_depth, c % 2 == 0);
-    xai_per_channel_quant q = {mult, shift};
+    xai_per_channel_quant q = {.multiplier = mult, .shift = shift};
     const int32_t *b = c % 5 == 4 ? NULL : bias;
     CHECK_EQ_INT(xai_fully_connected_s8_ref(&p, &q, &d, in, w, b, want),
                  XAI_OK);
@@ -94,7 +94,7 @@ int main(void) {
     p.act_max = 127;
     int8_t w[16] = {0};
     int32_t m[4] = {1 << 30, 1 << 30, 1 << 30, 1 << 30}, s[4] = {0};
-    xai_per_channel_quant q = {m, s};
+    xai_per_channel_quant q = {.multiplier = m, .shift = s};
     _Alignas(32) static uint8_t mem[8192];
     xai_fc_xcore op;
     xai_error err = {0};

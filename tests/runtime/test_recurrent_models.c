@@ -87,7 +87,7 @@ static void run_case(const char *dir, const recurrent_golden *g) {
     const xai_rt_tensor *out = xai_interp_output(ip, 0);
     if (out->bytes != (size_t)g->out_bytes) {
       fprintf(stderr, "%s op %u: output has %zu bytes, LiteRT %d\n", g->file,
-              g->op, out->bytes, g->out_bytes);
+              g->op, (size_t)out->bytes, g->out_bytes);
       xai_test_failures++;
       goto done;
     }
@@ -99,7 +99,7 @@ static void run_case(const char *dir, const recurrent_golden *g) {
       fprintf(stderr,
               "%s op %u invoke %d: %zu of %zu bytes differ from LiteRT "
               "(first at %zu: %d vs %d)\n",
-              g->file, g->op, s, bad, out->bytes, first, y[first],
+              g->file, g->op, s, bad, (size_t)out->bytes, first, y[first],
               want[first]);
       xai_test_failures++;
       goto done;

@@ -55,7 +55,7 @@ static int set_input(xai_interp *ip, uint32_t k, const long long *v,
   size_t esize = xai_tensor_type_size(t->type);
   if (esize == 0 || n * esize != t->bytes) {
     fprintf(stderr, "%s: input %u has %zu bytes, CSV gives %zu values\n",
-            model, k, t->bytes, n);
+            model, k, (size_t)t->bytes, n);
     return 0;
   }
   uint8_t *buf = malloc(t->bytes ? t->bytes : 1);
@@ -166,7 +166,8 @@ static int run_model(const char *path) {
   const xai_rt_tensor *out = xai_interp_output(ip, 0);
   if (out->type != XAI_TYPE_INT16 || out->bytes != golden_n * 2) {
     fprintf(stderr, "%s: output is %s with %zu bytes; golden has %zu values\n",
-            path, xai_tensor_type_name(out->type), out->bytes, golden_n);
+            path, xai_tensor_type_name(out->type), (size_t)out->bytes,
+            golden_n);
     goto done;
   }
   bad = 0;

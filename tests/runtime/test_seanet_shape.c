@@ -76,7 +76,7 @@ static int run(const char *model_path, int *ran) {
   const xai_rt_tensor *out = xai_interp_output(ip, 0);
   if (out->type != XAI_TYPE_INT16 || out->bytes != n_gold * 2) {
     fprintf(stderr, "%s: output has %zu bytes; golden has %zu values\n",
-            model_path, out->bytes, n_gold);
+            model_path, (size_t)out->bytes, n_gold);
     goto done;
   }
   const int16_t *y = out->data;

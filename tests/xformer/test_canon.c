@@ -4,36 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "test_model_build.h"
 #include "testlib.h"
 #include "xai/runtime.h"
 #include "xformer_internal.h"
 
 static _Alignas(16) uint8_t g_arena[512 * 1024];
 
-static int32_t tensor(xai_model *m, const char *name, int8_t type,
-                      const int32_t *shape, uint32_t rank, float scale,
-                      int64_t zp, const void *data, size_t size) {
-  uint32_t buf = 0;
-  if (data) buf = (uint32_t)xai_model_add_buffer(m, data, size);
-  int32_t t = xai_model_add_tensor(m, 0, name, type, shape, rank, buf);
-  if (scale > 0) xai_model_set_quant(m, 0, (uint32_t)t, &scale, &zp, 1, 0);
-  return t;
-}
-
-static void op(xai_model *m, int32_t code, const int32_t *in, uint32_t nin,
-               int32_t out, const xai_options *o) {
-  xai_options none;
-  memset(&none, 0, sizeof none);
-  xai_model_add_operator(m, 0, -1,
-                         (uint32_t)xai_model_opcode(m, code, NULL, 1), in, nin,
-                         &out, 1, o ? o : &none, NULL, 0);
-}
-
 /* Input [1,8,8,4] (scale 0.05, zp -3). */
 static const int32_t k_in_shape[4] = {1, 8, 8, 4};
 
 static int32_t add_input(xai_model *m) {
-  return tensor(m, "in", XAI_TYPE_INT8, k_in_shape, 4, 0.05f, -3, NULL, 0);
+  return mb_tensor(m, "in", XAI_TYPE_INT8, k_in_shape, 4, 0.05f, -3, NULL, 0);
 }
 
 /* PAD (or PADV2 with `value`) by [top,bottom,left,right] keeping quant. */
@@ -41,17 +23,20 @@ static int32_t add_pad(xai_model *m, int32_t in, const int32_t p[4],
                        int padv2, int8_t value) {
   int32_t pads[8] = {0, 0, p[0], p[1], p[2], p[3], 0, 0};
   int32_t ps[2] = {4, 2};
-  int32_t pt = tensor(m, "pads", XAI_TYPE_INT32, ps, 2, 0, 0, pads, sizeof pads);
+  int32_t pt = mb_tensor(m, "pads", XAI_TYPE_INT32, ps, 2, 0, 0, pads,
+                         sizeof pads);
   int32_t os[4] = {1, 8 + p[0] + p[1], 8 + p[2] + p[3], 4};
-  int32_t out = tensor(m, "padded", XAI_TYPE_INT8, os, 4, 0.05f, -3, NULL, 0);
+  int32_t out =
+      mb_tensor(m, "padded", XAI_TYPE_INT8, os, 4, 0.05f, -3, NULL, 0);
   if (padv2) {
     int32_t one[1] = {1};
-    int32_t vt = tensor(m, "value", XAI_TYPE_INT8, one, 1, 0.05f, -3, &value, 1);
+    int32_t vt =
+        mb_tensor(m, "value", XAI_TYPE_INT8, one, 1, 0.05f, -3, &value, 1);
     int32_t ins[3] = {in, pt, vt};
-    op(m, XAI_OP_PADV2, ins, 3, out, NULL);
+    mb_op(m, XAI_OP_PADV2, ins, 3, out, NULL);
   } else {
     int32_t ins[2] = {in, pt};
-    op(m, XAI_OP_PAD, ins, 2, out, NULL);
+    mb_op(m, XAI_OP_PAD, ins, 2, out, NULL);
   }
   return out;
 }
@@ -66,12 +51,12 @@ static int32_t add_conv(xai_model *m, int32_t in, int32_t h, int32_t w,
   for (int i = 0; i < 8; i++) bias[i] = i * 97 - 300;
   int32_t oc = depthwise ? 4 : 8;
   int32_t fs[4] = {depthwise ? 1 : 8, 3, 3, 4}, bs[1] = {oc};
-  int32_t ft = tensor(m, "filter", XAI_TYPE_INT8, fs, 4, 0.02f, 0, wt,
+  int32_t ft = mb_tensor(m, "filter", XAI_TYPE_INT8, fs, 4, 0.02f, 0, wt,
                       (size_t)fs[0] * 36);
-  int32_t bt = tensor(m, "bias", XAI_TYPE_INT32, bs, 1, 0.001f, 0, bias,
+  int32_t bt = mb_tensor(m, "bias", XAI_TYPE_INT32, bs, 1, 0.001f, 0, bias,
                       (size_t)oc * 4);
   int32_t os[4] = {1, oh, ow, oc};
-  int32_t out = tensor(m, "conv", XAI_TYPE_INT8, os, 4, 0.1f, 5, NULL, 0);
+  int32_t out = mb_tensor(m, "conv", XAI_TYPE_INT8, os, 4, 0.1f, 5, NULL, 0);
   (void)h;
   (void)w;
   xai_options o;
@@ -86,7 +71,7 @@ static int32_t add_conv(xai_model *m, int32_t in, int32_t h, int32_t w,
                                       1, 1, 0};
   }
   int32_t ins[3] = {in, ft, bt};
-  op(m, depthwise ? XAI_OP_DEPTHWISE_CONV_2D : XAI_OP_CONV_2D, ins, 3, out,
+  mb_op(m, depthwise ? XAI_OP_DEPTHWISE_CONV_2D : XAI_OP_CONV_2D, ins, 3, out,
      &o);
   return out;
 }
@@ -183,8 +168,8 @@ static void conv_act(const char *what, int32_t code, float scale, int64_t zp,
   int32_t c = add_conv(&m, in, 8, 8, 1, XAI_PADDING_SAME, 0, XAI_ACT_NONE, 8,
                        8);
   int32_t os[4] = {1, 8, 8, 8};
-  int32_t out = tensor(&m, "act", XAI_TYPE_INT8, os, 4, scale, zp, NULL, 0);
-  op(&m, code, &c, 1, out, NULL);
+  int32_t out = mb_tensor(&m, "act", XAI_TYPE_INT8, os, 4, scale, zp, NULL, 0);
+  mb_op(&m, code, &c, 1, out, NULL);
   check(what, &m, in, out, ops_after);
 }
 
@@ -199,24 +184,24 @@ static void conv_noop(const char *what, int32_t code, int then_relu,
   int32_t c = add_conv(&m, in, 8, 8, 1, XAI_PADDING_SAME, 0, XAI_ACT_RELU, 8,
                        8);
   int32_t os[4] = {1, 8, 8, 8};
-  int32_t out = tensor(&m, "same", XAI_TYPE_INT8, os, 4, 0.1f, 5, NULL, 0);
+  int32_t out = mb_tensor(&m, "same", XAI_TYPE_INT8, os, 4, 0.1f, 5, NULL, 0);
   xai_options ro;
   memset(&ro, 0, sizeof ro);
   if (code == XAI_OP_RESHAPE) {
     int32_t one[1] = {4};
-    int32_t st = tensor(&m, "shape", XAI_TYPE_INT32, one, 1, 0, 0, os,
+    int32_t st = mb_tensor(&m, "shape", XAI_TYPE_INT32, one, 1, 0, 0, os,
                         sizeof os);
     int32_t ins[2] = {c, st};
     ro.type = XAI_OPTS_RESHAPE;
     ro.u.reshape.new_shape.count = 4;
     memcpy(ro.u.reshape.new_shape.values, os, sizeof os);
-    op(&m, code, ins, 2, out, &ro);
+    mb_op(&m, code, ins, 2, out, &ro);
   } else {
-    op(&m, code, &c, 1, out, NULL);
+    mb_op(&m, code, &c, 1, out, NULL);
   }
   if (then_relu) {
-    int32_t r = tensor(&m, "relu", XAI_TYPE_INT8, os, 4, 0.1f, 5, NULL, 0);
-    op(&m, XAI_OP_RELU6, &out, 1, r, NULL);
+    int32_t r = mb_tensor(&m, "relu", XAI_TYPE_INT8, os, 4, 0.1f, 5, NULL, 0);
+    mb_op(&m, XAI_OP_RELU6, &out, 1, r, NULL);
     out = r;
   }
   check(what, &m, in, out, ops_after);

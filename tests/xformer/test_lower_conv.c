@@ -34,39 +34,21 @@ static void build(const conv_case *c, uint64_t *rng, uint8_t **model,
   float *fs = malloc((size_t)nq * sizeof *fs);
   int64_t *fz = calloc((size_t)nq, sizeof *fz);
   for (int32_t i = 0; i < nq; i++) fs[i] = tu_log_uniform(rng, 2e-4f, 2e-2f);
-  const int8_t at = c->int16 ? XAI_TYPE_INT16 : XAI_TYPE_INT8;
-  const size_t es = c->int16 ? 2 : 1;
-  float in_s = tu_log_uniform(rng, 0.005f, 0.05f);
-  int64_t zi = c->int16 ? 0 : c->zi, zo = c->int16 ? 0 : c->zo;
   const int32_t taps = c->kh * c->kw * (c->depthwise ? 1 : fc);
-  float out_s = in_s * fs[0] * sqrtf((float)taps) * 127.0f *
-                tu_log_uniform(rng, 0.02f, 0.3f);
+  tu_act_quant q;
+  tu_act_quant_make(rng, c->int16, c->zi, c->zo, fs[0], taps, &q);
   int32_t ishape[4] = {c->n, c->h, c->w, c->ic};
   int32_t oh = xai_conv_out_size(c->padding, c->h, c->kh, c->sh, c->dh);
   int32_t ow = xai_conv_out_size(c->padding, c->w, c->kw, c->sw, c->dw);
   int32_t oshape[4] = {c->n, oh, ow, c->oc};
-  int32_t in_t = tu_tensor(&tm, at, ishape, 4, NULL, 0, &in_s, &zi, 1, 0);
+  int32_t in_t = tu_tensor(&tm, q.type, ishape, 4, NULL, 0, &q.in_scale,
+                           &q.in_zp, 1, 0);
   int32_t f_t = tu_tensor(&tm, XAI_TYPE_INT8, fshape, 4, f, fn, fs, fz,
                           (uint32_t)nq, c->depthwise ? 3 : 0);
-  int32_t b_t = -1;
-  if (c->bias) {
-    int32_t bshape[1] = {c->oc};
-    if (c->int16) {
-      int64_t *b = malloc((size_t)c->oc * sizeof *b);
-      for (int32_t i = 0; i < c->oc; i++) b[i] = tu_range(rng, -3000, 3000);
-      b_t = tu_tensor(&tm, XAI_TYPE_INT64, bshape, 1, b,
-                      (size_t)c->oc * sizeof *b, NULL, NULL, 0, 0);
-      free(b);
-    } else {
-      int32_t *b = malloc((size_t)c->oc * sizeof *b);
-      for (int32_t i = 0; i < c->oc; i++)
-        b[i] = c->big_bias ? INT32_MIN + 5 : tu_range(rng, -3000, 3000);
-      b_t = tu_tensor(&tm, XAI_TYPE_INT32, bshape, 1, b,
-                      (size_t)c->oc * sizeof *b, NULL, NULL, 0, 0);
-      free(b);
-    }
-  }
-  int32_t out_t = tu_tensor(&tm, at, oshape, 4, NULL, 0, &out_s, &zo, 1, 0);
+  int32_t b_t = c->bias ? tu_bias(&tm, rng, c->oc, c->int16, c->big_bias)
+                        : -1;
+  int32_t out_t = tu_tensor(&tm, q.type, oshape, 4, NULL, 0, &q.out_scale,
+                            &q.out_zp, 1, 0);
   xai_options o;
   memset(&o, 0, sizeof o);
   if (c->depthwise) {
@@ -90,8 +72,8 @@ static void build(const conv_case *c, uint64_t *rng, uint8_t **model,
   int32_t ins[3] = {in_t, f_t, b_t};
   tu_finish(&tm, c->depthwise ? XAI_OP_DEPTHWISE_CONV_2D : XAI_OP_CONV_2D,
             ins, 3, out_t, &o, model, size);
-  *in_bytes = (size_t)c->n * c->h * c->w * c->ic * es;
-  *out_bytes = (size_t)c->n * oh * ow * c->oc * es;
+  *in_bytes = (size_t)c->n * c->h * c->w * c->ic * q.elem_bytes;
+  *out_bytes = (size_t)c->n * oh * ow * c->oc * q.elem_bytes;
   free(f);
   free(fs);
   free(fz);
@@ -131,7 +113,7 @@ static void check_moved_blob(uint64_t *rng) {
     mult[i] = (1 << 30) + tu_range(rng, 0, 1 << 29);
     shift[i] = -tu_range(rng, 6, 10);
   }
-  xai_per_channel_quant q = {mult, shift};
+  xai_per_channel_quant q = {.multiplier = mult, .shift = shift};
   CHECK_EQ_INT(xai_conv2d_s8_ref(&p, &q, &in, x, &f, w, bias, &out, want),
                XAI_OK);
   size_t size = xai_conv2d_s8_xcore_packed_size(&in, &f, &out);

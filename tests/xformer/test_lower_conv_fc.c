@@ -33,34 +33,14 @@ static void build(const fc_case *c, uint64_t *rng, uint8_t **model,
     ws[i] = tu_log_uniform(rng, 2e-4f, 2e-2f);
     wz[i] = c->wzp;
   }
-  const int8_t at = c->int16 ? XAI_TYPE_INT16 : XAI_TYPE_INT8;
-  const size_t es = c->int16 ? 2 : 1;
-  float in_s = tu_log_uniform(rng, 0.005f, 0.05f);
-  int64_t zi = c->int16 ? 0 : c->zi, zo = c->int16 ? 0 : c->zo;
-  float out_s = in_s * ws[0] * sqrtf((float)depth) * 127.0f *
-                tu_log_uniform(rng, 0.02f, 0.3f);
+  tu_act_quant q;
+  tu_act_quant_make(rng, c->int16, c->zi, c->zo, ws[0], depth, &q);
   int32_t wshape[2] = {c->units, depth};
-  int32_t in_t = tu_tensor(&tm, at, c->in_shape, c->in_rank, NULL, 0, &in_s,
-                           &zi, 1, 0);
+  int32_t in_t = tu_tensor(&tm, q.type, c->in_shape, c->in_rank, NULL, 0,
+                           &q.in_scale, &q.in_zp, 1, 0);
   int32_t w_t = tu_tensor(&tm, XAI_TYPE_INT8, wshape, 2, w, wn, ws, wz,
                           (uint32_t)nq, 0);
-  int32_t b_t = -1;
-  if (c->bias) {
-    int32_t bshape[1] = {c->units};
-    if (c->int16) {
-      int64_t *b = malloc((size_t)c->units * sizeof *b);
-      for (int32_t i = 0; i < c->units; i++) b[i] = tu_range(rng, -3000, 3000);
-      b_t = tu_tensor(&tm, XAI_TYPE_INT64, bshape, 1, b,
-                      (size_t)c->units * sizeof *b, NULL, NULL, 0, 0);
-      free(b);
-    } else {
-      int32_t *b = malloc((size_t)c->units * sizeof *b);
-      for (int32_t i = 0; i < c->units; i++) b[i] = tu_range(rng, -3000, 3000);
-      b_t = tu_tensor(&tm, XAI_TYPE_INT32, bshape, 1, b,
-                      (size_t)c->units * sizeof *b, NULL, NULL, 0, 0);
-      free(b);
-    }
-  }
+  int32_t b_t = c->bias ? tu_bias(&tm, rng, c->units, c->int16, 0) : -1;
   int32_t oshape[4];
   uint32_t orank;
   if (c->keep_dims) {
@@ -72,8 +52,8 @@ static void build(const fc_case *c, uint64_t *rng, uint8_t **model,
     oshape[1] = c->units;
     orank = 2;
   }
-  int32_t out_t = tu_tensor(&tm, at, oshape, orank, NULL, 0, &out_s, &zo, 1,
-                            0);
+  int32_t out_t = tu_tensor(&tm, q.type, oshape, orank, NULL, 0,
+                            &q.out_scale, &q.out_zp, 1, 0);
   xai_options o;
   memset(&o, 0, sizeof o);
   o.type = XAI_OPTS_FULLY_CONNECTED;
@@ -81,8 +61,8 @@ static void build(const fc_case *c, uint64_t *rng, uint8_t **model,
   o.u.fully_connected.keep_num_dims = c->keep_dims != 0;
   int32_t ins[3] = {in_t, w_t, b_t};
   tu_finish(&tm, XAI_OP_FULLY_CONNECTED, ins, 3, out_t, &o, model, size);
-  *in_bytes = elems * es;
-  *out_bytes = (size_t)batches * (size_t)c->units * es;
+  *in_bytes = elems * q.elem_bytes;
+  *out_bytes = (size_t)batches * (size_t)c->units * q.elem_bytes;
   free(w);
   free(ws);
   free(wz);

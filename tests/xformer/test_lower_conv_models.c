@@ -30,10 +30,7 @@ static double now(void) {
   return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-typedef struct {
-  void *arena;
-  xai_interp *ip;
-} runner;
+typedef xai_test_heap_interp runner;
 
 static xai_status open_model(runner *r, const uint8_t *model, size_t size,
                              const xai_op_resolver *res) {
@@ -43,15 +40,7 @@ static xai_status open_model(runner *r, const uint8_t *model, size_t size,
   cfg.model_size = size;
   cfg.resolver = res;
   xai_error err = {0};
-  size_t need = 0;
-  xai_status st = xai_interp_arena_needed(&cfg, &need, &err);
-  if (!st) {
-    need = (need + 15u) & ~(size_t)15u;
-    r->arena = aligned_alloc(16, need);
-    cfg.arena = r->arena;
-    cfg.arena_size = need;
-    st = xai_interp_init(&r->ip, &cfg, &err);
-  }
+  xai_status st = xai_test_heap_interp_init(r, &cfg, &err);
   if (st) fprintf(stderr, "interp: %s\n", err.message);
   return st;
 }
@@ -141,11 +130,11 @@ static void check_model(const char *dir, const char *file,
            lowered, ops, t1 - t0, est_s, got_n,
            diff ? "DIFFER" : "equal to the reference");
     free(got);
-    free(r.arena);
+    xai_test_heap_interp_free(&r);
     free(opt);
   }
   free(want);
-  free(ref.arena);
+  xai_test_heap_interp_free(&ref);
   free(model);
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interp_heap.h"
 #include "testlib.h"
 #include "xai/kernels_ref/conv.h"
 #include "xai/runtime.h"
@@ -58,6 +59,50 @@ static inline int32_t tu_tensor(tu_model *tm, int8_t type,
   if (t < 0) exit(1);
   if (scales)
     xai_model_set_quant(&tm->m, 0, (uint32_t)t, scales, zps, nq, qdim);
+  return t;
+}
+
+/* Activation types and quantization of a conv-family layer: random scales
+ * with an output scale that keeps `taps` products of weight scale w_scale
+ * in range; int16 activations have zero points 0. */
+typedef struct {
+  int8_t type;
+  size_t elem_bytes;
+  float in_scale, out_scale;
+  int64_t in_zp, out_zp;
+} tu_act_quant;
+
+static inline void tu_act_quant_make(uint64_t *rng, int int16, int32_t zi,
+                                     int32_t zo, float w_scale, int32_t taps,
+                                     tu_act_quant *q) {
+  q->type = int16 ? XAI_TYPE_INT16 : XAI_TYPE_INT8;
+  q->elem_bytes = int16 ? 2 : 1;
+  q->in_scale = tu_log_uniform(rng, 0.005f, 0.05f);
+  q->in_zp = int16 ? 0 : zi;
+  q->out_zp = int16 ? 0 : zo;
+  q->out_scale = q->in_scale * w_scale * sqrtf((float)taps) * 127.0f *
+                 tu_log_uniform(rng, 0.02f, 0.3f);
+}
+
+/* A bias of n values in [-3000, 3000], INT64 for int16 activations; `big`
+ * (int8 only) makes every value INT32_MIN + 5 without drawing. */
+static inline int32_t tu_bias(tu_model *tm, uint64_t *rng, int32_t n,
+                              int int16, int big) {
+  int32_t shape[1] = {n};
+  if (int16) {
+    int64_t *b = malloc((size_t)n * sizeof *b);
+    for (int32_t i = 0; i < n; i++) b[i] = tu_range(rng, -3000, 3000);
+    int32_t t = tu_tensor(tm, XAI_TYPE_INT64, shape, 1, b,
+                          (size_t)n * sizeof *b, NULL, NULL, 0, 0);
+    free(b);
+    return t;
+  }
+  int32_t *b = malloc((size_t)n * sizeof *b);
+  for (int32_t i = 0; i < n; i++)
+    b[i] = big ? INT32_MIN + 5 : tu_range(rng, -3000, 3000);
+  int32_t t = tu_tensor(tm, XAI_TYPE_INT32, shape, 1, b,
+                        (size_t)n * sizeof *b, NULL, NULL, 0, 0);
+  free(b);
   return t;
 }
 
@@ -109,18 +154,9 @@ static inline xai_status tu_run(const uint8_t *model, size_t size,
   cfg.hook = hook ? tu_hook : NULL;
   cfg.hook_user = hook;
   xai_error err = {0};
-  size_t need = 0;
-  xai_status st = xai_interp_arena_needed(&cfg, &need, &err);
-  if (st) {
-    fprintf(stderr, "arena_needed: %s\n", err.message);
-    return st;
-  }
-  size_t asz = (need + 15u) & ~(size_t)15u;
-  void *arena = aligned_alloc(16, asz ? asz : 16);
-  cfg.arena = arena;
-  cfg.arena_size = asz;
-  xai_interp *ip = NULL;
-  st = xai_interp_init(&ip, &cfg, &err);
+  xai_test_heap_interp h;
+  xai_status st = xai_test_heap_interp_init(&h, &cfg, &err);
+  xai_interp *ip = h.ip;
   if (!st && est) {
     const xai_op_registration *reg = xai_interp_op_registration(ip, 0);
     xai_op_ctx *ctx = xai_interp_op(ip, 0);
@@ -136,7 +172,7 @@ static inline xai_status tu_run(const uint8_t *model, size_t size,
   if (!st) {
     xai_rt_tensor *o = xai_interp_output(ip, 0);
     if (o->bytes != out_bytes) {
-      fprintf(stderr, "output has %zu bytes, expected %zu\n", o->bytes,
+      fprintf(stderr, "output has %zu bytes, expected %zu\n", (size_t)o->bytes,
               out_bytes);
       st = XAI_ERR_FORMAT;
     } else {
@@ -144,7 +180,7 @@ static inline xai_status tu_run(const uint8_t *model, size_t size,
     }
   }
   if (st) fprintf(stderr, "run: %s\n", err.message);
-  free(arena);
+  xai_test_heap_interp_free(&h);
   return st;
 }
 

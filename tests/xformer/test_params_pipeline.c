@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "run_seeded.h"
 #include "testlib.h"
 #include "xai/flash.h"
 #include "xai/runtime.h"
@@ -19,30 +20,7 @@ static xai_status run(const uint8_t *model, size_t size,
   c.model = model;
   c.model_size = size;
   c.params = src;
-  size_t need;
-  xai_status st = xai_interp_arena_needed(&c, &need, err);
-  if (st) return st;
-  need = (need + 15) / 16 * 16;
-  void *arena = aligned_alloc(16, need);
-  c.arena = arena;
-  c.arena_size = need;
-  xai_interp *ip;
-  st = xai_interp_init(&ip, &c, err);
-  if (!st) {
-    xai_rt_tensor *in = xai_interp_input(ip, 0);
-    uint64_t seed = 99;
-    for (size_t i = 0; i < in->bytes; i++)
-      ((uint8_t *)in->data)[i] = (uint8_t)xai_test_rand(&seed);
-    st = xai_interp_invoke(ip, err);
-  }
-  if (!st) {
-    xai_rt_tensor *o = xai_interp_output(ip, 0);
-    *out = malloc(o->bytes);
-    memcpy(*out, o->data, o->bytes);
-    *out_bytes = o->bytes;
-  }
-  free(arena);
-  return st;
+  return xai_test_run_seeded(&c, 99, out, out_bytes, err);
 }
 
 static void check(const char *dir, const char *name) {

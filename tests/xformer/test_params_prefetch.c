@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "run_seeded.h"
+#include "test_model_build.h"
 #include "testlib.h"
 #include "xai/flexbuf.h"
 #include "xai/runtime.h"
@@ -64,31 +66,7 @@ static xai_status run(const compiled *c, uint8_t **out, size_t *out_bytes,
   cfg.model = c->model;
   cfg.model_size = c->model_size;
   cfg.params = &src;
-  size_t need;
-  xai_status st = xai_interp_arena_needed(&cfg, &need, err);
-  if (st) return st;
-  need = (need + 15) / 16 * 16;
-  void *arena = aligned_alloc(16, need);
-  if (!arena) return xai_fail(err, XAI_ERR_NO_MEMORY, "no arena");
-  cfg.arena = arena;
-  cfg.arena_size = need;
-  xai_interp *ip;
-  st = xai_interp_init(&ip, &cfg, err);
-  if (!st) {
-    xai_rt_tensor *in = xai_interp_input(ip, 0);
-    uint64_t seed = 4242;
-    for (size_t i = 0; i < in->bytes; i++)
-      ((uint8_t *)in->data)[i] = (uint8_t)xai_test_rand(&seed);
-    st = xai_interp_invoke(ip, err);
-  }
-  if (!st) {
-    xai_rt_tensor *o = xai_interp_output(ip, 0);
-    *out = malloc(o->bytes);
-    memcpy(*out, o->data, o->bytes);
-    *out_bytes = o->bytes;
-  }
-  free(arena);
-  return st;
+  return xai_test_run_seeded(&cfg, 4242, out, out_bytes, err);
 }
 
 /* ---- Reading the compiled model ----------------------------------------- */
@@ -209,17 +187,6 @@ static void write_tight_config(const compiled *c) {
 
 /* ---- Synthetic model ----------------------------------------------------- */
 
-static int32_t tensor(xai_model *m, const char *name, int8_t type,
-                      const int32_t *shape, uint32_t rank, float scale,
-                      const void *data, size_t size) {
-  uint32_t buf = 0;
-  if (data) buf = (uint32_t)xai_model_add_buffer(m, data, size);
-  int32_t t = xai_model_add_tensor(m, 0, name, type, shape, rank, buf);
-  int64_t zp = 0;
-  xai_model_set_quant(m, 0, (uint32_t)t, &scale, &zp, 1, 0);
-  return t;
-}
-
 static int32_t add_fc(xai_model *m, int32_t in, uint32_t k, uint32_t n,
                       const char *name, uint64_t *rng) {
   static int8_t w[128 * 128];
@@ -228,20 +195,7 @@ static int32_t add_fc(xai_model *m, int32_t in, uint32_t k, uint32_t n,
     w[i] = (int8_t)((int)(xai_test_rand(rng) % 255u) - 127);
   for (uint32_t i = 0; i < n; i++)
     b[i] = (int32_t)(xai_test_rand(rng) % 2001u) - 1000;
-  int32_t ws[2] = {(int32_t)n, (int32_t)k}, bs[1] = {(int32_t)n};
-  int32_t os[2] = {1, (int32_t)n};
-  int32_t wt = tensor(m, "w", XAI_TYPE_INT8, ws, 2, 0.01f, w, n * k);
-  int32_t bt = tensor(m, "b", XAI_TYPE_INT32, bs, 1, 0.0005f, b, n * 4);
-  int32_t out = tensor(m, name, XAI_TYPE_INT8, os, 2, 0.25f, NULL, 0);
-  xai_options o;
-  memset(&o, 0, sizeof o);
-  o.type = XAI_OPTS_FULLY_CONNECTED;
-  int32_t ins[3] = {in, wt, bt};
-  xai_model_add_operator(
-      m, 0, -1,
-      (uint32_t)xai_model_opcode(m, XAI_OP_FULLY_CONNECTED, NULL, 1), ins, 3,
-      &out, 1, &o, NULL, 0);
-  return out;
+  return mb_fc(m, in, k, n, name, w, b, 0.25f, 0);
 }
 
 /* in [1,64] -> FC 128 -> FC 128 -> FC 128 -> FC 32 -> out. Activations are
@@ -253,7 +207,7 @@ static int fc_chain(uint8_t **data, size_t *size) {
   if (xai_model_init(&m, &err)) return 0;
   uint64_t rng = 77;
   int32_t s64[2] = {1, 64};
-  int32_t in = tensor(&m, "in", XAI_TYPE_INT8, s64, 2, 0.1f, NULL, 0);
+  int32_t in = mb_tensor(&m, "in", XAI_TYPE_INT8, s64, 2, 0.1f, 0, NULL, 0);
   int32_t t = add_fc(&m, in, 64, 128, "fc1", &rng);
   t = add_fc(&m, t, 128, 128, "fc2", &rng);
   t = add_fc(&m, t, 128, 128, "fc3", &rng);

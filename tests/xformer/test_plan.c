@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "test_model_build.h"
 #include "testlib.h"
 #include "xai/runtime.h"
 #include "xai/xformer.h"
@@ -18,16 +19,6 @@
 static _Alignas(16) uint8_t g_arena[256 * 1024];
 
 /* ---- Model building ------------------------------------------------------ */
-static int32_t tensor(xai_model *m, const char *name, int8_t type,
-                      const int32_t *shape, uint32_t rank, float scale,
-                      int64_t zp, const void *data, size_t size) {
-  uint32_t buf = 0;
-  if (data) buf = (uint32_t)xai_model_add_buffer(m, data, size);
-  int32_t t = xai_model_add_tensor(m, 0, name, type, shape, rank, buf);
-  if (scale > 0) xai_model_set_quant(m, 0, (uint32_t)t, &scale, &zp, 1, 0);
-  return t;
-}
-
 /* FULLY_CONNECTED [1,k] -> [1,n] with fixed pseudo-random weights. */
 static int32_t add_fc(xai_model *m, int32_t in, uint32_t k, uint32_t n,
                       const char *name, uint32_t salt) {
@@ -36,35 +27,20 @@ static int32_t add_fc(xai_model *m, int32_t in, uint32_t k, uint32_t n,
   for (uint32_t i = 0; i < n * k; i++)
     w[i] = (int8_t)((int32_t)((i * 37u + salt * 11u) % 255u) - 127);
   for (uint32_t i = 0; i < n; i++) b[i] = (int32_t)(i * 13u % 200u) - 100;
-  int32_t ws[2] = {(int32_t)n, (int32_t)k}, bs[1] = {(int32_t)n};
-  int32_t os[2] = {1, (int32_t)n};
-  int32_t wt = tensor(m, "w", XAI_TYPE_INT8, ws, 2, 0.01f, 0, w, n * k);
-  int32_t bt = tensor(m, "b", XAI_TYPE_INT32, bs, 1, 0.0005f, 0, b, n * 4);
-  int32_t out = tensor(m, name, XAI_TYPE_INT8, os, 2, 0.5f, 3, NULL, 0);
-  xai_options o;
-  memset(&o, 0, sizeof o);
-  o.type = XAI_OPTS_FULLY_CONNECTED;
-  int32_t ins[3] = {in, wt, bt};
-  xai_model_add_operator(m, 0, -1,
-                         (uint32_t)xai_model_opcode(m, XAI_OP_FULLY_CONNECTED,
-                                                    NULL, 1),
-                         ins, 3, &out, 1, &o, NULL, 0);
-  return out;
+  return mb_fc(m, in, k, n, name, w, b, 0.5f, 3);
 }
 
 static int32_t add_unary(xai_model *m, int32_t code, int32_t in, uint32_t n,
                          float scale, int64_t zp, const char *name) {
   int32_t os[2] = {1, (int32_t)n};
-  int32_t out = tensor(m, name, XAI_TYPE_INT8, os, 2, scale, zp, NULL, 0);
+  int32_t out = mb_tensor(m, name, XAI_TYPE_INT8, os, 2, scale, zp, NULL, 0);
   xai_options o;
   memset(&o, 0, sizeof o);
   if (code == XAI_OP_SOFTMAX) {
     o.type = XAI_OPTS_SOFTMAX;
     o.u.softmax.beta = 1.0f;
   }
-  xai_model_add_operator(m, 0, -1,
-                         (uint32_t)xai_model_opcode(m, code, NULL, 1), &in, 1,
-                         &out, 1, &o, NULL, 0);
+  mb_op(m, code, &in, 1, out, &o);
   return out;
 }
 
@@ -83,7 +59,7 @@ static int chain_model(uint8_t **data, size_t *size) {
   xai_error err;
   if (xai_model_init(&m, &err)) return 0;
   int32_t s16[2] = {1, 16};
-  int32_t in = tensor(&m, "in", XAI_TYPE_INT8, s16, 2, 0.1f, -2, NULL, 0);
+  int32_t in = mb_tensor(&m, "in", XAI_TYPE_INT8, s16, 2, 0.1f, -2, NULL, 0);
   int32_t t = add_fc(&m, in, 16, 4096, "fc", 1);
   t = add_unary(&m, XAI_OP_LOGISTIC, t, 4096, 1.0f / 256, -128, "l1");
   t = add_unary(&m, XAI_OP_LOGISTIC, t, 4096, 1.0f / 256, -128, "l2");
@@ -99,12 +75,12 @@ static int branch_model(uint8_t **data, size_t *size) {
   xai_error err;
   if (xai_model_init(&m, &err)) return 0;
   int32_t s16[2] = {1, 16};
-  int32_t in = tensor(&m, "in", XAI_TYPE_INT8, s16, 2, 0.1f, -2, NULL, 0);
+  int32_t in = mb_tensor(&m, "in", XAI_TYPE_INT8, s16, 2, 0.1f, -2, NULL, 0);
   int32_t a = add_fc(&m, in, 16, 512, "a_wide", 1);
   int32_t b = add_fc(&m, in, 16, 512, "b_wide", 2);
   int32_t an = add_fc(&m, a, 512, 16, "a_narrow", 3);
   int32_t bn = add_fc(&m, b, 512, 16, "b_narrow", 4);
-  int32_t out = tensor(&m, "out", XAI_TYPE_INT8, s16, 2, 0.5f, 0, NULL, 0);
+  int32_t out = mb_tensor(&m, "out", XAI_TYPE_INT8, s16, 2, 0.5f, 0, NULL, 0);
   xai_options ao;
   memset(&ao, 0, sizeof ao);
   ao.type = XAI_OPTS_ADD;
@@ -210,7 +186,7 @@ static int logistic_pair(const int32_t *offsets, int code2, uint8_t **data,
   xai_error err;
   if (xai_model_init(&m, &err)) return 0;
   int32_t s16[2] = {1, 16};
-  int32_t in = tensor(&m, "in", XAI_TYPE_INT8, s16, 2, 0.1f, -2, NULL, 0);
+  int32_t in = mb_tensor(&m, "in", XAI_TYPE_INT8, s16, 2, 0.1f, -2, NULL, 0);
   int32_t t = add_unary(&m, XAI_OP_LOGISTIC, in, 16, 1.0f / 256, -128, "t");
   int32_t out = add_unary(&m, code2, t, 16, 1.0f / 256, -128, "out");
   int32_t words[6] = {0, 0, 3, offsets[0], offsets[1], offsets[2]};

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interp_heap.h"
 #include "testlib.h"
 #include "xai/runtime.h"
 #include "xai/xformer.h"
@@ -40,38 +41,20 @@ static const char *const k_skip[][2] = {
     {"keyword_scrambled_8bit", "its int8 SVDF weights_time is not supported"},
 };
 
-typedef struct {
-  xai_interp *ip;
-  void *arena;
-} run;
+typedef xai_test_heap_interp run;
 
-static void run_free(run *r) {
-  free(r->arena);
-  r->arena = NULL;
-  r->ip = NULL;
-}
+static void run_free(run *r) { xai_test_heap_interp_free(r); }
 
 static xai_status run_init(run *r, const uint8_t *model, size_t size,
                            const xai_op_resolver *res, xai_planner_kind kind,
                            xai_error *err) {
-  memset(r, 0, sizeof *r);
   xai_interp_config c;
   memset(&c, 0, sizeof c);
   c.model = model;
   c.model_size = size;
   c.resolver = res;
   c.planner = kind;
-  size_t need = 0;
-  xai_status st = xai_interp_arena_needed(&c, &need, err);
-  if (st) return st;
-  need = (need + 15u) & ~(size_t)15u;
-  r->arena = aligned_alloc(16, need ? need : 16);
-  if (!r->arena) return xai_fail(err, XAI_ERR_NO_MEMORY, "out of memory");
-  c.arena = r->arena;
-  c.arena_size = need;
-  st = xai_interp_init(&r->ip, &c, err);
-  if (st) run_free(r);
-  return st;
+  return xai_test_heap_interp_init(r, &c, err);
 }
 
 static uint8_t *read_file(const char *path, size_t *size) {
@@ -124,7 +107,7 @@ static int compare_outputs(run *a, run *b, const char *name, unsigned th,
     const xai_rt_tensor *y = xai_interp_output(b->ip, i);
     if (x->bytes != y->bytes) {
       fprintf(stderr, "%s th=%u: output %u has %zu vs %zu bytes\n", name, th,
-              i, x->bytes, y->bytes);
+              i, (size_t)x->bytes, (size_t)y->bytes);
       return 0;
     }
     const uint8_t *p = x->data, *q = y->data;

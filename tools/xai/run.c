@@ -161,14 +161,15 @@ static const char *short_name(const char *name, size_t max) {
   return n > max ? name + (n - max) : (name ? name : "");
 }
 
-static void print_tensor(const char *what, uint32_t i, const xai_rt_tensor *t,
-                         int values) {
-  printf("%s %u '%s': %s ", what, i, short_name(t->name, 60),
+static void print_tensor(const xai_interp *ip, const char *what, uint32_t i,
+                         const xai_rt_tensor *t, int values) {
+  printf("%s %u '%s': %s ", what, i,
+         short_name(xai_interp_tensor_name(ip, t), 60),
          xai_tensor_type_name(t->type));
   print_dims(t);
-  printf(" %zu bytes", t->bytes);
+  printf(" %u bytes", t->bytes);
   if (t->quant_count)
-    printf(" scale %g zero_point %" PRId32, (double)t->scale, t->zero_point);
+    printf(" scale %g zero_point %d", (double)t->scale, (int)t->zero_point);
   printf("\n");
   if (!values || !t->data) return;
   size_t esize = xai_tensor_type_size(t->type);
@@ -202,7 +203,8 @@ static void print_plan(xai_interp *ip) {
       snprintf(id, sizeof id, "%u", e.tensor);
       const xai_rt_tensor *t =
           xai_interp_subgraph_tensor(ip, e.subgraph, e.tensor);
-      snprintf(name, sizeof name, "%s", short_name(t ? t->name : NULL, 32));
+      snprintf(name, sizeof name, "%s",
+               short_name(t ? xai_interp_tensor_name(ip, t) : NULL, 32));
     }
     printf("  %-4u %-8s %-32s %10zu %10zu %5u %5u\n", e.subgraph, id, name,
            e.offset, e.size, e.first_op, e.last_op);
@@ -377,7 +379,7 @@ static int run(const run_args *a, const uint8_t *model, size_t model_size,
   }
   if (a->arena) print_plan(ip);
   for (uint32_t i = 0; i < xai_interp_input_count(ip) && !a->quiet; i++)
-    print_tensor("input", i, xai_interp_input(ip, i), 0);
+    print_tensor(ip, "input", i, xai_interp_input(ip, i), 0);
   for (long r = 0; r < a->repeat && !rc; r++) {
     /* Inputs share planned memory with later activations: set each time. */
     if ((rc = set_inputs(ip, a))) break;
@@ -389,7 +391,7 @@ static int run(const run_args *a, const uint8_t *model, size_t model_size,
     goto done;
   }
   for (uint32_t i = 0; i < xai_interp_output_count(ip); i++)
-    print_tensor("output", i, xai_interp_output(ip, i), 1);
+    print_tensor(ip, "output", i, xai_interp_output(ip, i), 1);
   printf("per-op host time (mean of %ld run%s):\n", a->repeat,
          a->repeat > 1 ? "s" : "");
   printf("  %-4s %-5s %-32s %12s %14s\n", "sg", "op", "type", "host us",

@@ -8,6 +8,7 @@
 #ifndef XAI_KERNELS_REF_CONV_H
 #define XAI_KERNELS_REF_CONV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,11 +33,31 @@ typedef struct {
   int32_t act_min, act_max;       /* clamp after requantization */
 } xai_conv_params;
 
-/* Per output channel: real scale = multiplier * 2^(shift - 31). */
+/* Per output channel: real scale = multiplier * 2^(shift - 31).
+ * The shifts come as int32 (`shift`) or, when `shift8` is set, as int8:
+ * TFLite's shifts lie in [-31, 30], and the runtime keeps them in a byte
+ * so its conv ops need no eval-time int32 copy. With `per_tensor`, entry 0
+ * serves every channel. shift8 and per_tensor are read by the reference
+ * CONV_2D, DEPTHWISE_CONV_2D and TRANSPOSE_CONV kernels only (through
+ * xai_pcq_multiplier/xai_pcq_shift); fully connected and the xcore kernels
+ * take `multiplier` and `shift`, one per channel (leave the others zero,
+ * as `{mult, shift}` does). */
 typedef struct {
   const int32_t *multiplier;
   const int32_t *shift;
+  const int8_t *shift8; /* used instead of shift when not NULL */
+  bool per_tensor;
 } xai_per_channel_quant;
+
+static inline int32_t xai_pcq_multiplier(const xai_per_channel_quant *q,
+                                         int32_t channel) {
+  return q->multiplier[q->per_tensor ? 0 : channel];
+}
+static inline int32_t xai_pcq_shift(const xai_per_channel_quant *q,
+                                    int32_t channel) {
+  const int32_t k = q->per_tensor ? 0 : channel;
+  return q->shift8 ? (int32_t)q->shift8[k] : q->shift[k];
+}
 
 /* ---- Geometry (TFLite padding.h) ----------------------------------------
  * padding is XAI_PADDING_SAME or XAI_PADDING_VALID. */

@@ -85,8 +85,8 @@ typedef struct {
   int32_t input_zero_point;
 } xai_lstm_s8_params;
 
-/* Scratch: 4 int16 gate buffers of batch*n_cell plus an int8 buffer of
- * batch*n_cell. */
+/* Scratch: 4 int16 gate buffers of batch*n_cell (a spent gate buffer
+ * later holds the int8 hidden vector). */
 size_t xai_lstm_s8_scratch_size(const xai_lstm_s8_params *p);
 /* input [batch][n_input]; output_state [batch][n_output] int8 and
  * cell_state [batch][n_cell] int16 updated in place; output receives the

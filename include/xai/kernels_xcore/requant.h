@@ -87,14 +87,26 @@ typedef struct {
   int16_t k_hi[3][16];                   /* level constants, vD halves */
   uint16_t k_lo[3][16];                  /* level constants, vR halves */
   int16_t coef[XAI_RQ_TERMS][16];
-  uint16_t unused[16];                   /* keeps the struct 32-aligned */
+  int16_t p_offset[16];                  /* fast chain: d, P' = P + d */
   int32_t multiplier[16];                /* originals, for the scalar path */
   int32_t shift[16];
   uint32_t term_mask;                    /* slots used by some lane */
   uint32_t scalar;                       /* 1: exact scalar requantization */
   uint32_t single_rounding;              /* 1: xai_mbqm_single semantics */
-  uint32_t reserved[5];                  /* size a multiple of 32 (704) */
+  uint32_t fast;                         /* XAI_RQ_FAST_* flags, 0: chain */
+  uint32_t reserved[4];                  /* size a multiple of 32 (704) */
 } xai_rq_group;
+
+/* xai_rq_group.fast: the group uses the fast chain (see above), with the
+ * sign vector S (double rounding), with the P offset (VLADD p_offset),
+ * and its constants carry the offset of the int8 output mode
+ * (xai_rq_consts.out_i8) rather than the zero point. */
+enum {
+  XAI_RQ_FAST = 1u,
+  XAI_RQ_FAST_SIGN = 2u,
+  XAI_RQ_FAST_POFF = 4u,
+  XAI_RQ_FAST_I8 = 8u
+};
 
 /* Per layer: output zero point, clamp and helper constant vectors. */
 typedef struct {
@@ -105,6 +117,9 @@ typedef struct {
   int16_t neg_lo[16], act_lo[16]; /* max(x, lo) = max(x - lo, 0) + lo */
   int16_t plus127[16];          /* x + 127 < 0  <=>  x <= -128 */
   int8_t b80[32];               /* 0x80 bytes for the -128 fix-up */
+  /* int8 output mode (fast groups, out_i8 != 0): the clamp in int8 after
+   * an int8 VLSAT of w = y + i8_offset; see xai_rq_pack_consts. */
+  int8_t i8_a[32], i8_b[32], i8_c[32];
   int32_t act_min, act_max, zp_out;
   uint32_t do_min, do_max, fix128;
   /* >= 2: the layer has C <= 8 channels, one group, and lane l holds
@@ -112,7 +127,13 @@ typedef struct {
    * computes `replicas` adjacent output pixels (set by the depthwise pack,
    * see conv.h); 0 or 1: lane l is channel 16 g + l. */
   uint32_t replicas;
-  uint32_t reserved[1];         /* size a multiple of 32 (288) */
+  /* 0: int16 output stage. 1: int8, lo in [-127, -1], hi = 127: VLADD
+   * i8_a (lo + 127, skipped when 0). 2: int8, lo >= 0: VPOS, then for
+   * hi < 127 VLSUB i8_b (hi - lo), VPOS, VLSUB i8_c (hi), else VLADD i8_a
+   * (lo, skipped when 0). */
+  uint32_t out_i8;
+  int32_t i8_offset;            /* added to y by fast groups in modes 1, 2 */
+  uint32_t reserved[7];         /* size a multiple of 32 (416) */
 } xai_rq_consts;
 
 _Static_assert(sizeof(xai_rq_group) % 32 == 0,
@@ -133,6 +154,13 @@ _Static_assert(sizeof(xai_rq_consts) % 32 == 0,
 void xai_rq_pack_group(xai_rq_group *g, const int32_t *multiplier,
                        const int32_t *shift, const int64_t *acc_bound,
                        int n, int single_rounding);
+
+/* The same, and the group takes the fast chain when every lane fits it
+ * (the output offset of c is folded into its constants, so the group may
+ * only be run with c). The kernels' packs use this one. */
+void xai_rq_pack_group_c(xai_rq_group *g, const int32_t *multiplier,
+                         const int32_t *shift, const int64_t *acc_bound,
+                         int n, int single_rounding, const xai_rq_consts *c);
 
 /* Layer constants. XAI_ERR_ARGUMENT unless -128 <= act_min <= act_max
  * <= 127 and -128 <= zp_out <= 127. */

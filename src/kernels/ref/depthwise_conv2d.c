@@ -21,7 +21,8 @@ static xai_status dw_check(const xai_conv_params *p,
       out->c % in->c != 0)
     return XAI_ERR_ARGUMENT;
   if (xai_dims_elements(out) == 0) return XAI_OK;
-  if (!in_data || !f_data || !out_data || !q->multiplier || !q->shift)
+  if (!in_data || !f_data || !out_data || !q->multiplier ||
+      (!q->shift && !q->shift8))
     return XAI_ERR_ARGUMENT;
   return XAI_OK;
 }
@@ -76,7 +77,8 @@ static void dw_s8_patch(const xai_conv_params *p,
   xai_mbqm_pre scale[DW_BLOCK];
   const int32_t n_pre = n_oc < DW_BLOCK ? n_oc : DW_BLOCK;
   for (int32_t oc = 0; oc < n_pre; ++oc)
-    scale[oc] = xai_mbqm_pre_make(q->multiplier[oc], q->shift[oc]);
+    scale[oc] =
+        xai_mbqm_pre_make(xai_pcq_multiplier(q, oc), xai_pcq_shift(q, oc));
   const size_t x_step = (size_t)p->dilation_w * (size_t)n_ic;
   for (int32_t b = 0; b < out_dims->n; ++b)
     for (int32_t oy = 0; oy < out_dims->h; ++oy) {
@@ -112,8 +114,9 @@ static void dw_s8_patch(const xai_conv_params *p,
             if (bias) a += (uint32_t)bias[oc];
             int32_t v = oc < n_pre
                             ? xai_mbqm_apply(&scale[oc], (int32_t)a)
-                            : xai_mbqm_inline((int32_t)a, q->multiplier[oc],
-                                              q->shift[oc]);
+                            : xai_mbqm_inline((int32_t)a,
+                                              xai_pcq_multiplier(q, oc),
+                                              xai_pcq_shift(q, oc));
             v = xai_add_wrap32(v, p->output_offset);
             o[oc] = (int8_t)xai_clamp32(v, p->act_min, p->act_max);
           }
@@ -213,8 +216,8 @@ static void dw_s8_grouped(const xai_conv_params *p,
             const int32_t oc = oc0 + k;
             uint32_t a = acc[k];
             if (bias) a += (uint32_t)bias[oc];
-            int32_t v = xai_mbqm_inline((int32_t)a, q->multiplier[oc],
-                                        q->shift[oc]);
+            int32_t v = xai_mbqm_inline((int32_t)a, xai_pcq_multiplier(q, oc),
+                                        xai_pcq_shift(q, oc));
             v = xai_add_wrap32(v, p->output_offset);
             o[oc] = (int8_t)xai_clamp32(v, p->act_min, p->act_max);
           }
@@ -287,8 +290,8 @@ xai_status xai_depthwise_conv2d_s8_ref(const xai_conv_params *p,
             const int32_t oc = oc0 + k;
             uint32_t a = acc[k];
             if (bias) a += (uint32_t)bias[oc];
-            int32_t v = xai_mbqm_inline((int32_t)a, q->multiplier[oc],
-                                        q->shift[oc]);
+            int32_t v = xai_mbqm_inline((int32_t)a, xai_pcq_multiplier(q, oc),
+                                        xai_pcq_shift(q, oc));
             v = xai_add_wrap32(v, p->output_offset);
             o[oc] = (int8_t)xai_clamp32(v, p->act_min, p->act_max);
           }
@@ -331,7 +334,8 @@ xai_status xai_depthwise_conv2d_s16_ref(const xai_conv_params *p,
             }
           }
           if (bias) acc = xai_add_wrap64(acc, bias[oc]);
-          int32_t v = xai_mbqm64(acc, q->multiplier[oc], q->shift[oc]);
+          int32_t v = xai_mbqm64(acc, xai_pcq_multiplier(q, oc),
+                                 xai_pcq_shift(q, oc));
           out[xai_nhwc(out_dims, b, oy, ox, oc)] =
               (int16_t)xai_clamp32(v, p->act_min, p->act_max);
         }

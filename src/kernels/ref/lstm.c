@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "conv_internal.h"
+#include "gemmlowp_s16_internal.h"
 #include "quant_internal.h"
 #include "xai/kernels_ref/quant.h"
 #include "xai/kernels_ref/recurrent.h"
@@ -43,13 +44,19 @@ static void matmul_acc16(const int8_t *x, int32_t offset, const int32_t *bias,
   for (int32_t b = 0; b < n_batch; b++) {
     const int8_t *v = x + (size_t)b * n_in;
     if (use_staged) xai_stage_s16(v, n_in, offset, staged);
+    int32_t quad[4] = {0, 0, 0, 0}; /* staged dots of rows r & ~3.. */
     for (int32_t r = 0; r < n_out; r++) {
       const int8_t *row = w + (size_t)r * n_in;
       /* bias + W.(x + offset) modulo 2^32, as TFLite's wrapping
-       * accumulator. */
+       * accumulator. Staged rows go four at a time, sharing x. */
+      if (use_staged && (r & 3) == 0 && n_out - r >= 4) {
+        quad[0] = quad[1] = quad[2] = quad[3] = 0;
+        xai_dot4_s8_s16(row, (size_t)n_in, staged, n_in, quad);
+      }
       const int32_t dot =
-          use_staged ? xai_dot_s8_s16(row, staged, n_in)
-                     : (int32_t)xai_dot_s8_offset(v, row, n_in, offset);
+          !use_staged ? (int32_t)xai_dot_s8_offset(v, row, n_in, offset)
+          : n_out - (r & ~3) >= 4 ? quad[r & 3]
+                                  : xai_dot_s8_s16(row, staged, n_in);
       int32_t acc = wrap_add(bias ? bias[r] : 0, dot);
       acc = xai_mbqm_apply(&scale, acc);
       acc += gate[(size_t)b * n_out + r];
@@ -86,14 +93,15 @@ static void gate_compute(const xai_lstm_s8_params *p, const xai_lstm_gate_s8 *g,
         out++;
       }
   }
-  for (size_t i = 0; i < n; i++)
-    gate[i] = is_cell_gate ? xai_gemmlowp_tanh_s16(gate[i], 3)
-                           : xai_gemmlowp_logistic_q3_s16(gate[i]);
+  if (is_cell_gate)
+    xai_gemmlowp_tanh_s16_n(gate, gate, n, 3);
+  else
+    xai_gemmlowp_logistic_q3_s16_n(gate, gate, n);
 }
 
 size_t xai_lstm_s8_scratch_size(const xai_lstm_s8_params *p) {
   const size_t n = (size_t)p->batch * p->n_cell;
-  return 4 * n * sizeof(int16_t) + n;
+  return 4 * n * sizeof(int16_t);
 }
 
 xai_status xai_lstm_step_s8_ref(const xai_lstm_s8_params *p,
@@ -104,11 +112,15 @@ xai_status xai_lstm_step_s8_ref(const xai_lstm_s8_params *p,
       !p->gate[XAI_LSTM_GATE_FORGET].input_weights ||
       !p->gate[XAI_LSTM_GATE_CELL].input_weights ||
       !p->gate[XAI_LSTM_GATE_OUTPUT].input_weights ||
-      (!p->projection_weights && p->n_output != p->n_cell))
+      (!p->projection_weights && p->n_output != p->n_cell) ||
+      /* tanh(c) is defined for 0..6 integer bits, as TFLite's ApplyTanh */
+      p->cell_scale_log2 < -15 || p->cell_scale_log2 > -9)
     return XAI_ERR_ARGUMENT;
   const size_t n = (size_t)p->batch * p->n_cell;
   int16_t *gi = scratch, *gf = gi + n, *gc = gf + n, *go = gc + n;
-  int8_t *hidden = (int8_t *)(go + n);
+  /* The forget gate is spent once the cell is updated: its 2n bytes hold
+   * the int8 hidden vector (TFLite Micro's four gate buffers, no more). */
+  int8_t *hidden = (int8_t *)gf;
   const int cifg = p->gate[XAI_LSTM_GATE_INPUT].input_weights == NULL;
 
   if (!cifg)
@@ -147,9 +159,11 @@ xai_status xai_lstm_step_s8_ref(const xai_lstm_s8_params *p,
   const int tanh_bits = 15 + p->cell_scale_log2;
   const xai_mbqm_pre hidden_scale =
       xai_mbqm_pre_make(p->hidden_multiplier, (int)p->hidden_shift);
+  /* The input gate is spent: it holds tanh(c). */
+  int16_t *tanh_c = gi;
+  xai_gemmlowp_tanh_s16_n(cell_state, tanh_c, n, tanh_bits);
   for (size_t i = 0; i < n; i++) {
-    const int16_t t = xai_gemmlowp_tanh_s16(cell_state[i], tanh_bits);
-    int32_t v = (int32_t)go[i] * t;
+    int32_t v = (int32_t)go[i] * tanh_c[i];
     v = xai_mbqm_apply(&hidden_scale, v);
     v += p->hidden_zero_point;
     hidden[i] = sat8(v);

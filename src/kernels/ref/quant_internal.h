@@ -37,13 +37,18 @@ static inline int32_t xai_shl_wrap_inline(int32_t x, int left_shift) {
   return (int32_t)((uint32_t)x << left_shift);
 }
 
+/* The branch-free floor form (xai_srdhm_nosat below) serves every
+ * multiplier but INT32_MIN, which xai_quantize_multiplier never makes: the
+ * test is always decided the same way. A shift <= 0 leaves x unshifted and
+ * a shift >= 0 rounds by 2^0, both as the split left/right shifts. */
+static inline int32_t xai_srdhm_nosat(int32_t a, int32_t b);
 static inline int32_t xai_mbqm_inline(int32_t x, int32_t multiplier,
                                       int shift) {
-  int left_shift = shift > 0 ? shift : 0;
-  int right_shift = shift > 0 ? 0 : -shift;
-  return xai_rdbpot_inline(
-      xai_srdhm_inline(xai_shl_wrap_inline(x, left_shift), multiplier),
-      right_shift);
+  const int32_t shifted = xai_shl_wrap_inline(x, shift);
+  const int32_t high = multiplier != INT32_MIN
+                           ? xai_srdhm_nosat(shifted, multiplier)
+                           : xai_srdhm_inline(shifted, multiplier);
+  return xai_rdbpot_inline(high, -shift);
 }
 
 /* ---- Forms for loops whose multiplier and shift are fixed ------------ */

@@ -28,7 +28,7 @@ static xai_status tconv_check(const xai_conv_params *p,
   if (in->n != out->n || f->n != out->c || f->c != in->c)
     return XAI_ERR_ARGUMENT;
   if (xai_dims_elements(out) == 0) return XAI_OK;
-  if (!out_data || !scratch || !q->multiplier || !q->shift)
+  if (!out_data || !scratch || !q->multiplier || (!q->shift && !q->shift8))
     return XAI_ERR_ARGUMENT;
   if (xai_dims_elements(in) != 0 && (!in_data || !f_data))
     return XAI_ERR_ARGUMENT;
@@ -74,7 +74,7 @@ xai_status xai_transpose_conv_s8_ref(const xai_conv_params *p,
     const int32_t oc = (int32_t)(i % (size_t)out_dims->c);
     int32_t acc = scratch[i];
     if (bias) acc = xai_add_wrap32(acc, bias[oc]);
-    acc = xai_mbqm(acc, q->multiplier[oc], q->shift[oc]);
+    acc = xai_mbqm(acc, xai_pcq_multiplier(q, oc), xai_pcq_shift(q, oc));
     acc = xai_add_wrap32(acc, p->output_offset);
     out[i] = (int8_t)xai_clamp32(acc, p->act_min, p->act_max);
   }
@@ -119,7 +119,8 @@ xai_status xai_transpose_conv_s16_ref(const xai_conv_params *p,
     const int32_t oc = (int32_t)(i % (size_t)out_dims->c);
     int64_t acc = scratch[i];
     if (bias) acc = xai_add_wrap64(acc, bias[oc]);
-    int32_t v = xai_mbqm64(acc, q->multiplier[oc], q->shift[oc]);
+    int32_t v =
+        xai_mbqm64(acc, xai_pcq_multiplier(q, oc), xai_pcq_shift(q, oc));
     out[i] = (int16_t)xai_clamp32(v, p->act_min, p->act_max);
   }
   return XAI_OK;

@@ -98,8 +98,7 @@ static xai_status prepare(xai_op_ctx *ctx) {
   d->p.output_offset = out->zero_point;
   xai_conv_op_act_range(out, o->fused_activation_function, &d->p.act_min,
                         &d->p.act_max);
-  st = xai_conv_op_channel_quant(ctx, in, filter, out, d->filter.n, 0, true,
-                                  &d->q);
+  st = xai_conv_op_channel_quant(ctx, in, filter, out, d->filter.n, 0, &d->q);
   if (st) return st;
   return xai_conv_op_const_aligned(
       ctx, bias, d->kind == CONV_S16_ACC64 ? sizeof(int64_t) : sizeof(int32_t),
@@ -114,7 +113,7 @@ static xai_status eval(xai_op_ctx *ctx) {
   xai_rt_tensor *out = xai_op_output(ctx, 0);
   const void *b = xai_conv_op_data(d->bias, bias);
   xai_per_channel_quant q;
-  xai_conv_op_quant_get(ctx, &d->q, &q);
+  xai_conv_op_quant_get(&d->q, &q);
   xai_status st;
   switch (d->kind) {
     case CONV_S8:

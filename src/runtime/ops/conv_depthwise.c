@@ -91,8 +91,7 @@ static xai_status prepare(xai_op_ctx *ctx) {
   xai_conv_op_act_range(out, o->fused_activation_function, &d->p.act_min,
                         &d->p.act_max);
   /* Depthwise filters are quantized along dimension 3. */
-  st = xai_conv_op_channel_quant(ctx, in, filter, out, d->filter.c, 3, true,
-                                  &d->q);
+  st = xai_conv_op_channel_quant(ctx, in, filter, out, d->filter.c, 3, &d->q);
   if (st) return st;
   return xai_conv_op_const_aligned(
       ctx, bias, d->s16 ? sizeof(int64_t) : sizeof(int32_t), &d->bias);
@@ -105,7 +104,7 @@ static xai_status eval(xai_op_ctx *ctx) {
   const void *b = xai_conv_op_data(d->bias, xai_op_input(ctx, 2));
   xai_rt_tensor *out = xai_op_output(ctx, 0);
   xai_per_channel_quant q;
-  xai_conv_op_quant_get(ctx, &d->q, &q);
+  xai_conv_op_quant_get(&d->q, &q);
   xai_status st =
       d->s16 ? xai_depthwise_conv2d_s16_ref(&d->p, &q, &d->in, in->data,
                                             &d->filter, filter->data, b,

@@ -24,18 +24,17 @@ static xai_status fc_quant(xai_op_ctx *ctx, const xai_rt_tensor *in,
                            const xai_rt_tensor *w, const xai_rt_tensor *out,
                            int32_t units, fc_data *d) {
   if (w->quant_count > 1)
-    return xai_conv_op_channel_quant(ctx, in, w, out, units, 0, false,
-                                     &d->q);
+    return xai_conv_op_channel_quant(ctx, in, w, out, units, 0, &d->q);
   if (w->quant_count == 0)
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
                        "weights '%s' have no quantization scale",
-                       w->name ? w->name : "");
+                       xai_op_tensor_name(ctx, w));
   const float product = in->scale * w->scale;
   const double real = (double)product / (double)out->scale;
   int32_t m = 0;
   int s = 0;
   xai_quantize_multiplier(real, &m, &s);
-  return xai_conv_op_shared_quant(ctx, units, m, s, false, &d->q);
+  return xai_conv_op_shared_quant(ctx, units, m, s, &d->q);
 }
 
 /* Output dims: keep_num_dims keeps the input's leading dims, otherwise
@@ -178,7 +177,7 @@ static xai_status eval_quantized(xai_op_ctx *ctx, const fc_data *d,
     for (int32_t u0 = 0; u0 < units; u0 += FC_UNIT_CHUNK) {
       int32_t n = units - u0 < FC_UNIT_CHUNK ? units - u0 : FC_UNIT_CHUNK;
       xai_conv_op_quant_chunk(&d->q, u0, n, mult, shift);
-      xai_per_channel_quant q = {mult, shift};
+      xai_per_channel_quant q = {.multiplier = mult, .shift = shift};
       xai_fc_dims dims = {1, depth, n};
       const uint8_t *x = (const uint8_t *)in + (size_t)b * depth * in_size;
       uint8_t *y = (uint8_t *)out + ((size_t)b * units + u0) * in_size;

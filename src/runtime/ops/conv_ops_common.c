@@ -41,7 +41,7 @@ xai_status xai_conv_op_dims4(xai_op_ctx *ctx, const xai_rt_tensor *t,
   if (t->rank != 4)
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
                        "%s '%s' has rank %u; expected 4 (NHWC)", what,
-                       t->name ? t->name : "", t->rank);
+                       xai_op_tensor_name(ctx, t), t->rank);
   out->n = t->dims[0];
   out->h = t->dims[1];
   out->w = t->dims[2];
@@ -72,12 +72,12 @@ xai_status xai_conv_op_expect_quant(xai_op_ctx *ctx, const xai_rt_tensor *t,
     return XAI_OK;
   return xai_op_fail(ctx, XAI_ERR_FORMAT,
                      "%s '%s' is %s without a positive quantization scale; "
-                     "requantize the model", what, t->name ? t->name : "",
+                     "requantize the model", what, xai_op_tensor_name(ctx, t),
                      xai_tensor_type_name(t->type));
 }
 
 static xai_status quant_store(xai_op_ctx *ctx, int32_t channels,
-                              size_t stored, bool expand, xai_conv_op_quant *q,
+                              size_t stored, xai_conv_op_quant *q,
                               int32_t **mult, int8_t **shift) {
   *mult = NULL;
   *shift = NULL;
@@ -97,16 +97,6 @@ static xai_status quant_store(xai_op_ctx *ctx, int32_t channels,
   q->multiplier = *mult;
   q->channels = (int32_t)n;
   q->shared = stored == 1 && n > 1;
-  q->scratch = -1;
-  if (!expand) return XAI_OK;
-  /* Shared: both arrays are made; per channel: the shifts only. */
-  int32_t index = -1;
-  xai_status st = xai_op_request_scratch(
-      ctx, (q->shared ? 2 : 1) * n * sizeof(int32_t), &index);
-  if (st) return st;
-  if (index > INT16_MAX)
-    return xai_op_fail(ctx, XAI_ERR_RANGE, "too many scratch buffers");
-  q->scratch = (int16_t)index;
   return XAI_OK;
 }
 
@@ -125,12 +115,12 @@ static xai_status shift_fits(xai_op_ctx *ctx, int s) {
 }
 
 xai_status xai_conv_op_shared_quant(xai_op_ctx *ctx, int32_t channels,
-                                    int32_t multiplier, int shift, bool expand,
+                                    int32_t multiplier, int shift,
                                     xai_conv_op_quant *q) {
   int32_t *mult;
   int8_t *sh;
   xai_status st = shift_fits(ctx, shift);
-  if (!st) st = quant_store(ctx, channels, 1, expand, q, &mult, &sh);
+  if (!st) st = quant_store(ctx, channels, 1, q, &mult, &sh);
   if (st) return st;
   mult[0] = multiplier;
   sh[0] = (int8_t)shift;
@@ -141,13 +131,13 @@ xai_status xai_conv_op_channel_quant(xai_op_ctx *ctx, const xai_rt_tensor *in,
                                      const xai_rt_tensor *filter,
                                      const xai_rt_tensor *out,
                                      int32_t channels, int32_t quant_dim,
-                                     bool expand, xai_conv_op_quant *q) {
+                                     xai_conv_op_quant *q) {
   const float *scales = xai_op_tensor_scales(ctx, filter);
   if (filter->quant_count == 0 || !scales)
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
                        "filter '%s' has no quantization scales; quantize the "
                        "model with int8 weights",
-                       filter->name ? filter->name : "");
+                       xai_op_tensor_name(ctx, filter));
   const bool per_channel = filter->quant_count > 1;
   if (per_channel &&
       ((int32_t)filter->quant_count != channels ||
@@ -155,7 +145,7 @@ xai_status xai_conv_op_channel_quant(xai_op_ctx *ctx, const xai_rt_tensor *in,
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
                        "filter '%s' has %u scales along dimension %d; "
                        "expected 1 or %d along dimension %d",
-                       filter->name ? filter->name : "", filter->quant_count,
+                       xai_op_tensor_name(ctx, filter), filter->quant_count,
                        (int)filter->quant_dim, (int)channels, (int)quant_dim);
   if (!per_channel) {
     float fs;
@@ -164,12 +154,12 @@ xai_status xai_conv_op_channel_quant(xai_op_ctx *ctx, const xai_rt_tensor *in,
     int32_t m = 0;
     int s = 0;
     xai_quantize_multiplier(effective, &m, &s);
-    return xai_conv_op_shared_quant(ctx, channels, m, s, expand, q);
+    return xai_conv_op_shared_quant(ctx, channels, m, s, q);
   }
   int32_t *mult;
   int8_t *shift;
-  xai_status st = quant_store(ctx, channels, (size_t)channels, expand, q,
-                              &mult, &shift);
+  xai_status st =
+      quant_store(ctx, channels, (size_t)channels, q, &mult, &shift);
   if (st) return st;
   for (int32_t c = 0; c < channels; c++) {
     float fs;
@@ -193,22 +183,12 @@ void xai_conv_op_quant_chunk(const xai_conv_op_quant *q, int32_t first,
   }
 }
 
-void xai_conv_op_quant_get(const xai_op_ctx *ctx, const xai_conv_op_quant *q,
+void xai_conv_op_quant_get(const xai_conv_op_quant *q,
                            xai_per_channel_quant *out) {
-  int32_t *shift = xai_op_scratch(ctx, q->scratch);
-  if (q->shared) {
-    int32_t *mult = shift + q->channels;
-    for (int32_t c = 0; c < q->channels; c++) {
-      mult[c] = q->multiplier[0];
-      shift[c] = quant_shifts(q)[0];
-    }
-    out->multiplier = mult;
-  } else {
-    const int8_t *s8 = quant_shifts(q);
-    for (int32_t c = 0; c < q->channels; c++) shift[c] = s8[c];
-    out->multiplier = q->multiplier;
-  }
-  out->shift = shift;
+  out->multiplier = q->multiplier;
+  out->shift = NULL;
+  out->shift8 = quant_shifts(q);
+  out->per_tensor = q->shared;
 }
 
 void xai_conv_op_act_range(const xai_rt_tensor *out, int activation,
@@ -231,7 +211,7 @@ xai_status xai_conv_op_const_aligned(xai_op_ctx *ctx, const xai_rt_tensor *t,
   if (!copy)
     return xai_op_fail(ctx, XAI_ERR_NO_MEMORY,
                        "arena full while aligning '%s' (%zu bytes)",
-                       t->name ? t->name : "", t->bytes);
+                       xai_op_tensor_name(ctx, t), (size_t)t->bytes);
   memcpy(copy, t->data, t->bytes);
   *out = copy;
   return XAI_OK;

@@ -37,10 +37,10 @@ xai_status xai_conv_op_expect_quant(xai_op_ctx *ctx, const xai_rt_tensor *t,
                                     const char *what);
 
 /* Requantization as kept in the tail: int32 multipliers and int8 shifts
- * (5 bytes a channel instead of the kernels' 8; TFLite's shifts lie in
- * [-31, 30] for any sane scale), or one pair when every channel shares it
- * (per-tensor weights). The kernels' int32 arrays are made at eval in
- * scratch, which the planner overlaps with dead activations. */
+ * (5 bytes a channel instead of 8; TFLite's shifts lie in [-31, 30] for
+ * any sane scale), or one pair when every channel shares it (per-tensor
+ * weights). The reference conv kernels read both forms directly
+ * (xai_per_channel_quant.shift8, .per_tensor), so no eval-time copy. */
 typedef struct {
   /* `channels` int32 multipliers followed by `channels` int8 shifts in
    * one tail block, or &one_multiplier when there is a single pair (kept
@@ -49,7 +49,6 @@ typedef struct {
   const int32_t *multiplier;
   int32_t channels;
   int32_t one_multiplier;
-  int16_t scratch; /* the eval-time int32 arrays (xai_conv_op_quant_get) */
   bool shared;     /* one multiplier/shift for all channels */
   int8_t one_shift;
 } xai_conv_op_quant;
@@ -58,25 +57,23 @@ typedef struct {
  * PopulateConvolutionQuantizationParams: effective scale = in_scale *
  * filter_scale[c] / out_scale in double from the float32 values, a single
  * filter scale broadcast to every channel. The filter's per-channel scales
- * must run along quant_dim and number `channels`. With `expand`, requests
- * the scratch xai_conv_op_quant_get fills (ops that cannot take the arrays
- * a chunk at a time). */
+ * must run along quant_dim and number `channels`. */
 xai_status xai_conv_op_channel_quant(xai_op_ctx *ctx, const xai_rt_tensor *in,
                                      const xai_rt_tensor *filter,
                                      const xai_rt_tensor *out,
                                      int32_t channels, int32_t quant_dim,
-                                     bool expand, xai_conv_op_quant *q);
+                                     xai_conv_op_quant *q);
 /* One multiplier/shift for every channel (per-tensor FULLY_CONNECTED). */
 xai_status xai_conv_op_shared_quant(xai_op_ctx *ctx, int32_t channels,
-                                    int32_t multiplier, int shift, bool expand,
+                                    int32_t multiplier, int shift,
                                     xai_conv_op_quant *q);
 
 /* Eval: channels [first, first + count) as int32 arrays the caller owns. */
 void xai_conv_op_quant_chunk(const xai_conv_op_quant *q, int32_t first,
                              int32_t count, int32_t *mult, int32_t *shift);
-/* Eval: the kernels' per-channel arrays, expanded into the scratch (the
- * quant must have been made with `expand`). */
-void xai_conv_op_quant_get(const xai_op_ctx *ctx, const xai_conv_op_quant *q,
+/* Eval: the quant as the reference conv kernels take it (int8 shifts, a
+ * shared pair marked per_tensor), pointing into q. */
+void xai_conv_op_quant_get(const xai_conv_op_quant *q,
                            xai_per_channel_quant *out);
 
 /* Output range of a fused activation for the output's type (INT8 or

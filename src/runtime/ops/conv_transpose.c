@@ -105,8 +105,7 @@ static xai_status prepare(xai_op_ctx *ctx) {
   d->p.output_offset = out->zero_point;
   xai_conv_op_act_range(out, o->fused_activation_function, &d->p.act_min,
                         &d->p.act_max);
-  st = xai_conv_op_channel_quant(ctx, in, filter, out, d->filter.n, 0, true,
-                                  &d->q);
+  st = xai_conv_op_channel_quant(ctx, in, filter, out, d->filter.n, 0, &d->q);
   if (st) return st;
   size_t scratch = d->s16 ? xai_transpose_conv_s16_scratch_size(&d->out)
                           : xai_transpose_conv_s8_scratch_size(&d->out);
@@ -124,7 +123,7 @@ static xai_status eval(xai_op_ctx *ctx) {
   xai_rt_tensor *out = xai_op_output(ctx, 0);
   void *scratch = xai_op_scratch(ctx, d->scratch);
   xai_per_channel_quant q;
-  xai_conv_op_quant_get(ctx, &d->q, &q);
+  xai_conv_op_quant_get(&d->q, &q);
   xai_status st =
       d->s16 ? xai_transpose_conv_s16_ref(&d->p, &q, &d->in, in->data,
                                           &d->filter, filter->data, b,

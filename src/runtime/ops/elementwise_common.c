@@ -53,7 +53,7 @@ xai_status xai_ew_check_quantized(xai_op_ctx *ctx, const xai_rt_tensor *t,
   return xai_op_fail(ctx, XAI_ERR_FORMAT,
                      "%s tensor (%s) has no quantization scale; quantized "
                      "ops need one",
-                     what, t->name ? t->name : "unnamed");
+                     what, xai_op_tensor_name(ctx, t));
 }
 
 xai_status xai_ew_shape(xai_op_ctx *ctx, const xai_rt_tensor *t,
@@ -61,7 +61,7 @@ xai_status xai_ew_shape(xai_op_ctx *ctx, const xai_rt_tensor *t,
   if (t->rank > XAI_SHAPE_MAX_RANK)
     return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
                        "tensor %s has rank %u; at most %d is supported",
-                       t->name ? t->name : "", t->rank, XAI_SHAPE_MAX_RANK);
+                       xai_op_tensor_name(ctx, t), t->rank, XAI_SHAPE_MAX_RANK);
   out->rank = (int32_t)t->rank;
   for (uint32_t d = 0; d < t->rank; d++) out->dims[d] = t->dims[d];
   return XAI_OK;

@@ -54,7 +54,7 @@ xai_status xai_shape_op_read_ints(xai_op_ctx *ctx, const xai_rt_tensor *t,
   if (t->type != XAI_TYPE_INT32 && t->type != XAI_TYPE_INT64)
     return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
                        "%s tensor '%s' is %s; expected INT32 or INT64", what,
-                       t->name ? t->name : "", xai_tensor_type_name(t->type));
+                       xai_op_tensor_name(ctx, t), xai_tensor_type_name(t->type));
   const size_t count = xai_rt_tensor_elements(t);
   if (count > max)
     return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
@@ -97,7 +97,7 @@ xai_status xai_shape_op_check_dims(xai_op_ctx *ctx, const xai_rt_tensor *t,
   return xai_op_fail(ctx, XAI_ERR_FORMAT,
                      "%s '%s' has shape [%s] but the op computes [%s]; the "
                      "model's shapes are inconsistent",
-                     what, t->name ? t->name : "", got_s, want_s);
+                     what, xai_op_tensor_name(ctx, t), got_s, want_s);
 }
 
 xai_status xai_shape_op_same_type(xai_op_ctx *ctx, const xai_rt_tensor *a,

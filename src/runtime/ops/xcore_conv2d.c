@@ -148,7 +148,8 @@ static xai_status eval(xai_op_ctx *ctx) {
     return xai_op_fail(ctx, XAI_ERR_ARGUMENT,
                        "packed tensor %d (%zu bytes at %p) is not 4-byte "
                        "aligned or too small for the kernel",
-                       (int)ctx->inputs[1], packed->bytes, packed->data);
+                       (int)ctx->inputs[1], (size_t)packed->bytes,
+                       packed->data);
   uint8_t *scratch = xai_op_scratch(ctx, d->scratch);
   const int32_t rows = op.out.n * op.out.h;
   uint64_t bundles[8] = {0};

@@ -68,7 +68,7 @@ xai_status xai_xconv_check_packed(xai_op_ctx *ctx, const xai_rt_tensor *packed,
   return xai_op_fail(ctx, XAI_ERR_FORMAT,
                      "packed tensor %d has %zu bytes but %s needs %zu; the "
                      "options and the packed weights disagree (re-run the "
-                     "xformer)", (int)ctx->inputs[1], packed->bytes, geometry,
+                     "xformer)", (int)ctx->inputs[1], (size_t)packed->bytes, geometry,
                      need);
 }
 

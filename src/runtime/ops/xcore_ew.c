@@ -30,19 +30,14 @@ static xai_status shape_of(xai_op_ctx *ctx, const xai_rt_tensor *t,
 
 static xai_status prepare(xai_op_ctx *ctx, int mul) {
   xai_flexbuf_ref map;
-  xai_status st = xai_xcore_misc_options(ctx, &map);
+  unsigned threads = 0;
+  ew_data *d;
+  xai_status st = xai_xcore_misc_begin(ctx, sizeof *d, (void **)&d, &map,
+                                       &threads);
   if (st) return st;
-  ew_data *d = xai_op_alloc_persistent(ctx, sizeof *d);
-  if (!d) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
-  memset(d, 0, sizeof *d);
-  ctx->data = d;
+  d->threads = threads;
   d->mul = mul;
-  if ((st = xai_xcore_misc_threads(ctx, &map, &d->threads))) return st;
-  const uint32_t want_in = mul ? 2u : 3u;
-  if (ctx->input_count != want_in || ctx->output_count != 1)
-    return xai_op_fail(ctx, XAI_ERR_FORMAT,
-                       "has %u inputs and %u outputs; expected %u and 1",
-                       ctx->input_count, ctx->output_count, want_in);
+  if ((st = xai_xcore_misc_check_io(ctx, mul ? 2u : 3u))) return st;
   xai_rt_tensor *a, *b, *out;
   if ((st = xai_xcore_misc_check_s8(ctx, 0, 0, SIZE_MAX, &a)) ||
       (st = xai_xcore_misc_check_s8(ctx, 1, 0, SIZE_MAX, &b)) ||

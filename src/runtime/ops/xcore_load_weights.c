@@ -162,7 +162,7 @@ static xai_status load_eval(xai_op_ctx *ctx) {
                                            (uint32_t)t->bytes, &e))
       return xai_op_fail(ctx, e.status ? e.status : XAI_ERR_RANGE,
                          "loading output %u (%zu bytes at %u): %s", i,
-                         t->bytes, d->offsets[i], e.message);
+                         (size_t)t->bytes, d->offsets[i], e.message);
   }
   fill_cost(ctx, d, src);
   return XAI_OK;

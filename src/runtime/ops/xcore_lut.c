@@ -14,13 +14,12 @@ typedef struct {
 
 static xai_status prepare(xai_op_ctx *ctx) {
   xai_flexbuf_ref map;
-  xai_status st = xai_xcore_misc_options(ctx, &map);
+  unsigned threads = 0;
+  lut_data *d;
+  xai_status st = xai_xcore_misc_begin(ctx, sizeof *d, (void **)&d, &map,
+                                       &threads);
   if (st) return st;
-  lut_data *d = xai_op_alloc_persistent(ctx, sizeof *d);
-  if (!d) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
-  memset(d, 0, sizeof *d);
-  ctx->data = d;
-  if ((st = xai_xcore_misc_threads(ctx, &map, &d->threads))) return st;
+  d->threads = threads;
   if (ctx->input_count != 2 || ctx->output_count != 1)
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
                        "has %u inputs and %u outputs; expected 2 (input, "

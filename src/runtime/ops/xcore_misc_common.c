@@ -69,6 +69,26 @@ xai_status xai_xcore_misc_threads(xai_op_ctx *ctx, const xai_flexbuf_ref *map,
   return st;
 }
 
+xai_status xai_xcore_misc_begin(xai_op_ctx *ctx, size_t size, void **data,
+                                xai_flexbuf_ref *map, unsigned *threads) {
+  xai_status st = xai_xcore_misc_options(ctx, map);
+  if (st) return st;
+  void *p = xai_op_alloc_persistent(ctx, size);
+  if (!p) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
+  memset(p, 0, size);
+  ctx->data = p;
+  *data = p;
+  return xai_xcore_misc_threads(ctx, map, threads);
+}
+
+xai_status xai_xcore_misc_check_io(xai_op_ctx *ctx, uint32_t inputs) {
+  if (ctx->input_count != inputs || ctx->output_count != 1)
+    return xai_op_fail(ctx, XAI_ERR_FORMAT,
+                       "has %u inputs and %u outputs; expected %u and 1",
+                       ctx->input_count, ctx->output_count, inputs);
+  return XAI_OK;
+}
+
 xai_status xai_xcore_misc_packed_check(xai_op_ctx *ctx, uint32_t index,
                                        size_t bytes) {
   const xai_rt_tensor *t = xai_op_input(ctx, index);
@@ -83,7 +103,7 @@ xai_status xai_xcore_misc_packed_check(xai_op_ctx *ctx, uint32_t index,
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
                        "input %u (packed parameters) has %zu bytes; this op "
                        "needs %zu (model from another xformer version?)",
-                       index, t->bytes, bytes);
+                       index, (size_t)t->bytes, bytes);
   return XAI_OK;
 }
 

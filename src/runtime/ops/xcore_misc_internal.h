@@ -26,6 +26,13 @@ xai_status xai_xcore_misc_opt_ints(xai_op_ctx *ctx,
 xai_status xai_xcore_misc_threads(xai_op_ctx *ctx, const xai_flexbuf_ref *map,
                                   unsigned *threads);
 
+/* Prepare's common start: the options map, `size` bytes of zeroed
+ * persistent data (also set as ctx->data) and "th". */
+xai_status xai_xcore_misc_begin(xai_op_ctx *ctx, size_t size, void **data,
+                                xai_flexbuf_ref *map, unsigned *threads);
+/* Prepare: exactly `inputs` inputs and one output. */
+xai_status xai_xcore_misc_check_io(xai_op_ctx *ctx, uint32_t inputs);
+
 /* Prepare: input `index` is a UINT8/INT8 tensor of exactly `bytes`. */
 xai_status xai_xcore_misc_packed_check(xai_op_ctx *ctx, uint32_t index,
                                        size_t bytes);

@@ -5,23 +5,9 @@
  *            and after each dimension).
  *   XAI_concat: inputs 0..n-1 (same quantization as the output); options
  *            {th, ax} (axis, 0..rank-1). */
-#include <string.h>
 
 #include "xai/kernels_xcore/elementwise.h"
 #include "xcore_misc_internal.h"
-
-/* Options, persistent data (zeroed) and "th". */
-static xai_status begin(xai_op_ctx *ctx, size_t size, void **data,
-                        xai_flexbuf_ref *map, unsigned *threads) {
-  xai_status st = xai_xcore_misc_options(ctx, map);
-  if (st) return st;
-  void *p = xai_op_alloc_persistent(ctx, size);
-  if (!p) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
-  memset(p, 0, size);
-  ctx->data = p;
-  *data = p;
-  return xai_xcore_misc_threads(ctx, map, threads);
-}
 
 /* ---- XAI_pad ------------------------------------------------------------- */
 
@@ -37,13 +23,11 @@ static xai_status pad_prepare(xai_op_ctx *ctx) {
   xai_flexbuf_ref map;
   unsigned threads = 0;
   pad_data *d;
-  xai_status st = begin(ctx, sizeof *d, (void **)&d, &map, &threads);
+  xai_status st = xai_xcore_misc_begin(ctx, sizeof *d, (void **)&d, &map,
+                                       &threads);
   if (st) return st;
   d->threads = threads;
-  if (ctx->input_count != 1 || ctx->output_count != 1)
-    return xai_op_fail(ctx, XAI_ERR_FORMAT,
-                       "has %u inputs and %u outputs; expected 1 and 1",
-                       ctx->input_count, ctx->output_count);
+  if ((st = xai_xcore_misc_check_io(ctx, 1))) return st;
   xai_rt_tensor *in, *out;
   if ((st = xai_xcore_misc_check_s8(ctx, 0, 0, SIZE_MAX, &in)) ||
       (st = xai_xcore_misc_check_s8(ctx, 0, 1, SIZE_MAX, &out)))
@@ -123,7 +107,8 @@ static xai_status concat_prepare(xai_op_ctx *ctx) {
   xai_flexbuf_ref map;
   unsigned threads = 0;
   concat_data *d;
-  xai_status st = begin(ctx, sizeof *d, (void **)&d, &map, &threads);
+  xai_status st = xai_xcore_misc_begin(ctx, sizeof *d, (void **)&d, &map,
+                                       &threads);
   if (st) return st;
   d->threads = threads;
   if (ctx->input_count < 1 || ctx->output_count != 1)

@@ -3,7 +3,6 @@
  *   XAI_maxpool2d: input; options {th, fh, fw, sh, sw, ph, pw, lo, hi}.
  *   XAI_avgpool2d: input, packed xai_avgpool_div[div_count]; same options.
  * Not in-place safe (windows read neighbouring rows). */
-#include <string.h>
 
 #include "xai/kernels_xcore/pool.h"
 #include "xcore_misc_internal.h"
@@ -31,19 +30,14 @@ static xai_status dims4(xai_op_ctx *ctx, const xai_rt_tensor *t,
 
 static xai_status prepare(xai_op_ctx *ctx, int avg) {
   xai_flexbuf_ref map;
-  xai_status st = xai_xcore_misc_options(ctx, &map);
+  unsigned threads = 0;
+  pool_data *d;
+  xai_status st = xai_xcore_misc_begin(ctx, sizeof *d, (void **)&d, &map,
+                                       &threads);
   if (st) return st;
-  pool_data *d = xai_op_alloc_persistent(ctx, sizeof *d);
-  if (!d) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
-  memset(d, 0, sizeof *d);
-  ctx->data = d;
+  d->threads = threads;
   d->avg = avg;
-  if ((st = xai_xcore_misc_threads(ctx, &map, &d->threads))) return st;
-  const uint32_t want_in = avg ? 2u : 1u;
-  if (ctx->input_count != want_in || ctx->output_count != 1)
-    return xai_op_fail(ctx, XAI_ERR_FORMAT,
-                       "has %u inputs and %u outputs; expected %u and 1",
-                       ctx->input_count, ctx->output_count, want_in);
+  if ((st = xai_xcore_misc_check_io(ctx, avg ? 2u : 1u))) return st;
   xai_pool_params *p = &d->p;
   if ((st = xai_xcore_misc_opt_int(ctx, &map, "fh", 1, 65535,
                                    &p->filter_h)) ||

@@ -1,0 +1,46 @@
+/* An interpreter whose arena is a heap block of exactly the size the model
+ * asks for (xai_interp_arena_needed), for tests and benches that run whole
+ * models of any size. Header-only so benches can use it without testlib. */
+#ifndef XAI_TESTS_INTERP_HEAP_H
+#define XAI_TESTS_INTERP_HEAP_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xai/runtime.h"
+
+typedef struct {
+  xai_interp *ip;
+  void *arena;
+  size_t need;       /* xai_interp_arena_needed's answer */
+  size_t arena_size; /* need rounded up to the 16-byte alignment */
+} xai_test_heap_interp;
+
+static inline void xai_test_heap_interp_free(xai_test_heap_interp *h) {
+  free(h->arena);
+  h->arena = NULL;
+  h->ip = NULL;
+}
+
+/* cfg holds everything but the arena, which this sets. On failure nothing
+ * is left to free. */
+static inline xai_status xai_test_heap_interp_init(xai_test_heap_interp *h,
+                                                   xai_interp_config *cfg,
+                                                   xai_error *err) {
+  memset(h, 0, sizeof *h);
+  xai_status st = xai_interp_arena_needed(cfg, &h->need, err);
+  if (st) return st;
+  h->arena_size = (h->need + 15u) & ~(size_t)15u;
+  h->arena = aligned_alloc(16, h->arena_size ? h->arena_size : 16);
+  if (!h->arena)
+    return xai_fail(err, XAI_ERR_NO_MEMORY,
+                    "out of memory allocating a %zu-byte arena",
+                    h->arena_size);
+  cfg->arena = h->arena;
+  cfg->arena_size = h->arena_size;
+  st = xai_interp_init(&h->ip, cfg, err);
+  if (st) xai_test_heap_interp_free(h);
+  return st;
+}
+
+#endif
