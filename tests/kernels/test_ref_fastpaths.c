@@ -57,6 +57,9 @@ static void test_srdhm_and_mbqm_forms(void) {
     const int shift = rand_range(-40, 31);
     const xai_mbqm_pre q = xai_mbqm_pre_make(b, shift);
     CHECK_EQ_INT(xai_mbqm_apply(&q, a), xai_mbqm(a, b, shift));
+    CHECK_EQ_INT(xai_mbqm_inline(a, b, shift), xai_mbqm(a, b, shift));
+    CHECK_EQ_INT(xai_mbqm_inline(a, INT32_MIN, shift),
+                 xai_mbqm(a, INT32_MIN, shift));
     const xai_rdbpot_pre r = xai_rdbpot_pre_make(shift);
     CHECK_EQ_INT(xai_rdbpot_apply(&r, a), xai_rdbpot(a, shift));
   }

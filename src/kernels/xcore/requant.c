@@ -108,6 +108,152 @@ static int pack_lane(xai_rq_group *g, int i, int32_t mult, int32_t shift,
   return 1;
 }
 
+/* ---- The fast chain (requant.h, "Fast chain"): pack time. ---- */
+
+#define ACC_MAX (((int64_t)1 << 31) - 1) /* the accumulators saturate here */
+
+typedef struct {
+  int64_t lo, hi;
+} span;
+
+static span span_add(span a, span b) { return (span){a.lo + b.lo, a.hi + b.hi}; }
+static span span_mul(int64_t lo, int64_t hi, int64_t k) {
+  return k >= 0 ? (span){lo * k, hi * k} : (span){hi * k, lo * k};
+}
+static int span_in_acc(span a) { return a.lo >= -ACC_MAX && a.hi <= ACC_MAX; }
+/* floor(a / 2^16) for the carry VLSAT (the register value + 2^15). */
+static int64_t carry_of(int64_t a) {
+  int64_t u = a + 32768;
+  return u >= 0 ? u / 65536 : -((-u + 65535) / 65536);
+}
+
+typedef struct {
+  int64_t ml, mh, p_lo, p_hi;
+  int sign;
+} fast_lane;
+
+/* Every register value of the chain for lane constants (a0, k1, k2) stays
+ * unsaturated and both carries land in [0, 32767]; then the chain is the
+ * exact floor (requant.h). Q, P', S are taken over their whole ranges
+ * independently (a superset of what occurs). */
+static int fast_fits(const fast_lane *f, int64_t a0, int64_t k1, int64_t k2) {
+  span r = span_add((span){a0, a0}, span_mul(-32768, 32767, f->ml));
+  if (!span_in_acc(r)) return 0;
+  span c0 = {carry_of(r.lo), carry_of(r.hi)};
+  if (c0.lo < 0 || c0.hi > 32767) return 0;
+  r = span_add((span){k1 * 65536, k1 * 65536}, c0);
+  if (!span_in_acc(r)) return 0;
+  r = span_add(r, span_mul(-32768, 32767, f->mh));
+  if (!span_in_acc(r)) return 0;
+  if (f->sign) {
+    r = span_add(r, (span){-16384, 16384});
+    if (!span_in_acc(r)) return 0;
+  }
+  r = span_add(r, span_mul(f->p_lo, f->p_hi, f->ml));
+  if (!span_in_acc(r)) return 0;
+  span c1 = {carry_of(r.lo), carry_of(r.hi)};
+  if (c1.lo < 0 || c1.hi > 32767) return 0;
+  r = span_add((span){k2 * 65536, k2 * 65536}, c1);
+  if (!span_in_acc(r)) return 0;
+  r = span_add(r, span_mul(f->p_lo, f->p_hi, f->mh));
+  return span_in_acc(r);
+}
+
+/* Fills lane i for the fast chain with output offset off; 0 if it does
+ * not fit (the group then keeps the general chain). *uses_d: d != 0. */
+static int pack_fast_lane(xai_rq_group *g, int i, int32_t mult,
+                          int32_t shift, int64_t bound, int single,
+                          int32_t off, int *uses_d) {
+  *uses_d = 0;
+  g->split_shift[i] = 16;
+  if (mult == 0) {
+    /* y = 0: the level-2 constant off * 2^16 and a final shift of 16. */
+    g->final_shift[i] = 16;
+    g->k_hi[2][i] = (int16_t)off;
+    return 1;
+  }
+  if (mult < ((int32_t)1 << 30) || shift >= 0 || shift < -15 ||
+      bound > ((int64_t)1 << 30))
+    return 0;
+  int rs = -shift, s = 31 + rs, sh = s - 32;
+  fast_lane f;
+  f.ml = (int64_t)(int16_t)(uint16_t)((uint32_t)mult & 0xFFFFu);
+  f.mh = ((int64_t)mult - f.ml) / 65536;
+  if (f.mh > 32767) return 0;
+  f.sign = !single;
+  int64_t p_min = carry_of(-bound), p_max = carry_of(bound);
+  int64_t bp = ((int64_t)1 << (30 + rs)) + (single ? 0 : (int64_t)1 << 30);
+  int64_t h = sh ? (int64_t)1 << (sh - 1) : 0;
+  /* R = a0 + k1 2^32 + k2 2^48 for d = 0 (requant.h, "Fast chain"). */
+  int64_t r0 = bp + (int64_t)off * ((int64_t)1 << s) - 32768 -
+               ((int64_t)1 << 31) - h * ((int64_t)1 << 32) -
+               (f.sign ? (int64_t)1 << 30 : 0);
+  int64_t pm = p_max > -p_min ? p_max : -p_min;
+  int64_t d_max = 16383 - pm;
+  /* d = 0, 1, -1, 2, -2, ...: a bounded search (pack time only). */
+  if (d_max > 2048) d_max = 2048;
+  for (int64_t k = 0; k <= 2 * d_max; k++) {
+    int64_t d = (k & 1) ? (k + 1) / 2 : -(k / 2);
+    int64_t r = r0 - d * 65536 * (int64_t)mult;
+    int64_t a0 = (int64_t)(int32_t)(uint32_t)(uint64_t)r;
+    int64_t rest = (r - a0) / ((int64_t)1 << 32);
+    int64_t k1 = (int64_t)(int16_t)(uint16_t)((uint64_t)rest & 0xFFFFu);
+    int64_t k2 = (rest - k1) / 65536;
+    if (!fits16(k2)) continue;
+    f.p_lo = p_min + d;
+    f.p_hi = p_max + d;
+    if (!fast_fits(&f, a0, k1, k2)) continue;
+    set_level(g, 0, i, a0);
+    g->k_hi[1][i] = (int16_t)k1;
+    g->k_lo[1][i] = 0;
+    g->k_hi[2][i] = (int16_t)k2;
+    g->k_lo[2][i] = 0;
+    g->coef[XAI_RQ_L0_Q][i] = (int16_t)f.ml;
+    g->coef[XAI_RQ_L1_Q][i] = (int16_t)f.mh;
+    g->coef[XAI_RQ_L1_P][i] = (int16_t)f.ml;
+    g->coef[XAI_RQ_L2_P][i] = (int16_t)f.mh;
+    g->coef[XAI_RQ_L1_T][i] = (int16_t)f.sign;
+    g->p_offset[i] = (int16_t)d;
+    g->final_shift[i] = (uint16_t)sh;
+    *uses_d = d != 0;
+    return 1;
+  }
+  return 0;
+}
+
+/* Repacks g (already packed for the general chain) for the fast chain if
+ * every lane fits; otherwise leaves it untouched. */
+static void try_fast(xai_rq_group *g, const int32_t *multiplier,
+                     const int32_t *shift, const int64_t *acc_bound, int n,
+                     int single, const xai_rq_consts *c) {
+  xai_rq_group f;
+  memset(&f, 0, sizeof f);
+  int32_t off = c->out_i8 ? c->i8_offset : c->zp_out;
+  int poff = 0, sign = 0;
+  for (int i = 0; i < 16; i++) {
+    int used = 0;
+    if (i < n) {
+      int64_t b = acc_bound[i] < 0 ? -acc_bound[i] : acc_bound[i];
+      if (!pack_fast_lane(&f, i, multiplier[i], shift[i], b, single, off,
+                          &used))
+        return;
+      if (multiplier[i] != 0 && !single) sign = 1;
+    } else {
+      pack_fast_lane(&f, i, 0, 0, 0, single, 0, &used);
+    }
+    poff |= used;
+  }
+  memcpy(g->split_shift, f.split_shift, sizeof f.split_shift);
+  memcpy(g->final_shift, f.final_shift, sizeof f.final_shift);
+  memcpy(g->k_hi, f.k_hi, sizeof f.k_hi);
+  memcpy(g->k_lo, f.k_lo, sizeof f.k_lo);
+  memcpy(g->coef, f.coef, sizeof f.coef);
+  memcpy(g->p_offset, f.p_offset, sizeof f.p_offset);
+  g->term_mask = 0;
+  g->fast = XAI_RQ_FAST | (sign ? XAI_RQ_FAST_SIGN : 0u) |
+            (poff ? XAI_RQ_FAST_POFF : 0u) | (c->out_i8 ? XAI_RQ_FAST_I8 : 0u);
+}
+
 void xai_rq_pack_group(xai_rq_group *g, const int32_t *multiplier,
                        const int32_t *shift, const int64_t *acc_bound,
                        int n, int single_rounding) {
@@ -129,6 +275,14 @@ void xai_rq_pack_group(xai_rq_group *g, const int32_t *multiplier,
   for (int t = 0; t < XAI_RQ_TERMS; t++)
     for (int i = 0; i < 16; i++)
       if (g->coef[t][i] != 0) g->term_mask |= 1u << t;
+}
+
+void xai_rq_pack_group_c(xai_rq_group *g, const int32_t *multiplier,
+                         const int32_t *shift, const int64_t *acc_bound,
+                         int n, int single_rounding, const xai_rq_consts *c) {
+  xai_rq_pack_group(g, multiplier, shift, acc_bound, n, single_rounding);
+  if (!g->scalar) try_fast(g, multiplier, shift, acc_bound, n,
+                           single_rounding, c);
 }
 
 xai_status xai_rq_pack_consts(xai_rq_consts *c, int32_t zp_out,
@@ -157,6 +311,21 @@ xai_status xai_rq_pack_consts(xai_rq_consts *c, int32_t zp_out,
   c->do_min = act_max < 127;
   c->do_max = act_min > -128;
   c->fix128 = act_min == -128;
+  /* int8 output stage for fast groups (see xai_rq_consts.out_i8): the
+   * int8 VLSAT saturates w = y + i8_offset to [-127, 127], which maps
+   * [act_min, 127] (mode 1) or [act_min, act_min + 127] (mode 2) one to
+   * one; the int8 steps after it then stay inside [-127, 127]. */
+  if (act_min >= -127 && act_min < 0 && act_max == 127) {
+    c->out_i8 = 1;
+    c->i8_offset = zp_out - act_min - 127;
+    memset(c->i8_a, (int)(int8_t)(act_min + 127), sizeof c->i8_a);
+  } else if (act_min >= 0) {
+    c->out_i8 = 2;
+    c->i8_offset = zp_out - act_min;
+    memset(c->i8_a, (int)(int8_t)act_min, sizeof c->i8_a);
+    memset(c->i8_b, (int)(int8_t)(act_max - act_min), sizeof c->i8_b);
+    memset(c->i8_c, (int)(int8_t)act_max, sizeof c->i8_c);
+  }
   return XAI_OK;
 }
 
@@ -232,45 +401,14 @@ static void run_scalar(xai_vpu_ctx *ctx, const xai_rq_group *g,
   xai_vpu_scalar(ctx, (uint64_t)n * XAI_RQ_SCALAR_BUNDLES_PER_OUTPUT);
 }
 
-void xai_rq_run(xai_vpu_ctx *ctx, const xai_rq_group *g,
-                const xai_rq_consts *c, int8_t *out, int n, void *scratch) {
-  xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT16);
-  void *q = slot(scratch, BUF_Q), *hif = slot(scratch, BUF_HI);
-  void *p = slot(scratch, BUF_P), *t = slot(scratch, BUF_T);
-  void *y = slot(scratch, BUF_Y);
-  xai_vpu_vstr(ctx, q);
-  xai_vpu_vstd(ctx, hif);
-  if (g->scalar) {
-    run_scalar(ctx, g, c, out, n, scratch);
-    xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
-    return;
-  }
-  const void *vc = NULL;
-  xai_vpu_vlsat(ctx, g->split_shift); /* P = rshr(acc, 16) or sat16(acc) */
-  xai_vpu_vstr(ctx, p);
-  if (g->term_mask & ((1u << XAI_RQ_L1_T) | (1u << XAI_RQ_L2_T))) {
-    xai_vpu_vlashr(ctx, hif, 15); /* T = -[acc < 0] */
-    xai_vpu_vstr(ctx, t);
-  }
-  int l0 = (g->term_mask & (1u << XAI_RQ_L0_Q)) != 0;
-  if (l0) {
-    next_level(ctx, g, c, 0, scratch, 0, &vc);
-    term(ctx, g, XAI_RQ_L0_Q, q, &vc);
-  }
-  /* Without a level-0 product c0 = floor((k0 - 2^15 + 2^15) / 2^16) = 0. */
-  next_level(ctx, g, c, 1, scratch, l0, &vc);
-  term(ctx, g, XAI_RQ_L1_T, t, &vc);
-  term(ctx, g, XAI_RQ_L1_Q, q, &vc);
-  term(ctx, g, XAI_RQ_L1_QE, q, &vc);
-  term(ctx, g, XAI_RQ_L1_P, p, &vc);
-  next_level(ctx, g, c, 2, scratch, 1, &vc);
-  term(ctx, g, XAI_RQ_L2_P, p, &vc);
-  term(ctx, g, XAI_RQ_L2_PE, p, &vc);
-  term(ctx, g, XAI_RQ_L2_T, t, &vc);
-  xai_vpu_vlsat(ctx, g->final_shift); /* y, saturated to int16 */
-
-  /* Output transform, all monotone saturating steps (exact in range). */
-  xai_vpu_vladd(ctx, c->zp);
+/* The int16 output stage: y (int16, saturated) in vR on entry; adds the
+ * zero point unless the constants already hold it, clamps with monotone
+ * saturating steps (exact in range), packs to int8 and applies the
+ * documented -128 fix-up. Ends in int8 mode. */
+static void out16(xai_vpu_ctx *ctx, const xai_rq_consts *c, int8_t *out,
+                  int n, void *scratch, int add_zp) {
+  void *t = slot(scratch, BUF_T), *y = slot(scratch, BUF_Y);
+  if (add_zp) xai_vpu_vladd(ctx, c->zp);
   if (c->do_max) {
     xai_vpu_vladd(ctx, c->neg_lo);
     xai_vpu_vpos(ctx);
@@ -301,10 +439,125 @@ void xai_rq_run(xai_vpu_ctx *ctx, const xai_rq_group *g,
     xai_vpu_vldr(ctx, c->b80);
     xai_vpu_vstrpv(ctx, dst, neg);
   }
-  xai_vpu_scalar(ctx, 1); /* the branch on the mask */
+  if (c->fix128) xai_vpu_scalar(ctx, 1); /* the branch on the mask */
   if (!aligned) {
     memcpy(out, y, (size_t)n);
     xai_vpu_scalar(ctx, 2u * (uint64_t)n); /* byte load + store each */
   }
   xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
+}
+
+/* The int8 output stage of fast groups (xai_rq_consts.out_i8): int8 mode,
+ * the int8 VLSAT of the level-2 accumulator, the clamp steps, store. */
+static void out8(xai_vpu_ctx *ctx, const xai_rq_group *g,
+                 const xai_rq_consts *c, int8_t *out, int n, void *scratch) {
+  xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
+  xai_vpu_vlsat(ctx, g->final_shift); /* sat8(y + i8_offset) */
+  if (c->out_i8 == 1) {
+    if (c->i8_a[0] != 0) xai_vpu_vladd(ctx, c->i8_a);
+  } else {
+    xai_vpu_vpos(ctx);
+    if (c->act_max < 127) {
+      xai_vpu_vlsub(ctx, c->i8_b);
+      xai_vpu_vpos(ctx);
+      xai_vpu_vlsub(ctx, c->i8_c);
+    } else if (c->i8_a[0] != 0) {
+      xai_vpu_vladd(ctx, c->i8_a);
+    }
+  }
+  uint32_t valid = n >= 32 ? 0xFFFFFFFFu : ((1u << n) - 1u);
+  if (((uintptr_t)out & 3u) == 0) {
+    xai_vpu_vstrpv(ctx, out, valid);
+  } else {
+    void *y = slot(scratch, BUF_Y);
+    xai_vpu_vstrpv(ctx, y, 0xFFFFFFFFu);
+    memcpy(out, y, (size_t)n);
+    xai_vpu_scalar(ctx, 2u * (uint64_t)n); /* byte load + store each */
+  }
+}
+
+/* The fast chain (requant.h): carries stay in [0, 32767], so each level
+ * starts from the VLSAT result with one VLDD of its constant's high half;
+ * the coefficients are in the general chain's slots (L0_Q = Ml, L1_Q =
+ * Mh, L1_P = Ml, L2_P = Mh, L1_T = the S coefficient). */
+static void run_fast(xai_vpu_ctx *ctx, const xai_rq_group *g,
+                     const xai_rq_consts *c, int8_t *out, int n,
+                     void *scratch) {
+  void *q = slot(scratch, BUF_Q), *hif = slot(scratch, BUF_HI);
+  void *p = slot(scratch, BUF_P), *sg = slot(scratch, BUF_HI);
+  int sign = (g->fast & XAI_RQ_FAST_SIGN) != 0;
+  xai_vpu_vstr(ctx, q);
+  if (sign) xai_vpu_vstd(ctx, hif);
+  xai_vpu_vlsat(ctx, g->split_shift); /* P = rshr(acc, 16) */
+  if (g->fast & XAI_RQ_FAST_POFF) xai_vpu_vladd(ctx, g->p_offset);
+  xai_vpu_vstr(ctx, p);
+  if (sign) {
+    xai_vpu_vlashr(ctx, hif, 0); /* hi (-32768 -> -32767 keeps the sign) */
+    xai_vpu_vsign(ctx);          /* S = acc < 0 ? -2^14 : 2^14 */
+    xai_vpu_vstr(ctx, sg);
+  }
+  xai_vpu_vldd(ctx, g->k_hi[0]);
+  xai_vpu_vldr(ctx, g->k_lo[0]);
+  xai_vpu_vldc(ctx, q);
+  xai_vpu_vlmacc(ctx, g->coef[XAI_RQ_L0_Q]);
+  xai_vpu_vlsat(ctx, c->shift16); /* c0 >= 0: vD:vR = c0 */
+  xai_vpu_vldd(ctx, g->k_hi[1]);
+  xai_vpu_vlmacc(ctx, g->coef[XAI_RQ_L1_Q]); /* vC still Q */
+  if (sign) {
+    xai_vpu_vldc(ctx, sg);
+    xai_vpu_vlmacc(ctx, g->coef[XAI_RQ_L1_T]);
+  }
+  xai_vpu_vldc(ctx, p);
+  xai_vpu_vlmacc(ctx, g->coef[XAI_RQ_L1_P]);
+  xai_vpu_vlsat(ctx, c->shift16); /* c1 >= 0 */
+  xai_vpu_vldd(ctx, g->k_hi[2]);
+  xai_vpu_vlmacc(ctx, g->coef[XAI_RQ_L2_P]); /* vC still P */
+  if (g->fast & XAI_RQ_FAST_I8) {
+    out8(ctx, g, c, out, n, scratch);
+  } else {
+    xai_vpu_vlsat(ctx, g->final_shift); /* y + zp, saturated to int16 */
+    out16(ctx, c, out, n, scratch, 0);
+  }
+}
+
+void xai_rq_run(xai_vpu_ctx *ctx, const xai_rq_group *g,
+                const xai_rq_consts *c, int8_t *out, int n, void *scratch) {
+  xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT16);
+  if (g->fast & XAI_RQ_FAST) {
+    run_fast(ctx, g, c, out, n, scratch);
+    return;
+  }
+  void *q = slot(scratch, BUF_Q), *hif = slot(scratch, BUF_HI);
+  void *p = slot(scratch, BUF_P), *t = slot(scratch, BUF_T);
+  xai_vpu_vstr(ctx, q);
+  xai_vpu_vstd(ctx, hif);
+  if (g->scalar) {
+    run_scalar(ctx, g, c, out, n, scratch);
+    xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
+    return;
+  }
+  const void *vc = NULL;
+  xai_vpu_vlsat(ctx, g->split_shift); /* P = rshr(acc, 16) or sat16(acc) */
+  xai_vpu_vstr(ctx, p);
+  if (g->term_mask & ((1u << XAI_RQ_L1_T) | (1u << XAI_RQ_L2_T))) {
+    xai_vpu_vlashr(ctx, hif, 15); /* T = -[acc < 0] */
+    xai_vpu_vstr(ctx, t);
+  }
+  int l0 = (g->term_mask & (1u << XAI_RQ_L0_Q)) != 0;
+  if (l0) {
+    next_level(ctx, g, c, 0, scratch, 0, &vc);
+    term(ctx, g, XAI_RQ_L0_Q, q, &vc);
+  }
+  /* Without a level-0 product c0 = floor((k0 - 2^15 + 2^15) / 2^16) = 0. */
+  next_level(ctx, g, c, 1, scratch, l0, &vc);
+  term(ctx, g, XAI_RQ_L1_T, t, &vc);
+  term(ctx, g, XAI_RQ_L1_Q, q, &vc);
+  term(ctx, g, XAI_RQ_L1_QE, q, &vc);
+  term(ctx, g, XAI_RQ_L1_P, p, &vc);
+  next_level(ctx, g, c, 2, scratch, 1, &vc);
+  term(ctx, g, XAI_RQ_L2_P, p, &vc);
+  term(ctx, g, XAI_RQ_L2_PE, p, &vc);
+  term(ctx, g, XAI_RQ_L2_T, t, &vc);
+  xai_vpu_vlsat(ctx, g->final_shift); /* y, saturated to int16 */
+  out16(ctx, c, out, n, scratch, 1);
 }

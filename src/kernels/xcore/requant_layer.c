@@ -92,7 +92,8 @@ xai_status xai_xc_pack_channels(const xai_xc_layout *l, int32_t n_out,
       shift[i] = q->shift[oc];
       bound[i] = xai_rq_acc_bound(wc, n, k_stride, zp_in, b);
     }
-    xai_rq_pack_group(&l->rq[g], mult, shift, bound, lanes, single_rounding);
+    xai_rq_pack_group_c(&l->rq[g], mult, shift, bound, lanes, single_rounding,
+                        l->consts);
   }
   return XAI_OK;
 }
@@ -112,6 +113,7 @@ void xai_xc_replicate_lanes(const xai_xc_layout *l, int32_t n_out,
     bound[lane] = xai_rq_acc_bound(w + (size_t)c * chan_step, n, k_stride,
                                    zp_in, bias ? bias[c] : 0);
   }
-  xai_rq_pack_group(&l->rq[0], mult, shift, bound, (int)(reps * n_out), 0);
+  xai_rq_pack_group_c(&l->rq[0], mult, shift, bound, (int)(reps * n_out), 0,
+                      l->consts);
   l->consts->replicas = (uint32_t)reps;
 }
