@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "xai/common.h"
+#include "xai/xcore_machine.h"
 #include "xai/protocol.h"
 #include "xai/runtime.h"
 
@@ -24,13 +25,12 @@ extern "C" {
 #endif
 
 #define XAI_AISRV_MAX_TILES 8
-/* SRAM per tile kept for the firmware itself: code of the server, runtime
- * and kernels, thread stacks and the server's buffers (docs/device.md,
- * "Memory accounting", gives the breakdown). */
-#define XAI_AISRV_FIRMWARE_BYTES (64u * 1024u)
+/* SRAM per tile kept for the firmware itself (xcore_machine.h gives the
+ * breakdown; docs/device.md, "Memory accounting"). */
+#define XAI_AISRV_FIRMWARE_BYTES XAI_XCORE_FIRMWARE_BYTES_PER_TILE
 /* Inputs + outputs a model may have (GET_SPEC fits one frame with this). */
 #define XAI_AISRV_MAX_IO 32u
-#define XAI_AISRV_DEFAULT_MAX_LAYERS 512u
+#define XAI_AISRV_DEFAULT_MAX_LAYERS 256u
 #define XAI_AISRV_DEFAULT_LOG_BYTES 4096u
 
 typedef struct {

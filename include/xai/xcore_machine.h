@@ -19,6 +19,16 @@
  * (datasheet: 1024 KiB total over 2 tiles). */
 #define XAI_XCORE_SRAM_BYTES_PER_TILE (512u * 1024u)
 
+/* SRAM per tile the firmware keeps for itself, so model + arena get the
+ * rest. ESTIMATE until a board build measures it: ~40 KiB of code (server,
+ * protocol, runtime, the kernels a model resolves), 8 thread stacks of
+ * 1 KiB plus 8 KiB for the thread running reference kernels (they stage
+ * an input patch on the stack), the AI server's buffers (xai_aisrv_work_
+ * bytes: ~49 KiB for 2 engines with 256 timed layers each: frames,
+ * payload, log, GET_SPEC, timing tables) and ~7 KiB of margin. The
+ * xformer's placement and the device server both use this one number. */
+#define XAI_XCORE_FIRMWARE_BYTES_PER_TILE (112u * 1024u)
+
 /* 8 hardware threads (logical cores) per tile, 16 per chip (product brief). */
 #define XAI_XCORE_THREADS_PER_TILE 8u
 

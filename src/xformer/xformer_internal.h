@@ -25,6 +25,7 @@
 #include "xai/runtime.h"
 #include "xai/tflite.h"
 #include "xai/xformer.h"
+#include "xai/xcore_machine.h"
 
 typedef struct {
   uint32_t op;     /* operator index at the time of the note */
@@ -51,11 +52,10 @@ typedef struct {
   int8_t model_memory, arena_memory, params_memory; /* xf_mem, -1 unset */
 } xf_target;
 
-/* SRAM the firmware keeps for itself on the model's tile (runtime and
- * server code, 8 thread stacks, transport buffers). ESTIMATE: lib_tflite_
- * micro deployments report 100-150 KiB of code and stacks; we reserve 128
- * KiB until a board measurement replaces it. */
-#define XF_FIRMWARE_KIB_DEFAULT 128u
+/* SRAM the firmware keeps for itself on the model's tile: the device
+ * server's number (xcore_machine.h), so the xformer and the device agree
+ * on what fits. */
+#define XF_FIRMWARE_KIB_DEFAULT (XAI_XCORE_FIRMWARE_BYTES_PER_TILE / 1024u)
 
 void xf_target_default(xf_target *t);
 /* Parses a target description from text (NUL-terminated); `where` names

@@ -14,6 +14,9 @@ harness_opts harness_defaults(void) {
   o.lpddr_bytes = 8u << 20;
   o.staging_bytes = 2u << 20;
   o.flash_bytes = 1u << 20;
+  /* The hand-worked budgets in the tests keep 64 KiB per tile for the
+   * firmware; test_aisrv_basic checks the default separately. */
+  o.firmware_bytes = 64u * 1024u;
   return o;
 }
 

@@ -27,6 +27,13 @@ static void test_hello(void) {
   CHECK(!strcmp(hello.device, "xcore.ai-test"));
   CHECK_EQ_INT(xai_aisrv_sram_usable(h.srv), 512 * 1024 - 64 * 1024);
   harness_free(&h);
+  /* With no firmware share given, the device keeps the machine's. */
+  harness_opts d = harness_defaults();
+  d.firmware_bytes = 0;
+  harness_init(&h, &d);
+  CHECK_EQ_INT(xai_aisrv_sram_usable(h.srv),
+               512 * 1024 - XAI_XCORE_FIRMWARE_BYTES_PER_TILE);
+  harness_free(&h);
 }
 
 static void test_no_model(void) {

@@ -25,7 +25,8 @@ typedef struct {
 } rq_case;
 
 static _Alignas(32) uint8_t scratch[XAI_RQ_SCRATCH_BYTES];
-static long long checked, scalar_groups;
+static long long checked, scalar_groups, fast_groups, groups;
+static int use_fast = 1; /* pack with xai_rq_pack_group_c (the kernels') */
 
 /* Runs 16 accumulators through the VPU path and compares every lane. */
 static void run16(const rq_case *rc, const xai_rq_group *g,
@@ -104,8 +105,14 @@ static void run_case(rq_case *rc, int rounds) {
   xai_rq_consts c;
   CHECK_EQ_INT(xai_rq_pack_consts(&c, rc->zp, rc->act_min, rc->act_max, NULL),
                XAI_OK);
-  xai_rq_pack_group(&g, rc->mult, rc->shift, rc->bound, 16, rc->single);
+  if (use_fast)
+    xai_rq_pack_group_c(&g, rc->mult, rc->shift, rc->bound, 16, rc->single,
+                        &c);
+  else
+    xai_rq_pack_group(&g, rc->mult, rc->shift, rc->bound, 16, rc->single);
   scalar_groups += g.scalar;
+  fast_groups += (g.fast & XAI_RQ_FAST) != 0;
+  groups++;
   for (int r = 0; r < rounds; r++) {
     int32_t acc[16];
     for (int i = 0; i < 16; i++) acc[i] = pick_acc(rc, i, r % 4);
@@ -124,12 +131,17 @@ static int32_t special_mult(int k) {
 static void set_lane(rq_case *rc, int i, int32_t m, int32_t shift) {
   rc->mult[i] = m;
   rc->shift[i] = shift;
-  rc->bound[i] = bound_for(shift);
+  /* Layer-like bounds (the fast chain needs |acc| well below 2^30) as
+   * well as the largest the general chain takes. */
+  rc->bound[i] = bound_for(shift) >> rnd(0, 16);
 }
 
 static void set_act(rq_case *rc, int kind) {
   rc->zp = kind == 0 ? -128 : kind == 1 ? 127 : rnd(-128, 127);
-  switch (kind % 4) {
+  switch (kind % 6) {
+  case 4: rc->act_min = rnd(-127, -1); rc->act_max = 127; return; /* int8 1 */
+  case 5: rc->act_min = rnd(0, 127); rc->act_max = rnd(rc->act_min, 127);
+    return; /* int8 mode 2 */
   case 0: rc->act_min = -128; rc->act_max = 127; break;
   case 1: rc->act_min = rc->zp; rc->act_max = 127; break;
   case 2: rc->act_min = rc->zp > 77 ? 77 : rc->zp; rc->act_max = rc->act_min + 50; break;
@@ -156,7 +168,7 @@ int main(void) {
         /* Mix neighbouring shifts in one group. */
         set_lane(&rc, i, m, i % 3 == 0 ? shift : rnd(-31, 5));
       }
-      set_act(&rc, kind % 4);
+      set_act(&rc, (kind + shift + 31) % 6);
       run_case(&rc, rounds);
       CHECK_EQ_INT(scalar_groups, 0);
     }
@@ -177,10 +189,35 @@ int main(void) {
       if (i == 5) m = 0, s = 0;
       set_lane(&rc, i, m, s);
     }
-    set_act(&rc, t % 4);
+    set_act(&rc, t % 6);
+    run_case(&rc, rounds / 10);
+    use_fast = t % 5 != 4;
+  }
+  use_fast = 1;
+  CHECK_EQ_INT(scalar_groups, 0);
+  /* Fast-chain edge cases: multipliers at the ends of [2^30, 2^31), |Ml|
+   * near 2^15, shifts -1 and -15, layer-sized bounds, every clamp mode;
+   * most of these groups must take the fast chain. */
+  long long fast_before = fast_groups, groups_before = groups;
+  for (int t = 0; t < 240; t++) {
+    memset(&rc, 0, sizeof rc);
+    rc.single = t % 3 == 2;
+    for (int i = 0; i < 16; i++) {
+      int32_t m = rnd(1 << 30, 2147483647);
+      if (t % 4 == 1) m = (1 << 30) + rnd(0, 70000);
+      if (t % 4 == 2) m = (int32_t)(((uint32_t)m & 0xFFFF0000u) | 0x7FF0u);
+      int sh = t % 8 == 0 ? -1 : t % 8 == 1 ? -15 : rnd(-15, -1);
+      rc.mult[i] = m;
+      rc.shift[i] = sh;
+      rc.bound[i] = rnd(1, 1 << rnd(1, 24));
+      if (i == 9 && t % 5 == 0) rc.mult[i] = 0;
+    }
+    set_act(&rc, t % 6);
     run_case(&rc, rounds / 10);
   }
-  CHECK_EQ_INT(scalar_groups, 0);
+  printf("fast chain: %lld of %lld edge groups\n", fast_groups - fast_before,
+         groups - groups_before);
+  CHECK(2 * (fast_groups - fast_before) > groups - groups_before);
   /* Scalar fallback: a bound beyond 2^30, a non-TFLite multiplier, a huge
    * left shift. Still exact; the groups are flagged. */
   for (int t = 0; t < 3; t++) {
@@ -215,6 +252,7 @@ int main(void) {
     CHECK_EQ_INT(xai_mbqm(6, 1 << 30, -1), 2);
     CHECK_EQ_INT(xai_mbqm(-6, 1 << 30, -1), -2);
   }
-  printf("checked %lld outputs\n", checked);
+  printf("checked %lld outputs, %lld of %lld groups on the fast chain\n",
+         checked, fast_groups, groups);
   return xai_test_finish("xcore_requant");
 }

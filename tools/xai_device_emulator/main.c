@@ -20,7 +20,7 @@ static void usage(FILE *out) {
           "                    /tmp/xai-device-$UID/device.sock)\n"
           "  --tiles N         tiles = engines (2)\n"
           "  --sram-kib N      SRAM per tile, KiB (512)\n"
-          "  --firmware-kib N  SRAM per tile kept for the firmware, KiB (64)\n"
+          "  --firmware-kib N  SRAM per tile kept for the firmware, KiB (112)\n"
           "  --lpddr-mib N     LPDDR, MiB; 0 = none (64)\n"
           "  --flash FILE      flash image file backing the flash (default:\n"
           "                    an erased flash in memory)\n"
@@ -62,7 +62,7 @@ static int parse(int argc, char **argv, emu_options *o) {
   memset(o, 0, sizeof *o);
   o->tiles = 2;
   o->sram_kib = 512;
-  o->firmware_kib = 64;
+  o->firmware_kib = XAI_XCORE_FIRMWARE_BYTES_PER_TILE / 1024u;
   o->lpddr_mib = 64;
   o->flash_mib = 16;
   o->flash_mbps = 50;

@@ -82,7 +82,7 @@ typedef struct {
  *   weights  0                      weight_bytes (see above)
  *   bias     align32(weight_bytes)  64 * n_groups
  *   rq       bias + 64 * n_groups   sizeof(xai_rq_group) * n_groups (704 each)
- *   consts   rq + 704 * n_groups    sizeof(xai_rq_consts) (288)
+ *   consts   rq + 704 * n_groups    sizeof(xai_rq_consts) (416)
  * It needs only 4-byte alignment (XAI_XCORE_VPU_ALIGN). */
 size_t xai_conv2d_s8_xcore_packed_size_p(const xai_conv_params *p,
                                          const xai_dims4 *in,

@@ -41,6 +41,55 @@
  *     + a masked store of 0x80).
  * Single rounding (LiteRT's FULLY_CONNECTED, xai_mbqm_single) is the
  * same chain with N = acc*M + 2^(S-1), S = 31 - shift, E = 0.
+ *
+ * Fast chain (xai_rq_pack_group_c, flag XAI_RQ_FAST; ~24 bundles to the
+ * final VLSAT instead of ~35). The general chain spends 6 bundles per
+ * carry (VLSAT, VSTR, VLDD, VLDR, VLDC, VLMACC ones) because a carry may
+ * be negative and each level needs a full 32-bit constant. After a
+ * VLSAT, vD = 0 and vR = c, so the accumulator holds c itself exactly
+ * when 0 <= c <= 32767; a VLDD k then gives k*2^16 + c. If every carry is
+ * provably in [0, 32767] a level costs VLSAT + VLDD, and the product
+ * registers can stay in vC across levels:
+ *   VSTR Q; [VSTD HI]; VLSAT 16 -> P; [VLADD d -> P' = P + d]; VSTR P';
+ *   [VLASHR HI,0; VSIGN -> S = 2^14 + 2^15 T; VSTR S];
+ *   VLDD/VLDR a0; VLDC Q; VLMACC Ml; VLSAT 16 -> c0;
+ *   VLDD k1; VLMACC Mh (vC = Q); [VLDC S; VLMACC 1]; VLDC P'; VLMACC Ml;
+ *   VLSAT 16 -> c1; VLDD k2; VLMACC Mh (vC = P'); final VLSAT.
+ * Exactness: with U0 = a0 + Q*Ml + 2^15, c0 = floor(U0 / 2^16);
+ * U1 = k1*2^16 + c0 + Q*Mh + S' + P'*Ml + 2^15, c1 = floor(U1 / 2^16);
+ * V2 = k2*2^16 + c1 + P'*Mh; result floor((V2 + h) / 2^sh), h = 2^(sh-1)
+ * (0 for sh = 0), where S' = S when the sign term is used. Applying
+ * floor((floor(u/m) + b)/n) = floor((u + b*m)/(m*n)) twice gives
+ *   result = floor((a0 + k1*2^32 + k2*2^48 + 2^15 + 2^31 + h*2^32
+ *                   + Q*M + P'*2^16*M + 2^16*S') / 2^(32+sh)),
+ * and with P' = P + d, acc = P*2^16 + Q, 2^16*S = 2^30 + T*2^31:
+ *   = floor((acc*M + R' + d*2^16*M + [sign](2^30 + T*E)) / 2^S),
+ * R' = a0 + k1*2^32 + k2*2^48 + 2^15 + 2^31 + h*2^32. The pack sets
+ *   R = Bp + off*2^S - 2^15 - 2^31 - h*2^32 - d*2^16*M - [sign]*2^30,
+ * a0 = R mod 2^32 (as int32), k1 and k2 the signed 16-bit digits of
+ * (R - a0) / 2^32, so the result is floor((N + off*2^S) / 2^S) = y + off
+ * exactly: the output offset off (the zero point, or the int8 stage's
+ * offset) costs nothing. This holds provided no VLMACC saturates and both
+ * VLSATs return carries in [0, 32767] (no int16 saturation, and the
+ * accumulator reads c, not c + 2^16): the pack checks every partial sum
+ * by interval arithmetic over Q in [-2^15, 2^15), P' in [P_min + d,
+ * P_max + d] (P from the layer's accumulator bound), S in +-2^14, and the
+ * resulting carry ranges, independently (a superset of what occurs).
+ * The one free parameter is d (it moves a0 and k1 through R); the pack
+ * tries d = 0, 1, -1, ... up to 2048 and keeps the general chain for the
+ * group if some lane never fits (typically |Ml| or Mh within ~1000 of
+ * 2^15: Q*Ml or Q*Mh alone then nearly fills the 2^31 window), or has
+ * shift >= 0 or < -15, or the bound exceeds 2^30.
+ * Output: monotone saturation keeps clamp(sat(w)) = clamp(w) for w =
+ * y + off. Int16 stage (act_min = -128 or act_max < 127 with act_min <
+ * 0): as step 4 without the zero-point VLADD. Int8 stage (xai_rq_consts
+ * .out_i8): VSETC int8 first, so the final VLSAT yields int8 directly:
+ * mode 1 (act_min in [-127, -1], act_max = 127) uses off = zp - lo - 127,
+ * so sat8 maps [lo, lo + 254] one to one and clamps below lo, then VLADD
+ * (lo + 127) stays in [lo, 127] (sat8 gives 127 above); mode 2 (lo >= 0)
+ * uses off = zp - lo, VPOS, and then VLADD lo (hi = 127) or min with hi
+ * as hi - max(hi - lo - v, 0) (VLSUB, VPOS, VLSUB), all inside [-127,
+ * 127]. No -128 can occur, so the fix-up and its branch are skipped.
  * Groups the chain cannot represent (multiplier outside [2^30, 2^31), a
  * possible |acc| > 2^30, a left shift that would wrap acc in TFLite, or
  * shifts beyond +-30/31) are flagged at pack time and requantized by exact
