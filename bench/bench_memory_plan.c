@@ -15,10 +15,7 @@
 static int head_of(const uint8_t *model, size_t size,
                    const xai_op_resolver *res, xai_planner_kind kind,
                    size_t *head) {
-  xai_interp_config c;
-  memset(&c, 0, sizeof c);
-  c.model = model;
-  c.model_size = size;
+  xai_interp_config c = xai_test_interp_config(model, size, NULL, 0);
   c.resolver = res;
   c.planner = kind;
   xai_error err;

@@ -43,10 +43,7 @@ static xai_status cost_model(const uint8_t *model, size_t size,
                              const xai_params_source *src, op_costs *c,
                              xai_error *err) {
   memset(c, 0, sizeof *c);
-  xai_interp_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.model = model;
-  cfg.model_size = size;
+  xai_interp_config cfg = xai_test_interp_config(model, size, NULL, 0);
   cfg.params = src;
   xai_test_heap_interp h;
   xai_status st = xai_test_heap_interp_init(&h, &cfg, err);

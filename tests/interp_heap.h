@@ -1,6 +1,7 @@
-/* An interpreter whose arena is a heap block of exactly the size the model
- * asks for (xai_interp_arena_needed), for tests and benches that run whole
- * models of any size. Header-only so benches can use it without testlib. */
+/* Interpreter set-up for tests and benches: a config for a model in a
+ * caller's arena, or an interpreter whose arena is a heap block of exactly
+ * the size the model asks for (xai_interp_arena_needed), for whole models
+ * of any size. Header-only so benches can use it without testlib. */
 #ifndef XAI_TESTS_INTERP_HEAP_H
 #define XAI_TESTS_INTERP_HEAP_H
 
@@ -8,6 +9,21 @@
 #include <string.h>
 
 #include "xai/runtime.h"
+
+/* A config for model[0..size) in arena[0..arena_size), all else zero (ref
+ * ops, auto planner): callers add their resolver, hook, params. */
+static inline xai_interp_config xai_test_interp_config(const uint8_t *model,
+                                                       size_t size,
+                                                       void *arena,
+                                                       size_t arena_size) {
+  xai_interp_config c;
+  memset(&c, 0, sizeof c);
+  c.model = model;
+  c.model_size = size;
+  c.arena = arena;
+  c.arena_size = arena_size;
+  return c;
+}
 
 typedef struct {
   xai_interp *ip;

@@ -1,14 +1,11 @@
 /* HELLO reply payload: the device's facts (docs/protocol.md, "HELLO"). */
-#include "le_internal.h"
-#include "xai/protocol.h"
+#include "payload_util_internal.h"
 
 xai_status xai_hello_encode(const xai_proto_hello *h, uint8_t *out,
                             size_t cap, size_t *written, xai_error *err) {
-  if (written) *written = 0;
-  if (cap < XAI_HELLO_BYTES)
-    return xai_fail(err, XAI_ERR_NO_MEMORY,
-                    "HELLO payload needs %u bytes, buffer has %zu",
-                    XAI_HELLO_BYTES, cap);
+  xai_status st =
+      xai_payload_room("HELLO payload", XAI_HELLO_BYTES, cap, written, err);
+  if (st) return st;
   xai_put16(out + 0, h->protocol_version);
   xai_put16(out + 2, h->max_payload);
   out[4] = h->tiles;

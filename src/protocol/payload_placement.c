@@ -1,15 +1,12 @@
 /* SET_MODEL reply payload: where the model, its arena and its params went
  * (docs/protocol.md 6.4). */
-#include "le_internal.h"
-#include "xai/protocol.h"
+#include "payload_util_internal.h"
 
 xai_status xai_placement_encode(const xai_proto_placement *p, uint8_t *out,
                                 size_t cap, size_t *written, xai_error *err) {
-  if (written) *written = 0;
-  if (cap < XAI_PLACEMENT_BYTES)
-    return xai_fail(err, XAI_ERR_NO_MEMORY,
-                    "SET_MODEL placement needs %u bytes, buffer has %zu",
-                    XAI_PLACEMENT_BYTES, cap);
+  xai_status st = xai_payload_room("SET_MODEL placement", XAI_PLACEMENT_BYTES,
+                                   cap, written, err);
+  if (st) return st;
   out[0] = p->model;
   out[1] = p->arena;
   out[2] = p->params;

@@ -31,10 +31,9 @@ xai_status xai_spec_encode(const xai_proto_spec *spec, uint8_t *out,
                       spec->tensors[i].name, spec->tensors[i].rank,
                       XAI_PROTO_MAX_RANK);
   size_t need = xai_spec_encoded_size(spec);
-  if (cap < need)
-    return xai_fail(err, XAI_ERR_NO_MEMORY,
-                    "GET_SPEC payload needs %zu bytes, buffer has %zu", need,
-                    cap);
+  xai_status st =
+      xai_payload_room("GET_SPEC payload", need, cap, written, err);
+  if (st) return st;
   memset(out, 0, need);
   xai_put32(out, spec->arena_bytes_used);
   xai_put16(out + 4, spec->input_count);
@@ -50,10 +49,7 @@ xai_status xai_spec_encode(const xai_proto_spec *spec, uint8_t *out,
     xai_put32(p + 12, (uint32_t)t->zero_point);
     for (unsigned d = 0; d < t->rank; d++)
       xai_put32(p + 16 + 4 * d, (uint32_t)t->shape[d]);
-    size_t name_at = 16 + 4 * (size_t)t->rank;
-    size_t len = xai_wire_name_len(t->name);
-    p[name_at] = (uint8_t)len;
-    memcpy(p + name_at + 1, t->name, len);
+    xai_wire_name_put(p + 16 + 4 * (size_t)t->rank, t->name);
     p += tensor_size(t);
   }
   if (written) *written = need;
@@ -64,11 +60,9 @@ xai_status xai_spec_decode(const uint8_t *p, size_t n, xai_proto_spec *spec,
                            xai_proto_tensor_info *tensors, size_t max_tensors,
                            xai_error *err) {
   memset(spec, 0, sizeof *spec);
-  if (n < SPEC_HEADER_BYTES)
-    return xai_fail(err, XAI_ERR_FORMAT,
-                    "GET_SPEC reply: %zu bytes, shorter than its %u-byte "
-                    "header",
-                    n, SPEC_HEADER_BYTES);
+  xai_status st = xai_payload_header("GET_SPEC reply", n, SPEC_HEADER_BYTES,
+                                     err);
+  if (st) return st;
   uint16_t inputs = xai_le16(p + 4), outputs = xai_le16(p + 6);
   size_t count = (size_t)inputs + outputs;
   if (count > max_tensors)
@@ -101,23 +95,14 @@ xai_status xai_spec_decode(const uint8_t *p, size_t n, xai_proto_spec *spec,
                       i, at);
     for (unsigned d = 0; d < t->rank; d++)
       t->shape[d] = (int32_t)xai_le32(q + 16 + 4 * d);
-    size_t len = q[name_at];
-    if (len > XAI_PROTO_NAME_BYTES - 1)
-      return xai_fail(err, XAI_ERR_FORMAT,
-                      "GET_SPEC reply: tensor %zu name of %zu bytes (max %u)",
-                      i, len, XAI_PROTO_NAME_BYTES - 1);
-    size_t size = xai_pad4(name_at + 1 + len);
-    if (n - at < size)
-      return xai_fail(err, XAI_ERR_FORMAT,
-                      "GET_SPEC reply: tensor %zu name truncated at byte %zu",
-                      i, at);
-    memcpy(t->name, q + name_at + 1, len);
-    t->name[len] = '\0';
+    size_t size = 0;
+    st = xai_wire_name_get(q, name_at, n - at, t->name, &size,
+                           "GET_SPEC reply: tensor", i, "name", at, err);
+    if (st) return st;
     at += size;
   }
-  if (at != n)
-    return xai_fail(err, XAI_ERR_FORMAT,
-                    "GET_SPEC reply: %zu bytes after the last tensor", n - at);
+  st = xai_payload_all_used("GET_SPEC reply", at, n, "tensor", err);
+  if (st) return st;
   spec->arena_bytes_used = xai_le32(p);
   spec->input_count = inputs;
   spec->output_count = outputs;

@@ -97,6 +97,22 @@ static xai_status walk_all(walker *w, xai_error *err) {
   return st;
 }
 
+/* Walks the whole timeline with the given reports. */
+static xai_status walk(const xai_interp *ip,
+                       void (*tensor)(walker *, uint32_t, int32_t, uint32_t,
+                                      bool),
+                       void (*scratch)(walker *, uint32_t, uint32_t, uint32_t,
+                                       bool),
+                       void *user, xai_error *err) {
+  walker w;
+  memset(&w, 0, sizeof w);
+  w.ip = ip;
+  w.tensor = tensor;
+  w.scratch = scratch;
+  w.user = user;
+  return walk_all(&w, err);
+}
+
 static void created(xai_plan_buf *b, uint32_t step) {
   if (b && b->first == UNSET) b->first = step;
 }
@@ -305,13 +321,7 @@ xai_status xai_interp_plan(xai_interp *ip, xai_planner_kind kind,
   xai_status st = fill_bufs(ip, plan, err);
   if (st) return st;
 
-  walker w;
-  memset(&w, 0, sizeof w);
-  w.ip = ip;
-  w.tensor = plan_tensor;
-  w.scratch = plan_scratch;
-  w.user = &pc;
-  st = walk_all(&w, err);
+  st = walk(ip, plan_tensor, plan_scratch, &pc, err);
   if (st) return st;
 
   /* Drop tensors nothing touches; one consumed but never produced (not a
@@ -441,15 +451,9 @@ void xai_interp_plan_entry(const xai_interp *ip, uint32_t i,
     }
   }
   if (!found) return;
-  walker w;
-  memset(&w, 0, sizeof w);
-  w.ip = ip;
-  w.tensor = life_tensor;
-  w.scratch = life_scratch;
-  w.user = &q;
   xai_error e;
   xai_error_clear(&e);
-  (void)walk_all(&w, &e); /* it succeeded at init */
+  (void)walk(ip, life_tensor, life_scratch, &q, &e); /* it succeeded at init */
   if (q.last == UNSET) q.last = q.first == UNSET ? 0 : q.first;
   if (q.first == UNSET) q.first = 0;
   out->first_op = q.first;

@@ -173,6 +173,9 @@ static xai_status lower(xf_ctx *x, uint32_t op, const conv_geom *g,
       st = xai_fail(err, ks, "op %u: %s", op, kerr.message);
     goto out;
   }
+  /* size was enough for any blob of this geometry; the packed one is as
+   * large as its requantization records need. */
+  e.blob_size = xai_xcore_blob_bytes(packed.weights, packed.consts);
   add_geometry(&e.opts, g);
   st = xf_conv_emit_finish(x, op, &e,
                            dw_kernel ? "XAI_depthwise_conv2d" : "XAI_conv2d",

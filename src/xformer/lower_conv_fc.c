@@ -131,6 +131,8 @@ xai_status xf_lower_fully_connected(xf_ctx *x, uint32_t op, bool *done,
       st = xai_fail(err, ks, "op %u: %s", op, kerr.message);
     goto out;
   }
+  /* size was an upper bound */
+  e.blob_size = xai_xcore_blob_bytes(packed.weights, packed.consts);
   xai_flexbuf_add_int(&e.opts, "k", depth);
   xai_flexbuf_add_int(&e.opts, "n", units);
   xai_flexbuf_add_int(&e.opts, "zi", zi);

@@ -184,12 +184,7 @@ typedef struct {
 static xai_status arena_of(const uint8_t *model, size_t size,
                            uint32_t clock_mhz, size_t *arena,
                            xai_error *err) {
-  xai_interp_config c;
-  memset(&c, 0, sizeof c);
-  c.model = model;
-  c.model_size = size;
-  c.clock_mhz = clock_mhz;
-  c.planner = XAI_PLANNER_AUTO;
+  xai_interp_config c = xf_interp_config(model, size, clock_mhz);
   return xai_interp_arena_needed(&c, arena, err);
 }
 

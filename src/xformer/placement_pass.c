@@ -17,11 +17,7 @@ static xai_status measure(xf_ctx *x, xf_sizes *s, xai_error *err) {
   xai_status st = xai_model_write(x->m, &data, &size, err);
   if (st) return st;
   s->model_bytes = size;
-  xai_interp_config c;
-  memset(&c, 0, sizeof c);
-  c.model = data;
-  c.model_size = size;
-  c.clock_mhz = x->opt->clock_mhz;
+  xai_interp_config c = xf_interp_config(data, size, x->opt->clock_mhz);
   st = xai_interp_arena_needed(&c, &s->arena_bytes, err);
   free(data);
   return st;

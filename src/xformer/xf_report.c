@@ -125,12 +125,8 @@ xai_status xf_report_build(const uint8_t *model, size_t size,
   memset(rep, 0, sizeof *rep);
   rep->thread_count = o->thread_count;
   rep->clock_mhz = o->clock_mhz;
-  xai_interp_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.model = model;
-  cfg.model_size = size;
+  xai_interp_config cfg = xf_interp_config(model, size, o->clock_mhz);
   cfg.params = params;
-  cfg.clock_mhz = o->clock_mhz;
   cfg.planner = XAI_PLANNER_GREEDY;
   xai_status st = xai_interp_arena_needed(&cfg, &rep->greedy_arena_bytes, err);
   if (st) return st;
@@ -138,24 +134,14 @@ xai_status xf_report_build(const uint8_t *model, size_t size,
   st = xai_interp_arena_needed(&cfg, &rep->arena_bytes, err);
   if (st) return st;
 
-  size_t arena_size = (rep->arena_bytes + 15u) & ~(size_t)15u;
-  void *arena = aligned_alloc(16, arena_size ? arena_size : 16);
-  if (!arena)
-    return xai_fail(err, XAI_ERR_NO_MEMORY, "report: cannot allocate a "
-                    "%zu-byte arena", arena_size);
-  memset(arena, 0, arena_size);
   cost_collector c;
   memset(&c, 0, sizeof c);
-  cfg.arena = arena;
-  cfg.arena_size = arena_size;
   cfg.hook = collect_cost;
   cfg.hook_user = &c;
+  void *arena = NULL;
   xai_interp *ip = NULL;
-  st = xai_interp_init(&ip, &cfg, err);
-  if (st) {
-    free(arena);
-    return st;
-  }
+  st = xf_interp_on_heap(&cfg, rep->arena_bytes, &arena, &ip, "report", err);
+  if (st) return st;
   c.count = xai_interp_op_count(ip);
   c.costs = calloc(c.count ? c.count : 1, sizeof *c.costs);
   c.have = calloc(c.count ? c.count : 1, sizeof *c.have);

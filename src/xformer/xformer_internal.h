@@ -187,4 +187,17 @@ xai_status xf_report_build(const uint8_t *model, size_t size,
                            const xf_layer_note *notes, uint32_t note_count,
                            xai_xformer_report *rep, xai_error *err);
 
+/* ---- Running the model in the runtime (plan_measure.c) ----------------- */
+/* A runtime config for model[0..size) at clock_mhz, all else zero: the
+ * all-ops resolver and the auto planner, as the device will run it. */
+xai_interp_config xf_interp_config(const uint8_t *model, size_t size,
+                                   uint32_t clock_mhz);
+
+/* Initialises *ip on a zeroed heap arena of `need` bytes (rounded up to
+ * 16), set into cfg; *arena is the caller's to free, NULL on failure.
+ * `what` names the caller in the out-of-memory message. */
+xai_status xf_interp_on_heap(xai_interp_config *cfg, size_t need,
+                             void **arena, xai_interp **ip, const char *what,
+                             xai_error *err);
+
 #endif

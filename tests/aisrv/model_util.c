@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "testlib.h"
+#include "interp_heap.h"
 
 int test_model_load(test_model *m, const char *rel) {
   memset(m, 0, sizeof *m);
@@ -24,25 +25,15 @@ void test_model_free(test_model *m) { xai_file_free(m->bytes); }
 
 size_t test_model_run(const test_model *m, const uint8_t *const *inputs,
                       uint32_t output, uint8_t *out, size_t out_cap) {
-  xai_interp_config c;
-  memset(&c, 0, sizeof c);
-  c.model = m->bytes;
-  c.model_size = m->size;
+  xai_interp_config c = xai_test_interp_config(m->bytes, m->size, NULL, 0);
   c.clock_mhz = 800;
   xai_error err = {0};
-  size_t need = 0;
-  if (xai_interp_arena_needed(&c, &need, &err) != XAI_OK) {
+  xai_test_heap_interp h;
+  if (xai_test_heap_interp_init(&h, &c, &err) != XAI_OK) {
     fprintf(stderr, "direct run: %s\n", err.message);
     exit(1);
   }
-  void *arena = aligned_alloc(16, (need + 15) / 16 * 16 + 16);
-  c.arena = arena;
-  c.arena_size = need;
-  xai_interp *ip = NULL;
-  if (xai_interp_init(&ip, &c, &err) != XAI_OK) {
-    fprintf(stderr, "direct run: %s\n", err.message);
-    exit(1);
-  }
+  xai_interp *ip = h.ip;
   for (uint32_t i = 0; i < xai_interp_input_count(ip); i++) {
     xai_rt_tensor *t = xai_interp_input(ip, i);
     if (xai_interp_set_input(ip, i, inputs[i], t->bytes, &err) != XAI_OK)
@@ -56,7 +47,8 @@ size_t test_model_run(const test_model *m, const uint8_t *const *inputs,
   size_t n = t->bytes < out_cap ? t->bytes : out_cap;
   memcpy(out, t->data, n);
   size_t bytes = t->bytes;
-  free(arena); /* the interpreter and its tensors live in it */
+  /* The interpreter and its tensors live in the arena. */
+  xai_test_heap_interp_free(&h);
   return bytes;
 }
 

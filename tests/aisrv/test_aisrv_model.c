@@ -8,6 +8,7 @@
 #include "aisrv_harness.h"
 #include "model_util.h"
 #include "testlib.h"
+#include "interp_heap.h"
 
 #define PERSON "tflm/person_detect.tflite"
 #define HELLO_WORLD "tflm/hello_world_int8.tflite"
@@ -65,17 +66,10 @@ static void test_person_detect(const test_model *pd) {
   CHECK(strstr(harness_log(&h), "loaded in SRAM (tile 0)") != NULL);
 
   /* GET_SPEC against the model as the runtime sees it. */
-  xai_interp_config c;
-  memset(&c, 0, sizeof c);
-  c.model = pd->bytes;
-  c.model_size = pd->size;
-  size_t need = 0;
-  CHECK(xai_interp_arena_needed(&c, &need, NULL) == XAI_OK);
-  void *arena = aligned_alloc(16, (need + 15) / 16 * 16);
-  c.arena = arena;
-  c.arena_size = need;
-  xai_interp *ip = NULL;
-  CHECK(xai_interp_init(&ip, &c, NULL) == XAI_OK);
+  xai_interp_config c = xai_test_interp_config(pd->bytes, pd->size, NULL, 0);
+  xai_test_heap_interp run;
+  CHECK(xai_test_heap_interp_init(&run, &c, NULL) == XAI_OK);
+  xai_interp *ip = run.ip;
   xai_proto_spec spec;
   CHECK_EQ_INT(get_spec(&h, 0, &spec), XAI_PS_OK);
   CHECK_EQ_INT(spec.arena_bytes_used, xai_interp_arena_used(ip));
@@ -99,7 +93,7 @@ static void test_person_detect(const test_model *pd) {
   CHECK_EQ_INT(spec.tensors[0].bytes, 96 * 96);
   CHECK_EQ_INT(spec.tensors[1].bytes, 2);
   uint32_t ops = xai_interp_op_count(ip);
-  free(arena);
+  xai_test_heap_interp_free(&run);
 
   check_inference(&h, 0, pd, 1);
   check_inference(&h, 0, pd, 2);

@@ -15,6 +15,7 @@
 #include "xai/flash.h"
 #include "xai/host.h"
 #include "xai/runtime.h"
+#include "interp_heap.h"
 
 static uint64_t now_ms(void) {
   struct timespec ts;
@@ -29,30 +30,22 @@ static int run_direct(const uint8_t *model, size_t size, const void *input,
                       size_t *out_bytes, uint32_t *op_count) {
   xai_error err;
   xai_error_clear(&err);
-  xai_interp_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.model = model;
-  cfg.model_size = size;
-  size_t arena_bytes = 0;
-  if (xai_interp_arena_needed(&cfg, &arena_bytes, &err) != XAI_OK) return -1;
-  void *arena = aligned_alloc(16, (arena_bytes + 15) / 16 * 16);
-  cfg.arena = arena;
-  cfg.arena_size = arena_bytes;
-  xai_interp *ip = NULL;
+  xai_interp_config cfg = xai_test_interp_config(model, size, NULL, 0);
+  xai_test_heap_interp h = {0};
   int rc = -1;
-  if (arena && xai_interp_init(&ip, &cfg, &err) == XAI_OK &&
-      xai_interp_set_input(ip, 0, input, in_bytes, &err) == XAI_OK &&
-      xai_interp_invoke(ip, &err) == XAI_OK) {
-    xai_rt_tensor *t = xai_interp_output(ip, 0);
+  if (xai_test_heap_interp_init(&h, &cfg, &err) == XAI_OK &&
+      xai_interp_set_input(h.ip, 0, input, in_bytes, &err) == XAI_OK &&
+      xai_interp_invoke(h.ip, &err) == XAI_OK) {
+    xai_rt_tensor *t = xai_interp_output(h.ip, 0);
     if (t->bytes <= out_cap) {
       memcpy(out, t->data, t->bytes);
       *out_bytes = t->bytes;
-      *op_count = xai_interp_op_count(ip);
+      *op_count = xai_interp_op_count(h.ip);
       rc = 0;
     }
   }
   if (rc) fprintf(stderr, "  direct run: %s\n", err.message);
-  free(arena);
+  xai_test_heap_interp_free(&h);
   return rc;
 }
 

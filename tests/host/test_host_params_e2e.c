@@ -19,6 +19,7 @@
 #include "xai/host.h"
 #include "xai/runtime.h"
 #include "xai/xformer.h"
+#include "interp_heap.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define XAI_TEST_ASAN 1
@@ -35,30 +36,19 @@ static int run_reference(const uint8_t *model, size_t size,
                          const uint8_t *input, size_t in_bytes, uint8_t *out,
                          size_t out_bytes) {
   xai_error err = {0};
-  xai_interp_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.model = model;
-  cfg.model_size = size;
+  xai_interp_config cfg = xai_test_interp_config(model, size, NULL, 0);
   cfg.resolver = xai_ref_resolver();
-  size_t need = 0;
-  if (xai_interp_arena_needed(&cfg, &need, &err) != XAI_OK) {
-    fprintf(stderr, "  reference: %s\n", err.message);
-    return -1;
-  }
-  void *arena = aligned_alloc(16, (need + 15) / 16 * 16);
-  cfg.arena = arena;
-  cfg.arena_size = need;
-  xai_interp *ip = NULL;
+  xai_test_heap_interp h = {0};
   int rc = -1;
-  if (arena && xai_interp_init(&ip, &cfg, &err) == XAI_OK &&
-      xai_interp_set_input(ip, 0, input, in_bytes, &err) == XAI_OK &&
-      xai_interp_invoke(ip, &err) == XAI_OK &&
-      xai_interp_output(ip, 0)->bytes == out_bytes) {
-    memcpy(out, xai_interp_output(ip, 0)->data, out_bytes);
+  if (xai_test_heap_interp_init(&h, &cfg, &err) == XAI_OK &&
+      xai_interp_set_input(h.ip, 0, input, in_bytes, &err) == XAI_OK &&
+      xai_interp_invoke(h.ip, &err) == XAI_OK &&
+      xai_interp_output(h.ip, 0)->bytes == out_bytes) {
+    memcpy(out, xai_interp_output(h.ip, 0)->data, out_bytes);
     rc = 0;
   }
   if (rc) fprintf(stderr, "  reference: %s\n", err.message);
-  free(arena);
+  xai_test_heap_interp_free(&h);
   return rc;
 }
 
@@ -82,18 +72,11 @@ static void find_consumers(const uint8_t *model, size_t size,
   xai_error err = {0};
   xai_params_source src = xai_params_memory(params, params_size,
                                             XAI_PARAMS_RAM);
-  xai_interp_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.model = model;
-  cfg.model_size = size;
+  xai_interp_config cfg = xai_test_interp_config(model, size, NULL, 0);
   cfg.params = &src;
-  size_t need = 0;
-  if (xai_interp_arena_needed(&cfg, &need, &err) != XAI_OK) return;
-  void *arena = aligned_alloc(16, (need + 15) / 16 * 16);
-  cfg.arena = arena;
-  cfg.arena_size = need;
-  xai_interp *ip = NULL;
-  if (arena && xai_interp_init(&ip, &cfg, &err) == XAI_OK) {
+  xai_test_heap_interp h;
+  if (xai_test_heap_interp_init(&h, &cfg, &err) == XAI_OK) {
+    xai_interp *ip = h.ip;
     uint32_t n = xai_interp_op_count(ip);
     for (uint32_t i = 0; i < n && i < MAX_LAYERS; i++) {
       const xai_op_ctx *c = xai_interp_op(ip, i);
@@ -111,7 +94,7 @@ static void find_consumers(const uint8_t *model, size_t size,
       }
     }
   }
-  free(arena);
+  xai_test_heap_interp_free(&h);
 }
 
 static void summarise(const xai_proto_layer_timing *l, uint32_t n,
@@ -236,23 +219,15 @@ int main(int argc, char **argv) {
   find_consumers(model, model_size, params, params_size);
 
   /* The reference output for a seeded input. */
-  xai_interp_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.model = orig;
-  cfg.model_size = orig_size;
+  xai_interp_config cfg = xai_test_interp_config(orig, orig_size, NULL, 0);
   size_t in_bytes = 0, out_bytes = 0;
   {
-    size_t need = 0;
-    st = xai_interp_arena_needed(&cfg, &need, &err);
-    void *arena = aligned_alloc(16, (need + 15) / 16 * 16);
-    cfg.arena = arena;
-    cfg.arena_size = need;
-    xai_interp *ip = NULL;
-    if (st == XAI_OK && xai_interp_init(&ip, &cfg, &err) == XAI_OK) {
-      in_bytes = xai_interp_input(ip, 0)->bytes;
-      out_bytes = xai_interp_output(ip, 0)->bytes;
+    xai_test_heap_interp h;
+    if (xai_test_heap_interp_init(&h, &cfg, &err) == XAI_OK) {
+      in_bytes = xai_interp_input(h.ip, 0)->bytes;
+      out_bytes = xai_interp_output(h.ip, 0)->bytes;
     }
-    free(arena);
+    xai_test_heap_interp_free(&h);
   }
   CHECK(in_bytes > 0 && out_bytes > 0);
   uint8_t *input = malloc(in_bytes + 1), *want = malloc(out_bytes + 1);

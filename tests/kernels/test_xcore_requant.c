@@ -60,7 +60,7 @@ static void run16(const rq_case *rc, const xai_rq_group *g,
               "lane %d acc %d M %d shift %d zp %d [%d,%d]: got %d want %d "
               "(scalar %u)\n",
               i, acc[i], rc->mult[i], rc->shift[i], rc->zp, rc->act_min,
-              rc->act_max, o[i], v, g->scalar);
+              rc->act_max, o[i], v, (g->info & XAI_RQ_INFO_SCALAR) != 0);
       xai_test_failures++;
       if (xai_test_failures > 20) exit(1);
     }
@@ -100,9 +100,31 @@ static int32_t pick_acc(const rq_case *rc, int i, int mode) {
   return (int32_t)a;
 }
 
+/* The encoded forms the kernels read, each in a buffer of exactly its
+ * size (so ASan catches a read past a record or the constants). */
+static xai_rq_group *encode_group(const xai_rq_plan *g) {
+  size_t n = xai_rq_encode_group(g, NULL);
+  xai_rq_group *r = malloc(n);
+  CHECK_EQ_INT((long long)xai_rq_encode_group(g, r), (long long)n);
+  CHECK_EQ_INT((long long)n,
+               (long long)xai_rq_group_bytes(xai_rq_plan_info(g)));
+  return r;
+}
+
+static xai_rq_consts *encode_consts(const xai_rq_consts_plan *c,
+                                    const xai_rq_plan *g) {
+  uint32_t needs = xai_rq_consts_needs(xai_rq_plan_info(g));
+  size_t n = xai_rq_encode_consts(c, needs, NULL);
+  xai_rq_consts *e = malloc(n);
+  CHECK_EQ_INT((long long)xai_rq_encode_consts(c, needs, e), (long long)n);
+  CHECK(xai_rq_consts_valid(e, n));
+  CHECK(!xai_rq_consts_valid(e, n - 1));
+  return e;
+}
+
 static void run_case(rq_case *rc, int rounds) {
-  xai_rq_group g;
-  xai_rq_consts c;
+  xai_rq_plan g;
+  xai_rq_consts_plan c;
   CHECK_EQ_INT(xai_rq_pack_consts(&c, rc->zp, rc->act_min, rc->act_max, NULL),
                XAI_OK);
   if (use_fast)
@@ -113,11 +135,15 @@ static void run_case(rq_case *rc, int rounds) {
   scalar_groups += g.scalar;
   fast_groups += (g.fast & XAI_RQ_FAST) != 0;
   groups++;
+  xai_rq_group *eg = encode_group(&g);
+  xai_rq_consts *ec = encode_consts(&c, &g);
   for (int r = 0; r < rounds; r++) {
     int32_t acc[16];
     for (int i = 0; i < 16; i++) acc[i] = pick_acc(rc, i, r % 4);
-    run16(rc, &g, &c, acc, 16 - (r % 7 == 3 ? rnd(1, 15) : 0));
+    run16(rc, eg, ec, acc, 16 - (r % 7 == 3 ? rnd(1, 15) : 0));
   }
+  free(eg);
+  free(ec);
 }
 
 static int32_t special_mult(int k) {
@@ -240,13 +266,17 @@ int main(void) {
     for (int i = 0; i < 16; i++) set_lane(&rc, i, 1 << 30, -1);
     rc.act_min = -128;
     rc.act_max = 127;
-    xai_rq_group g;
-    xai_rq_consts c;
+    xai_rq_plan g;
+    xai_rq_consts_plan c;
     xai_rq_pack_consts(&c, 0, -128, 127, NULL);
     xai_rq_pack_group(&g, rc.mult, rc.shift, rc.bound, 16, 0);
     int32_t acc[16] = {2, -2, 6, -6, 1, -1, 0, 3, -3, 1000, -1000, 512, -512,
                        508, -510, 4};
-    run16(&rc, &g, &c, acc, 16);
+    xai_rq_group *eg = encode_group(&g);
+    xai_rq_consts *ec = encode_consts(&c, &g);
+    run16(&rc, eg, ec, acc, 16);
+    free(eg);
+    free(ec);
     CHECK_EQ_INT(xai_mbqm(2, 1 << 30, -1), 1);
     CHECK_EQ_INT(xai_mbqm(-2, 1 << 30, -1), -1);
     CHECK_EQ_INT(xai_mbqm(6, 1 << 30, -1), 2);

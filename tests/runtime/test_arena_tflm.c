@@ -10,6 +10,7 @@
 
 #include "testlib.h"
 #include "xai/runtime.h"
+#include "interp_heap.h"
 
 typedef struct {
   const char *model;
@@ -68,21 +69,14 @@ int main(void) {
       xai_test_failures++;
       continue;
     }
-    xai_interp_config c;
-    memset(&c, 0, sizeof c);
-    c.model = model;
-    c.model_size = size;
-    size_t needed = 0;
-    xai_status st = xai_interp_arena_needed(&c, &needed, &err);
+    xai_interp_config c = xai_test_interp_config(model, size, NULL, 0);
+    xai_test_heap_interp h;
+    xai_status st = xai_test_heap_interp_init(&h, &c, &err);
     if (st) fprintf(stderr, "%s: %s\n", cases[i].model, err.message);
     CHECK_EQ_INT(st, XAI_OK);
-    void *arena = aligned_alloc(16, (needed + 15) & ~(size_t)15);
-    c.arena = arena;
-    c.arena_size = needed;
-    xai_interp *ip;
-    st = xai_interp_init(&ip, &c, &err);
-    CHECK_EQ_INT(st, XAI_OK);
     if (!st) {
+      xai_interp *ip = h.ip;
+      const size_t needed = h.need;
       size_t head = xai_interp_arena_head(ip);
       size_t used = xai_interp_arena_used(ip);
       fprintf(stderr, "%-36s arena %8zu (TFLM %8zu)  head %8zu (TFLM %8zu)\n",
@@ -95,7 +89,7 @@ int main(void) {
       c.arena_size = needed - 16;
       CHECK_EQ_INT(xai_interp_init(&ip, &c, &err), XAI_ERR_NO_MEMORY);
     }
-    free(arena);
+    xai_test_heap_interp_free(&h);
     xai_file_free(model);
   }
   return xai_test_finish("runtime_test_arena_tflm");

@@ -6,16 +6,13 @@
 #include <string.h>
 
 #include "rt_models.h"
+#include "interp_heap.h"
 
 static _Alignas(16) uint8_t g_arena[64 * 1024];
 
 static xai_interp_config config(const uint8_t *model, size_t size) {
-  xai_interp_config c;
-  memset(&c, 0, sizeof c);
-  c.model = model;
-  c.model_size = size;
-  c.arena = g_arena;
-  c.arena_size = sizeof g_arena;
+  xai_interp_config c =
+      xai_test_interp_config(model, size, g_arena, sizeof g_arena);
   c.resolver = rt_test_resolver();
   return c;
 }

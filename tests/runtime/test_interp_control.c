@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "rt_models.h"
+#include "interp_heap.h"
 
 static _Alignas(16) uint8_t g_arena[16 * 1024];
 
@@ -46,12 +47,8 @@ static void count(void *user, const xai_op_timing *t) {
 }
 
 static xai_interp *load(uint8_t *model, size_t size) {
-  xai_interp_config c;
-  memset(&c, 0, sizeof c);
-  c.model = model;
-  c.model_size = size;
-  c.arena = g_arena;
-  c.arena_size = sizeof g_arena;
+  xai_interp_config c =
+      xai_test_interp_config(model, size, g_arena, sizeof g_arena);
   c.resolver = resolver();
   c.hook = count;
   xai_interp *ip = NULL;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rt_models.h"
+#include "interp_heap.h"
 
 static int g_counting;
 static int g_calls;
@@ -56,12 +57,8 @@ int main(void) {
   free(probe);
   g_calls = 0;
 
-  xai_interp_config c;
-  memset(&c, 0, sizeof c);
-  c.model = model;
-  c.model_size = size;
-  c.arena = g_arena;
-  c.arena_size = sizeof g_arena;
+  xai_interp_config c =
+      xai_test_interp_config(model, size, g_arena, sizeof g_arena);
   c.resolver = rt_test_resolver();
   xai_interp *ip;
   xai_error err;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "rt_models.h"
+#include "interp_heap.h"
 
 static _Alignas(16) uint8_t g_arena[16 * 1024];
 
@@ -31,12 +32,8 @@ static int chain_with_offsets(const int32_t *words, uint32_t count,
 static xai_status init(const uint8_t *model, size_t size,
                        xai_planner_kind kind, xai_interp **ip,
                        xai_error *err) {
-  xai_interp_config c;
-  memset(&c, 0, sizeof c);
-  c.model = model;
-  c.model_size = size;
-  c.arena = g_arena;
-  c.arena_size = sizeof g_arena;
+  xai_interp_config c =
+      xai_test_interp_config(model, size, g_arena, sizeof g_arena);
   c.resolver = rt_test_resolver();
   c.planner = kind;
   return xai_interp_init(ip, &c, err);

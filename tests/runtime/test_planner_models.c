@@ -9,6 +9,7 @@
 
 #include "testlib.h"
 #include "xai/runtime.h"
+#include "interp_heap.h"
 
 static xai_status stub_eval(xai_op_ctx *ctx) {
   (void)ctx;
@@ -66,22 +67,14 @@ int main(void) {
       xai_test_failures++;
       continue;
     }
-    xai_interp_config c;
-    memset(&c, 0, sizeof c);
-    c.model = model;
-    c.model_size = size;
+    xai_interp_config c = xai_test_interp_config(model, size, NULL, 0);
     c.resolver = stub_resolver();
-    size_t needed = 0;
-    xai_status st = xai_interp_arena_needed(&c, &needed, &err);
+    xai_test_heap_interp h;
+    xai_status st = xai_test_heap_interp_init(&h, &c, &err);
     if (st) fprintf(stderr, "%s: %s\n", cases[i].model, err.message);
     CHECK_EQ_INT(st, XAI_OK);
-    void *arena = aligned_alloc(16, (needed + 15) & ~(size_t)15);
-    c.arena = arena;
-    c.arena_size = needed;
-    xai_interp *ip;
-    st = xai_interp_init(&ip, &c, &err);
-    CHECK_EQ_INT(st, XAI_OK);
     if (!st) {
+      xai_interp *ip = h.ip;
       size_t head = xai_interp_arena_head(ip);
       size_t tail = xai_interp_arena_used(ip) - head;
       fprintf(stderr, "%-36s head %8zu (TFLM %8zu)  tail %6zu\n",
@@ -91,7 +84,7 @@ int main(void) {
       else
         CHECK_EQ_INT(head, cases[i].tflm_head);
     }
-    free(arena);
+    xai_test_heap_interp_free(&h);
     xai_file_free(model);
   }
   return xai_test_finish("runtime_planner_models");

@@ -21,6 +21,7 @@ typedef struct {
 } recurrent_golden;
 
 #include "recurrent_goldens.h"
+#include "interp_heap.h"
 
 /* Keeps only operator k; its input 0 and output 0 become the graph I/O. */
 static int isolate(const uint8_t *data, size_t size, uint32_t k,
@@ -56,8 +57,7 @@ static void run_case(const char *dir, const recurrent_golden *g) {
   snprintf(path, sizeof path, "%s/tflm/%s", dir, g->file);
   uint8_t *file = NULL, *model = NULL;
   size_t file_size = 0, size = 0;
-  void *arena = NULL;
-  xai_interp *ip = NULL;
+  xai_test_heap_interp h = {0};
   xai_error err;
   xai_error_clear(&err);
   if (xai_file_read(path, &file, &file_size, &err) ||
@@ -66,16 +66,9 @@ static void run_case(const char *dir, const recurrent_golden *g) {
     xai_test_failures++;
     goto done;
   }
-  xai_interp_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.model = model;
-  cfg.model_size = size;
-  size_t need = 0;
-  if (xai_interp_arena_needed(&cfg, &need, &err)) goto fail;
-  cfg.arena_size = (need + 15) / 16 * 16;
-  arena = aligned_alloc(16, cfg.arena_size ? cfg.arena_size : 16);
-  cfg.arena = arena;
-  if (xai_interp_init(&ip, &cfg, &err)) goto fail;
+  xai_interp_config cfg = xai_test_interp_config(model, size, NULL, 0);
+  if (xai_test_heap_interp_init(&h, &cfg, &err)) goto fail;
+  xai_interp *ip = h.ip;
   xai_rt_tensor *in = xai_interp_input(ip, 0);
   for (int s = 0; s < g->steps; s++) {
     int8_t *x = malloc(in->bytes);
@@ -111,7 +104,7 @@ fail:
   fprintf(stderr, "%s op %u: %s\n", g->file, g->op, err.message);
   xai_test_failures++;
 done:
-  free(arena);
+  xai_test_heap_interp_free(&h);
   free(model);
   xai_file_free(file);
 }

@@ -12,6 +12,7 @@
 
 #include "testlib.h"
 #include "xai/runtime.h"
+#include "interp_heap.h"
 
 enum { SEEDS = 5, STEPS = 3, OUTS = 2 };
 
@@ -20,24 +21,19 @@ static int run_all(const uint8_t *model, size_t size,
                    int32_t y[SEEDS][STEPS][OUTS]) {
   xai_error err;
   xai_error_clear(&err);
-  xai_interp_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.model = model;
-  cfg.model_size = size;
-  size_t need = 0;
-  if (xai_interp_arena_needed(&cfg, &need, &err)) goto fail;
-  cfg.arena_size = (need + 15) / 16 * 16;
-  void *arena = aligned_alloc(16, cfg.arena_size);
-  cfg.arena = arena;
+  xai_interp_config cfg = xai_test_interp_config(model, size, NULL, 0);
+  xai_test_heap_interp h;
+  if (xai_test_heap_interp_init(&h, &cfg, &err)) goto fail;
   for (uint32_t seed = 0; seed < SEEDS; seed++) {
-    xai_interp *ip = NULL;
-    if (xai_interp_init(&ip, &cfg, &err)) goto fail_arena;
+    /* A fresh interpreter per seed, in the same arena. */
+    xai_interp *ip = h.ip;
+    if (seed > 0 && xai_interp_init(&ip, &cfg, &err)) goto fail_arena;
     xai_rt_tensor *in = xai_interp_input(ip, 0);
     const xai_rt_tensor *out = xai_interp_output(ip, 0);
     if (in->type != XAI_TYPE_INT16 || out->type != XAI_TYPE_INT32 ||
         out->bytes != OUTS * sizeof(int32_t)) {
       fprintf(stderr, "unexpected model I/O\n");
-      free(arena);
+      xai_test_heap_interp_free(&h);
       return 0;
     }
     uint32_t lcg = 12345u + 7919u * seed;
@@ -53,10 +49,10 @@ static int run_all(const uint8_t *model, size_t size,
       memcpy(y[seed][s], out->data, sizeof y[seed][s]);
     }
   }
-  free(arena);
+  xai_test_heap_interp_free(&h);
   return 1;
 fail_arena:
-  free(arena);
+  xai_test_heap_interp_free(&h);
 fail:
   fprintf(stderr, "keyword_scrambled_8bit: %s\n", err.message);
   return 0;

@@ -11,6 +11,7 @@
 #include "testlib.h"
 #include "xai/runtime.h"
 #include "xai/tflite.h"
+#include "interp_heap.h"
 
 /* Reads comma/newline separated integers; returns the count (malloc'd). */
 static long long *read_csv(const char *path, size_t *count) {
@@ -114,15 +115,12 @@ static int run_model(const char *path) {
   size_t size = 0;
   xai_error err;
   xai_error_clear(&err);
-  void *arena = NULL;
+  xai_test_heap_interp h = {0};
   if (xai_file_read(path, &model, &size, &err)) {
     fprintf(stderr, "%s\n", err.message);
     goto done;
   }
-  xai_interp_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.model = model;
-  cfg.model_size = size;
+  xai_interp_config cfg = xai_test_interp_config(model, size, NULL, 0);
   size_t need = 0;
   if (xai_interp_arena_needed(&cfg, &need, &err) &&
       strstr(err.message, "aligned")) {
@@ -139,18 +137,11 @@ static int run_model(const char *path) {
     cfg.model_size = fixed_size;
     xai_error_clear(&err);
   }
-  if (err.status || xai_interp_arena_needed(&cfg, &need, &err)) {
+  if (err.status || xai_test_heap_interp_init(&h, &cfg, &err)) {
     fprintf(stderr, "%s: %s\n", path, err.message);
     goto done;
   }
-  cfg.arena_size = (need + 15) / 16 * 16;
-  arena = aligned_alloc(16, cfg.arena_size ? cfg.arena_size : 16);
-  cfg.arena = arena;
-  xai_interp *ip = NULL;
-  if (!arena || xai_interp_init(&ip, &cfg, &err)) {
-    fprintf(stderr, "%s: %s\n", path, arena ? err.message : "no memory");
-    goto done;
-  }
+  xai_interp *ip = h.ip;
   for (uint32_t k = 0; k < xai_interp_input_count(ip); k++) {
     size_t n = 0;
     long long *v = read_input(base, k, &n);
@@ -182,7 +173,7 @@ static int run_model(const char *path) {
     }
   }
 done:
-  free(arena);
+  xai_test_heap_interp_free(&h);
   xai_file_free(model);
   free(rewritten);
   free(golden);

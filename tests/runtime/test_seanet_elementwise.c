@@ -9,6 +9,7 @@
 
 #include "testlib.h"
 #include "xai/runtime.h"
+#include "interp_heap.h"
 
 static _Alignas(16) uint8_t g_arena[512 * 1024];
 
@@ -83,12 +84,8 @@ static int run_model(const char *dir, const char *file) {
     xai_test_failures++;
     return 1;
   }
-  xai_interp_config c;
-  memset(&c, 0, sizeof c);
-  c.model = model;
-  c.model_size = size;
-  c.arena = g_arena;
-  c.arena_size = sizeof g_arena;
+  xai_interp_config c =
+      xai_test_interp_config(model, size, g_arena, sizeof g_arena);
   xai_interp *ip = NULL;
   if (xai_interp_init(&ip, &c, &err) != XAI_OK) {
     fprintf(stderr, "%s: init: %s\n", file, err.message);

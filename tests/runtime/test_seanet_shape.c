@@ -8,6 +8,7 @@
 
 #include "testlib.h"
 #include "xai/runtime.h"
+#include "interp_heap.h"
 
 /* Comma/newline separated integers as int16; NULL if the file is absent. */
 static int16_t *load_csv(const char *path, size_t *n) {
@@ -50,8 +51,7 @@ static int run(const char *model_path, int *ran) {
   int ok = 0;
   uint8_t *model = NULL;
   size_t size = 0;
-  void *arena = NULL;
-  xai_interp *ip = NULL;
+  xai_test_heap_interp h = {0};
   xai_error err;
   xai_error_clear(&err);
   if (!gold || !in) {
@@ -59,21 +59,13 @@ static int run(const char *model_path, int *ran) {
     goto done;
   }
   *ran = 1;
-  xai_interp_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  size_t need = 0;
   if (xai_file_read(model_path, &model, &size, &err)) goto fail;
-  cfg.model = model;
-  cfg.model_size = size;
-  if (xai_interp_arena_needed(&cfg, &need, &err)) goto fail;
-  cfg.arena_size = (need + 15) / 16 * 16;
-  arena = aligned_alloc(16, cfg.arena_size ? cfg.arena_size : 16);
-  cfg.arena = arena;
-  if (xai_interp_init(&ip, &cfg, &err) ||
-      xai_interp_set_input(ip, 0, in, n_in * 2, &err) ||
-      xai_interp_invoke(ip, &err))
+  xai_interp_config cfg = xai_test_interp_config(model, size, NULL, 0);
+  if (xai_test_heap_interp_init(&h, &cfg, &err) ||
+      xai_interp_set_input(h.ip, 0, in, n_in * 2, &err) ||
+      xai_interp_invoke(h.ip, &err))
     goto fail;
-  const xai_rt_tensor *out = xai_interp_output(ip, 0);
+  const xai_rt_tensor *out = xai_interp_output(h.ip, 0);
   if (out->type != XAI_TYPE_INT16 || out->bytes != n_gold * 2) {
     fprintf(stderr, "%s: output has %zu bytes; golden has %zu values\n",
             model_path, (size_t)out->bytes, n_gold);
@@ -91,7 +83,7 @@ static int run(const char *model_path, int *ran) {
 fail:
   fprintf(stderr, "%s: %s\n", model_path, err.message);
 done:
-  free(arena);
+  xai_test_heap_interp_free(&h);
   xai_file_free(model);
   free(gold);
   free(in);

@@ -21,23 +21,16 @@ typedef struct {
 } shape_op_model;
 
 #include "shape_op_models.h"
+#include "interp_heap.h"
 
 static xai_interp *start(const uint8_t *model, size_t size, void **arena) {
-  xai_interp_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.model = model;
-  cfg.model_size = size;
+  xai_interp_config cfg = xai_test_interp_config(model, size, NULL, 0);
   xai_error err;
   xai_error_clear(&err);
-  size_t need = 0;
-  xai_interp *ip = NULL;
-  *arena = NULL;
-  if (xai_interp_arena_needed(&cfg, &need, &err) == XAI_OK) {
-    cfg.arena_size = (need + 15) / 16 * 16;
-    *arena = aligned_alloc(16, cfg.arena_size ? cfg.arena_size : 16);
-    cfg.arena = *arena;
-    if (xai_interp_init(&ip, &cfg, &err) == XAI_OK) return ip;
-  }
+  xai_test_heap_interp h;
+  xai_status st = xai_test_heap_interp_init(&h, &cfg, &err);
+  *arena = h.arena; /* the caller's to free */
+  if (st == XAI_OK) return h.ip;
   fprintf(stderr, "init failed: %s\n", err.message);
   return NULL;
 }

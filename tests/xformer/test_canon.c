@@ -8,6 +8,7 @@
 #include "testlib.h"
 #include "xai/runtime.h"
 #include "xformer_internal.h"
+#include "interp_heap.h"
 
 static _Alignas(16) uint8_t g_arena[512 * 1024];
 
@@ -79,12 +80,8 @@ static int32_t add_conv(xai_model *m, int32_t in, int32_t h, int32_t w,
 /* Runs the model on a fixed input pattern with the reference ops. */
 static size_t run_ref(const uint8_t *model, size_t size, int8_t *out,
                       size_t cap) {
-  xai_interp_config c;
-  memset(&c, 0, sizeof c);
-  c.model = model;
-  c.model_size = size;
-  c.arena = g_arena;
-  c.arena_size = sizeof g_arena;
+  xai_interp_config c =
+      xai_test_interp_config(model, size, g_arena, sizeof g_arena);
   c.resolver = xai_ref_resolver();
   xai_interp *ip;
   xai_error err;

@@ -123,6 +123,7 @@ static void check_moved_blob(uint64_t *rng) {
   CHECK_EQ_INT(xai_conv2d_s8_xcore_pack(&p, &q, &in, &f, w, bias, &out,
                                         a + 4, size, &op, &err),
                XAI_OK);
+  size = xai_xcore_blob_bytes(op.weights, op.consts); /* the packed bytes */
   memcpy(b + 12, a + 4, size);
   memset(a, 0, size + 16); /* the old copy is gone */
   xai_conv_xcore bound;
@@ -200,10 +201,7 @@ static void check_bad_options(const uint8_t *model, size_t size) {
   size_t bad_size = 0;
   CHECK_EQ_INT(xai_model_write(&m, &bad, &bad_size, &err), XAI_OK);
   xai_model_free(&m);
-  xai_interp_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.model = bad;
-  cfg.model_size = bad_size;
+  xai_interp_config cfg = xai_test_interp_config(bad, bad_size, NULL, 0);
   static _Alignas(16) uint8_t arena[1 << 16];
   cfg.arena = arena;
   cfg.arena_size = sizeof arena;

@@ -34,10 +34,7 @@ typedef xai_test_heap_interp runner;
 
 static xai_status open_model(runner *r, const uint8_t *model, size_t size,
                              const xai_op_resolver *res) {
-  xai_interp_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.model = model;
-  cfg.model_size = size;
+  xai_interp_config cfg = xai_test_interp_config(model, size, NULL, 0);
   cfg.resolver = res;
   xai_error err = {0};
   xai_status st = xai_test_heap_interp_init(r, &cfg, &err);

@@ -146,10 +146,7 @@ static inline xai_status tu_run(const uint8_t *model, size_t size,
                                 const xai_op_resolver *r, const void *in,
                                 size_t in_bytes, void *out, size_t out_bytes,
                                 tu_hook_data *hook, xai_op_cost *est) {
-  xai_interp_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.model = model;
-  cfg.model_size = size;
+  xai_interp_config cfg = xai_test_interp_config(model, size, NULL, 0);
   cfg.resolver = r;
   cfg.hook = hook ? tu_hook : NULL;
   cfg.hook_user = hook;

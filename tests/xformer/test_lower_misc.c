@@ -16,6 +16,7 @@
 
 /* The oracle suite's model-building helpers (tests/oracle/gen_util.c). */
 #include "gen_util.c"
+#include "interp_heap.h"
 
 #define ARENA_BYTES (4u * 1024u * 1024u)
 static _Alignas(16) uint8_t g_arena[ARENA_BYTES];
@@ -61,12 +62,8 @@ static void hook(void *user, const xai_op_timing *t) {
 static size_t run(const uint8_t *model, size_t size,
                   const xai_op_resolver *res, uint64_t seed, int pattern,
                   uint8_t *out, size_t cap, hook_state *h, int estimate) {
-  xai_interp_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.model = model;
-  cfg.model_size = size;
-  cfg.arena = g_arena;
-  cfg.arena_size = ARENA_BYTES;
+  xai_interp_config cfg =
+      xai_test_interp_config(model, size, g_arena, ARENA_BYTES);
   cfg.resolver = res;
   if (h) {
     cfg.hook = hook;

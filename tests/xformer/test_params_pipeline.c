@@ -15,10 +15,7 @@
 static xai_status run(const uint8_t *model, size_t size,
                       const xai_params_source *src, uint8_t **out,
                       size_t *out_bytes, xai_error *err) {
-  xai_interp_config c;
-  memset(&c, 0, sizeof c);
-  c.model = model;
-  c.model_size = size;
+  xai_interp_config c = xai_test_interp_config(model, size, NULL, 0);
   c.params = src;
   return xai_test_run_seeded(&c, 99, out, out_bytes, err);
 }

@@ -61,10 +61,8 @@ static xai_status run(const compiled *c, uint8_t **out, size_t *out_bytes,
                       xai_error *err) {
   xai_params_source src =
       xai_params_memory(c->params, c->params_size, XAI_PARAMS_FLASH);
-  xai_interp_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.model = c->model;
-  cfg.model_size = c->model_size;
+  xai_interp_config cfg =
+      xai_test_interp_config(c->model, c->model_size, NULL, 0);
   cfg.params = &src;
   return xai_test_run_seeded(&cfg, 4242, out, out_bytes, err);
 }

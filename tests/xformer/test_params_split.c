@@ -12,6 +12,7 @@
 #include "xai/runtime.h"
 #include "xai/xcore_machine.h"
 #include "xformer_internal.h"
+#include "interp_heap.h"
 
 #define ARENA_BYTES (2u * 1024u * 1024u)
 static _Alignas(16) uint8_t g_arena[ARENA_BYTES];
@@ -65,12 +66,8 @@ static void sum_load_ticks(void *user, const xai_op_timing *t) {
 static xai_status run(const uint8_t *model, size_t size,
                       const xai_params_source *src, uint8_t *out,
                       size_t out_cap, uint64_t *load_ticks, xai_error *err) {
-  xai_interp_config c;
-  memset(&c, 0, sizeof c);
-  c.model = model;
-  c.model_size = size;
-  c.arena = g_arena;
-  c.arena_size = sizeof g_arena;
+  xai_interp_config c =
+      xai_test_interp_config(model, size, g_arena, sizeof g_arena);
   c.params = src;
   if (load_ticks) {
     *load_ticks = 0;

@@ -15,6 +15,7 @@
 #include "testlib.h"
 #include "xai/runtime.h"
 #include "xai/xformer.h"
+#include "interp_heap.h"
 
 static _Alignas(16) uint8_t g_arena[256 * 1024];
 
@@ -96,12 +97,8 @@ static int branch_model(uint8_t **data, size_t *size) {
 static xai_status init(const uint8_t *model, size_t size,
                        const xai_op_resolver *res, xai_planner_kind kind,
                        xai_interp **ip, xai_error *err) {
-  xai_interp_config c;
-  memset(&c, 0, sizeof c);
-  c.model = model;
-  c.model_size = size;
-  c.arena = g_arena;
-  c.arena_size = sizeof g_arena;
+  xai_interp_config c =
+      xai_test_interp_config(model, size, g_arena, sizeof g_arena);
   c.resolver = res;
   c.planner = kind;
   return xai_interp_init(ip, &c, err);

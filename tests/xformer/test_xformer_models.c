@@ -48,10 +48,7 @@ static void run_free(run *r) { xai_test_heap_interp_free(r); }
 static xai_status run_init(run *r, const uint8_t *model, size_t size,
                            const xai_op_resolver *res, xai_planner_kind kind,
                            xai_error *err) {
-  xai_interp_config c;
-  memset(&c, 0, sizeof c);
-  c.model = model;
-  c.model_size = size;
+  xai_interp_config c = xai_test_interp_config(model, size, NULL, 0);
   c.resolver = res;
   c.planner = kind;
   return xai_test_heap_interp_init(r, &c, err);

@@ -27,6 +27,7 @@
 
 #include "image_prep.h"
 #include "xai/host.h"
+#include "xmos_args.h"
 
 #define MAX_LAYERS 4096
 
@@ -110,55 +111,48 @@ static void print_load_totals(const xai_proto_layer_timing *layers,
            loads, (double)ticks / 100000.0);
 }
 
-int main(int argc, char **argv) {
-  const char *image_path = NULL, *labels = NULL, *device = NULL;
-  unsigned long engine = 0, timeout_ms = 0;
-  float lo = 0.0f, hi = 1.0f;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    const int has_value = i + 1 < argc;
-    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      usage(stdout);
-      return 0;
-    } else if (strcmp(a, "--labels") == 0 && has_value) {
-      labels = argv[++i];
-    } else if (strcmp(a, "--device") == 0 && has_value) {
-      device = argv[++i];
-    } else if (strcmp(a, "--engine") == 0 && has_value) {
-      engine = strtoul(argv[++i], NULL, 10);
-      if (engine > 255) {
-        fprintf(stderr, "xmos_classify: bad --engine\n");
-        return 2;
-      }
-    } else if (strcmp(a, "--input-range") == 0 && has_value) {
-      if (sscanf(argv[++i], "%f,%f", &lo, &hi) != 2 || !(hi > lo)) {
-        fprintf(stderr,
-                "xmos_classify: --input-range wants LO,HI with LO < HI, e.g. "
-                "-1,1\n");
-        return 2;
-      }
-    } else if (strcmp(a, "--timeout-ms") == 0 && has_value) {
-      timeout_ms = strtoul(argv[++i], NULL, 10);
-    } else if (a[0] == '-' || image_path) {
-      fprintf(stderr, "xmos_classify: unexpected argument '%s'\n", a);
-      usage(stderr);
+typedef struct {
+  const char *labels;
+  float lo, hi;
+} classify_options;
+
+/* --labels and --input-range (xmos_args_option_fn). */
+static int classify_option(void *user, const char *opt, const char *value) {
+  classify_options *o = user;
+  if (!value) return XMOS_ARG_OTHER;
+  if (strcmp(opt, "--labels") == 0) {
+    o->labels = value;
+  } else if (strcmp(opt, "--input-range") == 0) {
+    if (sscanf(value, "%f,%f", &o->lo, &o->hi) != 2 || !(o->hi > o->lo)) {
+      fprintf(stderr,
+              "xmos_classify: --input-range wants LO,HI with LO < HI, e.g. "
+              "-1,1\n");
       return 2;
-    } else {
-      image_path = a;
     }
+  } else {
+    return XMOS_ARG_OTHER;
   }
-  if (!image_path) {
-    usage(stderr);
-    return 2;
-  }
+  return XMOS_ARGS_OK;
+}
+
+int main(int argc, char **argv) {
+  classify_options opts = {NULL, 0.0f, 1.0f};
+  xmos_args args = {.tool = "xmos_classify", .usage = usage,
+                    .has_engine = 1, .option = classify_option,
+                    .user = &opts};
+  int parsed = xmos_args_parse(&args, argc, argv);
+  if (parsed != XMOS_ARGS_OK) return parsed;
+  const char *image_path = args.path, *labels = opts.labels;
+  const float lo = opts.lo, hi = opts.hi;
   xai_error err;
   xai_error_clear(&err);
   xai_host_device *dev = NULL;
-  if (xai_host_connect(&dev, device, (uint32_t)timeout_ms, &err) != XAI_OK) {
+  if (xai_host_connect(&dev, args.device, (uint32_t)args.timeout_ms,
+                       &err) != XAI_OK) {
     fprintf(stderr, "xmos_classify: %s\n", err.message);
     return 1;
   }
-  const uint8_t eng = (uint8_t)engine;
+  const uint8_t eng = (uint8_t)args.engine;
   int rc = 1;
   uint8_t *pixels = NULL;
   float *resized = NULL;

@@ -9,6 +9,7 @@
 
 #include "xai/flash.h"
 #include "xai/host.h"
+#include "xmos_args.h"
 
 static void usage(FILE *out) {
   fprintf(out,
@@ -20,29 +21,10 @@ static void usage(FILE *out) {
 }
 
 int main(int argc, char **argv) {
-  const char *path = NULL, *device = NULL;
-  unsigned long timeout_ms = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      usage(stdout);
-      return 0;
-    } else if (strcmp(a, "--device") == 0 && i + 1 < argc) {
-      device = argv[++i];
-    } else if (strcmp(a, "--timeout-ms") == 0 && i + 1 < argc) {
-      timeout_ms = strtoul(argv[++i], NULL, 10);
-    } else if (a[0] == '-' || path) {
-      fprintf(stderr, "xmos_flash: unexpected argument '%s'\n", a);
-      usage(stderr);
-      return 2;
-    } else {
-      path = a;
-    }
-  }
-  if (!path) {
-    usage(stderr);
-    return 2;
-  }
+  xmos_args args = {.tool = "xmos_flash", .usage = usage};
+  int parsed = xmos_args_parse(&args, argc, argv);
+  if (parsed != XMOS_ARGS_OK) return parsed;
+  const char *path = args.path;
   xai_error err;
   xai_error_clear(&err);
   uint8_t *image = NULL;
@@ -65,7 +47,8 @@ int main(int argc, char **argv) {
   printf("Flash image %s: %u entries, %zu bytes\n", path,
          (unsigned)img.entry_count, size);
   xai_host_device *dev = NULL;
-  if (xai_host_connect(&dev, device, (uint32_t)timeout_ms, &err) != XAI_OK) {
+  if (xai_host_connect(&dev, args.device, (uint32_t)args.timeout_ms,
+                       &err) != XAI_OK) {
     fprintf(stderr, "xmos_flash: %s\n", err.message);
     xai_file_free(image);
     return 1;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "xai/host.h"
+#include "xmos_args.h"
 
 static void usage(FILE *out) {
   fprintf(out,
@@ -71,55 +72,46 @@ static void print_placement(const xai_host_device *dev, unsigned long engine) {
            (unsigned)p.params_mbps);
 }
 
-int main(int argc, char **argv) {
-  const char *model_path = NULL, *device = NULL, *params_path = NULL;
-  int to_flash = 0;
-  unsigned long engine = 0, timeout_ms = 0;
-  xai_model_memory memory = XAI_MODEL_TO_SRAM;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    const int has_value = i + 1 < argc;
-    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      usage(stdout);
-      return 0;
-    } else if (strcmp(a, "--device") == 0 && has_value) {
-      device = argv[++i];
-    } else if (strcmp(a, "--engine") == 0 && has_value) {
-      char *end;
-      engine = strtoul(argv[++i], &end, 10);
-      if (*end || engine > 255) {
-        fprintf(stderr, "xmos_send_model: bad --engine '%s'\n", argv[i]);
-        return 2;
-      }
-    } else if (strcmp(a, "--memory") == 0 && has_value) {
-      const char *m = argv[++i];
-      if (strcmp(m, "sram") == 0) {
-        memory = XAI_MODEL_TO_SRAM;
-      } else if (strcmp(m, "lpddr") == 0) {
-        memory = XAI_MODEL_TO_LPDDR;
-      } else if (strcmp(m, "flash") == 0) {
-        to_flash = 1;
-      } else {
-        fprintf(stderr,
-                "xmos_send_model: --memory must be sram, lpddr or flash\n");
-        return 2;
-      }
-    } else if (strcmp(a, "--params") == 0 && has_value) {
-      params_path = argv[++i];
-    } else if (strcmp(a, "--timeout-ms") == 0 && has_value) {
-      timeout_ms = strtoul(argv[++i], NULL, 10);
-    } else if (a[0] == '-' || model_path) {
-      fprintf(stderr, "xmos_send_model: unexpected argument '%s'\n", a);
-      usage(stderr);
-      return 2;
+typedef struct {
+  const char *params_path;
+  int to_flash;
+  xai_model_memory memory;
+} send_options;
+
+/* --memory and --params (xmos_args_option_fn). */
+static int send_option(void *user, const char *opt, const char *value) {
+  send_options *o = user;
+  if (!value) return XMOS_ARG_OTHER;
+  if (strcmp(opt, "--memory") == 0) {
+    if (strcmp(value, "sram") == 0) {
+      o->memory = XAI_MODEL_TO_SRAM;
+    } else if (strcmp(value, "lpddr") == 0) {
+      o->memory = XAI_MODEL_TO_LPDDR;
+    } else if (strcmp(value, "flash") == 0) {
+      o->to_flash = 1;
     } else {
-      model_path = a;
+      fprintf(stderr,
+              "xmos_send_model: --memory must be sram, lpddr or flash\n");
+      return 2;
     }
+  } else if (strcmp(opt, "--params") == 0) {
+    o->params_path = value;
+  } else {
+    return XMOS_ARG_OTHER;
   }
-  if (!model_path) {
-    usage(stderr);
-    return 2;
-  }
+  return XMOS_ARGS_OK;
+}
+
+int main(int argc, char **argv) {
+  send_options opts = {NULL, 0, XAI_MODEL_TO_SRAM};
+  xmos_args args = {.tool = "xmos_send_model", .usage = usage,
+                    .has_engine = 1, .option = send_option, .user = &opts};
+  int parsed = xmos_args_parse(&args, argc, argv);
+  if (parsed != XMOS_ARGS_OK) return parsed;
+  const char *model_path = args.path, *params_path = opts.params_path;
+  const int to_flash = opts.to_flash;
+  const xai_model_memory memory = opts.memory;
+  const unsigned long engine = args.engine;
   if (to_flash && !params_path) {
     fprintf(stderr, "xmos_send_model: --memory flash needs --params FILE "
             "(for a flash image of models alone use build_flash_file and "
@@ -143,7 +135,8 @@ int main(int argc, char **argv) {
     return 1;
   }
   xai_host_device *dev = NULL;
-  if (xai_host_connect(&dev, device, (uint32_t)timeout_ms, &err) != XAI_OK) {
+  if (xai_host_connect(&dev, args.device, (uint32_t)args.timeout_ms,
+                       &err) != XAI_OK) {
     fprintf(stderr, "xmos_send_model: %s\n", err.message);
     xai_file_free(model);
     xai_file_free(params);

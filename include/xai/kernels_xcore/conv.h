@@ -7,19 +7,21 @@
  *
  * Packed layout the xformer writes for CONV_2D (xai_conv2d_s8_xcore_pack):
  *   weights  int8, 4-byte aligned: for each group g of 16 output channels
- *            (the last one padded with zero rows), for each 32-byte chunk j
- *            of the patch (patch = filter[oc][ky][kx][ic] flattened in
- *            TFLite OHWI order, zero-padded to k_pad = 32*ceil(K/32)
- *            bytes), 16 rows of 32 bytes: row r holds channel g*16 + 15 - r
- *            (VLMACCR rotates, so the first row issued ends in acc[15]).
- *            Size: n_groups * k_pad * 16 bytes.
+ *            (at g * k_pad * 16), for each 32-byte chunk j of the patch
+ *            (patch = filter[oc][ky][kx][ic] flattened in TFLite OHWI
+ *            order, zero-padded to k_pad = 32*ceil(K/32) bytes), rows =
+ *            min(16, C - 16 g) rows of 32 bytes: row r holds channel
+ *            g*16 + rows - 1 - r. VLMACCR rotates (the first row issued
+ *            ends in acc[15]), so a short last group first issues 16 -
+ *            rows VLMACCRs of a library zero row. Size: k_pad * C bytes.
  *   bias     per group, int16 vD halves[16] then uint16 vR halves[16] of
  *            bias'[oc] = bias[oc] - zp_in * sum(filter[oc]) (int32): 64
  *            bytes per group. Folding the input zero point here lets the
  *            MACs run on raw int8 inputs; padded taps then must contribute
  *            zp_in * w (the kernel feeds a vector of zp_in for them), so
  *            sum over taps of (x - zp_in) * w stays exact, padding included.
- *   rq       xai_rq_group per group + one xai_rq_consts (requant.h).
+ *   rq       a record index, one xai_rq_group record per group and the
+ *            layer's xai_rq_consts (requant.h; sizes vary, see below).
  *   Window layout (op->window = P >= 1) instead, for layers that are not
  *   direct or contiguous, with C <= 16 output channels and
  *   span = ((kw-1)*dilation_w + 1)*in.c <= 29 bytes (RGB inputs, depthwise
@@ -28,14 +30,18 @@
  *   32-byte read of the input row, the first byte at offset a (0..3).
  *   P = 1 for C > 8, else the largest P <= 16 / C with
  *   (P-1)*stride_w*in.c + span + 3 <= 32. weights: for each filter row fy,
- *   for each a = 0..3, 16 rows of 32 bytes; row r ends in lane l = 15 - r;
+ *   for each offset a the layer meets (op->window_aligns, bit a; staged
+ *   windows are copied to the same offset), in increasing order, 16 rows
+ *   of 32 bytes; row r ends in lane l = 15 - r;
  *   lane l < P*C is pixel p = l / C, channel c = l % C and its row holds
  *   filter[c][fy][fx][ci] at byte a + p*stride_w*in.c + fx*dilation_w*in.c
- *   + ci (the rest zero). Size kh * 4 * 512 bytes; one group whose bias
- *   and rq lanes repeat the C channels P times (xai_rq_consts.replicas).
+ *   + ci (the rest zero). Size kh * popcount(window_aligns) * 512 bytes;
+ *   one group whose bias and rq lanes repeat the C channels P times
+ *   (xai_rq_consts.replicas).
  * DEPTHWISE_CONV_2D (xai_dwconv2d_s8_xcore_pack): weights are, per group
- * of 16 output channels and per tap (ky, kx), a 32-byte row whose bytes
- * 0..15 are filter[0][ky][kx][g*16 + i] (rest zero; VLMACC reads 16 lanes);
+ * of 16 output channels and per tap (ky, kx), 16 bytes filter[0][ky][kx]
+ * [g*16 + i] (VLMACC loads 32 bytes and uses 16: the next tap's bytes, or
+ * for the last tap the bias region's, are read and ignored);
  * bias and rq as above with sum over taps of the channel's weights. With
  * depth multiplier 1 and C <= 8 channels, lane l < R*C (R = 16 / C) of the
  * one group holds channel l % C (weights, bias, rq; consts.replicas = R):
@@ -71,18 +77,25 @@ typedef struct {
   int32_t window;         /* CONV_2D, few input channels: 0, or the output
                              pixels (>= 1) one vector computes from
                              in-place 32-byte windows of input rows */
-  int8_t *weights;
-  int16_t *bias;          /* 32 int16 per group */
-  xai_rq_group *rq;       /* n_groups */
-  xai_rq_consts *consts;
+  int32_t window_aligns;  /* window layout: bit a set = weight rows for
+                             input offset a (0..3) are stored (see above) */
+  int8_t *weights;        /* the blob's start */
+  int16_t *bias;          /* 32 int16 per group, then the record index */
+  xai_rq_group *rq;       /* group 0's record */
+  xai_rq_consts *consts;  /* the blob's last part */
 } xai_conv_xcore;
 
-/* Bytes of packed memory for a CONV_2D layer; 0 for invalid dims. The blob is, at
- * byte offsets from its start (the same for CONV_2D and DEPTHWISE):
- *   weights  0                      weight_bytes (see above)
- *   bias     align32(weight_bytes)  64 * n_groups
- *   rq       bias + 64 * n_groups   sizeof(xai_rq_group) * n_groups (704 each)
- *   consts   rq + 704 * n_groups    sizeof(xai_rq_consts) (416)
+
+/* Bytes of memory pack needs for a CONV_2D layer (an upper bound: the
+ * blob's exact size depends on its requantization records, see
+ * xai_xcore_blob_bytes); 0 for invalid dims. The blob is, at byte offsets
+ * from its start (the same for CONV_2D, DEPTHWISE and FC):
+ *   weights  0                          weight_bytes (see above)
+ *   bias     B = align4(weight_bytes)   64 * n_groups
+ *   index    I = B + 64 * n_groups      uint32[n_groups + 1]: offsets of
+ *                                       the records, then of the consts
+ *   records  I + 4 * (n_groups + 1)     xai_rq_group each (requant.h)
+ *   consts   index[n_groups]            xai_rq_consts, ends the blob
  * It needs only 4-byte alignment (XAI_XCORE_VPU_ALIGN). */
 size_t xai_conv2d_s8_xcore_packed_size_p(const xai_conv_params *p,
                                          const xai_dims4 *in,
@@ -90,7 +103,7 @@ size_t xai_conv2d_s8_xcore_packed_size_p(const xai_conv_params *p,
                                          const xai_dims4 *out);
 /* The largest blob the geometry may need for any strides, dilations and
  * padding (the window layout when it can apply, see above): enough memory
- * for pack, but only _p gives the exact size of a packed blob. */
+ * for pack; _p is tighter. */
 size_t xai_conv2d_s8_xcore_packed_size(const xai_dims4 *in,
                                        const xai_dims4 *filter,
                                        const xai_dims4 *out);
@@ -109,14 +122,26 @@ xai_status xai_conv2d_s8_xcore_pack(const xai_conv_params *p,
                                     xai_conv_xcore *op, xai_error *err);
 /* Binds op to a blob pack wrote earlier (possibly copied elsewhere, e.g.
  * into the arena): op->p, in, filter and out must hold what pack was given;
- * this re-derives k, k_pad, n_groups, direct, depth_multiplier and the four
- * pointers with pack's own layout function. Call it before every run whose
- * blob may have moved. XAI_ERR_ARGUMENT for inconsistent dims, a blob not
- * 4-byte aligned or smaller than packed_size. Never writes to mem.
+ * this re-derives k, k_pad, n_groups, direct, depth_multiplier, window
+ * and the four pointers with pack's own layout. Call it before every run
+ * whose blob may have moved. XAI_ERR_ARGUMENT for inconsistent dims, a
+ * blob not 4-byte aligned, or one whose mem_size bytes are not exactly a
+ * blob of this geometry (index, records and consts are all checked).
+ * Never writes to mem.
  * mem == NULL derives the fields only (pointers NULL), e.g. to size
  * scratch before the blob is loaded. */
 xai_status xai_conv2d_s8_xcore_bind(xai_conv_xcore *op, const void *mem,
                                     size_t mem_size);
+/* Writes into mem (4-byte aligned) a blob of exactly mem_size bytes that
+ * binds to op's geometry (op->p, in, filter, out set): zero weights and
+ * bias, placeholder requantization records. For cost estimates made
+ * before the real blob is loaded (the bundle count barely depends on the
+ * blob's contents). XAI_ERR_ARGUMENT for bad dims or a size no blob of
+ * this geometry can have. */
+xai_status xai_conv2d_s8_xcore_placeholder(const xai_conv_xcore *op,
+                                           void *mem, size_t mem_size);
+xai_status xai_dwconv2d_s8_xcore_placeholder(const xai_conv_xcore *op,
+                                             void *mem, size_t mem_size);
 /* Arena scratch bytes one thread needs (4-byte aligned): 0 unless the
  * patch must be gathered (input depth not a multiple of 32, patch not
  * contiguous) and there is more than one group of 16 output channels;

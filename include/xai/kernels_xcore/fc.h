@@ -2,14 +2,17 @@
  * (symmetric weights: filter_offset must be 0).
  *
  * Packed layout the xformer writes (xai_fc_s8_xcore_pack):
- *   weights  for each group g of 16 outputs (last padded with zero rows),
- *            for each 32-byte chunk j of the input (zero-padded to k_pad =
- *            32*ceil(input_depth/32)), 16 rows of 32 bytes, row r = output
- *            g*16 + 15 - r. n_groups * k_pad * 16 bytes.
+ *   weights  for each group g of 16 outputs (at g * k_pad * 16), for each
+ *            32-byte chunk j of the input (zero-padded to k_pad =
+ *            32*ceil(input_depth/32)), rows = min(16, n - 16 g) rows of 32
+ *            bytes, row r = output g*16 + rows - 1 - r (conv.h). k_pad * n
+ *            bytes.
  *   bias     per group int16 vD halves[16], uint16 vR halves[16] of
  *            bias[o] - zp_in * sum_k W[o][k] (bias may be NULL = 0).
- *   rq       xai_rq_group per group + xai_rq_consts (requant.h); a
- *            per-tensor scale is passed broadcast as per-channel arrays. */
+ *   rq       record index, xai_rq_group records and xai_rq_consts
+ *            (requant.h, conv.h); a per-tensor scale is passed broadcast
+ *            as per-channel arrays. packed_size is an upper bound; the
+ *            packed blob's size is xai_xcore_blob_bytes. */
 #ifndef XAI_KERNELS_XCORE_FC_H
 #define XAI_KERNELS_XCORE_FC_H
 
@@ -29,9 +32,9 @@ typedef struct {
   xai_fc_params p;
   xai_fc_dims d;
   int32_t k_pad, n_groups;
-  int8_t *weights;
-  int16_t *bias;
-  xai_rq_group *rq;
+  int8_t *weights;          /* the blob's start */
+  int16_t *bias;            /* then the record index (conv.h) */
+  xai_rq_group *rq;         /* group 0's record */
   xai_rq_consts *consts;
 } xai_fc_xcore;
 
@@ -44,10 +47,14 @@ xai_status xai_fc_s8_xcore_pack(const xai_fc_params *p,
                                 xai_error *err);
 /* Binds op to a packed blob (see xai_conv2d_s8_xcore_bind): op->p and
  * op->d must hold what pack was given; re-derives k_pad, n_groups and the
- * pointers. The blob layout is conv.h's (weights, bias at align32(weights),
- * rq groups, consts); 4-byte alignment suffices. */
+ * pointers. The blob layout is conv.h's (weights, bias, index, records,
+ * consts; mem_size must be the blob's exact size); 4-byte alignment
+ * suffices. */
 xai_status xai_fc_s8_xcore_bind(xai_fc_xcore *op, const void *mem,
                                 size_t mem_size);
+/* As xai_conv2d_s8_xcore_placeholder, for op->d. */
+xai_status xai_fc_s8_xcore_placeholder(const xai_fc_xcore *op, void *mem,
+                                       size_t mem_size);
 /* Arena scratch bytes one thread needs: 0 unless batch rows start off
  * word boundaries (batches > 1, input_depth % 4 != 0) and there is more
  * than one group of 16 outputs; then k_pad (a realigned row copy). Other

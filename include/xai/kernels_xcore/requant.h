@@ -95,14 +95,25 @@
  * shifts beyond +-30/31) are flagged at pack time and requantized by exact
  * scalar code, charged XAI_RQ_SCALAR_BUNDLES_PER_OUTPUT bundles per output.
  *
- * Memory layout written by the xformer (little-endian; every array 4-byte
- * aligned, 32-byte vectors): one xai_rq_group per 16 output channels plus
- * one xai_rq_consts per layer, both produced by xai_rq_pack_group /
- * xai_rq_pack_consts. The structs need only 4-byte alignment (the VPU's
- * XAI_XCORE_VPU_ALIGN): a packed blob may sit at any word-aligned address
- * (model buffers and the arena guarantee 16), so they carry no _Alignas;
- * their sizes stay multiples of 32 by explicit padding, so a blob keeps
- * every later vector at the same offset modulo 32. */
+ * Memory layout written by the xformer (little-endian, 4-byte alignment
+ * only: the VPU needs no more, XAI_XCORE_VPU_ALIGN). Pack time works on
+ * full-size plans (xai_rq_plan per 16 output channels, xai_rq_consts_plan
+ * per layer: xai_rq_pack_group_c / xai_rq_pack_consts); the blob holds
+ * their compact encodings, which keep only what the run reads:
+ *  - a group record (xai_rq_group): one info word (kind, flags, term
+ *    mask), then the 32-byte vectors of its kind, in the order below.
+ *    Fast: 7 vectors (8 with the P offset); the chain's duplicated
+ *    coefficients (Ml twice, Mh twice) are stored once, the sign
+ *    coefficient (1 on every lane) is a constant of the kernel library.
+ *    General: split and final shifts, the level constants (level 0 only
+ *    with the L0_Q term) and one vector per term in term_mask. Scalar:
+ *    only the original multipliers and shifts.
+ *  - the layer constants (xai_rq_consts): a 40-byte header (clamp, zero
+ *    point, output stage) and only the vectors its groups read; vectors
+ *    the same in every layer (ones, 16s, 127s, 0x80 bytes) are constants
+ *    of the kernel library (firmware), not of the model.
+ * Records vary in size, so a layer's blob finds group g through an
+ * offset table (requant_internal.h, docs/xcore_ops.md). */
 #ifndef XAI_KERNELS_XCORE_REQUANT_H
 #define XAI_KERNELS_XCORE_REQUANT_H
 
@@ -129,7 +140,8 @@ enum {
   XAI_RQ_TERMS
 };
 
-/* Per 16-channel group (lanes beyond the layer's channels are zero). */
+/* Pack-time plan of one 16-channel group (lanes beyond the layer's
+ * channels are zero); never stored as such. */
 typedef struct {
   uint16_t split_shift[16];              /* VLSAT shift making P: 16 or 0 */
   uint16_t final_shift[16];              /* S - 32 or S - 16 */
@@ -143,13 +155,12 @@ typedef struct {
   uint32_t scalar;                       /* 1: exact scalar requantization */
   uint32_t single_rounding;              /* 1: xai_mbqm_single semantics */
   uint32_t fast;                         /* XAI_RQ_FAST_* flags, 0: chain */
-  uint32_t reserved[4];                  /* size a multiple of 32 (704) */
-} xai_rq_group;
+} xai_rq_plan;
 
-/* xai_rq_group.fast: the group uses the fast chain (see above), with the
+/* xai_rq_plan.fast: the group uses the fast chain (see above), with the
  * sign vector S (double rounding), with the P offset (VLADD p_offset),
  * and its constants carry the offset of the int8 output mode
- * (xai_rq_consts.out_i8) rather than the zero point. */
+ * (xai_rq_consts_plan.out_i8) rather than the zero point. */
 enum {
   XAI_RQ_FAST = 1u,
   XAI_RQ_FAST_SIGN = 2u,
@@ -157,18 +168,8 @@ enum {
   XAI_RQ_FAST_I8 = 8u
 };
 
-/* Per layer: output zero point, clamp and helper constant vectors. */
+/* Pack-time plan of a layer's output stage. */
 typedef struct {
-  int16_t zp[16];
-  int16_t ones[16];
-  uint16_t shift16[16];
-  int16_t act_hi[16];           /* min(x, hi) = hi - max(hi - x, 0) */
-  int16_t neg_lo[16], act_lo[16]; /* max(x, lo) = max(x - lo, 0) + lo */
-  int16_t plus127[16];          /* x + 127 < 0  <=>  x <= -128 */
-  int8_t b80[32];               /* 0x80 bytes for the -128 fix-up */
-  /* int8 output mode (fast groups, out_i8 != 0): the clamp in int8 after
-   * an int8 VLSAT of w = y + i8_offset; see xai_rq_pack_consts. */
-  int8_t i8_a[32], i8_b[32], i8_c[32];
   int32_t act_min, act_max, zp_out;
   uint32_t do_min, do_max, fix128;
   /* >= 2: the layer has C <= 8 channels, one group, and lane l holds
@@ -182,13 +183,101 @@ typedef struct {
    * (lo, skipped when 0). */
   uint32_t out_i8;
   int32_t i8_offset;            /* added to y by fast groups in modes 1, 2 */
-  uint32_t reserved[7];         /* size a multiple of 32 (416) */
+} xai_rq_consts_plan;
+
+/* ---- Encoded forms (what the blob holds and xai_rq_run reads) ---------- */
+
+/* xai_rq_group.info: bits 0..7 term_mask, 8..11 the fast flags, then: */
+#define XAI_RQ_INFO_FAST_SHIFT 8u
+#define XAI_RQ_INFO_SCALAR (1u << 12)
+#define XAI_RQ_INFO_SINGLE (1u << 13)
+
+/* Vector order of a fast record: final shift, a0 (vD half, vR half), k1,
+ * k2, Ml, Mh, and with XAI_RQ_FAST_POFF the P offset d. */
+enum {
+  XAI_RQF_SHIFT = 0, XAI_RQF_A0_HI, XAI_RQF_A0_LO, XAI_RQF_K1, XAI_RQF_K2,
+  XAI_RQF_ML, XAI_RQF_MH, XAI_RQF_POFF
+};
+
+/* One group record: info, then xai_rq_group_vectors(info) vectors of 32
+ * bytes (int16 lanes; a scalar record holds int32 multiplier[16] then
+ * int32 shift[16] in its 4). 4-byte aligned. */
+typedef struct {
+  uint32_t info;
+  int16_t v[][16];
+} xai_rq_group;
+
+/* Vectors a record of this info word holds (fast 7 or 8, scalar 4,
+ * general 2 + 2 per level constant + 1 per term). */
+uint32_t xai_rq_group_vectors(uint32_t info);
+/* Record bytes: 4 + 32 * vectors. */
+static inline size_t xai_rq_group_bytes(uint32_t info) {
+  return 4u + 32u * (size_t)xai_rq_group_vectors(info);
+}
+/* The info word of a plan. */
+uint32_t xai_rq_plan_info(const xai_rq_plan *g);
+/* Writes the record of g to dst (4-byte aligned; NULL: size only);
+ * returns its bytes. */
+size_t xai_rq_encode_group(const xai_rq_plan *g, void *dst);
+
+/* Layer constants vectors (xai_rq_consts.off indices). */
+enum {
+  XAI_RQC_ZP = 0,  /* int16 zero point (general groups)            */
+  XAI_RQC_ACT_HI,  /* int16 act_max: min(x, hi) = hi - max(hi - x, 0) */
+  XAI_RQC_NEG_LO,  /* int16 -act_min: max(x, lo) = max(x - lo, 0) + lo */
+  XAI_RQC_ACT_LO,  /* int16 act_min                                */
+  XAI_RQC_I8_A,    /* int8 output stage vectors (see out_i8)       */
+  XAI_RQC_I8_B,
+  XAI_RQC_I8_C,
+  XAI_RQC_VECTORS
+};
+
+/* Encoded layer constants: this header, then the vectors its groups read
+ * at byte offsets off[] from its start (0: absent; an absent vector is
+ * never read, and offset 0 would still read inside the header). */
+typedef struct {
+  int32_t act_min, act_max, zp_out, i8_offset;
+  uint32_t bytes;                  /* header + vectors */
+  uint8_t do_min, do_max, fix128, out_i8;
+  uint16_t replicas;               /* as xai_rq_consts_plan.replicas */
+  uint16_t off[XAI_RQC_VECTORS];
 } xai_rq_consts;
 
-_Static_assert(sizeof(xai_rq_group) % 32 == 0,
-               "xai_rq_group must stay a whole number of 32-byte vectors");
-_Static_assert(sizeof(xai_rq_consts) % 32 == 0,
-               "xai_rq_consts must stay a whole number of 32-byte vectors");
+_Static_assert(sizeof(xai_rq_consts) == 40 && sizeof(xai_rq_consts) >= 32,
+               "xai_rq_consts: a 32-byte read at offset 0 stays inside");
+
+/* Which consts vectors groups of this info word read (XAI_RQ_NEEDS_*),
+ * OR-ed over a layer's groups for xai_rq_encode_consts. */
+enum {
+  XAI_RQ_NEEDS_ZP = 1u,    /* general chain: adds the zero point     */
+  XAI_RQ_NEEDS_OUT16 = 2u, /* int16 output stage (clamp vectors)     */
+  XAI_RQ_NEEDS_I8 = 4u     /* int8 output stage (fast groups, out_i8) */
+};
+uint32_t xai_rq_consts_needs(uint32_t info);
+/* Writes the constants with the vectors `needs` requires (dst NULL: size
+ * only); returns the bytes (xai_rq_consts.bytes). */
+size_t xai_rq_encode_consts(const xai_rq_consts_plan *c, uint32_t needs,
+                            void *dst);
+/* 1 when c (at a 4-byte aligned address with `avail` readable bytes) is a
+ * well-formed encoding: bytes within avail, every vector inside, 4-byte
+ * aligned offsets. */
+int xai_rq_consts_valid(const xai_rq_consts *c, size_t avail);
+
+/* ---- Where the records are in a conv / fc blob (conv.h, fc.h) ----------
+ * The offsets of the group records from the blob's start (n_groups + 1
+ * entries, the last one the constants') follow the bias (32 int16 per
+ * group). The kernels' op structs keep no pointer to them, nor the blob's
+ * size, because every XAI_* op holds such a struct in its arena data. */
+static inline const uint32_t *xai_xcore_rq_index(const int16_t *bias,
+                                                 int32_t n_groups) {
+  return (const uint32_t *)(const void *)(bias + 32 * n_groups);
+}
+/* Bytes of the blob pack wrote or bind checked (the constants end it). */
+static inline size_t xai_xcore_blob_bytes(const int8_t *weights,
+                                          const xai_rq_consts *consts) {
+  return (size_t)((const int8_t *)(const void *)consts - weights) +
+         consts->bytes;
+}
 
 /* Scalar bundles charged per output of a scalar-requantized group
  * (ESTIMATE: xcore MACCS 32x32->64 plus rounding, shift, clamp, store). */
@@ -200,20 +289,21 @@ _Static_assert(sizeof(xai_rq_consts) % 32 == 0,
  * largest |accumulator| the layer can produce on any of those channels
  * (acc_bound[i]; see xai_rq_acc_bound). Never fails: groups it cannot
  * represent are marked scalar. */
-void xai_rq_pack_group(xai_rq_group *g, const int32_t *multiplier,
+void xai_rq_pack_group(xai_rq_plan *g, const int32_t *multiplier,
                        const int32_t *shift, const int64_t *acc_bound,
                        int n, int single_rounding);
 
 /* The same, and the group takes the fast chain when every lane fits it
  * (the output offset of c is folded into its constants, so the group may
  * only be run with c). The kernels' packs use this one. */
-void xai_rq_pack_group_c(xai_rq_group *g, const int32_t *multiplier,
+void xai_rq_pack_group_c(xai_rq_plan *g, const int32_t *multiplier,
                          const int32_t *shift, const int64_t *acc_bound,
-                         int n, int single_rounding, const xai_rq_consts *c);
+                         int n, int single_rounding,
+                         const xai_rq_consts_plan *c);
 
 /* Layer constants. XAI_ERR_ARGUMENT unless -128 <= act_min <= act_max
  * <= 127 and -128 <= zp_out <= 127. */
-xai_status xai_rq_pack_consts(xai_rq_consts *c, int32_t zp_out,
+xai_status xai_rq_pack_consts(xai_rq_consts_plan *c, int32_t zp_out,
                               int32_t act_min, int32_t act_max,
                               xai_error *err);
 
@@ -226,7 +316,8 @@ int64_t xai_rq_acc_bound(const int8_t *w, size_t n, size_t stride,
 #define XAI_RQ_SCRATCH_BYTES (4u * 32u)
 
 /* Requantizes the 16 accumulators in vD:vR (int8 or int16 mode on entry;
- * int8 mode on return) and writes the first n (1..16) int8 results to out.
+ * int8 mode on return) with an encoded group g and the layer's encoded
+ * constants c, and writes the first n (1..16) int8 results to out.
  * scratch: XAI_RQ_SCRATCH_BYTES, 4-byte aligned. out may be unaligned
  * (then the bytes go through scratch, charged as scalar stores). */
 void xai_rq_run(xai_vpu_ctx *ctx, const xai_rq_group *g,

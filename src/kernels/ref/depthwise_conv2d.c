@@ -6,6 +6,32 @@
 /* Output channels accumulated together on the stack. */
 #define DW_BLOCK 64
 
+/* The first input row (column) an output row (column) o reads, and its
+ * taps [lo, hi) that fall inside the input. */
+static inline int32_t dw_window(int32_t o, int32_t stride, int32_t pad,
+                                int32_t dilation, int32_t taps, int32_t size,
+                                int32_t *lo, int32_t *hi) {
+  const int32_t start = o * stride - pad;
+  xai_tap_range(start, dilation, taps, size, lo, hi);
+  return start;
+}
+
+/* Requantizes a block's accumulators acc[0..n) (channels oc0..) into o. */
+static inline void dw_store_block(int8_t *o, const uint32_t *acc, int32_t oc0,
+                                  int32_t n, const int32_t *bias,
+                                  const xai_per_channel_quant *q,
+                                  const xai_conv_params *p) {
+  for (int32_t k = 0; k < n; ++k) {
+    const int32_t oc = oc0 + k;
+    uint32_t a = acc[k];
+    if (bias) a += (uint32_t)bias[oc];
+    int32_t v = xai_mbqm_inline((int32_t)a, xai_pcq_multiplier(q, oc),
+                                xai_pcq_shift(q, oc));
+    v = xai_add_wrap32(v, p->output_offset);
+    o[oc] = (int8_t)xai_clamp32(v, p->act_min, p->act_max);
+  }
+}
+
 static xai_status dw_check(const xai_conv_params *p,
                            const xai_per_channel_quant *q, const xai_dims4 *in,
                            const void *in_data, const xai_dims4 *f,
@@ -82,13 +108,14 @@ static void dw_s8_patch(const xai_conv_params *p,
   const size_t x_step = (size_t)p->dilation_w * (size_t)n_ic;
   for (int32_t b = 0; b < out_dims->n; ++b)
     for (int32_t oy = 0; oy < out_dims->h; ++oy) {
-      const int32_t y0 = oy * p->stride_h - p->pad_h;
       int32_t fy_lo, fy_hi;
-      xai_tap_range(y0, p->dilation_h, fh, in_dims->h, &fy_lo, &fy_hi);
+      const int32_t y0 = dw_window(oy, p->stride_h, p->pad_h, p->dilation_h,
+                                   fh, in_dims->h, &fy_lo, &fy_hi);
       for (int32_t ox = 0; ox < out_dims->w; ++ox) {
-        const int32_t x0 = ox * p->stride_w - p->pad_w;
         int32_t fx_lo, fx_hi;
-        xai_tap_range(x0, p->dilation_w, fw, in_dims->w, &fx_lo, &fx_hi);
+        const int32_t x0 = dw_window(ox, p->stride_w, p->pad_w,
+                                     p->dilation_w, fw, in_dims->w, &fx_lo,
+                                     &fx_hi);
         if (fy_lo > 0 || fy_hi < fh || fx_lo > 0 || fx_hi < fw)
           for (int32_t i = 0; i < taps * n_ic; ++i) patch[i] = 0;
         for (int32_t fy = fy_lo; fy < fy_hi && fx_lo < fx_hi; ++fy) {
@@ -178,15 +205,14 @@ static void dw_s8_grouped(const xai_conv_params *p,
   const int32_t block = (DW_BLOCK / mult) * mult;
   for (int32_t b = 0; b < out_dims->n; ++b)
     for (int32_t oy = 0; oy < out_dims->h; ++oy) {
-      const int32_t y0 = oy * p->stride_h - p->pad_h;
       int32_t fy_lo, fy_hi;
-      xai_tap_range(y0, p->dilation_h, filter_dims->h, in_dims->h, &fy_lo,
-                    &fy_hi);
+      const int32_t y0 = dw_window(oy, p->stride_h, p->pad_h, p->dilation_h,
+                                   filter_dims->h, in_dims->h, &fy_lo, &fy_hi);
       for (int32_t ox = 0; ox < out_dims->w; ++ox) {
-        const int32_t x0 = ox * p->stride_w - p->pad_w;
         int32_t fx_lo, fx_hi;
-        xai_tap_range(x0, p->dilation_w, filter_dims->w, in_dims->w, &fx_lo,
-                      &fx_hi);
+        const int32_t x0 =
+            dw_window(ox, p->stride_w, p->pad_w, p->dilation_w,
+                      filter_dims->w, in_dims->w, &fx_lo, &fx_hi);
         int8_t *o = out + xai_nhwc(out_dims, b, oy, ox, 0);
         for (int32_t oc0 = 0; oc0 < n_oc; oc0 += block) {
           const int32_t n = n_oc - oc0 < block ? n_oc - oc0 : block;
@@ -212,15 +238,7 @@ static void dw_s8_grouped(const xai_conv_params *p,
             dw_pixel_groups(acc, p, in_dims, in, filter_dims, filter, b, y0,
                             x0, fy_lo, fy_hi, fx_lo, fx_hi, oc0, groups,
                             mult);
-          for (int32_t k = 0; k < n; ++k) {
-            const int32_t oc = oc0 + k;
-            uint32_t a = acc[k];
-            if (bias) a += (uint32_t)bias[oc];
-            int32_t v = xai_mbqm_inline((int32_t)a, xai_pcq_multiplier(q, oc),
-                                        xai_pcq_shift(q, oc));
-            v = xai_add_wrap32(v, p->output_offset);
-            o[oc] = (int8_t)xai_clamp32(v, p->act_min, p->act_max);
-          }
+          dw_store_block(o, acc, oc0, n, bias, q, p);
         }
       }
     }
@@ -251,15 +269,14 @@ xai_status xai_depthwise_conv2d_s8_ref(const xai_conv_params *p,
   }
   for (int32_t b = 0; b < out_dims->n; ++b)
     for (int32_t oy = 0; oy < out_dims->h; ++oy) {
-      const int32_t y0 = oy * p->stride_h - p->pad_h;
       int32_t fy_lo, fy_hi;
-      xai_tap_range(y0, p->dilation_h, filter_dims->h, in_dims->h, &fy_lo,
-                    &fy_hi);
+      const int32_t y0 = dw_window(oy, p->stride_h, p->pad_h, p->dilation_h,
+                                   filter_dims->h, in_dims->h, &fy_lo, &fy_hi);
       for (int32_t ox = 0; ox < out_dims->w; ++ox) {
-        const int32_t x0 = ox * p->stride_w - p->pad_w;
         int32_t fx_lo, fx_hi;
-        xai_tap_range(x0, p->dilation_w, filter_dims->w, in_dims->w, &fx_lo,
-                      &fx_hi);
+        const int32_t x0 =
+            dw_window(ox, p->stride_w, p->pad_w, p->dilation_w,
+                      filter_dims->w, in_dims->w, &fx_lo, &fx_hi);
         int8_t *o = out + xai_nhwc(out_dims, b, oy, ox, 0);
         /* Channels in blocks, accumulated tap by tap across the block so
          * the channel loop is contiguous (modular sums: order-free). */
@@ -286,15 +303,7 @@ xai_status xai_depthwise_conv2d_s8_ref(const xai_conv_params *p,
               }
             }
           }
-          for (int32_t k = 0; k < n; ++k) {
-            const int32_t oc = oc0 + k;
-            uint32_t a = acc[k];
-            if (bias) a += (uint32_t)bias[oc];
-            int32_t v = xai_mbqm_inline((int32_t)a, xai_pcq_multiplier(q, oc),
-                                        xai_pcq_shift(q, oc));
-            v = xai_add_wrap32(v, p->output_offset);
-            o[oc] = (int8_t)xai_clamp32(v, p->act_min, p->act_max);
-          }
+          dw_store_block(o, acc, oc0, n, bias, q, p);
         }
       }
     }

@@ -20,17 +20,21 @@ static int dims_ok(const xai_dims4 *d) {
 
 static size_t im2col_weight_bytes(const xai_dims4 *f) {
   size_t k = (size_t)f->h * (size_t)f->w * (size_t)f->c;
-  size_t k_pad = (k + 31u) / 32u * 32u;
-  return (size_t)((f->n + 15) / 16) * k_pad * 16u;
+  return xai_xc_mac_weight_bytes(f->n, (int32_t)((k + 31u) / 32u * 32u));
 }
 
-/* Window layout (conv.h): per filter row, 4 alignments of 16 rows. */
-static size_t window_weight_bytes(const xai_dims4 *f) {
-  return (size_t)f->h * 4u * 512u;
+static int32_t popcount4(int32_t m) {
+  return (m & 1) + ((m >> 1) & 1) + ((m >> 2) & 1) + ((m >> 3) & 1);
+}
+
+/* Window layout (conv.h): per filter row, 16 rows for each input offset
+ * a the layer can meet (aligns: bit a; 4 when unknown). */
+static size_t window_weight_bytes(const xai_dims4 *f, int32_t aligns) {
+  return (size_t)f->h * (size_t)popcount4(aligns) * 512u;
 }
 
 static size_t conv_weight_bytes(const xai_conv_xcore *op) {
-  return op->window ? window_weight_bytes(&op->filter)
+  return op->window ? window_weight_bytes(&op->filter, op->window_aligns)
                     : im2col_weight_bytes(&op->filter);
 }
 
@@ -57,7 +61,7 @@ size_t xai_conv2d_s8_xcore_packed_size_p(const xai_conv_params *p,
   op.filter = *filter;
   op.out = *out;
   derive(&op);
-  return xai_xc_layout_size(conv_weight_bytes(&op), op.n_groups);
+  return xai_xc_layout_max_size(conv_weight_bytes(&op), op.n_groups);
 }
 
 size_t xai_conv2d_s8_xcore_packed_size(const xai_dims4 *in,
@@ -65,10 +69,10 @@ size_t xai_conv2d_s8_xcore_packed_size(const xai_dims4 *in,
                                        const xai_dims4 *out) {
   if (!dims_ok(in) || !dims_ok(filter) || !dims_ok(out)) return 0;
   size_t im2col =
-      xai_xc_layout_size(im2col_weight_bytes(filter), (out->c + 15) / 16);
-  /* The window layout is larger whenever some stride could select it. */
+      xai_xc_layout_max_size(im2col_weight_bytes(filter), (out->c + 15) / 16);
+  /* The window layout may be larger when some stride could select it. */
   if (in->c % 32 != 0 && out->c <= 16 && filter->w * in->c + 3 <= 32) {
-    size_t win = xai_xc_layout_size(window_weight_bytes(filter), 1);
+    size_t win = xai_xc_layout_max_size(window_weight_bytes(filter, 15), 1);
     return win > im2col ? win : im2col;
   }
   return im2col;
@@ -87,6 +91,28 @@ static int32_t window_pixels(const xai_conv_xcore *op) {
   return n;
 }
 
+/* The offsets a = (window start) mod 4 a layer meets (bit a): a window
+ * starts at byte (row * in.w + x0) * in.c of the input, for input rows
+ * row and block starts x0 = j * window * stride_w - pad_w; a read in
+ * place takes the word-aligned address below it, a staged window (edges,
+ * a misaligned input) is copied to the same offset of the stage vector.
+ * Both residues mod 4 repeat with a period of at most 4, so 4 of each
+ * cover every case. Most layers meet few offsets (e.g. a one-channel
+ * image of a width divisible by 4 with stride 2 only a = 0), and only
+ * those weight rows are stored. */
+static int32_t window_aligns(const xai_conv_xcore *op) {
+  const int64_t ic = op->in.c, rows = (int64_t)op->in.n * op->in.h;
+  const int64_t blocks = (op->out.w + op->window - 1) / op->window;
+  int32_t mask = 0;
+  for (int64_t r = 0; r < rows && r < 4; r++)
+    for (int64_t j = 0; j < blocks && j < 4; j++) {
+      int64_t x0 = j * op->window * op->p.stride_w - op->p.pad_w;
+      int64_t off = (r * op->in.w + x0) * ic;
+      mask |= 1 << (int32_t)(((off % 4) + 4) % 4);
+    }
+  return mask;
+}
+
 /* Fields that follow from the geometry: shared by pack and bind so both
  * agree on the blob's layout. */
 static void derive(xai_conv_xcore *op) {
@@ -97,6 +123,14 @@ static void derive(xai_conv_xcore *op) {
   op->depth_multiplier = 1;
   op->patch_contiguous = patch_contiguous(op);
   op->window = window_pixels(op);
+  op->window_aligns = op->window ? window_aligns(op) : 0;
+}
+
+static void set_pointers(xai_conv_xcore *op, const xai_xc_layout *l) {
+  op->weights = l->weights;
+  op->bias = l->bias;
+  op->rq = l->rq;
+  op->consts = l->consts;
 }
 
 xai_status xai_conv2d_s8_xcore_bind(xai_conv_xcore *op, const void *mem,
@@ -109,23 +143,32 @@ xai_status xai_conv2d_s8_xcore_bind(xai_conv_xcore *op, const void *mem,
                                      conv_weight_bytes(op), op->n_groups, &l)
                       : XAI_OK;
   if (st != XAI_OK) return st;
-  op->weights = l.weights;
-  op->bias = l.bias;
-  op->rq = l.rq;
-  op->consts = l.consts;
+  set_pointers(op, &l);
   return XAI_OK;
+}
+
+xai_status xai_conv2d_s8_xcore_placeholder(const xai_conv_xcore *op,
+                                           void *mem, size_t mem_size) {
+  if (!op || !geometry_ok(&op->p, &op->in, &op->filter, &op->out))
+    return XAI_ERR_ARGUMENT;
+  xai_conv_xcore g = *op;
+  derive(&g);
+  return xai_xc_layout_placeholder(mem, mem_size, conv_weight_bytes(&g),
+                                   g.n_groups);
 }
 
 /* Window layout rows (conv.h). */
 static void pack_window(const xai_conv_xcore *op, const int8_t *f,
                         int8_t *weights) {
   const int32_t ic = op->in.c, oc = op->out.c, kw = op->filter.w;
-  const int32_t pix = op->window;
+  const int32_t pix = op->window, n_al = popcount4(op->window_aligns);
   for (int32_t fy = 0; fy < op->filter.h; fy++)
-    for (int32_t a = 0; a < 4; a++)
+    for (int32_t a = 0; a < 4; a++) {
+      if (!(op->window_aligns & (1 << a))) continue;
+      int32_t slot = popcount4(op->window_aligns & ((1 << a) - 1));
       for (int32_t lane = 0; lane < pix * oc && lane < 16; lane++) {
         int32_t px = lane / oc, c = lane % oc;
-        int8_t *row = weights + ((size_t)(fy * 4 + a) * 16u +
+        int8_t *row = weights + ((size_t)(fy * n_al + slot) * 16u +
                                  (size_t)(15 - lane)) * 32u;
         for (int32_t fx = 0; fx < kw; fx++)
           for (int32_t ci = 0; ci < ic; ci++)
@@ -133,6 +176,7 @@ static void pack_window(const xai_conv_xcore *op, const int8_t *f,
                 ci] = f[(((size_t)c * op->filter.h + (size_t)fy) * kw +
                          (size_t)fx) * (size_t)ic + (size_t)ci];
       }
+    }
 }
 
 xai_status xai_conv2d_s8_xcore_pack(const xai_conv_params *p,
@@ -176,21 +220,14 @@ xai_status xai_conv2d_s8_xcore_pack(const xai_conv_params *p,
     pack_window(op, filter_data, l.weights);
   else
     for (int32_t oc = 0; oc < out->c; oc++)
-      xai_xc_pack_row(l.weights, op->k_pad, oc,
+      xai_xc_pack_row(l.weights, op->k_pad, out->c, oc,
                       filter_data + (size_t)oc * (size_t)op->k, op->k);
   xai_status st = xai_xc_pack_channels(
-      &l, out->c, filter_data, (size_t)op->k, (size_t)op->k, 1, bias,
-      -p->input_offset, q, p->output_offset, p->act_min, p->act_max, 0,
+      &l, out->c, op->window, filter_data, (size_t)op->k, (size_t)op->k, 1,
+      bias, -p->input_offset, q, p->output_offset, p->act_min, p->act_max, 0,
       "xcore CONV_2D", err);
   if (st != XAI_OK) return st;
-  if (op->window > 1)
-    xai_xc_replicate_lanes(&l, out->c, op->window, filter_data,
-                           (size_t)op->k, (size_t)op->k, 1, bias,
-                           -p->input_offset, q);
-  op->weights = l.weights;
-  op->bias = l.bias;
-  op->rq = l.rq;
-  op->consts = l.consts;
+  set_pointers(op, &l);
   return XAI_OK;
 }
 
@@ -273,6 +310,7 @@ static void run_window(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
                        void *rq_scratch) {
   const xai_conv_params *p = &op->p;
   const int32_t ic = op->in.c, oc = op->out.c, step = op->window;
+  const int32_t n_al = popcount4(op->window_aligns);
   const size_t in_bytes =
       (size_t)op->in.n * op->in.h * op->in.w * (size_t)ic;
   const int aligned_in = ((uintptr_t)in & 3u) == 0;
@@ -291,19 +329,22 @@ static void run_window(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
       for (int32_t fy = 0; fy < op->filter.h; fy++) {
         int32_t iy = oy * p->stride_h - p->pad_h + fy * p->dilation_h;
         const int8_t *src = zpvec;
-        size_t a = 0;
+        int32_t a = -1; /* the zero-point vector suits every slot */
         xai_vpu_scalar(ctx, 2); /* bounds test, window address */
         if (iy >= 0 && iy < op->in.h) {
           size_t rowoff = ((size_t)b * op->in.h + (size_t)iy) * op->in.w;
+          /* x0 may be negative: the wrap keeps the residue mod 4. */
           size_t off = (rowoff + (size_t)x0) * (size_t)ic;
+          a = (int32_t)(off & 3u);
           if (aligned_in && x0 >= 0 && x1 < op->in.w &&
-              off - (off & 3u) + 32u <= in_bytes) {
-            a = off & 3u;
-            src = in + (off - a);
+              off - (size_t)a + 32u <= in_bytes) {
+            src = in + (off - (size_t)a);
           } else {
+            /* Staged at the same offset a, so only the offsets in-place
+             * reads meet need weight rows (window_aligns). */
             for (int32_t j = 0; j < span; j++) {
               int32_t x = x0 + j / ic;
-              stage[j] = x >= 0 && x < op->in.w
+              stage[a + j] = x >= 0 && x < op->in.w
                              ? in[(rowoff + (size_t)x) * (size_t)ic +
                                   (size_t)(j % ic)]
                              : zpvec[0];
@@ -312,10 +353,16 @@ static void run_window(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
             src = stage;
           }
         }
+        /* Stored offsets only: with all 4 or only a = 0 the slot is a
+         * (no work); else one table load maps a to its slot. */
+        int32_t slot = a < 0 ? 0 : a;
+        if (n_al != 4 && a > 0)
+          slot = popcount4(op->window_aligns & ((1 << a) - 1));
+        if (n_al != 4 && n_al != 1) xai_vpu_scalar(ctx, 1);
         xai_vpu_vldc(ctx, src);
-        xai_xc_mac16(ctx, op->weights + (size_t)(fy * 4 + (int32_t)a) * 512u);
+        xai_xc_mac16(ctx, op->weights + (size_t)(fy * n_al + slot) * 512u);
       }
-      xai_rq_run(ctx, &op->rq[0], op->consts, o, npix * oc, rq_scratch);
+      xai_rq_run(ctx, op->rq, op->consts, o, npix * oc, rq_scratch);
     }
   }
 }
@@ -399,6 +446,7 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
       }
       for (int32_t g = 0; g < op->n_groups; g++) {
         const int8_t *wg = op->weights + (size_t)g * group_bytes;
+        const int32_t rows = xai_xc_group_rows(op->out.c, g);
         xai_xc_bias_init(ctx, op->bias, g);
         xai_vpu_scalar(ctx, 2); /* group loop */
         if (mode == PATCH_DIRECT) {
@@ -416,7 +464,7 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
               xai_vpu_scalar(ctx, 2); /* bounds test, tap address */
               for (int32_t j = 0; j < chunks_per_tap; j++, chunk++) {
                 xai_vpu_vldc(ctx, inside ? src + 32 * j : zpvec);
-                xai_xc_mac16(ctx, wg + (size_t)chunk * 512u);
+                xai_xc_mac_rows(ctx, wg + (size_t)chunk * 32u * rows, rows);
               }
             }
           }
@@ -435,11 +483,12 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
               src = stage;
             }
             xai_vpu_vldc(ctx, src);
-            xai_xc_mac16(ctx, wg + (size_t)j * 512u);
+            xai_xc_mac_rows(ctx, wg + (size_t)j * 32u * rows, rows);
           }
         }
         int n = op->out.c - 16 * g < 16 ? op->out.c - 16 * g : 16;
-        xai_rq_run(ctx, &op->rq[g], op->consts, o + 16 * g, n, rq_scratch);
+        xai_rq_run(ctx, xai_xc_group(op->weights, op->bias, op->n_groups, g),
+                   op->consts, o + 16 * g, n, rq_scratch);
       }
     }
   }

@@ -14,16 +14,19 @@ static int dims_ok(const xai_dims4 *d) {
   return d && d->n > 0 && d->h > 0 && d->w > 0 && d->c > 0;
 }
 
+/* 16 bytes per group and tap: VLMACC reads 32 bytes but uses only the
+ * first 16 (int8 mode), so tap t's weights at 16 t share their read with
+ * tap t + 1's. The last tap's read takes 16 bytes of the bias region that
+ * follows (never past the blob). */
 static size_t dw_weight_bytes(const xai_dims4 *f) {
-  /* One 32-byte row per group and tap, plus 0: rows are full vectors. */
-  return (size_t)((f->c + 15) / 16) * (size_t)f->h * (size_t)f->w * 32u;
+  return (size_t)((f->c + 15) / 16) * (size_t)f->h * (size_t)f->w * 16u;
 }
 
 size_t xai_dwconv2d_s8_xcore_packed_size(const xai_dims4 *in,
                                          const xai_dims4 *filter,
                                          const xai_dims4 *out) {
   if (!dims_ok(in) || !dims_ok(filter) || !dims_ok(out)) return 0;
-  return xai_xc_layout_size(dw_weight_bytes(filter), (out->c + 15) / 16);
+  return xai_xc_layout_max_size(dw_weight_bytes(filter), (out->c + 15) / 16);
 }
 
 /* Fields that follow from the geometry (shared by pack and bind). */
@@ -50,6 +53,13 @@ static int geometry_ok(const xai_dims4 *in, const xai_dims4 *filter,
          p->dilation_w >= 1;
 }
 
+static void set_pointers(xai_conv_xcore *op, const xai_xc_layout *l) {
+  op->weights = l->weights;
+  op->bias = l->bias;
+  op->rq = l->rq;
+  op->consts = l->consts;
+}
+
 xai_status xai_dwconv2d_s8_xcore_bind(xai_conv_xcore *op, const void *mem,
                                       size_t mem_size) {
   if (!op || !geometry_ok(&op->in, &op->filter, &op->out, &op->p))
@@ -61,11 +71,17 @@ xai_status xai_dwconv2d_s8_xcore_bind(xai_conv_xcore *op, const void *mem,
                                      op->n_groups, &l)
                       : XAI_OK;
   if (st != XAI_OK) return st;
-  op->weights = l.weights;
-  op->bias = l.bias;
-  op->rq = l.rq;
-  op->consts = l.consts;
+  set_pointers(op, &l);
   return XAI_OK;
+}
+
+xai_status xai_dwconv2d_s8_xcore_placeholder(const xai_conv_xcore *op,
+                                             void *mem, size_t mem_size) {
+  if (!op || !geometry_ok(&op->in, &op->filter, &op->out, &op->p))
+    return XAI_ERR_ARGUMENT;
+  return xai_xc_layout_placeholder(mem, mem_size,
+                                   dw_weight_bytes(&op->filter),
+                                   (op->out.c + 15) / 16);
 }
 
 xai_status xai_dwconv2d_s8_xcore_pack(const xai_conv_params *p,
@@ -103,26 +119,20 @@ xai_status xai_dwconv2d_s8_xcore_pack(const xai_conv_params *p,
   for (int32_t t = 0; t < op->k; t++) {
     if (reps > 1) {
       for (int32_t lane = 0; lane < reps * C; lane++)
-        l.weights[(size_t)t * 32u + (size_t)lane] =
+        l.weights[(size_t)t * 16u + (size_t)lane] =
             filter_data[(size_t)t * C + lane % C];
       continue;
     }
     for (int32_t oc = 0; oc < C; oc++)
-      l.weights[((size_t)(oc / 16) * (size_t)op->k + (size_t)t) * 32u +
+      l.weights[((size_t)(oc / 16) * (size_t)op->k + (size_t)t) * 16u +
                 (size_t)(oc % 16)] = filter_data[(size_t)t * C + oc];
   }
   xai_status st = xai_xc_pack_channels(
-      &l, out->c, filter_data, 1, (size_t)op->k, (size_t)out->c, bias,
+      &l, out->c, reps, filter_data, 1, (size_t)op->k, (size_t)out->c, bias,
       -p->input_offset, q, p->output_offset, p->act_min, p->act_max, 0,
       "xcore DEPTHWISE_CONV_2D", err);
   if (st != XAI_OK) return st;
-  if (reps > 1)
-    xai_xc_replicate_lanes(&l, C, reps, filter_data, 1, (size_t)op->k,
-                           (size_t)C, bias, -p->input_offset, q);
-  op->weights = l.weights;
-  op->bias = l.bias;
-  op->rq = l.rq;
-  op->consts = l.consts;
+  set_pointers(op, &l);
   return XAI_OK;
 }
 
@@ -235,10 +245,11 @@ xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
             xai_vpu_vldc(ctx, src);
             xai_vpu_vlmacc(ctx,
                            op->weights +
-                               ((size_t)g * (size_t)op->k + (size_t)t) * 32u);
+                               ((size_t)g * (size_t)op->k + (size_t)t) * 16u);
           }
         }
-        xai_rq_run(ctx, &op->rq[g], op->consts, o + 16 * g, lanes, s);
+        xai_rq_run(ctx, xai_xc_group(op->weights, op->bias, op->n_groups, g),
+                   op->consts, o + 16 * g, lanes, s);
       }
     }
   }

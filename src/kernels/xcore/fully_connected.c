@@ -11,19 +11,27 @@ static int fc_dims_ok(const xai_fc_dims *d) {
 }
 
 static size_t fc_weight_bytes(const xai_fc_dims *d) {
-  size_t k_pad = ((size_t)d->input_depth + 31u) / 32u * 32u;
-  return (size_t)((d->output_depth + 15) / 16) * k_pad * 16u;
+  return xai_xc_mac_weight_bytes(d->output_depth,
+                                 (d->input_depth + 31) / 32 * 32);
 }
 
 size_t xai_fc_s8_xcore_packed_size(const xai_fc_dims *d) {
   if (!fc_dims_ok(d)) return 0;
-  return xai_xc_layout_size(fc_weight_bytes(d), (d->output_depth + 15) / 16);
+  return xai_xc_layout_max_size(fc_weight_bytes(d),
+                                (d->output_depth + 15) / 16);
 }
 
 /* Fields that follow from the dims (shared by pack and bind). */
 static void derive(xai_fc_xcore *op) {
   op->k_pad = (op->d.input_depth + 31) / 32 * 32;
   op->n_groups = (op->d.output_depth + 15) / 16;
+}
+
+static void set_pointers(xai_fc_xcore *op, const xai_xc_layout *l) {
+  op->weights = l->weights;
+  op->bias = l->bias;
+  op->rq = l->rq;
+  op->consts = l->consts;
 }
 
 xai_status xai_fc_s8_xcore_bind(xai_fc_xcore *op, const void *mem,
@@ -35,11 +43,15 @@ xai_status xai_fc_s8_xcore_bind(xai_fc_xcore *op, const void *mem,
                                      op->n_groups, &l)
                       : XAI_OK;
   if (st != XAI_OK) return st;
-  op->weights = l.weights;
-  op->bias = l.bias;
-  op->rq = l.rq;
-  op->consts = l.consts;
+  set_pointers(op, &l);
   return XAI_OK;
+}
+
+xai_status xai_fc_s8_xcore_placeholder(const xai_fc_xcore *op, void *mem,
+                                       size_t mem_size) {
+  if (!op || !fc_dims_ok(&op->d)) return XAI_ERR_ARGUMENT;
+  return xai_xc_layout_placeholder(mem, mem_size, fc_weight_bytes(&op->d),
+                                   (op->d.output_depth + 15) / 16);
 }
 
 xai_status xai_fc_s8_xcore_pack(const xai_fc_params *p,
@@ -71,18 +83,15 @@ xai_status xai_fc_s8_xcore_pack(const xai_fc_params *p,
   xai_xc_layout l;
   xai_xc_layout_carve(mem, fc_weight_bytes(d), op->n_groups, &l);
   for (int32_t o = 0; o < d->output_depth; o++)
-    xai_xc_pack_row(l.weights, op->k_pad, o,
+    xai_xc_pack_row(l.weights, op->k_pad, d->output_depth, o,
                     weights + (size_t)o * (size_t)d->input_depth,
                     d->input_depth);
   xai_status st = xai_xc_pack_channels(
-      &l, d->output_depth, weights, (size_t)d->input_depth,
+      &l, d->output_depth, 1, weights, (size_t)d->input_depth,
       (size_t)d->input_depth, 1, bias, -p->input_offset, q, p->output_offset,
       p->act_min, p->act_max, p->single_rounding, "xcore FULLY_CONNECTED", err);
   if (st != XAI_OK) return st;
-  op->weights = l.weights;
-  op->bias = l.bias;
-  op->rq = l.rq;
-  op->consts = l.consts;
+  set_pointers(op, &l);
   return XAI_OK;
 }
 
@@ -145,6 +154,7 @@ xai_status xai_fc_s8_xcore(xai_vpu_ctx *ctx, const xai_fc_xcore *op,
     const int chunked = !aligned && !have_row;
     for (int32_t g = group_begin; g < group_end; g++) {
       const int8_t *wg = op->weights + (size_t)g * group_bytes;
+      const int32_t rows = xai_xc_group_rows(o_depth, g);
       xai_xc_bias_init(ctx, op->bias, g);
       xai_vpu_scalar(ctx, 2); /* group loop */
       for (int32_t j = 0; j < n_chunks; j++) {
@@ -159,11 +169,12 @@ xai_status xai_fc_s8_xcore(xai_vpu_ctx *ctx, const xai_fc_xcore *op,
           src = stage;
         }
         xai_vpu_vldc(ctx, src);
-        xai_xc_mac16(ctx, wg + (size_t)j * 512u);
+        xai_xc_mac_rows(ctx, wg + (size_t)j * 32u * rows, rows);
       }
       int n = o_depth - 16 * g < 16 ? o_depth - 16 * g : 16;
-      xai_rq_run(ctx, &op->rq[g], op->consts,
-                 out + (size_t)b * (size_t)o_depth + 16 * g, n, frame.rq);
+      xai_rq_run(ctx, xai_xc_group(op->weights, op->bias, op->n_groups, g),
+                 op->consts, out + (size_t)b * (size_t)o_depth + 16 * g, n,
+                 frame.rq);
     }
   }
   return XAI_OK;

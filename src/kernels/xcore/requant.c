@@ -19,14 +19,14 @@ static void digits16(int64_t v, int64_t d[3]) {
 
 static int fits16(int64_t v) { return v >= -32768 && v <= 32767; }
 
-static void set_level(xai_rq_group *g, int level, int lane, int64_t k) {
+static void set_level(xai_rq_plan *g, int level, int lane, int64_t k) {
   uint32_t u = (uint32_t)(int32_t)k;
   g->k_hi[level][lane] = (int16_t)(uint16_t)(u >> 16);
   g->k_lo[level][lane] = (uint16_t)(u & 0xFFFFu);
 }
 
 /* Fills lane i for the chain; returns 0 if the lane needs the scalar path. */
-static int pack_lane(xai_rq_group *g, int i, int32_t mult, int32_t shift,
+static int pack_lane(xai_rq_plan *g, int i, int32_t mult, int32_t shift,
                      int64_t bound, int single) {
   const int64_t two30 = (int64_t)1 << 30;
   g->split_shift[i] = 16;
@@ -161,7 +161,7 @@ static int fast_fits(const fast_lane *f, int64_t a0, int64_t k1, int64_t k2) {
 
 /* Fills lane i for the fast chain with output offset off; 0 if it does
  * not fit (the group then keeps the general chain). *uses_d: d != 0. */
-static int pack_fast_lane(xai_rq_group *g, int i, int32_t mult,
+static int pack_fast_lane(xai_rq_plan *g, int i, int32_t mult,
                           int32_t shift, int64_t bound, int single,
                           int32_t off, int *uses_d) {
   *uses_d = 0;
@@ -223,10 +223,10 @@ static int pack_fast_lane(xai_rq_group *g, int i, int32_t mult,
 
 /* Repacks g (already packed for the general chain) for the fast chain if
  * every lane fits; otherwise leaves it untouched. */
-static void try_fast(xai_rq_group *g, const int32_t *multiplier,
+static void try_fast(xai_rq_plan *g, const int32_t *multiplier,
                      const int32_t *shift, const int64_t *acc_bound, int n,
-                     int single, const xai_rq_consts *c) {
-  xai_rq_group f;
+                     int single, const xai_rq_consts_plan *c) {
+  xai_rq_plan f;
   memset(&f, 0, sizeof f);
   int32_t off = c->out_i8 ? c->i8_offset : c->zp_out;
   int poff = 0, sign = 0;
@@ -254,7 +254,7 @@ static void try_fast(xai_rq_group *g, const int32_t *multiplier,
             (poff ? XAI_RQ_FAST_POFF : 0u) | (c->out_i8 ? XAI_RQ_FAST_I8 : 0u);
 }
 
-void xai_rq_pack_group(xai_rq_group *g, const int32_t *multiplier,
+void xai_rq_pack_group(xai_rq_plan *g, const int32_t *multiplier,
                        const int32_t *shift, const int64_t *acc_bound,
                        int n, int single_rounding) {
   memset(g, 0, sizeof *g);
@@ -277,15 +277,16 @@ void xai_rq_pack_group(xai_rq_group *g, const int32_t *multiplier,
       if (g->coef[t][i] != 0) g->term_mask |= 1u << t;
 }
 
-void xai_rq_pack_group_c(xai_rq_group *g, const int32_t *multiplier,
+void xai_rq_pack_group_c(xai_rq_plan *g, const int32_t *multiplier,
                          const int32_t *shift, const int64_t *acc_bound,
-                         int n, int single_rounding, const xai_rq_consts *c) {
+                         int n, int single_rounding,
+                         const xai_rq_consts_plan *c) {
   xai_rq_pack_group(g, multiplier, shift, acc_bound, n, single_rounding);
   if (!g->scalar) try_fast(g, multiplier, shift, acc_bound, n,
                            single_rounding, c);
 }
 
-xai_status xai_rq_pack_consts(xai_rq_consts *c, int32_t zp_out,
+xai_status xai_rq_pack_consts(xai_rq_consts_plan *c, int32_t zp_out,
                               int32_t act_min, int32_t act_max,
                               xai_error *err) {
   if (act_min < -128 || act_max > 127 || act_min > act_max || zp_out < -128 ||
@@ -295,16 +296,6 @@ xai_status xai_rq_pack_consts(xai_rq_consts *c, int32_t zp_out,
                     "<= act_max (%d) <= 127 and zero point %d in int8",
                     (int)act_min, (int)act_max, (int)zp_out);
   memset(c, 0, sizeof *c);
-  for (int i = 0; i < 16; i++) {
-    c->zp[i] = (int16_t)zp_out;
-    c->ones[i] = 1;
-    c->shift16[i] = 16;
-    c->act_hi[i] = (int16_t)act_max;
-    c->neg_lo[i] = (int16_t)-act_min;
-    c->act_lo[i] = (int16_t)act_min;
-    c->plus127[i] = 127;
-  }
-  memset(c->b80, 0x80, sizeof c->b80);
   c->act_min = act_min;
   c->act_max = act_max;
   c->zp_out = zp_out;
@@ -318,13 +309,9 @@ xai_status xai_rq_pack_consts(xai_rq_consts *c, int32_t zp_out,
   if (act_min >= -127 && act_min < 0 && act_max == 127) {
     c->out_i8 = 1;
     c->i8_offset = zp_out - act_min - 127;
-    memset(c->i8_a, (int)(int8_t)(act_min + 127), sizeof c->i8_a);
   } else if (act_min >= 0) {
     c->out_i8 = 2;
     c->i8_offset = zp_out - act_min;
-    memset(c->i8_a, (int)(int8_t)act_min, sizeof c->i8_a);
-    memset(c->i8_b, (int)(int8_t)(act_max - act_min), sizeof c->i8_b);
-    memset(c->i8_c, (int)(int8_t)act_max, sizeof c->i8_c);
   }
   return XAI_OK;
 }
@@ -342,6 +329,166 @@ int64_t xai_rq_acc_bound(const int8_t *w, size_t n, size_t stride,
   return m;
 }
 
+/* ---- Encoded forms ---- */
+
+/* Vectors every layer shares (the same in each model): constants of the
+ * kernel library, i.e. of the firmware image, not of the model. */
+static _Alignas(32) const int16_t k_ones[16] = {1, 1, 1, 1, 1, 1, 1, 1,
+                                                1, 1, 1, 1, 1, 1, 1, 1};
+static _Alignas(32) const uint16_t k_shift16[16] = {
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16};
+static _Alignas(32) const int16_t k_plus127[16] = {
+    127, 127, 127, 127, 127, 127, 127, 127,
+    127, 127, 127, 127, 127, 127, 127, 127};
+static _Alignas(32) const uint8_t k_b80[32] = {
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80};
+
+static uint32_t popcount8(uint32_t m) {
+  uint32_t n = 0;
+  for (; m; m &= m - 1) n++;
+  return n;
+}
+
+uint32_t xai_rq_group_vectors(uint32_t info) {
+  if (info & (XAI_RQ_FAST << XAI_RQ_INFO_FAST_SHIFT))
+    return (info & (XAI_RQ_FAST_POFF << XAI_RQ_INFO_FAST_SHIFT)) ? 8u : 7u;
+  if (info & XAI_RQ_INFO_SCALAR) return 4u;
+  uint32_t mask = info & 0xFFu;
+  return 2u + ((mask & (1u << XAI_RQ_L0_Q)) ? 2u : 0u) + 4u + popcount8(mask);
+}
+
+uint32_t xai_rq_plan_info(const xai_rq_plan *g) {
+  return (g->term_mask & 0xFFu) |
+         ((g->fast & 0xFu) << XAI_RQ_INFO_FAST_SHIFT) |
+         (g->scalar ? XAI_RQ_INFO_SCALAR : 0u) |
+         (g->single_rounding ? XAI_RQ_INFO_SINGLE : 0u);
+}
+
+size_t xai_rq_encode_group(const xai_rq_plan *g, void *dst) {
+  uint32_t info = xai_rq_plan_info(g);
+  size_t bytes = xai_rq_group_bytes(info);
+  if (!dst) return bytes;
+  uint8_t *d = (uint8_t *)dst;
+  memcpy(d, &info, 4);
+  d += 4;
+  const void *vec[16];
+  uint32_t n = 0;
+  if (g->fast & XAI_RQ_FAST) {
+    /* The fast chain's coefficient slots repeat (L1_P = L0_Q = Ml, L2_P =
+     * L1_Q = Mh) and L1_T is 1 wherever the sign term is used; split
+     * shifts are all 16 (pack_fast_lane). */
+    vec[n++] = g->final_shift;
+    vec[n++] = g->k_hi[0];
+    vec[n++] = g->k_lo[0];
+    vec[n++] = g->k_hi[1];
+    vec[n++] = g->k_hi[2];
+    vec[n++] = g->coef[XAI_RQ_L0_Q];
+    vec[n++] = g->coef[XAI_RQ_L1_Q];
+    if (g->fast & XAI_RQ_FAST_POFF) vec[n++] = g->p_offset;
+  } else if (g->scalar) {
+    vec[n++] = g->multiplier;
+    vec[n++] = g->multiplier + 8;
+    vec[n++] = g->shift;
+    vec[n++] = g->shift + 8;
+  } else {
+    vec[n++] = g->split_shift;
+    vec[n++] = g->final_shift;
+    for (int level = 0; level < 3; level++) {
+      if (level == 0 && !(g->term_mask & (1u << XAI_RQ_L0_Q))) continue;
+      vec[n++] = g->k_hi[level];
+      vec[n++] = g->k_lo[level];
+    }
+    for (int t = 0; t < XAI_RQ_TERMS; t++)
+      if (g->term_mask & (1u << t)) vec[n++] = g->coef[t];
+  }
+  for (uint32_t i = 0; i < n; i++) memcpy(d + 32u * i, vec[i], 32);
+  return bytes;
+}
+
+uint32_t xai_rq_consts_needs(uint32_t info) {
+  if (info & (XAI_RQ_FAST << XAI_RQ_INFO_FAST_SHIFT))
+    return (info & (XAI_RQ_FAST_I8 << XAI_RQ_INFO_FAST_SHIFT))
+               ? XAI_RQ_NEEDS_I8
+               : XAI_RQ_NEEDS_OUT16;
+  if (info & XAI_RQ_INFO_SCALAR) return 0;
+  return XAI_RQ_NEEDS_ZP | XAI_RQ_NEEDS_OUT16;
+}
+
+size_t xai_rq_encode_consts(const xai_rq_consts_plan *c, uint32_t needs,
+                            void *dst) {
+  xai_rq_consts h;
+  memset(&h, 0, sizeof h);
+  h.act_min = c->act_min;
+  h.act_max = c->act_max;
+  h.zp_out = c->zp_out;
+  h.i8_offset = c->i8_offset;
+  h.do_min = (uint8_t)c->do_min;
+  h.do_max = (uint8_t)c->do_max;
+  h.fix128 = (uint8_t)c->fix128;
+  h.out_i8 = (uint8_t)c->out_i8;
+  h.replicas = (uint16_t)c->replicas;
+  /* int16 lanes (i16 = 1) or int8 bytes of one value, only where read. */
+  struct {
+    int id, i16, use;
+    int32_t v;
+  } vecs[XAI_RQC_VECTORS] = {
+      {XAI_RQC_ZP, 1, (needs & XAI_RQ_NEEDS_ZP) != 0, c->zp_out},
+      {XAI_RQC_ACT_HI, 1, (needs & XAI_RQ_NEEDS_OUT16) && c->do_min,
+       c->act_max},
+      {XAI_RQC_NEG_LO, 1, (needs & XAI_RQ_NEEDS_OUT16) && c->do_max,
+       -c->act_min},
+      {XAI_RQC_ACT_LO, 1, (needs & XAI_RQ_NEEDS_OUT16) && c->do_max,
+       c->act_min},
+      {XAI_RQC_I8_A, 0, 0, 0},
+      {XAI_RQC_I8_B, 0, 0, c->act_max - c->act_min},
+      {XAI_RQC_I8_C, 0, 0, c->act_max}};
+  if ((needs & XAI_RQ_NEEDS_I8) && c->out_i8 == 1) {
+    vecs[XAI_RQC_I8_A].v = c->act_min + 127;
+    vecs[XAI_RQC_I8_A].use = vecs[XAI_RQC_I8_A].v != 0;
+  } else if ((needs & XAI_RQ_NEEDS_I8) && c->out_i8 == 2) {
+    int clamp_hi = c->act_max < 127;
+    vecs[XAI_RQC_I8_A].v = c->act_min;
+    vecs[XAI_RQC_I8_A].use = !clamp_hi && c->act_min != 0;
+    vecs[XAI_RQC_I8_B].use = clamp_hi;
+    vecs[XAI_RQC_I8_C].use = clamp_hi;
+  }
+  size_t at = sizeof h;
+  uint8_t *d = (uint8_t *)dst;
+  for (int i = 0; i < XAI_RQC_VECTORS; i++) {
+    if (!vecs[i].use) continue;
+    h.off[vecs[i].id] = (uint16_t)at;
+    if (d) {
+      uint8_t v[32];
+      for (int l = 0; l < 16 && vecs[i].i16; l++) {
+        uint16_t u = (uint16_t)(int16_t)vecs[i].v;
+        memcpy(v + 2 * l, &u, 2);
+      }
+      if (!vecs[i].i16) memset(v, (int)(int8_t)vecs[i].v, 32);
+      memcpy(d + at, v, 32);
+    }
+    at += 32;
+  }
+  h.bytes = (uint32_t)at;
+  if (d) memcpy(d, &h, sizeof h);
+  return at;
+}
+
+int xai_rq_consts_valid(const xai_rq_consts *c, size_t avail) {
+  if (!c || avail < sizeof *c || c->bytes < sizeof *c || c->bytes > avail ||
+      c->out_i8 > 2)
+    return 0;
+  for (int i = 0; i < XAI_RQC_VECTORS; i++) {
+    size_t off = c->off[i];
+    if (off != 0 && (off % 4u != 0 || off < sizeof *c || off + 32u > c->bytes))
+      return 0;
+  }
+  return 1;
+}
+
+/* ---- The run ---- */
+
 /* Scratch slots (32 bytes each). Values whose lifetimes do not overlap
  * share a slot, so a call needs 4 vectors instead of 6: T (the sign mask)
  * is made from HI, which is dead after that; the carries C are consumed
@@ -352,31 +499,39 @@ enum { BUF_T = BUF_HI, BUF_Y = BUF_C };
 
 static void *slot(void *scratch, int i) { return (uint8_t *)scratch + 32 * i; }
 
-/* One product term: vC = data vector (if not already loaded), VLMACC. */
-static void term(xai_vpu_ctx *ctx, const xai_rq_group *g, int t,
-                 const void *data, const void **vc) {
-  if (!(g->term_mask & (1u << t))) return;
+/* A layer constants vector (present whenever a group of the layer reads
+ * it, see xai_rq_encode_consts). */
+static const void *cvec(const xai_rq_consts *c, int id) {
+  return (const uint8_t *)c + c->off[id];
+}
+
+/* One product term: vC = data vector (if not already loaded), VLMACC
+ * with the next stored coefficient (*coef advances: the record keeps the
+ * used terms in slot order, which is the order the chain issues them). */
+static void term(xai_vpu_ctx *ctx, uint32_t mask, int t, const void *data,
+                 const void **vc, const int16_t (**coef)[16]) {
+  if (!(mask & (1u << t))) return;
   if (*vc != data) {
     xai_vpu_vldc(ctx, data);
     *vc = data;
   }
-  xai_vpu_vlmacc(ctx, g->coef[t]);
+  xai_vpu_vlmacc(ctx, **coef);
+  (*coef)++;
 }
 
 /* VLSAT by 16 gives the carry c (any sign); the next level starts from
- * its constant plus c (VLDC c, VLMACC ones). */
-static void next_level(xai_vpu_ctx *ctx, const xai_rq_group *g,
-                       const xai_rq_consts *c, int level, void *scratch,
-                       int carry, const void **vc) {
+ * its constant k (vD half, vR half) plus c (VLDC c, VLMACC ones). */
+static void next_level(xai_vpu_ctx *ctx, const int16_t (*k)[16],
+                       void *scratch, int carry, const void **vc) {
   if (carry) {
-    xai_vpu_vlsat(ctx, c->shift16);
+    xai_vpu_vlsat(ctx, k_shift16);
     xai_vpu_vstr(ctx, slot(scratch, BUF_C));
   }
-  xai_vpu_vldd(ctx, g->k_hi[level]);
-  xai_vpu_vldr(ctx, g->k_lo[level]);
+  xai_vpu_vldd(ctx, k[0]);
+  xai_vpu_vldr(ctx, k[1]);
   if (carry) {
     xai_vpu_vldc(ctx, slot(scratch, BUF_C));
-    xai_vpu_vlmacc(ctx, c->ones);
+    xai_vpu_vlmacc(ctx, k_ones);
     *vc = NULL;
   }
 }
@@ -386,12 +541,14 @@ static void run_scalar(xai_vpu_ctx *ctx, const xai_rq_group *g,
                        void *scratch) {
   const int16_t *hi = (const int16_t *)slot(scratch, BUF_HI);
   const uint16_t *lo = (const uint16_t *)slot(scratch, BUF_Q);
+  const int32_t *mult = (const int32_t *)(const void *)g->v[0];
+  const int32_t *shift = (const int32_t *)(const void *)g->v[2];
+  const int single = (g->info & XAI_RQ_INFO_SINGLE) != 0;
   for (int i = 0; i < n; i++) {
     int32_t acc = (int32_t)(uint32_t)(((uint32_t)(uint16_t)hi[i] << 16) |
                                       lo[i]);
-    int32_t y = g->single_rounding
-                    ? xai_mbqm_single(acc, g->multiplier[i], g->shift[i])
-                    : xai_mbqm(acc, g->multiplier[i], g->shift[i]);
+    int32_t y = single ? xai_mbqm_single(acc, mult[i], shift[i])
+                       : xai_mbqm(acc, mult[i], shift[i]);
     /* TFLite adds the zero point in int32, wrapping. */
     int32_t v = (int32_t)((uint32_t)y + (uint32_t)c->zp_out);
     if (v < c->act_min) v = c->act_min;
@@ -408,21 +565,21 @@ static void run_scalar(xai_vpu_ctx *ctx, const xai_rq_group *g,
 static void out16(xai_vpu_ctx *ctx, const xai_rq_consts *c, int8_t *out,
                   int n, void *scratch, int add_zp) {
   void *t = slot(scratch, BUF_T), *y = slot(scratch, BUF_Y);
-  if (add_zp) xai_vpu_vladd(ctx, c->zp);
+  if (add_zp) xai_vpu_vladd(ctx, cvec(c, XAI_RQC_ZP));
   if (c->do_max) {
-    xai_vpu_vladd(ctx, c->neg_lo);
+    xai_vpu_vladd(ctx, cvec(c, XAI_RQC_NEG_LO));
     xai_vpu_vpos(ctx);
-    xai_vpu_vladd(ctx, c->act_lo);
+    xai_vpu_vladd(ctx, cvec(c, XAI_RQC_ACT_LO));
   }
   if (c->do_min) {
-    xai_vpu_vlsub(ctx, c->act_hi);
+    xai_vpu_vlsub(ctx, cvec(c, XAI_RQC_ACT_HI));
     xai_vpu_vpos(ctx);
-    xai_vpu_vlsub(ctx, c->act_hi);
+    xai_vpu_vlsub(ctx, cvec(c, XAI_RQC_ACT_HI));
   }
   xai_vpu_vstr(ctx, y);
   uint32_t neg = 0;
   if (c->fix128) {
-    xai_vpu_vladd(ctx, c->plus127);
+    xai_vpu_vladd(ctx, k_plus127);
     xai_vpu_vdepth1(ctx);
     xai_vpu_vstr(ctx, t);
     memcpy(&neg, t, 4); /* scalar load of the mask */
@@ -436,7 +593,7 @@ static void out16(xai_vpu_ctx *ctx, const xai_rq_consts *c, int8_t *out,
   int8_t *dst = aligned ? out : (int8_t *)y;
   xai_vpu_vstrpv(ctx, dst, aligned ? valid : 0xFFFFFFFFu);
   if (neg) {
-    xai_vpu_vldr(ctx, c->b80);
+    xai_vpu_vldr(ctx, k_b80);
     xai_vpu_vstrpv(ctx, dst, neg);
   }
   if (c->fix128) xai_vpu_scalar(ctx, 1); /* the branch on the mask */
@@ -448,21 +605,22 @@ static void out16(xai_vpu_ctx *ctx, const xai_rq_consts *c, int8_t *out,
 }
 
 /* The int8 output stage of fast groups (xai_rq_consts.out_i8): int8 mode,
- * the int8 VLSAT of the level-2 accumulator, the clamp steps, store. */
-static void out8(xai_vpu_ctx *ctx, const xai_rq_group *g,
+ * the int8 VLSAT of the level-2 accumulator, the clamp steps, store. An
+ * absent I8_A vector stands for an addition of 0 (skipped). */
+static void out8(xai_vpu_ctx *ctx, const void *final_shift,
                  const xai_rq_consts *c, int8_t *out, int n, void *scratch) {
   xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
-  xai_vpu_vlsat(ctx, g->final_shift); /* sat8(y + i8_offset) */
+  xai_vpu_vlsat(ctx, final_shift); /* sat8(y + i8_offset) */
   if (c->out_i8 == 1) {
-    if (c->i8_a[0] != 0) xai_vpu_vladd(ctx, c->i8_a);
+    if (c->off[XAI_RQC_I8_A]) xai_vpu_vladd(ctx, cvec(c, XAI_RQC_I8_A));
   } else {
     xai_vpu_vpos(ctx);
     if (c->act_max < 127) {
-      xai_vpu_vlsub(ctx, c->i8_b);
+      xai_vpu_vlsub(ctx, cvec(c, XAI_RQC_I8_B));
       xai_vpu_vpos(ctx);
-      xai_vpu_vlsub(ctx, c->i8_c);
-    } else if (c->i8_a[0] != 0) {
-      xai_vpu_vladd(ctx, c->i8_a);
+      xai_vpu_vlsub(ctx, cvec(c, XAI_RQC_I8_C));
+    } else if (c->off[XAI_RQC_I8_A]) {
+      xai_vpu_vladd(ctx, cvec(c, XAI_RQC_I8_A));
     }
   }
   uint32_t valid = n >= 32 ? 0xFFFFFFFFu : ((1u << n) - 1u);
@@ -477,45 +635,48 @@ static void out8(xai_vpu_ctx *ctx, const xai_rq_group *g,
 }
 
 /* The fast chain (requant.h): carries stay in [0, 32767], so each level
- * starts from the VLSAT result with one VLDD of its constant's high half;
- * the coefficients are in the general chain's slots (L0_Q = Ml, L1_Q =
- * Mh, L1_P = Ml, L2_P = Mh, L1_T = the S coefficient). */
+ * starts from the VLSAT result with one VLDD of its constant's high half.
+ * The record stores Ml and Mh once each (levels 0 and 1 multiply Q, levels
+ * 1 and 2 multiply P'); the S coefficient is 1 (k_ones: a lane with M = 0
+ * has all-zero constants, and S = +-2^14 then only moves its level-1 sum
+ * to +-2^14, whose carry is 0 as before). */
 static void run_fast(xai_vpu_ctx *ctx, const xai_rq_group *g,
                      const xai_rq_consts *c, int8_t *out, int n,
                      void *scratch) {
   void *q = slot(scratch, BUF_Q), *hif = slot(scratch, BUF_HI);
   void *p = slot(scratch, BUF_P), *sg = slot(scratch, BUF_HI);
-  int sign = (g->fast & XAI_RQ_FAST_SIGN) != 0;
+  const uint32_t fast = (g->info >> XAI_RQ_INFO_FAST_SHIFT) & 0xFu;
+  const int sign = (fast & XAI_RQ_FAST_SIGN) != 0;
   xai_vpu_vstr(ctx, q);
   if (sign) xai_vpu_vstd(ctx, hif);
-  xai_vpu_vlsat(ctx, g->split_shift); /* P = rshr(acc, 16) */
-  if (g->fast & XAI_RQ_FAST_POFF) xai_vpu_vladd(ctx, g->p_offset);
+  xai_vpu_vlsat(ctx, k_shift16); /* P = rshr(acc, 16) */
+  if (fast & XAI_RQ_FAST_POFF) xai_vpu_vladd(ctx, g->v[XAI_RQF_POFF]);
   xai_vpu_vstr(ctx, p);
   if (sign) {
     xai_vpu_vlashr(ctx, hif, 0); /* hi (-32768 -> -32767 keeps the sign) */
     xai_vpu_vsign(ctx);          /* S = acc < 0 ? -2^14 : 2^14 */
     xai_vpu_vstr(ctx, sg);
   }
-  xai_vpu_vldd(ctx, g->k_hi[0]);
-  xai_vpu_vldr(ctx, g->k_lo[0]);
+  xai_vpu_vldd(ctx, g->v[XAI_RQF_A0_HI]);
+  xai_vpu_vldr(ctx, g->v[XAI_RQF_A0_LO]);
   xai_vpu_vldc(ctx, q);
-  xai_vpu_vlmacc(ctx, g->coef[XAI_RQ_L0_Q]);
-  xai_vpu_vlsat(ctx, c->shift16); /* c0 >= 0: vD:vR = c0 */
-  xai_vpu_vldd(ctx, g->k_hi[1]);
-  xai_vpu_vlmacc(ctx, g->coef[XAI_RQ_L1_Q]); /* vC still Q */
+  xai_vpu_vlmacc(ctx, g->v[XAI_RQF_ML]);
+  xai_vpu_vlsat(ctx, k_shift16); /* c0 >= 0: vD:vR = c0 */
+  xai_vpu_vldd(ctx, g->v[XAI_RQF_K1]);
+  xai_vpu_vlmacc(ctx, g->v[XAI_RQF_MH]); /* vC still Q */
   if (sign) {
     xai_vpu_vldc(ctx, sg);
-    xai_vpu_vlmacc(ctx, g->coef[XAI_RQ_L1_T]);
+    xai_vpu_vlmacc(ctx, k_ones);
   }
   xai_vpu_vldc(ctx, p);
-  xai_vpu_vlmacc(ctx, g->coef[XAI_RQ_L1_P]);
-  xai_vpu_vlsat(ctx, c->shift16); /* c1 >= 0 */
-  xai_vpu_vldd(ctx, g->k_hi[2]);
-  xai_vpu_vlmacc(ctx, g->coef[XAI_RQ_L2_P]); /* vC still P */
-  if (g->fast & XAI_RQ_FAST_I8) {
-    out8(ctx, g, c, out, n, scratch);
+  xai_vpu_vlmacc(ctx, g->v[XAI_RQF_ML]);
+  xai_vpu_vlsat(ctx, k_shift16); /* c1 >= 0 */
+  xai_vpu_vldd(ctx, g->v[XAI_RQF_K2]);
+  xai_vpu_vlmacc(ctx, g->v[XAI_RQF_MH]); /* vC still P */
+  if (fast & XAI_RQ_FAST_I8) {
+    out8(ctx, g->v[XAI_RQF_SHIFT], c, out, n, scratch);
   } else {
-    xai_vpu_vlsat(ctx, g->final_shift); /* y + zp, saturated to int16 */
+    xai_vpu_vlsat(ctx, g->v[XAI_RQF_SHIFT]); /* y + zp, saturated */
     out16(ctx, c, out, n, scratch, 0);
   }
 }
@@ -523,7 +684,7 @@ static void run_fast(xai_vpu_ctx *ctx, const xai_rq_group *g,
 void xai_rq_run(xai_vpu_ctx *ctx, const xai_rq_group *g,
                 const xai_rq_consts *c, int8_t *out, int n, void *scratch) {
   xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT16);
-  if (g->fast & XAI_RQ_FAST) {
+  if (g->info & (XAI_RQ_FAST << XAI_RQ_INFO_FAST_SHIFT)) {
     run_fast(ctx, g, c, out, n, scratch);
     return;
   }
@@ -531,33 +692,39 @@ void xai_rq_run(xai_vpu_ctx *ctx, const xai_rq_group *g,
   void *p = slot(scratch, BUF_P), *t = slot(scratch, BUF_T);
   xai_vpu_vstr(ctx, q);
   xai_vpu_vstd(ctx, hif);
-  if (g->scalar) {
+  if (g->info & XAI_RQ_INFO_SCALAR) {
     run_scalar(ctx, g, c, out, n, scratch);
     xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
     return;
   }
+  /* General record: split shift, final shift, level constants (level 0
+   * only with its term), then the used coefficients in slot order. */
+  const uint32_t mask = g->info & 0xFFu;
+  const int16_t(*k)[16] = g->v + 2;
   const void *vc = NULL;
-  xai_vpu_vlsat(ctx, g->split_shift); /* P = rshr(acc, 16) or sat16(acc) */
+  xai_vpu_vlsat(ctx, g->v[0]); /* P = rshr(acc, 16) or sat16(acc) */
   xai_vpu_vstr(ctx, p);
-  if (g->term_mask & ((1u << XAI_RQ_L1_T) | (1u << XAI_RQ_L2_T))) {
+  if (mask & ((1u << XAI_RQ_L1_T) | (1u << XAI_RQ_L2_T))) {
     xai_vpu_vlashr(ctx, hif, 15); /* T = -[acc < 0] */
     xai_vpu_vstr(ctx, t);
   }
-  int l0 = (g->term_mask & (1u << XAI_RQ_L0_Q)) != 0;
+  int l0 = (mask & (1u << XAI_RQ_L0_Q)) != 0;
+  const int16_t(*coef)[16] = k + (l0 ? 6 : 4);
   if (l0) {
-    next_level(ctx, g, c, 0, scratch, 0, &vc);
-    term(ctx, g, XAI_RQ_L0_Q, q, &vc);
+    next_level(ctx, k, scratch, 0, &vc);
+    k += 2;
+    term(ctx, mask, XAI_RQ_L0_Q, q, &vc, &coef);
   }
   /* Without a level-0 product c0 = floor((k0 - 2^15 + 2^15) / 2^16) = 0. */
-  next_level(ctx, g, c, 1, scratch, l0, &vc);
-  term(ctx, g, XAI_RQ_L1_T, t, &vc);
-  term(ctx, g, XAI_RQ_L1_Q, q, &vc);
-  term(ctx, g, XAI_RQ_L1_QE, q, &vc);
-  term(ctx, g, XAI_RQ_L1_P, p, &vc);
-  next_level(ctx, g, c, 2, scratch, 1, &vc);
-  term(ctx, g, XAI_RQ_L2_P, p, &vc);
-  term(ctx, g, XAI_RQ_L2_PE, p, &vc);
-  term(ctx, g, XAI_RQ_L2_T, t, &vc);
-  xai_vpu_vlsat(ctx, g->final_shift); /* y, saturated to int16 */
+  next_level(ctx, k, scratch, l0, &vc);
+  term(ctx, mask, XAI_RQ_L1_T, t, &vc, &coef);
+  term(ctx, mask, XAI_RQ_L1_Q, q, &vc, &coef);
+  term(ctx, mask, XAI_RQ_L1_QE, q, &vc, &coef);
+  term(ctx, mask, XAI_RQ_L1_P, p, &vc, &coef);
+  next_level(ctx, k + 2, scratch, 1, &vc);
+  term(ctx, mask, XAI_RQ_L2_P, p, &vc, &coef);
+  term(ctx, mask, XAI_RQ_L2_PE, p, &vc, &coef);
+  term(ctx, mask, XAI_RQ_L2_T, t, &vc, &coef);
+  xai_vpu_vlsat(ctx, g->v[1]); /* y, saturated to int16 */
   out16(ctx, c, out, n, scratch, 1);
 }

@@ -14,53 +14,74 @@
 typedef struct {
   int8_t *weights;
   int16_t *bias; /* 32 int16 per group: vD halves then vR halves */
-  xai_rq_group *rq;
+  uint32_t *index; /* n_groups + 1 byte offsets from the blob start */
+  xai_rq_group *rq; /* group 0's record */
   xai_rq_consts *consts;
+  size_t total;  /* bytes of the blob */
 } xai_xc_layout;
 
-static inline size_t xai_xc_align32(size_t n) { return (n + 31u) & ~(size_t)31u; }
+static inline size_t xai_xc_align4(size_t n) { return (n + 3u) & ~(size_t)3u; }
 
-/* Byte offsets of the four regions of a packed blob: weights at 0, bias
- * at align32(weight_bytes), n_groups xai_rq_group after 64 bias bytes per
- * group, then one xai_rq_consts. The one layout function both pack and
- * bind use, so the runtime finds exactly what the xformer wrote. */
-typedef struct {
-  size_t weights, bias, rq, consts, total;
-} xai_xc_offsets;
-void xai_xc_layout_offsets(size_t weight_bytes, int32_t n_groups,
-                           xai_xc_offsets *o);
+/* A packed blob (docs/xcore_ops.md), at byte offsets from its start:
+ *   weights  0                          weight_bytes
+ *   bias     B = align4(weight_bytes)   64 per group
+ *   index    I = B + 64 n_groups        uint32[n_groups + 1]: the offset
+ *            of each group's record, then of the constants
+ *   records  I + 4 (n_groups + 1)       xai_rq_group each, back to back
+ *   consts   index[n_groups]            xai_rq_consts (its .bytes)
+ * and nothing after the constants. Records and constants vary in size
+ * with what the requantization needs, so only pack knows the total; the
+ * one layout both pack and bind use is this description, and bind checks
+ * every offset of a blob against it. */
 
-/* Packed bytes for weight_bytes of weights and n_groups groups. */
-size_t xai_xc_layout_size(size_t weight_bytes, int32_t n_groups);
-/* Splits mem (4-byte aligned) into the four regions; zeroes the weights. */
+/* Bytes enough for any blob of this weight size and group count (every
+ * record at its largest, every constants vector present). */
+size_t xai_xc_layout_max_size(size_t weight_bytes, int32_t n_groups);
+/* Splits mem (4-byte aligned, max_size bytes) for pack: zeroes the
+ * weights, sets weights, bias and index; rq, consts and total are set by
+ * xai_xc_pack_channels. */
 void xai_xc_layout_carve(void *mem, size_t weight_bytes, int32_t n_groups,
                          xai_xc_layout *l);
-/* The same split of an already packed blob, without writing to it.
- * XAI_ERR_ARGUMENT unless mem is 4-byte aligned and holds mem_size >=
- * xai_xc_layout_size bytes. */
+/* The split of an already packed blob, without writing to it.
+ * XAI_ERR_ARGUMENT unless mem is 4-byte aligned and its mem_size bytes are
+ * exactly a blob of this layout: the index starts the records right after
+ * itself, each record follows the previous one with its own size, the
+ * constants are well formed and end the blob. */
 xai_status xai_xc_layout_bind(const void *mem, size_t mem_size,
                               size_t weight_bytes, int32_t n_groups,
                               xai_xc_layout *l);
 
-/* Channel oc's weights are w[oc * chan_step + k * k_stride], k < n. Fills
- * bias (bias - zp_in * sum w, must stay int32), rq groups and consts. */
-xai_status xai_xc_pack_channels(const xai_xc_layout *l, int32_t n_out,
-                                const int8_t *w, size_t chan_step, size_t n,
-                                size_t k_stride, const int32_t *bias,
-                                int32_t zp_in, const xai_per_channel_quant *q,
+/* Writes a blob of exactly size bytes that binds (zero weights and bias,
+ * fast or else scalar records, the constants taking the rest), for
+ * estimates made before the real blob is loaded. XAI_ERR_ARGUMENT when
+ * size is too small for n_groups records. */
+xai_status xai_xc_layout_placeholder(void *mem, size_t size,
+                                     size_t weight_bytes, int32_t n_groups);
+
+/* Group g's record (blob = the weights pointer, the blob's start). The
+ * index load is address arithmetic that pairs with the MAC loop's VPU
+ * instructions, like the other per-group pointer steps. */
+static inline const xai_rq_group *xai_xc_group(const int8_t *blob,
+                                               const int16_t *bias,
+                                               int32_t n_groups, int32_t g) {
+  const uint32_t *index = xai_xcore_rq_index(bias, n_groups);
+  return (const xai_rq_group *)(const void *)(blob + index[g]);
+}
+
+/* Fills bias (bias - zp_in * sum w, must stay int32), the group records
+ * and the constants, and l->rq, l->consts, l->total. Channel c's weights
+ * are w[c * chan_step + k * k_stride], k < n. reps >= 2 (one group,
+ * n_out <= 8 channels): lane l < reps * n_out holds channel l % n_out, so
+ * one vector computes reps adjacent output pixels (consts replicas =
+ * reps); reps <= 1: lane l of group g is channel 16 g + l. */
+xai_status xai_xc_pack_channels(xai_xc_layout *l, int32_t n_out,
+                                int32_t reps, const int8_t *w,
+                                size_t chan_step, size_t n, size_t k_stride,
+                                const int32_t *bias, int32_t zp_in,
+                                const xai_per_channel_quant *q,
                                 int32_t zp_out, int32_t act_min,
                                 int32_t act_max, int single_rounding,
                                 const char *op_name, xai_error *err);
-
-/* After xai_xc_pack_channels for a one-group layer of n_out <= 8
- * channels: lane l < reps * n_out of group 0 (bias and requantization)
- * becomes a copy of channel l % n_out, so one vector computes reps
- * adjacent output pixels; sets consts->replicas. Same arguments as
- * xai_xc_pack_channels (double rounding). */
-void xai_xc_replicate_lanes(const xai_xc_layout *l, int32_t n_out,
-                            int32_t reps, const int8_t *w, size_t chan_step,
-                            size_t n, size_t k_stride, const int32_t *bias,
-                            int32_t zp_in, const xai_per_channel_quant *q);
 
 /* The fixed-size vectors one kernel call stages through memory (the VPU
  * has no register-to-register moves, so every intermediate goes through a
@@ -77,10 +98,24 @@ typedef struct {
   uint32_t stage[8];
 } xai_xc_frame;
 
-/* Copies a TFLite row (n bytes) into the VLMACCR layout: group g, channel
- * slot i (0..15), k_pad bytes per channel. */
-void xai_xc_pack_row(int8_t *weights, int32_t k_pad, int32_t oc,
-                     const int8_t *row, int32_t n);
+/* VLMACCR weight layout of n_out channels (conv.h): group g starts at
+ * g * k_pad * 16 and holds rows = min(16, n_out - 16 g) rows per 32-byte
+ * chunk, so a last group of fewer than 16 channels stores only its own
+ * rows (the kernel rotates past the dead lanes with a shared zero row). */
+static inline int32_t xai_xc_group_rows(int32_t n_out, int32_t g) {
+  return n_out - 16 * g < 16 ? n_out - 16 * g : 16;
+}
+static inline size_t xai_xc_mac_weight_bytes(int32_t n_out, int32_t k_pad) {
+  return ((size_t)(n_out / 16) * 16u + (size_t)(n_out % 16)) *
+         (size_t)k_pad;
+}
+/* Copies a TFLite row (n bytes) of channel oc into that layout: within
+ * chunk j of its group, stored row rows - 1 - (oc % 16). */
+void xai_xc_pack_row(int8_t *weights, int32_t k_pad, int32_t n_out,
+                     int32_t oc, const int8_t *row, int32_t n);
+
+/* 32 zero bytes (library constant): the weight row of dead lanes. */
+extern const int8_t xai_xc_zero32[32];
 
 /* acc = bias' of group g (VLDD + VLDR). */
 static inline void xai_xc_bias_init(xai_vpu_ctx *ctx, const int16_t *bias,
@@ -93,6 +128,15 @@ static inline void xai_xc_bias_init(xai_vpu_ctx *ctx, const int16_t *bias,
  * hold the input chunk). */
 static inline void xai_xc_mac16(xai_vpu_ctx *ctx, const int8_t *rows) {
   for (int r = 0; r < 16; r++) xai_vpu_vlmaccr(ctx, rows + 32 * r);
+}
+
+/* The same for a group of n stored rows (xai_xc_group_rows): first 16 - n
+ * VLMACCRs of the zero row (they only rotate lanes n..15 to the top), then
+ * the n rows, which end in lanes n-1 .. 0. Same bundles as 16 rows. */
+static inline void xai_xc_mac_rows(xai_vpu_ctx *ctx, const int8_t *rows,
+                                   int32_t n) {
+  for (int32_t r = n; r < 16; r++) xai_vpu_vlmaccr(ctx, xai_xc_zero32);
+  for (int32_t r = 0; r < n; r++) xai_vpu_vlmaccr(ctx, rows + 32 * r);
 }
 
 /* Charges a scalar copy of n bytes: word copies when both sides allow

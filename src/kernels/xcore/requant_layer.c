@@ -5,76 +5,108 @@
 #include "requant_internal.h"
 #include "xai/xcore_machine.h"
 
-void xai_xc_layout_offsets(size_t weight_bytes, int32_t n_groups,
-                           xai_xc_offsets *o) {
+static size_t index_at(size_t weight_bytes, int32_t n_groups) {
+  return xai_xc_align4(weight_bytes) + 64u * (size_t)n_groups;
+}
+
+/* The largest record: the general chain with every term (2 shifts, 3
+ * levels of 2 halves, 8 coefficients). */
+#define MAX_RECORD (4u + 32u * 16u)
+#define MAX_CONSTS (sizeof(xai_rq_consts) + 32u * XAI_RQC_VECTORS)
+
+size_t xai_xc_layout_max_size(size_t weight_bytes, int32_t n_groups) {
   size_t g = n_groups > 0 ? (size_t)n_groups : 0u;
-  o->weights = 0;
-  o->bias = xai_xc_align32(weight_bytes);
-  o->rq = o->bias + g * 64u;
-  o->consts = o->rq + g * sizeof(xai_rq_group);
-  o->total = o->consts + sizeof(xai_rq_consts);
-}
-
-size_t xai_xc_layout_size(size_t weight_bytes, int32_t n_groups) {
-  xai_xc_offsets o;
-  xai_xc_layout_offsets(weight_bytes, n_groups, &o);
-  return o.total;
-}
-
-static void split(uint8_t *m, size_t weight_bytes, int32_t n_groups,
-                  xai_xc_layout *l) {
-  xai_xc_offsets o;
-  xai_xc_layout_offsets(weight_bytes, n_groups, &o);
-  l->weights = (int8_t *)(m + o.weights);
-  l->bias = (int16_t *)(void *)(m + o.bias);
-  l->rq = (xai_rq_group *)(void *)(m + o.rq);
-  l->consts = (xai_rq_consts *)(void *)(m + o.consts);
+  return index_at(weight_bytes, n_groups) + 4u * (g + 1u) + MAX_RECORD * g +
+         MAX_CONSTS;
 }
 
 void xai_xc_layout_carve(void *mem, size_t weight_bytes, int32_t n_groups,
                          xai_xc_layout *l) {
-  memset(mem, 0, weight_bytes);
-  split((uint8_t *)mem, weight_bytes, n_groups, l);
+  uint8_t *m = (uint8_t *)mem;
+  memset(m, 0, xai_xc_align4(weight_bytes));
+  memset(l, 0, sizeof *l);
+  l->weights = (int8_t *)m;
+  l->bias = (int16_t *)(void *)(m + xai_xc_align4(weight_bytes));
+  l->index = (uint32_t *)(void *)(m + index_at(weight_bytes, n_groups));
 }
 
 xai_status xai_xc_layout_bind(const void *mem, size_t mem_size,
                               size_t weight_bytes, int32_t n_groups,
                               xai_xc_layout *l) {
   if (!mem || ((uintptr_t)mem & (XAI_XCORE_VPU_ALIGN - 1u)) != 0 ||
-      n_groups < 1 || mem_size < xai_xc_layout_size(weight_bytes, n_groups))
+      n_groups < 1)
+    return XAI_ERR_ARGUMENT;
+  const size_t idx = index_at(weight_bytes, n_groups);
+  const size_t n = (size_t)n_groups;
+  if (idx > mem_size || (mem_size - idx) / 4u < n + 1u)
     return XAI_ERR_ARGUMENT;
   /* The kernels only read the blob; the struct keeps non-const pointers
    * because pack writes through the same fields. */
-  split((uint8_t *)(uintptr_t)mem, weight_bytes, n_groups, l);
+  uint8_t *m = (uint8_t *)(uintptr_t)mem;
+  const uint32_t *index = (const uint32_t *)(const void *)(m + idx);
+  size_t at = idx + 4u * (n + 1u);
+  for (size_t g = 0; g < n; g++) {
+    if (index[g] != at || mem_size - at < 4u) return XAI_ERR_ARGUMENT;
+    uint32_t info;
+    memcpy(&info, m + at, 4);
+    size_t bytes = xai_rq_group_bytes(info);
+    if (bytes > mem_size - at) return XAI_ERR_ARGUMENT;
+    at += bytes;
+  }
+  if (index[n] != at) return XAI_ERR_ARGUMENT;
+  const xai_rq_consts *c = (const xai_rq_consts *)(const void *)(m + at);
+  if (!xai_rq_consts_valid(c, mem_size - at) || at + c->bytes != mem_size)
+    return XAI_ERR_ARGUMENT;
+  l->weights = (int8_t *)m;
+  l->bias = (int16_t *)(void *)(m + xai_xc_align4(weight_bytes));
+  l->index = (uint32_t *)(uintptr_t)index;
+  l->rq = (xai_rq_group *)(void *)(m + index[0]);
+  l->consts = (xai_rq_consts *)(void *)(m + at);
+  l->total = mem_size;
   return XAI_OK;
 }
 
-void xai_xc_pack_row(int8_t *weights, int32_t k_pad, int32_t oc,
-                     const int8_t *row, int32_t n) {
-  int32_t g = oc / 16, r = 15 - oc % 16; /* first row issued ends in acc[15] */
+_Alignas(32) const int8_t xai_xc_zero32[32] = {0};
+
+void xai_xc_pack_row(int8_t *weights, int32_t k_pad, int32_t n_out,
+                     int32_t oc, const int8_t *row, int32_t n) {
+  int32_t g = oc / 16, rows = xai_xc_group_rows(n_out, g);
+  int32_t r = rows - 1 - oc % 16; /* the last row issued ends in acc[0] */
   int8_t *base = weights + (size_t)g * (size_t)k_pad * 16u;
   for (int32_t k = 0; k < n; k++)
-    base[(size_t)(k / 32) * 512u + (size_t)r * 32u + (size_t)(k % 32)] = row[k];
+    base[(size_t)(k / 32) * 32u * (size_t)rows + (size_t)r * 32u +
+         (size_t)(k % 32)] = row[k];
 }
 
-xai_status xai_xc_pack_channels(const xai_xc_layout *l, int32_t n_out,
-                                const int8_t *w, size_t chan_step, size_t n,
-                                size_t k_stride, const int32_t *bias,
-                                int32_t zp_in, const xai_per_channel_quant *q,
+xai_status xai_xc_pack_channels(xai_xc_layout *l, int32_t n_out,
+                                int32_t reps, const int8_t *w,
+                                size_t chan_step, size_t n, size_t k_stride,
+                                const int32_t *bias, int32_t zp_in,
+                                const xai_per_channel_quant *q,
                                 int32_t zp_out, int32_t act_min,
                                 int32_t act_max, int single_rounding,
                                 const char *op_name, xai_error *err) {
-  xai_status st = xai_rq_pack_consts(l->consts, zp_out, act_min, act_max, err);
+  xai_rq_consts_plan cp;
+  xai_status st = xai_rq_pack_consts(&cp, zp_out, act_min, act_max, err);
   if (st != XAI_OK) return st;
-  int32_t n_groups = (n_out + 15) / 16;
+  if (reps < 2 || n_out > 8) reps = 1;
+  cp.replicas = reps > 1 ? (uint32_t)reps : 0u;
+  const int32_t n_groups = reps > 1 ? 1 : (n_out + 15) / 16;
+  uint8_t *base = (uint8_t *)l->weights;
+  size_t at = (size_t)((uint8_t *)(l->index + n_groups + 1) - base);
+  uint32_t needs = 0;
+  xai_rq_plan plan;
   for (int32_t g = 0; g < n_groups; g++) {
     int32_t mult[16] = {0}, shift[16] = {0};
     int64_t bound[16] = {0};
-    int lanes = n_out - 16 * g < 16 ? n_out - 16 * g : 16;
+    int lanes = reps > 1 ? (int)(reps * n_out)
+                : n_out - 16 * g < 16 ? (int)(n_out - 16 * g)
+                                      : 16;
+    if (lanes > 16) lanes = 16;
     int16_t *bg = l->bias + 32 * g;
     memset(bg, 0, 64);
     for (int i = 0; i < lanes; i++) {
-      int32_t oc = 16 * g + i;
+      int32_t oc = reps > 1 ? i % n_out : 16 * g + i;
       const int8_t *wc = w + (size_t)oc * chan_step;
       int64_t sum = 0;
       for (size_t k = 0; k < n; k++) sum += wc[k * k_stride];
@@ -92,28 +124,48 @@ xai_status xai_xc_pack_channels(const xai_xc_layout *l, int32_t n_out,
       shift[i] = q->shift[oc];
       bound[i] = xai_rq_acc_bound(wc, n, k_stride, zp_in, b);
     }
-    xai_rq_pack_group_c(&l->rq[g], mult, shift, bound, lanes, single_rounding,
-                        l->consts);
+    xai_rq_pack_group_c(&plan, mult, shift, bound, lanes, single_rounding,
+                        &cp);
+    l->index[g] = (uint32_t)at;
+    at += xai_rq_encode_group(&plan, base + at);
+    needs |= xai_rq_consts_needs(xai_rq_plan_info(&plan));
   }
+  l->index[n_groups] = (uint32_t)at;
+  l->rq = (xai_rq_group *)(void *)(base + l->index[0]);
+  l->consts = (xai_rq_consts *)(void *)(base + at);
+  at += xai_rq_encode_consts(&cp, needs, base + at);
+  l->total = at;
   return XAI_OK;
 }
 
-void xai_xc_replicate_lanes(const xai_xc_layout *l, int32_t n_out,
-                            int32_t reps, const int8_t *w, size_t chan_step,
-                            size_t n, size_t k_stride, const int32_t *bias,
-                            int32_t zp_in, const xai_per_channel_quant *q) {
-  int32_t mult[16], shift[16];
-  int64_t bound[16];
-  for (int32_t lane = 0; lane < reps * n_out && lane < 16; lane++) {
-    int32_t c = lane % n_out;
-    l->bias[lane] = l->bias[c];
-    l->bias[16 + lane] = l->bias[16 + c];
-    mult[lane] = q->multiplier[c];
-    shift[lane] = q->shift[c];
-    bound[lane] = xai_rq_acc_bound(w + (size_t)c * chan_step, n, k_stride,
-                                   zp_in, bias ? bias[c] : 0);
+xai_status xai_xc_layout_placeholder(void *mem, size_t size,
+                                     size_t weight_bytes, int32_t n_groups) {
+  if (!mem || ((uintptr_t)mem & (XAI_XCORE_VPU_ALIGN - 1u)) != 0 ||
+      n_groups < 1)
+    return XAI_ERR_ARGUMENT;
+  const size_t n = (size_t)n_groups;
+  const size_t rec0 = index_at(weight_bytes, n_groups) + 4u * (n + 1u);
+  const uint32_t kinds[2] = {
+      (XAI_RQ_FAST | XAI_RQ_FAST_SIGN) << XAI_RQ_INFO_FAST_SHIFT,
+      XAI_RQ_INFO_SCALAR};
+  for (int k = 0; k < 2; k++) {
+    size_t rec = xai_rq_group_bytes(kinds[k]);
+    if (size < rec0 || (size - rec0) / rec < n ||
+        size - rec0 - rec * n < sizeof(xai_rq_consts))
+      continue;
+    uint8_t *m = (uint8_t *)mem;
+    memset(m, 0, size);
+    uint32_t *index = (uint32_t *)(void *)(m + index_at(weight_bytes,
+                                                        n_groups));
+    for (size_t g = 0; g <= n; g++) {
+      index[g] = (uint32_t)(rec0 + rec * g);
+      if (g < n) memcpy(m + index[g], &kinds[k], 4);
+    }
+    xai_rq_consts *c = (xai_rq_consts *)(void *)(m + index[n]);
+    c->bytes = (uint32_t)(size - index[n]);
+    c->act_min = -128;
+    c->act_max = 127;
+    return XAI_OK;
   }
-  xai_rq_pack_group_c(&l->rq[0], mult, shift, bound, (int)(reps * n_out), 0,
-                      l->consts);
-  l->consts->replicas = (uint32_t)reps;
+  return XAI_ERR_ARGUMENT;
 }

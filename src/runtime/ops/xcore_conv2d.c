@@ -130,6 +130,13 @@ static xai_status prepare(xai_op_ctx *ctx, int depthwise) {
   if (bind(d, op, NULL, 0) != XAI_OK)
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
                        "the options give an inconsistent geometry (%s)", geom);
+  /* A model constant is checked once here; a blob loaded at run time is
+   * checked by the bind of each eval. */
+  if (packed->mem == XAI_MEM_CONST && packed->data) {
+    xai_conv_xcore probe;
+    if (bind(d, &probe, packed->data, packed->bytes) != XAI_OK)
+      return xai_xconv_blob_invalid(ctx, packed);
+  }
   size_t per = depthwise ? xai_dwconv2d_s8_xcore_scratch_size(op)
                          : xai_conv2d_s8_xcore_scratch_size(op);
   d->th = xai_xconv_threads((uint32_t)th, (int64_t)op->out.n * op->out.h);
@@ -145,11 +152,7 @@ static xai_status eval(xai_op_ctx *ctx) {
   xai_rt_tensor *out = xai_op_output(ctx, 0);
   xai_conv_xcore op;
   if (bind(d, &op, packed->data, packed->bytes) != XAI_OK)
-    return xai_op_fail(ctx, XAI_ERR_ARGUMENT,
-                       "packed tensor %d (%zu bytes at %p) is not 4-byte "
-                       "aligned or too small for the kernel",
-                       (int)ctx->inputs[1], (size_t)packed->bytes,
-                       packed->data);
+    return xai_xconv_blob_invalid(ctx, packed);
   uint8_t *scratch = xai_op_scratch(ctx, d->scratch);
   const int32_t rows = op.out.n * op.out.h;
   uint64_t bundles[8] = {0};
@@ -243,6 +246,14 @@ static xai_status estimate(xai_op_ctx *ctx) {
   if (!blob || !x || !y || !scratch || !sigs) {
     st = xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "out of memory for estimate");
     goto done;
+  }
+  if (owned) {
+    xai_status ps = d->depthwise
+                        ? xai_dwconv2d_s8_xcore_placeholder(&d->op, owned,
+                                                            packed->bytes)
+                        : xai_conv2d_s8_xcore_placeholder(&d->op, owned,
+                                                          packed->bytes);
+    (void)ps; /* a refused placeholder fails the bind below */
   }
   xai_conv_xcore op;
   if (bind(d, &op, blob, packed->bytes) != XAI_OK) {

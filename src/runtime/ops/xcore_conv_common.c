@@ -63,13 +63,13 @@ xai_status xai_xconv_tensors(xai_op_ctx *ctx, xai_rt_tensor **in,
 }
 
 xai_status xai_xconv_check_packed(xai_op_ctx *ctx, const xai_rt_tensor *packed,
-                                  size_t need, const char *geometry) {
-  if (need != 0 && packed->bytes == need) return XAI_OK;
+                                  size_t max, const char *geometry) {
+  if (max != 0 && packed->bytes > 0 && packed->bytes <= max) return XAI_OK;
   return xai_op_fail(ctx, XAI_ERR_FORMAT,
-                     "packed tensor %d has %zu bytes but %s needs %zu; the "
-                     "options and the packed weights disagree (re-run the "
-                     "xformer)", (int)ctx->inputs[1], (size_t)packed->bytes, geometry,
-                     need);
+                     "packed tensor %d has %zu bytes but %s needs at most "
+                     "%zu; the options and the packed weights disagree "
+                     "(re-run the xformer)", (int)ctx->inputs[1],
+                     (size_t)packed->bytes, geometry, max);
 }
 
 xai_status xai_xconv_request_scratch(xai_op_ctx *ctx, size_t per_thread,
@@ -92,6 +92,16 @@ uint32_t xai_xconv_threads(uint32_t th, int64_t work_items) {
 uint8_t *xai_xconv_thread_scratch(uint8_t *scratch, size_t slice,
                                   uint32_t t) {
   return scratch ? scratch + (size_t)t * slice : NULL;
+}
+
+xai_status xai_xconv_blob_invalid(xai_op_ctx *ctx,
+                                   const xai_rt_tensor *packed) {
+  return xai_op_fail(ctx, XAI_ERR_FORMAT,
+                     "packed tensor %d (%zu bytes at %p) is not a packed blob "
+                     "of this geometry (misaligned, truncated or its "
+                     "requantization records are inconsistent); re-run the "
+                     "xformer", (int)ctx->inputs[1], (size_t)packed->bytes,
+                     packed->data);
 }
 
 xai_status xai_xconv_check_fault(xai_op_ctx *ctx, const xai_vpu_ctx *v,

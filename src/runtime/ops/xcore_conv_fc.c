@@ -61,6 +61,13 @@ static xai_status prepare(xai_op_ctx *ctx) {
   if (xai_fc_s8_xcore_bind(&d->op, NULL, 0) != XAI_OK)
     return xai_op_fail(ctx, XAI_ERR_FORMAT, "inconsistent geometry (%s)",
                        geom);
+  /* A model constant is checked once here; a blob loaded at run time is
+   * checked by the bind of each eval. */
+  if (packed->mem == XAI_MEM_CONST && packed->data) {
+    xai_fc_xcore probe = d->op;
+    if (xai_fc_s8_xcore_bind(&probe, packed->data, packed->bytes) != XAI_OK)
+      return xai_xconv_blob_invalid(ctx, packed);
+  }
   d->th = xai_xconv_threads((uint32_t)th, d->op.n_groups);
   return xai_xconv_request_scratch(ctx, xai_fc_s8_xcore_scratch_size(&d->op),
                                    d->th, &d->slice, &d->scratch);
@@ -73,10 +80,7 @@ static xai_status run_all(xai_op_ctx *ctx, const xfc_data *d,
                           size_t scratch_stride, uint64_t *bundles) {
   xai_fc_xcore op = d->op;
   if (xai_fc_s8_xcore_bind(&op, blob, blob_size) != XAI_OK)
-    return xai_op_fail(ctx, XAI_ERR_ARGUMENT,
-                       "packed tensor %d (%zu bytes at %p) is not 4-byte "
-                       "aligned or too small for the kernel",
-                       (int)ctx->inputs[1], blob_size, blob);
+    return xai_xconv_blob_invalid(ctx, xai_op_input(ctx, 1));
   for (uint32_t t = 0; t < d->th; t++) {
     int32_t g0, g1;
     xai_xcore_split(op.n_groups, d->th, t, &g0, &g1);
@@ -139,6 +143,8 @@ static xai_status estimate(xai_op_ctx *ctx) {
     st = xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "out of memory for estimate");
     goto done;
   }
+  if (owned) /* a refused placeholder fails the bind in run_all */
+    (void)xai_fc_s8_xcore_placeholder(&d->op, owned, packed->bytes);
   xfc_data e = *d;
   e.op.d.batches = run_rows;
   st = run_all(ctx, &e, blob, packed->bytes, x, y, scratch, 0, bundles);

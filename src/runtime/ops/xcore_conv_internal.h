@@ -24,9 +24,15 @@ xai_status xai_xconv_opt_int(xai_op_ctx *ctx, const xai_flexbuf_ref *map,
 xai_status xai_xconv_tensors(xai_op_ctx *ctx, xai_rt_tensor **in,
                              xai_rt_tensor **packed, xai_rt_tensor **out);
 
-/* Fails unless packed holds exactly `need` bytes (what the options imply). */
+/* Fails unless packed holds 1 to `max` bytes (the largest blob the
+ * options allow: a blob's exact size depends on its requantization
+ * records, which bind checks). */
 xai_status xai_xconv_check_packed(xai_op_ctx *ctx, const xai_rt_tensor *packed,
-                                  size_t need, const char *geometry);
+                                  size_t max, const char *geometry);
+
+/* Fails the op: the packed tensor does not bind (kernel bind refused). */
+xai_status xai_xconv_blob_invalid(xai_op_ctx *ctx,
+                                  const xai_rt_tensor *packed);
 
 /* Scratch slice per thread rounded to 16 bytes, requested th times;
  * nothing is requested (index -1, slice 0) when per_thread is 0. */
@@ -54,8 +60,9 @@ xai_status xai_xconv_fill_cost(xai_op_ctx *ctx, const uint64_t *bundles,
 
 /* Estimate helper: data to bind a kernel to without running the model —
  * the packed tensor's own bytes when it is a model constant, else (blob
- * to be loaded at run time) a zeroed heap copy of the same size. *owned is
- * what the caller frees. NULL on allocation failure. */
+ * to be loaded at run time) a zeroed heap copy of the same size, which the
+ * caller fills with the kernel's placeholder blob. *owned is what the
+ * caller frees. NULL on allocation failure. */
 const void *xai_xconv_estimate_blob(const xai_rt_tensor *packed,
                                     void **owned);
 

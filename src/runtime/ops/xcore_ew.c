@@ -64,19 +64,19 @@ static xai_status prepare(xai_op_ctx *ctx, int mul) {
     return xai_xcore_misc_packed_check(ctx, 2,
                                        sizeof(xai_add_s8_xcore_params));
   xai_mul_params *p = &d->mp;
-  if ((st = xai_xcore_misc_opt_int(ctx, &map, "m", 0, INT32_MAX,
+  if ((st = xai_xcore_op_opt_int(ctx, &map, "m", 0, INT32_MAX,
                                    &p->output_multiplier)) ||
-      (st = xai_xcore_misc_opt_int(ctx, &map, "s", -31, 31,
+      (st = xai_xcore_op_opt_int(ctx, &map, "s", -31, 31,
                                    &p->output_shift)) ||
-      (st = xai_xcore_misc_opt_int(ctx, &map, "z1", -255, 255,
+      (st = xai_xcore_op_opt_int(ctx, &map, "z1", -255, 255,
                                    &p->input1_offset)) ||
-      (st = xai_xcore_misc_opt_int(ctx, &map, "z2", -255, 255,
+      (st = xai_xcore_op_opt_int(ctx, &map, "z2", -255, 255,
                                    &p->input2_offset)) ||
-      (st = xai_xcore_misc_opt_int(ctx, &map, "zo", -128, 127,
+      (st = xai_xcore_op_opt_int(ctx, &map, "zo", -128, 127,
                                    &p->output_offset)) ||
-      (st = xai_xcore_misc_opt_int(ctx, &map, "lo", -128, 127,
+      (st = xai_xcore_op_opt_int(ctx, &map, "lo", -128, 127,
                                    &p->act_min)) ||
-      (st = xai_xcore_misc_opt_int(ctx, &map, "hi", -128, 127,
+      (st = xai_xcore_op_opt_int(ctx, &map, "hi", -128, 127,
                                    &p->act_max)))
     return st;
   if (p->act_min > p->act_max)
@@ -121,7 +121,7 @@ static xai_status estimate(xai_op_ctx *ctx) {
     xai_xcore_ew_split(d->bc.count, 32, d->threads, t, &b, &e);
     bundles[t] = (uint64_t)(e - b) * per;
   }
-  return xai_xcore_misc_cost(ctx, bundles, d->threads, 0,
+  return xai_xcore_op_cost(ctx, bundles, d->threads, 0,
                              d->mul ? 0 : sizeof(xai_add_s8_xcore_params),
                              d->mul ? "mul" : "add");
 }

@@ -104,7 +104,7 @@ static xai_status estimate(xai_op_ctx *ctx) {
     else
       bundles[t] = (n + 3) / 4 * XAI_LUT_S8_XCORE_BUNDLES_PER_4;
   }
-  return xai_xcore_misc_cost(ctx, bundles, d->threads, 0, sizeof *lut,
+  return xai_xcore_op_cost(ctx, bundles, d->threads, 0, sizeof *lut,
                              kernel_name(lut));
 }
 

@@ -1,6 +1,8 @@
 /* Shared by the XAI_* pooling, element-wise, pad, concat and lookup-table
- * ops (docs/xcore_ops_misc.md): option decoding, the packed-blob access
- * rule (re-derived at every eval, 4-byte alignment only) and the cost. */
+ * ops (docs/xcore_ops_misc.md): their common prepare start, the packed-blob
+ * access rule (re-derived at every eval, 4-byte alignment only) and cost
+ * estimates; options, threads and the cost itself come from
+ * xcore_op_internal.h, shared with the other XAI_* ops. */
 #ifndef XAI_RUNTIME_OPS_XCORE_MISC_INTERNAL_H
 #define XAI_RUNTIME_OPS_XCORE_MISC_INTERNAL_H
 
@@ -10,21 +12,13 @@
 #include "xai/flexbuf.h"
 #include "xai/kernels_xcore/elementwise.h"
 #include "xai/runtime.h"
+#include "xcore_op_internal.h"
 
-/* The custom options as a flexbuffer map (verified). */
-xai_status xai_xcore_misc_options(xai_op_ctx *ctx, xai_flexbuf_ref *map);
-/* A required integer option in [lo, hi]. */
-xai_status xai_xcore_misc_opt_int(xai_op_ctx *ctx, const xai_flexbuf_ref *map,
-                                  const char *key, int64_t lo, int64_t hi,
-                                  int32_t *out);
 /* A required int vector option of exactly `count` elements. */
 xai_status xai_xcore_misc_opt_ints(xai_op_ctx *ctx,
                                    const xai_flexbuf_ref *map,
                                    const char *key, int32_t *out,
                                    size_t count);
-/* Key "th": threads, 1..8. */
-xai_status xai_xcore_misc_threads(xai_op_ctx *ctx, const xai_flexbuf_ref *map,
-                                  unsigned *threads);
 
 /* Prepare's common start: the options map, `size` bytes of zeroed
  * persistent data (also set as ctx->data) and "th". */
@@ -46,10 +40,6 @@ xai_status xai_xcore_misc_check_s8(xai_op_ctx *ctx, uint32_t index,
                                    int is_output, size_t elements,
                                    xai_rt_tensor **out);
 
-/* Fills ctx->cost from per-thread bundles at ctx->clock_mhz. */
-xai_status xai_xcore_misc_cost(xai_op_ctx *ctx, const uint64_t *bundles,
-                               unsigned n_threads, uint64_t macs,
-                               uint64_t weight_bytes, const char *kernel);
 /* A kernel run helper's report as the op's cost (macs from the report
  * only when keep_macs: data movement reports 0). */
 xai_status xai_xcore_misc_report_cost(xai_op_ctx *ctx,

@@ -39,7 +39,7 @@ static xai_status pad_prepare(xai_op_ctx *ctx) {
                        in->rank, out->rank, XAI_SHAPE_MAX_RANK);
   d->in.rank = (int32_t)in->rank;
   for (uint32_t i = 0; i < in->rank; i++) d->in.dims[i] = in->dims[i];
-  if ((st = xai_xcore_misc_opt_int(ctx, &map, "pv", -128, 127, &d->value)))
+  if ((st = xai_xcore_op_opt_int(ctx, &map, "pv", -128, 127, &d->value)))
     return st;
   if (in->rank &&
       ((st = xai_xcore_misc_opt_ints(ctx, &map, "pb", d->before, in->rank)) ||
@@ -89,7 +89,7 @@ static xai_status pad_estimate(xai_op_ctx *ctx) {
   if (st) return xai_op_fail(ctx, st, "pad kernel rejected its arguments");
   uint64_t bundles[XAI_XCORE_THREADS_PER_TILE];
   xai_xcore_misc_extrapolate(v.bundles, items, d->threads, bundles);
-  return xai_xcore_misc_cost(ctx, bundles, d->threads, 0, 0, "pad");
+  return xai_xcore_op_cost(ctx, bundles, d->threads, 0, 0, "pad");
 }
 
 /* ---- XAI_concat ---------------------------------------------------------- */
@@ -125,7 +125,7 @@ static xai_status concat_prepare(xai_op_ctx *ctx) {
   if (out->rank < 1)
     return xai_op_fail(ctx, XAI_ERR_FORMAT, "output is a scalar");
   int32_t axis;
-  if ((st = xai_xcore_misc_opt_int(ctx, &map, "ax", 0,
+  if ((st = xai_xcore_op_opt_int(ctx, &map, "ax", 0,
                                    (int64_t)out->rank - 1, &axis)))
     return st;
   int64_t sum = 0;
@@ -196,7 +196,7 @@ static xai_status concat_estimate(xai_op_ctx *ctx) {
     return xai_op_fail(ctx, st, "concat kernel rejected its arguments");
   uint64_t bundles[XAI_XCORE_THREADS_PER_TILE];
   xai_xcore_misc_extrapolate(v.bundles, items, d->threads, bundles);
-  return xai_xcore_misc_cost(ctx, bundles, d->threads, 0, 0, "concat");
+  return xai_xcore_op_cost(ctx, bundles, d->threads, 0, 0, "concat");
 }
 
 const xai_op_registration xai_op_xcore_pad = {XAI_OP_CUSTOM, "XAI_pad",

@@ -39,19 +39,19 @@ static xai_status prepare(xai_op_ctx *ctx, int avg) {
   d->avg = avg;
   if ((st = xai_xcore_misc_check_io(ctx, avg ? 2u : 1u))) return st;
   xai_pool_params *p = &d->p;
-  if ((st = xai_xcore_misc_opt_int(ctx, &map, "fh", 1, 65535,
+  if ((st = xai_xcore_op_opt_int(ctx, &map, "fh", 1, 65535,
                                    &p->filter_h)) ||
-      (st = xai_xcore_misc_opt_int(ctx, &map, "fw", 1, 65535,
+      (st = xai_xcore_op_opt_int(ctx, &map, "fw", 1, 65535,
                                    &p->filter_w)) ||
-      (st = xai_xcore_misc_opt_int(ctx, &map, "sh", 1, 65535,
+      (st = xai_xcore_op_opt_int(ctx, &map, "sh", 1, 65535,
                                    &p->stride_h)) ||
-      (st = xai_xcore_misc_opt_int(ctx, &map, "sw", 1, 65535,
+      (st = xai_xcore_op_opt_int(ctx, &map, "sw", 1, 65535,
                                    &p->stride_w)) ||
-      (st = xai_xcore_misc_opt_int(ctx, &map, "ph", 0, 65535, &p->pad_h)) ||
-      (st = xai_xcore_misc_opt_int(ctx, &map, "pw", 0, 65535, &p->pad_w)) ||
-      (st = xai_xcore_misc_opt_int(ctx, &map, "lo", -128, 127,
+      (st = xai_xcore_op_opt_int(ctx, &map, "ph", 0, 65535, &p->pad_h)) ||
+      (st = xai_xcore_op_opt_int(ctx, &map, "pw", 0, 65535, &p->pad_w)) ||
+      (st = xai_xcore_op_opt_int(ctx, &map, "lo", -128, 127,
                                    &p->act_min)) ||
-      (st = xai_xcore_misc_opt_int(ctx, &map, "hi", -128, 127,
+      (st = xai_xcore_op_opt_int(ctx, &map, "hi", -128, 127,
                                    &p->act_max)))
     return st;
   if (p->act_min > p->act_max)
@@ -129,7 +129,7 @@ static xai_status estimate(xai_op_ctx *ctx) {
                        (double)xai_rt_tensor_elements(xai_op_output(ctx, 0)) /
                        (double)items[0] / (double)d->out.w + 0.5)
           : 0;
-  return xai_xcore_misc_cost(ctx, bundles, d->threads, macs,
+  return xai_xcore_op_cost(ctx, bundles, d->threads, macs,
                              d->n_divs * sizeof(xai_avgpool_div),
                              d->avg ? "avgpool" : "maxpool");
 }

@@ -1,0 +1,58 @@
+/* The xmos_* tools' command-line parsing (xmos_args.h). */
+#include "xmos_args.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* argv[*i] as a shared option: XMOS_ARGS_OK when taken (with its value:
+ * *i advanced), XMOS_ARG_OTHER, or an exit code. */
+static int shared_option(xmos_args *a, int argc, char **argv, int *i) {
+  const char *arg = argv[*i];
+  if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+    a->usage(stdout);
+    return 0;
+  }
+  if (*i + 1 >= argc) return XMOS_ARG_OTHER;
+  if (strcmp(arg, "--device") == 0) {
+    a->device = argv[++*i];
+  } else if (strcmp(arg, "--timeout-ms") == 0) {
+    a->timeout_ms = strtoul(argv[++*i], NULL, 10);
+  } else if (a->has_engine && strcmp(arg, "--engine") == 0) {
+    /* Engines are a byte on the wire; "1x" is a typo, not engine 1. */
+    char *end;
+    a->engine = strtoul(argv[++*i], &end, 10);
+    if (*end || a->engine > 255) {
+      fprintf(stderr, "%s: bad --engine '%s'\n", a->tool, argv[*i]);
+      return 2;
+    }
+  } else {
+    return XMOS_ARG_OTHER;
+  }
+  return XMOS_ARGS_OK;
+}
+
+int xmos_args_parse(xmos_args *a, int argc, char **argv) {
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    int rc = shared_option(a, argc, argv, &i);
+    if (rc == XMOS_ARG_OTHER && a->option) {
+      rc = a->option(a->user, arg, i + 1 < argc ? argv[i + 1] : NULL);
+      if (rc == XMOS_ARGS_OK) i++;
+    }
+    if (rc != XMOS_ARG_OTHER) {
+      if (rc != XMOS_ARGS_OK) return rc;
+      continue;
+    }
+    if (arg[0] == '-' || a->path) {
+      fprintf(stderr, "%s: unexpected argument '%s'\n", a->tool, arg);
+      a->usage(stderr);
+      return 2;
+    }
+    a->path = arg;
+  }
+  if (!a->path) {
+    a->usage(stderr);
+    return 2;
+  }
+  return XMOS_ARGS_OK;
+}
