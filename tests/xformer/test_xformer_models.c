@@ -38,7 +38,6 @@ static const unsigned k_threads[] = {1, 2, 5, 8};
 /* Models out of scope, and why (printed when skipped). */
 static const char *const k_skip[][2] = {
     {"audio_preprocessor_int8", "Signal custom ops are not supported"},
-    {"keyword_scrambled_8bit", "its int8 SVDF weights_time is not supported"},
 };
 
 typedef xai_test_heap_interp run;
