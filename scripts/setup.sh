@@ -26,8 +26,11 @@ if [ ! -x "$venv/bin/python" ]; then
   mkdir -p "$root/build"
   python3 -m venv "$venv"
 fi
-if [ ! -f "$venv/.xai-oracles-installed" ]; then
-  echo "setup: installing the test oracles (ai-edge-litert, numpy) into $venv"
+# The marker holds a hash of the requirements, so adding an oracle reinstalls.
+want="$(sha256sum "$root/scripts/requirements-test.txt" | cut -d' ' -f1)"
+have="$(cat "$venv/.xai-oracles-installed" 2>/dev/null || true)"
+if [ "$want" != "$have" ]; then
+  echo "setup: installing the test oracles (scripts/requirements-test.txt) into $venv"
   "$venv/bin/pip" install -q --disable-pip-version-check -r "$root/scripts/requirements-test.txt"
-  touch "$venv/.xai-oracles-installed"
+  echo "$want" > "$venv/.xai-oracles-installed"
 fi
