@@ -26,6 +26,56 @@ static const char *const k_keywords[] = {
     "delete", "template", "this", "operator", "private", "public", "bool",
     "true", "false", "xai", NULL};
 
+/* Registration symbols by name, so the emitted model can carry a resolver
+ * with only the ops it uses (the linker then drops the other kernels). */
+#define XAI_OP(name) extern const xai_op_registration xai_op_##name;
+#include "../runtime/ops/ops_conv.def"
+#include "../runtime/ops/ops_elementwise.def"
+#include "../runtime/ops/ops_runtime.def"
+#include "../runtime/ops/ops_shape.def"
+#include "../runtime/ops/ops_xcore_conv.def"
+#include "../runtime/ops/ops_xcore_misc.def"
+#include "../runtime/ops/ops_xcore_load.def"
+#undef XAI_OP
+typedef struct {
+  const xai_op_registration *reg;
+  const char *symbol;
+} op_symbol;
+#define XAI_OP(name) {&xai_op_##name, "xai_op_" #name},
+static const op_symbol k_op_symbols[] = {
+#include "../runtime/ops/ops_conv.def"
+#include "../runtime/ops/ops_elementwise.def"
+#include "../runtime/ops/ops_runtime.def"
+#include "../runtime/ops/ops_shape.def"
+#include "../runtime/ops/ops_xcore_conv.def"
+#include "../runtime/ops/ops_xcore_misc.def"
+#include "../runtime/ops/ops_xcore_load.def"
+};
+#undef XAI_OP
+#define OP_SYMBOL_COUNT (sizeof k_op_symbols / sizeof k_op_symbols[0])
+
+/* The distinct registrations the model's ops resolve to, as symbols;
+ * returns 0 if one has no known symbol (the emitted code then uses the
+ * full resolver). */
+static uint32_t model_op_symbols(xai_interp *ip, const char **out,
+                                 uint32_t cap) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < xai_interp_op_count(ip); i++) {
+    const xai_op_registration *reg = xai_interp_op_registration(ip, i);
+    const char *sym = NULL;
+    for (size_t k = 0; k < OP_SYMBOL_COUNT && !sym; k++)
+      if (k_op_symbols[k].reg == reg) sym = k_op_symbols[k].symbol;
+    if (!sym) return 0;
+    uint32_t j = 0;
+    while (j < n && strcmp(out[j], sym)) j++;
+    if (j == n) {
+      if (n == cap) return 0;
+      out[n++] = sym;
+    }
+  }
+  return n;
+}
+
 static int is_c_identifier(const char *s) {
   if (!s || !*s || strlen(s) > 48) return 0;
   if (!(isalpha((unsigned char)s[0]) || s[0] == '_')) return 0;
@@ -267,6 +317,22 @@ static void emit_source(strbuf *c, const char *name, const char *up,
   for (uint32_t i = 0; i < rep->layer_count; i++)
     sb_printf(c, "\n    \"%s\",", rep->layers[i].op);
   sb_printf(c, "\n    \"\"};\n\n");
+  const char *syms[128];
+  uint32_t nsym = model_op_symbols(ip, syms, 128);
+  char resolver[80];
+  snprintf(resolver, sizeof resolver, "&%s_resolver", name);
+  if (nsym) {
+    sb_printf(c, "/* Only the kernels this model uses, so a static link keeps "
+                 "no others. */\n");
+    for (uint32_t i = 0; i < nsym; i++)
+      sb_printf(c, "extern const xai_op_registration %s;\n", syms[i]);
+    sb_printf(c, "static const xai_op_registration *const %s_ops[] = {",
+              name);
+    for (uint32_t i = 0; i < nsym; i++)
+      sb_printf(c, "\n    &%s,", syms[i]);
+    sb_printf(c, "\n};\nstatic const xai_op_resolver %s_resolver = {%s_ops, "
+                 "%u};\n\n", name, name, nsym);
+  }
   sb_printf(c,
             "static xai_interp *%s_ip;\nstatic xai_error %s_err;\n"
             "static uint64_t %s_ticks[%s_LAYER_COUNT + 1];\n"
@@ -301,9 +367,10 @@ static void emit_source(strbuf *c, const char *name, const char *up,
             "  cfg.clock_mhz = %s_CLOCK_MHZ;\n"
             "  cfg.hook = %s_hook;\n"
             "  cfg.params = params;\n"
+            "  cfg.resolver = %s;\n"
             "  return xai_interp_init(&%s_ip, &cfg, &%s_err);\n}\n\n",
             name, name, name, up, name, name, up, up, name, name, name, up,
-            up, name, name, name);
+            up, name, nsym ? resolver : "NULL", name, name);
   sb_printf(c,
             "xai_status %s_invoke(void) {\n"
             "  xai_error_clear(&%s_err);\n"
