@@ -67,29 +67,46 @@ static void emit_int(out_buf *o, spec s, uint64_t v, bool neg, unsigned base,
   emit(o, &s, prefix, digits, n, zeros);
 }
 
-/* Decimal digits of |x| as d0.d1d2... x 10^exp10, rounded to `sig`
- * significant digits (sig <= 17). */
+static const double k_pow10[23] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* x * 10^k with exact powers of ten (one rounding for |k| <= 22). */
+static double scale10(double x, int k) {
+  while (k > 22) x *= 1e22, k -= 22;
+  while (k < -22) x /= 1e22, k += 22;
+  return k >= 0 ? x * k_pow10[k] : x / k_pow10[-k];
+}
+
+/* Decimal digits of x > 0 as d0.d1d2... x 10^exp10 (the result), rounded
+ * half to even to `sig` significant digits (1 <= sig <= 17). */
 static int decompose(double x, int sig, char *digits) {
+  if (x == 0.0) {
+    memset(digits, '0', (size_t)sig);
+    return 0;
+  }
   int e = 0;
-  if (x != 0.0) {
-    while (x >= 10.0) x /= 10.0, e++;
-    while (x < 1.0) x *= 10.0, e--;
+  for (double t = x; t >= 10.0; t /= 10.0) e++;
+  for (double t = x; t < 1.0; t *= 10.0) e--;
+  uint64_t lo = 1;
+  for (int i = 1; i < sig; i++) lo *= 10;
+  uint64_t v = 0;
+  for (int attempt = 0; attempt < 3; attempt++) {
+    double sc = scale10(x, sig - 1 - e);
+    v = (uint64_t)sc;
+    double frac = sc - (double)v;
+    if (frac > 0.5 || (frac == 0.5 && (v & 1))) v++;
+    if (v < lo) e--; /* the exponent estimate was one too high */
+    else if (v >= lo * 10 && (double)(lo * 10) <= sc) e++; /* too low */
+    else break;
   }
-  for (int i = 0; i < sig; i++) {
-    int d = (int)x;
-    if (d > 9) d = 9;
-    digits[i] = (char)('0' + d);
-    x = (x - d) * 10.0;
+  if (v >= lo * 10) { /* rounding carried into a new digit */
+    v /= 10;
+    e++;
   }
-  if (x >= 5.0) { /* round the last digit, carrying */
-    int i = sig - 1;
-    while (i >= 0 && digits[i] == '9') digits[i--] = '0';
-    if (i >= 0) digits[i]++;
-    else {
-      memmove(digits + 1, digits, (size_t)sig - 1);
-      digits[0] = '1';
-      e++;
-    }
+  for (int i = sig - 1; i >= 0; i--) {
+    digits[i] = (char)('0' + v % 10);
+    v /= 10;
   }
   return e;
 }
@@ -156,7 +173,7 @@ static void emit_float(out_buf *o, spec s, double v, char conv) {
       /* rounds to 0 or to one unit in the last place */
       double unit = 1.0;
       for (int i = 0; i < prec; i++) unit /= 10.0;
-      if (v != 0.0 && v >= unit / 2) {
+      if (v > unit / 2) { /* a tie rounds to the even 0 */
         d[0] = '1';
         sig = 1;
         e = -prec;
@@ -214,10 +231,12 @@ int xai_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap) {
         while (*p >= '0' && *p <= '9') s.prec = s.prec * 10 + (*p++ - '0');
       }
     }
-    int len = 0; /* 0 int, 1 long, 2 long long, 3 size_t, 4 intmax, 5 ptrdiff */
+    /* -1 char, -2 short, 0 int, 1 long, 2 long long, 3 size_t, 4 intmax,
+     * 5 ptrdiff */
+    int len = 0;
     if (*p == 'h') {
-      p++;
-      if (*p == 'h') p++;
+      len = -2;
+      if (*++p == 'h') len = -1, p++;
     } else if (*p == 'l') {
       len = 1;
       if (*++p == 'l') len = 2, p++;
@@ -231,6 +250,8 @@ int xai_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap) {
       case 'd':
       case 'i': {
         int64_t v = len == 1 ? va_arg(ap, long)
+                  : len == -1 ? (signed char)va_arg(ap, int)
+                  : len == -2 ? (short)va_arg(ap, int)
                   : len == 2 ? va_arg(ap, long long)
                   : len == 3 ? (int64_t)va_arg(ap, size_t)
                   : len == 4 ? va_arg(ap, intmax_t)
@@ -245,6 +266,8 @@ int xai_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap) {
       case 'X':
       case 'o': {
         uint64_t v = len == 1 ? va_arg(ap, unsigned long)
+                   : len == -1 ? (unsigned char)va_arg(ap, unsigned)
+                   : len == -2 ? (unsigned short)va_arg(ap, unsigned)
                    : len == 2 ? va_arg(ap, unsigned long long)
                    : len == 3 ? va_arg(ap, size_t)
                    : len == 4 ? (uint64_t)va_arg(ap, uintmax_t)
