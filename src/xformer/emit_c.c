@@ -323,7 +323,7 @@ static void emit_source(strbuf *c, const char *name, const char *up,
   snprintf(resolver, sizeof resolver, "&%s_resolver", name);
   if (nsym) {
     sb_printf(c, "/* Only the kernels this model uses, so a static link keeps "
-                 "no others. */\n");
+                 "no others. */\n#ifndef %s_ALL_OPS\n", up);
     for (uint32_t i = 0; i < nsym; i++)
       sb_printf(c, "extern const xai_op_registration %s;\n", syms[i]);
     sb_printf(c, "static const xai_op_registration *const %s_ops[] = {",
@@ -331,7 +331,7 @@ static void emit_source(strbuf *c, const char *name, const char *up,
     for (uint32_t i = 0; i < nsym; i++)
       sb_printf(c, "\n    &%s,", syms[i]);
     sb_printf(c, "\n};\nstatic const xai_op_resolver %s_resolver = {%s_ops, "
-                 "%u};\n\n", name, name, nsym);
+                 "%u};\n#endif\n\n", name, name, nsym);
   }
   sb_printf(c,
             "static xai_interp *%s_ip;\nstatic xai_error %s_err;\n"
@@ -367,10 +367,14 @@ static void emit_source(strbuf *c, const char *name, const char *up,
             "  cfg.clock_mhz = %s_CLOCK_MHZ;\n"
             "  cfg.hook = %s_hook;\n"
             "  cfg.params = params;\n"
+            "#ifdef %s_ALL_OPS /* every kernel, e.g. to load other models too */\n"
+            "  cfg.resolver = xai_all_ops_resolver();\n"
+            "#else\n"
             "  cfg.resolver = %s;\n"
+            "#endif\n"
             "  return xai_interp_init(&%s_ip, &cfg, &%s_err);\n}\n\n",
             name, name, name, up, name, name, up, up, name, name, name, up,
-            up, name, nsym ? resolver : "NULL", name, name);
+            up, name, up, nsym ? resolver : "xai_all_ops_resolver()", name, name);
   sb_printf(c,
             "xai_status %s_invoke(void) {\n"
             "  xai_error_clear(&%s_err);\n"

@@ -40,7 +40,8 @@ step "example firmware with find_package(xai)"
 cmake -S "$src/examples/embedded" -B "$work/app" -G Ninja \
   -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_PREFIX_PATH="$work/install" \
   -DEXAMPLE_MODEL_DIR="$model_dir" -DEXAMPLE_FRAMES="$frames" \
-  -DCMAKE_BUILD_TYPE=Release >"$log" 2>&1 || fail "configure example"
+  -DCMAKE_BUILD_TYPE=Release ${XAI_EMBEDDED_CMAKE_ARGS:-} >"$log" 2>&1 \
+  || fail "configure example"
 cmake --build "$work/app" >>"$log" 2>&1 || fail "build example"
 elf="$work/app/embedded_example.elf"
 arm-none-eabi-size "$elf"
