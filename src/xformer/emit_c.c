@@ -254,6 +254,13 @@ static void emit_header(strbuf *h, const char *name, const char *up,
   for (uint32_t i = 0; i < no; i++)
     emit_tensor_macros(h, up, "OUTPUT", i, ip, xai_interp_output(ip, i));
 
+  const char *syms[128];
+  uint32_t nsym = model_op_symbols(ip, syms, 128);
+  sb_printf(h, "/* Kernels the model uses (%s.c's resolver links only these):",
+            name);
+  for (uint32_t i = 0; i < nsym; i++)
+    sb_printf(h, "%s %s", i ? "," : "", syms[i] + strlen("xai_op_"));
+  sb_printf(h, "%s */\n", nsym ? "" : " all");
   sb_printf(h, "extern const uint8_t %s_model[%s_MODEL_SIZE];\n", name, up);
   sb_printf(h,
             "/* Modelled device time of each layer (100 MHz ticks at "
