@@ -392,21 +392,20 @@ static void emit_source(strbuf *c, const char *name, const char *up,
             name, name, name, name, name, name, name, name);
   sb_printf(c, "const char *%s_error(void) { return %s_err.message; }\n\n",
             name, name);
-  uint32_t ni = xai_interp_input_count(ip), no = xai_interp_output_count(ip);
-  for (uint32_t i = 0; i < ni; i++)
-    sb_printf(c,
-              "%s *%s_input%u(void) {\n"
-              "  return %s_ip ? (%s *)xai_interp_input(%s_ip, %u)->data : "
-              "NULL;\n}\n\n",
-              c_type(xai_interp_input(ip, i)->type), name, i, name,
-              c_type(xai_interp_input(ip, i)->type), name, i);
-  for (uint32_t i = 0; i < no; i++)
-    sb_printf(c,
-              "const %s *%s_output%u(void) {\n"
-              "  return %s_ip ? (const %s *)xai_interp_output(%s_ip, %u)->data"
-              " : NULL;\n}\n\n",
-              c_type(xai_interp_output(ip, i)->type), name, i, name,
-              c_type(xai_interp_output(ip, i)->type), name, i);
+  /* typed accessors: inputs writable, outputs const */
+  for (int out = 0; out < 2; out++) {
+    uint32_t n = out ? xai_interp_output_count(ip) : xai_interp_input_count(ip);
+    const char *q = out ? "const " : "", *kind = out ? "output" : "input";
+    for (uint32_t i = 0; i < n; i++) {
+      const char *t = c_type(out ? xai_interp_output(ip, i)->type
+                                 : xai_interp_input(ip, i)->type);
+      sb_printf(c,
+                "%s%s *%s_%s%u(void) {\n"
+                "  return %s_ip ? (%s%s *)xai_interp_%s(%s_ip, %u)->data : "
+                "NULL;\n}\n\n",
+                q, t, name, kind, i, name, q, t, kind, name, i);
+    }
+  }
   sb_printf(c,
             "uint64_t %s_layer_ticks(uint32_t i) {\n"
             "  return i < %s_LAYER_COUNT ? %s_ticks[i] : 0;\n}\n\n"
