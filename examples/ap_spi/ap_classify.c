@@ -65,17 +65,25 @@ int main(int argc, char **argv) {
   }
   xai_error err = {0};
   size_t model_size = 0;
-  uint8_t *model = read_file(model_path, &model_size);
+  uint8_t *model = read_file(model_path, &model_size), *input = NULL,
+          *output = NULL;
+  xai_host_device *dev = NULL;
+  int rc = 1;
   if (!model) {
     fprintf(stderr, "ap_classify: cannot read %s\n", model_path);
-    return 1;
+    goto done;
   }
 
   /* 1. connect: HELLO tells what the device is */
-  xai_host_device *dev = NULL;
-  if (xai_host_connect(&dev, device, 0, &err)) return fail("connect", &err);
+  if (xai_host_connect(&dev, device, 0, &err)) {
+    rc = fail("connect", &err);
+    goto done;
+  }
   xai_proto_hello hello;
-  if (xai_host_hello(dev, &hello, &err)) return fail("hello", &err);
+  if (xai_host_hello(dev, &hello, &err)) {
+    rc = fail("hello", &err);
+    goto done;
+  }
   printf("device: %s, %u tiles, %u KiB SRAM per tile, %u MHz\n",
          xai_host_description(dev), (unsigned)hello.tiles,
          (unsigned)(hello.sram_bytes_per_tile / 1024),
@@ -84,16 +92,22 @@ int main(int argc, char **argv) {
   /* 2. load the model into engine 0's SRAM */
   if (xai_host_download_model(dev, 0, model, model_size, XAI_MODEL_TO_SRAM,
                               NULL, NULL, &err))
-    return fail("load model", &err);
+    {
+    rc = fail("load model", &err);
+    goto done;
+  }
 
   /* 3. the tensors the model expects */
   xai_host_spec spec;
-  if (xai_host_read_spec(dev, 0, &spec, &err)) return fail("spec", &err);
+  if (xai_host_read_spec(dev, 0, &spec, &err)) {
+    rc = fail("spec", &err);
+    goto done;
+  }
   const xai_proto_tensor_info *in = xai_host_spec_input(&spec, 0);
   const xai_proto_tensor_info *out = xai_host_spec_output(&spec, 0);
   if (!in || !out) {
     fprintf(stderr, "ap_classify: the model has no input or no output\n");
-    return 1;
+    goto done;
   }
   printf("input %s: %u bytes; output %s: %u bytes; arena %u bytes\n", in->name,
          (unsigned)in->bytes, out->name, (unsigned)out->bytes,
@@ -101,22 +115,31 @@ int main(int argc, char **argv) {
 
   /* 4. one input, from a file or a fixed pattern */
   size_t in_size = in->bytes;
-  uint8_t *input = in_path ? read_file(in_path, &in_size) : malloc(in_size);
+  input = in_path ? read_file(in_path, &in_size) : malloc(in_size);
   if (!input) {
     fprintf(stderr, "ap_classify: cannot read the input\n");
-    return 1;
+    goto done;
   }
   if (!in_path)
     for (size_t i = 0; i < in_size; i++) input[i] = (uint8_t)(i * 31u + 7u);
   if (xai_host_write_input(dev, 0, 0, input, in_size, &err))
-    return fail("write input", &err);
+    {
+    rc = fail("write input", &err);
+    goto done;
+  }
 
   /* 5. infer and read back */
-  if (xai_host_invoke(dev, 0, &err)) return fail("invoke", &err);
-  uint8_t *output = malloc(out->bytes ? out->bytes : 1);
+  if (xai_host_invoke(dev, 0, &err)) {
+    rc = fail("invoke", &err);
+    goto done;
+  }
+  output = malloc(out->bytes ? out->bytes : 1);
   size_t got = 0;
   if (!output || xai_host_read_output(dev, 0, 0, output, out->bytes, &got, &err))
-    return fail("read output", &err);
+    {
+    rc = fail("read output", &err);
+    goto done;
+  }
   int best = 0;
   for (size_t i = 0; i < got; i++)
     if ((int8_t)output[i] > (int8_t)output[best]) best = (int)i;
@@ -127,7 +150,10 @@ int main(int argc, char **argv) {
   xai_proto_layer_timing layers[256];
   uint32_t count = 0;
   if (xai_host_read_times(dev, 0, layers, 256, &count, &err))
-    return fail("timings", &err);
+    {
+    rc = fail("timings", &err);
+    goto done;
+  }
   uint64_t total = 0;
   for (uint32_t i = 0; i < count; i++) total += layers[i].ticks;
   printf("%u layers, %.3f ms on the device\n", (unsigned)count,
@@ -137,12 +163,14 @@ int main(int argc, char **argv) {
     FILE *f = fopen(out_path, "wb");
     if (!f || fwrite(output, 1, got, f) != got || fclose(f)) {
       fprintf(stderr, "ap_classify: cannot write %s\n", out_path);
-      return 1;
+      goto done;
     }
   }
+  rc = 0;
+done:
   free(output);
   free(input);
   free(model);
-  xai_host_close(dev);
-  return 0;
+  if (dev) xai_host_close(dev);
+  return rc;
 }
