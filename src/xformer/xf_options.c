@@ -11,7 +11,7 @@ typedef enum { OPT_UINT, OPT_SIZE, OPT_STRING, OPT_MEMORY, OPT_FLAG } opt_kind;
 
 typedef enum {
   ID_THREADS, ID_PARAMS, ID_EXTERNAL, ID_MEMORY, ID_TARGET, ID_CLOCK,
-  ID_REPORT, ID_OUTPUT, ID_QUIET, ID_HELP, ID_NO_PREFETCH, ID_EMIT_C,
+  ID_REPORT, ID_REPORT_HTML, ID_OUTPUT, ID_QUIET, ID_HELP, ID_NO_PREFETCH, ID_EMIT_C,
   ID_EMIT_C_NAME,
 } opt_id;
 
@@ -46,6 +46,8 @@ static const opt_desc k_options[] = {
      "core clock for the time estimates, 100 to 1000 (default 800)"},
     {"report-json", "--", ID_REPORT, OPT_STRING, 0, 0, "FILE",
      "also write the per-layer report as JSON to FILE"},
+    {"report-html", "--", ID_REPORT_HTML, OPT_STRING, 0, 0, "FILE",
+     "also write the report as one self-contained HTML page to FILE"},
     {"o", "-", ID_OUTPUT, OPT_STRING, 0, 0, "FILE",
      "the optimised model (written atomically)"},
     {"output", "--", ID_OUTPUT, OPT_STRING, 0, 0, "FILE", "same as -o"},
@@ -185,6 +187,7 @@ static xai_status set_known(xai_xformer_options *o, const opt_desc *d,
       if (d->id == ID_PARAMS) o->params_file = value;
       if (d->id == ID_TARGET) o->target_config = value;
       if (d->id == ID_REPORT) o->report_json = value;
+      if (d->id == ID_REPORT_HTML) o->report_html = value;
       if (d->id == ID_OUTPUT) o->output = value;
       if (d->id == ID_EMIT_C) o->emit_c_dir = value;
       if (d->id == ID_EMIT_C_NAME) o->emit_c_name = value;

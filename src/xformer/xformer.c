@@ -201,7 +201,9 @@ xai_status xai_xformer_file(const char *in_path, const char *out_path,
   if (st) return st;
   xai_xformer_report local;
   xai_xformer_report *r =
-      rep ? rep : (opt.report_json || opt.emit_c_dir ? &local : NULL);
+      rep ? rep
+          : (opt.report_json || opt.report_html || opt.emit_c_dir ? &local
+                                                                  : NULL);
   uint8_t *out = NULL, *params = NULL;
   size_t out_size = 0, params_size = 0;
   st = xai_xformer_run(in, in_size, &opt, &out, &out_size, &params,
@@ -215,6 +217,11 @@ xai_status xai_xformer_file(const char *in_path, const char *out_path,
   }
   if (!st && opt.report_json)
     st = xai_xformer_report_write_json(r, opt.report_json, err);
+  if (!st && opt.report_html) {
+    const char *base = strrchr(in_path, '/');
+    st = xai_xformer_report_write_html(r, base ? base + 1 : in_path,
+                                       opt.report_html, err);
+  }
   /* C source first: a failure there leaves no optimised model behind */
   if (!st && opt.emit_c_dir)
     st = xai_xf_emit_c(&opt, in_path, out, out_size, params, params_size, r,
