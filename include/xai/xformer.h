@@ -45,6 +45,8 @@ typedef struct {
   int help;                /* --help was given */
   int no_prefetch;         /* --xcore-no-prefetch: every weight load waits
                               for its transfer (docs/weights.md) */
+  int litert_semantics;    /* --xcore-semantics litert: LiteRT's arithmetic
+                              (default TFLite Micro's; docs/semantics.md) */
 } xai_xformer_options;
 
 void xai_xformer_options_init(xai_xformer_options *o);
