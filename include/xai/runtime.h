@@ -293,6 +293,24 @@ uint64_t xai_params_overlap_ticks(const uint64_t *ticks,
 /* The params source of the interpreter running this op, or NULL. */
 const xai_params_source *xai_op_params(const xai_op_ctx *ctx);
 
+/* Whose arithmetic the builtin ops follow where TFLite Micro and LiteRT's
+ * reference kernels differ (docs/semantics.md). XAI_SEMANTICS_MODEL: what
+ * the model's `xai` metadata records ("semantics"), TFLite Micro if none. */
+typedef enum {
+  XAI_SEMANTICS_MODEL = 0,
+  XAI_SEMANTICS_TFLM,
+  XAI_SEMANTICS_LITERT,
+} xai_semantics;
+
+/* "tflm" / "litert" (and "model" for XAI_SEMANTICS_MODEL). */
+const char *xai_semantics_name(xai_semantics s);
+/* Parses "tflm" or "litert"; false for anything else. */
+bool xai_semantics_parse(const char *text, xai_semantics *out);
+/* The semantics a model's `xai` metadata records: TFLM when absent. */
+xai_semantics xai_model_semantics(const uint8_t *model, size_t size);
+/* The semantics the interpreter running this op follows (never MODEL). */
+xai_semantics xai_op_semantics(const xai_op_ctx *ctx);
+
 typedef struct {
   const uint8_t *model; /* stays alive and unchanged while the interp is used */
   size_t model_size;
@@ -305,6 +323,7 @@ typedef struct {
   void *hook_user;
   /* Params file for models with XAI_load_weights ops; NULL if none. */
   const xai_params_source *params;
+  xai_semantics semantics; /* MODEL (0): as the model's metadata says */
 } xai_interp_config;
 
 /* Validates the model, resolves every op (unsupported op: error naming op

@@ -7,12 +7,14 @@
 #include "xai/xcore_machine.h"
 #include "xformer_internal.h"
 
-typedef enum { OPT_UINT, OPT_SIZE, OPT_STRING, OPT_MEMORY, OPT_FLAG } opt_kind;
+typedef enum {
+  OPT_UINT, OPT_SIZE, OPT_STRING, OPT_MEMORY, OPT_FLAG, OPT_SEMANTICS
+} opt_kind;
 
 typedef enum {
   ID_THREADS, ID_PARAMS, ID_EXTERNAL, ID_MEMORY, ID_TARGET, ID_CLOCK,
-  ID_REPORT, ID_REPORT_HTML, ID_OUTPUT, ID_QUIET, ID_HELP, ID_NO_PREFETCH, ID_EMIT_C,
-  ID_EMIT_C_NAME,
+  ID_REPORT, ID_REPORT_HTML, ID_OUTPUT, ID_QUIET, ID_HELP, ID_NO_PREFETCH,
+  ID_EMIT_C, ID_EMIT_C_NAME, ID_SEMANTICS,
 } opt_id;
 
 typedef struct {
@@ -58,6 +60,10 @@ static const opt_desc k_options[] = {
      "also write the model as C source, DIR/NAME.c and NAME.h (docs/emit_c.md)"},
     {"emit-c-name", "--", ID_EMIT_C_NAME, OPT_STRING, 0, 0, "NAME",
      "C name prefix for --emit-c (default: the output file's base name)"},
+    {"xcore-semantics", "--", ID_SEMANTICS, OPT_SEMANTICS, 0, 0,
+     "tflm|litert",
+     "arithmetic where TFLite Micro and LiteRT differ (default tflm; "
+     "recorded in the model)"},
     {"quiet", "--", ID_QUIET, OPT_FLAG, 0, 0, NULL,
      "do not print the report"},
     {"help", "--", ID_HELP, OPT_FLAG, 0, 0, NULL, "print this help"},
@@ -180,6 +186,13 @@ static xai_status set_known(xai_xformer_options *o, const opt_desc *d,
       return xai_fail(err, XAI_ERR_ARGUMENT,
                       "%s%s '%.40s': must be one of auto, internal, external, "
                       "flash, custom", d->dashes, d->name, value);
+    case OPT_SEMANTICS:
+      if (strcmp(value, "tflm") && strcmp(value, "litert"))
+        return xai_fail(err, XAI_ERR_ARGUMENT,
+                        "%s%s '%.40s': must be tflm or litert", d->dashes,
+                        d->name, value);
+      o->litert_semantics = !strcmp(value, "litert");
+      return XAI_OK;
     case OPT_STRING:
       if (!*value)
         return xai_fail(err, XAI_ERR_ARGUMENT, "%s%s: empty file name",

@@ -19,6 +19,10 @@ static xai_status write_metadata(xf_ctx *x, xai_error *err) {
   xai_flexbuf_add_uint(&b, "threads", x->opt->thread_count);
   xai_flexbuf_add_uint(&b, "clock_mhz", x->opt->clock_mhz);
   xai_flexbuf_add_string(&b, "target", "xcore.ai");
+  /* Read by the runtime (xai_model_semantics), so the device's builtins
+   * compute as the xformer's kernels were built to. */
+  xai_flexbuf_add_string(&b, "semantics",
+                         x->opt->litert_semantics ? "litert" : "tflm");
   xai_flexbuf_map_end(&b);
   const uint8_t *data;
   size_t size;
