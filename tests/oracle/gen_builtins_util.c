@@ -54,6 +54,7 @@ const char *bt_type_name(int8_t type) {
     case XAI_TYPE_INT64: return "int64";
     case XAI_TYPE_BOOL: return "bool";
     case XAI_TYPE_UINT8: return "uint8";
+    case XAI_TYPE_UINT32: return "uint32";
     default: return "other";
   }
 }

@@ -7,7 +7,7 @@ the compiled model too; every output byte must match TFLM's.
   oracle_tflm_ops.py DIR_OR_MODEL... --xai XAI --xformer XFORMER [--seeds N]
 
 Model names pick the inputs: `__pos` non-negative real values, `__nz` a
-non-zero second input, `__f` float edge values (0, +-0.5, +-1.5, 2.5, ...)
+non-zero second input, `__idxN` integers in [0, N), `__f` float edge values (0, +-0.5, +-1.5, 2.5, ...)
 mixed into the random ones. A model the xformer refuses because it is float
 is counted as `after-xformer skipped (float)`: the xformer passes float ops
 through only once that lands. Exit 77 when TFLM is not installed.
@@ -15,6 +15,7 @@ through only once that lands. Exit 77 when TFLM is not installed.
 import argparse
 import os
 import pickle
+import re
 import subprocess
 import sys
 import tempfile
@@ -63,7 +64,9 @@ def make_input(rng, d, k, name):
     info = np.iinfo(dtype)
     lo, hi = int(info.min), int(info.max)
     if dtype.itemsize >= 4:  # keep int32/int64 arithmetic clear of overflow
-        lo, hi = -30000, 30000
+        lo, hi = max(lo, -30000), 30000
+    if "__idx" in name:  # indices / ids: [0, N)
+        lo, hi = 0, int(re.search(r"__idx(\d+)", name).group(1)) - 1
     q = d.get("quantization_parameters") or {}
     zps = q.get("zero_points")
     if pos and zps is not None and len(zps):
