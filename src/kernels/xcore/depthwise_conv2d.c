@@ -201,14 +201,20 @@ xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
       int8_t *o = out + (((size_t)b * op->out.h + oy) * op->out.w + ox) *
                             (size_t)oc;
       int inner = interior(op, in, b, oy, ox, npix, in_bytes);
-      xai_vpu_scalar(ctx, 6); /* pixel loop, output address, interior test */
+      xai_vpu_scalar(ctx, 5); /* output address, interior test */
+      xai_vpu_branch(ctx);    /* pixel loop */
+      xai_vpu_mem(ctx, xai_vpu_spills(XAI_XC_PIXEL_LOOP_LIVE));
       int32_t ix0 = ox * p->stride_w - p->pad_w;
       for (int32_t g = 0; g < op->n_groups; g++) {
         int lanes = step > 1 ? npix * oc
                     : oc - 16 * g < 16 ? oc - 16 * g
                                        : 16;
         xai_xc_bias_init(ctx, op->bias, g);
-        xai_vpu_scalar(ctx, 2);
+        xai_vpu_scalar(ctx, 1); /* weight and record addresses */
+        xai_vpu_branch(ctx);    /* group loop */
+        /* Interior pixels of filters up to 3x3 run a generated unrolled tap
+         * block (XAI_XCORE_UNROLLED_CODE_BYTES); others loop per tap. */
+        const int tap_loop = !inner || op->k > 9;
         int32_t t = 0;
         for (int32_t fy = 0; fy < op->filter.h; fy++) {
           int32_t iy = oy * p->stride_h - p->pad_h + fy * p->dilation_h;
@@ -220,7 +226,7 @@ xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
             if (inner) {
               src = in + pix + (size_t)g * 16u;
             } else {
-              xai_vpu_scalar(ctx, 2); /* bounds test, tap address */
+              xai_vpu_scalar(ctx, 2); /* bounds tests, tap address */
               int row_in = iy >= 0 && iy < op->in.h;
               int all_in = row_in && ix >= 0 && ix + npix - 1 < op->in.w;
               size_t off = pix + (size_t)g * 16u;
@@ -238,7 +244,7 @@ xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
                                       (size_t)(ch / mult)]
                                  : zpvec[0];
                 }
-                xai_vpu_scalar(ctx, 2u * (uint64_t)lanes);
+                xai_xc_charge_copy(ctx, (size_t)lanes, 0);
                 src = stage;
               }
             }
@@ -246,6 +252,7 @@ xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
             xai_vpu_vlmacc(ctx,
                            op->weights +
                                ((size_t)g * (size_t)op->k + (size_t)t) * 16u);
+            if (tap_loop) xai_vpu_branch(ctx);
           }
         }
         xai_rq_run(ctx, xai_xc_group(op->weights, op->bias, op->n_groups, g),

@@ -140,9 +140,25 @@ static inline void xai_xc_mac_rows(xai_vpu_ctx *ctx, const int8_t *rows,
 }
 
 /* Charges a scalar copy of n bytes: word copies when both sides allow
- * it, else byte copies (a load and a store each). */
+ * it, else byte copies; a load and a store each (two memory-lane bundles,
+ * the pointer steps pair with them), in a loop unrolled by 4 (one branch
+ * per 4 elements). */
 static inline void xai_xc_charge_copy(xai_vpu_ctx *ctx, size_t n, int words) {
-  xai_vpu_scalar(ctx, words ? 2u * ((n + 3u) / 4u) : 2u * n);
+  const uint64_t units = words ? (n + 3u) / 4u : n;
+  xai_vpu_mem(ctx, 2u * units);
+  for (uint64_t i = 0; i < (units + 3u) / 4u; i++) xai_vpu_branch(ctx);
 }
+
+/* Charges n scalar stores of a fill (memset), unrolled by 4 likewise. */
+static inline void xai_xc_charge_fill(xai_vpu_ctx *ctx, size_t n) {
+  xai_vpu_mem(ctx, n);
+  for (size_t i = 0; i < (n + 3u) / 4u; i++) xai_vpu_branch(ctx);
+}
+
+/* Spill reloads per output pixel (or FC batch row) of the conv and FC
+ * kernels: their pixel loops keep input, output, weight, bias, record and
+ * constants pointers, the zero-point vector, the pixel, group and chunk
+ * (or tap) counters, the row offset and the bound: 14 live values. */
+#define XAI_XC_PIXEL_LOOP_LIVE 14u
 
 #endif
