@@ -289,6 +289,11 @@ static inline void xai_vpu_vlmaccr(xai_vpu_ctx *ctx, const void *addr) {
   ctx->macs += 32;
 }
 
+/* Sixteen VLMACCRs of rows[0..15] in order, in int8 mode: registers,
+ * counters and faults exactly as the sixteen calls leave them, computed in
+ * one pass (the host-speed form of a 16-channel group block). */
+void xai_vpu_vlmaccr16(xai_vpu_ctx *ctx, const int8_t *const rows[16]);
+
 /* VLMACCR1: binary (1-bit) dot product of all 256 bits of vC and mem into
  * the top accumulator, then rotate as VLMACCR:
  *   top = acc[15] + popcount(~(vC XOR mem)) - 128   (over 256 bits)
