@@ -244,6 +244,12 @@ static inline void xai_vpu_vstrpv(xai_vpu_ctx *ctx, void *addr,
     memcpy(dst, &ctx->vR, 32);
     return;
   }
+  if ((byte_mask & (byte_mask + 1u)) == 0) { /* the first n bytes */
+    unsigned n = 0;
+    while (byte_mask >> n) n++;
+    memcpy(dst, &ctx->vR, n);
+    return;
+  }
   for (unsigned i = 0; i < 32; i++)
     if (byte_mask & (1u << i)) dst[i] = ctx->vR.u8[i];
 }
@@ -293,6 +299,11 @@ static inline void xai_vpu_vlmaccr(xai_vpu_ctx *ctx, const void *addr) {
  * counters and faults exactly as the sixteen calls leave them, computed in
  * one pass (the host-speed form of a 16-channel group block). */
 void xai_vpu_vlmaccr16(xai_vpu_ctx *ctx, const int8_t *const rows[16]);
+
+/* n pairs (VLDC c[k]; VLMACC m[k]) in int8 mode, with the registers,
+ * counters and faults of the 2n calls, in one pass (host speed). */
+void xai_vpu_vlmacc8_pairs(xai_vpu_ctx *ctx, const void *const *c,
+                           const void *const *m, unsigned n);
 
 /* VLMACCR1: binary (1-bit) dot product of all 256 bits of vC and mem into
  * the top accumulator, then rotate as VLMACCR:

@@ -238,3 +238,42 @@ void xai_vpu_vlmaccr16(xai_vpu_ctx *ctx, const int8_t *const rows[16]) {
   acc32_add16(ctx, p);
   ctx->macs += 16u * 32u;
 }
+
+/* n pairs (VLDC c[k]; VLMACC m[k]) in int8 mode as one step: the sums are
+ * saturated after every product as the single instructions do, but kept in
+ * 32-bit lanes until the end. Same registers (vC = c[n-1]), counters and
+ * faults as the 2n calls; falls back to them outside int8 mode or on a bad
+ * address. */
+void xai_vpu_vlmacc8_pairs(xai_vpu_ctx *ctx, const void *const *c,
+                           const void *const *m, unsigned n) {
+  int ok = ctx->mode == XAI_VPU_MODE_INT8 && n > 0;
+  for (unsigned k = 0; k < n && ok; k++)
+    ok = c[k] && m[k] &&
+         (((uintptr_t)c[k] | (uintptr_t)m[k]) & (XAI_XCORE_VPU_ALIGN - 1u)) == 0;
+  if (!ok) {
+    for (unsigned k = 0; k < n; k++) {
+      xai_vpu_vldc(ctx, c[k]);
+      xai_vpu_vlmacc(ctx, m[k]);
+    }
+    return;
+  }
+  for (unsigned k = 0; k < 2 * n; k++) xai_vpu_issue(ctx);
+  uint32_t acc[16];
+  for (unsigned i = 0; i < 16; i++)
+    acc[i] = ((uint32_t)ctx->vD.u16[i] << 16) | ctx->vR.u16[i];
+  for (unsigned k = 0; k < n; k++) {
+    const int8_t *x = (const int8_t *)c[k], *w = (const int8_t *)m[k];
+    for (unsigned i = 0; i < 16; i++) {
+      uint32_t a = acc[i], b = (uint32_t)((int32_t)x[i] * w[i]), s = a + b;
+      uint32_t over = ((a ^ s) & (b ^ s)) >> 31;
+      s = over ? 0x7FFFFFFFu + (a >> 31) * 2u : s;
+      acc[i] = s == 0x80000000u ? 0x80000001u : s;
+    }
+  }
+  memcpy(&ctx->vC, c[n - 1], 32);
+  for (unsigned i = 0; i < 16; i++) {
+    ctx->vD.u16[i] = (uint16_t)(acc[i] >> 16);
+    ctx->vR.u16[i] = (uint16_t)acc[i];
+  }
+  ctx->macs += 16u * n;
+}

@@ -456,6 +456,7 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
         xai_xc_bias_init(ctx, op->bias, g);
         xai_vpu_scalar(ctx, 1); /* weight and record addresses */
         xai_vpu_branch(ctx);    /* group loop */
+        xai_vpu_mem(ctx, 1);    /* ldw: the group's record offset */
         if (mode == PATCH_DIRECT) {
           int32_t chunk = 0;
           for (int32_t fy = 0; fy < op->filter.h; fy++) {

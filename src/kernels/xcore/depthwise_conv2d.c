@@ -212,9 +212,13 @@ xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
         xai_xc_bias_init(ctx, op->bias, g);
         xai_vpu_scalar(ctx, 1); /* weight and record addresses */
         xai_vpu_branch(ctx);    /* group loop */
+        xai_vpu_mem(ctx, 1);    /* ldw: the group's record offset */
         /* Interior pixels of filters up to 3x3 run a generated unrolled tap
          * block (XAI_XCORE_UNROLLED_CODE_BYTES); others loop per tap. */
         const int tap_loop = !inner || op->k > 9;
+        /* The unrolled block runs as one emulator step (same counts). */
+        const void *blk_c[9], *blk_w[9];
+        unsigned blk = 0;
         int32_t t = 0;
         for (int32_t fy = 0; fy < op->filter.h; fy++) {
           int32_t iy = oy * p->stride_h - p->pad_h + fy * p->dilation_h;
@@ -248,13 +252,19 @@ xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
                 src = stage;
               }
             }
+            const int8_t *wt =
+                op->weights + ((size_t)g * (size_t)op->k + (size_t)t) * 16u;
+            if (!tap_loop) {
+              blk_c[blk] = src;
+              blk_w[blk++] = wt;
+              continue;
+            }
             xai_vpu_vldc(ctx, src);
-            xai_vpu_vlmacc(ctx,
-                           op->weights +
-                               ((size_t)g * (size_t)op->k + (size_t)t) * 16u);
-            if (tap_loop) xai_vpu_branch(ctx);
+            xai_vpu_vlmacc(ctx, wt);
+            xai_vpu_branch(ctx);
           }
         }
+        if (blk) xai_vpu_vlmacc8_pairs(ctx, blk_c, blk_w, blk);
         xai_rq_run(ctx, xai_xc_group(op->weights, op->bias, op->n_groups, g),
                    op->consts, o + 16 * g, lanes, s);
       }

@@ -160,6 +160,7 @@ xai_status xai_fc_s8_xcore(xai_vpu_ctx *ctx, const xai_fc_xcore *op,
       xai_xc_bias_init(ctx, op->bias, g);
       xai_vpu_scalar(ctx, 1); /* weight and record addresses */
       xai_vpu_branch(ctx);    /* group loop */
+      xai_vpu_mem(ctx, 1);    /* ldw: the group's record offset */
       for (int32_t j = 0; j < n_chunks; j++) {
         const int8_t *src = x + 32 * j;
         if (chunked) {

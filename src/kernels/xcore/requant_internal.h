@@ -59,8 +59,8 @@ xai_status xai_xc_layout_placeholder(void *mem, size_t size,
                                      size_t weight_bytes, int32_t n_groups);
 
 /* Group g's record (blob = the weights pointer, the blob's start). The
- * index load is address arithmetic that pairs with the MAC loop's VPU
- * instructions, like the other per-group pointer steps. */
+ * index load is a memory-lane bundle: the kernels charge it with
+ * xai_vpu_mem at the top of their group loop. */
 static inline const xai_rq_group *xai_xc_group(const int8_t *blob,
                                                const int16_t *bias,
                                                int32_t n_groups, int32_t g) {
