@@ -166,8 +166,21 @@ const xai_op_resolver *xai_ref_resolver(void);
 const xai_op_resolver *xai_all_ops_resolver(void);
 
 /* Scalar cost estimate for an op with no VPU kernel (builtins on the
- * device): fills ctx->cost from its tensor sizes. */
+ * device): fills ctx->cost from its tensor sizes and a per-op table of
+ * scalar XS3 rates (op_default_cost.c; docs/vpu.md "Builtin ops"). */
 void xai_op_default_cost(xai_op_ctx *ctx);
+
+/* A tensor shape for xai_op_builtin_macs; rank -1 = tensor absent. */
+typedef struct {
+  const int32_t *dims;
+  int32_t rank;
+} xai_op_shape;
+/* Multiply-accumulates of a builtin op (CONV_2D, DEPTHWISE_CONV_2D,
+ * FULLY_CONNECTED, TRANSPOSE_CONV, BATCH_MATMUL, UNIDIRECTIONAL_SEQUENCE_LSTM,
+ * SVDF; 0 for others) from its input and output shapes. */
+uint64_t xai_op_builtin_macs(int32_t code, const xai_op_shape *in,
+                             uint32_t n_in, const xai_op_shape *out,
+                             uint32_t n_out);
 const xai_op_registration *xai_resolver_find(const xai_op_resolver *r,
                                              int32_t builtin_code,
                                              const char *custom_name);
