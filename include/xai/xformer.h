@@ -43,6 +43,10 @@ typedef struct {
   const char *report_json; /* --report-json FILE, or NULL */
   const char *output;      /* -o / --output FILE, or NULL */
   int help;                /* --help was given */
+  size_t weight_load_budget; /* --xcore-weight-load-budget: with a params
+                              file, ops whose weights exceed it load them in
+                              output-channel slices; 0 = what fits under
+                              the activations' peak */
   int no_prefetch;         /* --xcore-no-prefetch: every weight load waits
                               for its transfer (docs/weights.md) */
 } xai_xformer_options;

@@ -11,7 +11,7 @@ typedef enum { OPT_UINT, OPT_SIZE, OPT_STRING, OPT_MEMORY, OPT_FLAG } opt_kind;
 
 typedef enum {
   ID_THREADS, ID_PARAMS, ID_EXTERNAL, ID_MEMORY, ID_TARGET, ID_CLOCK,
-  ID_REPORT, ID_OUTPUT, ID_QUIET, ID_HELP, ID_NO_PREFETCH,
+  ID_REPORT, ID_OUTPUT, ID_QUIET, ID_HELP, ID_NO_PREFETCH, ID_LOAD_BUDGET,
 } opt_id;
 
 typedef struct {
@@ -36,6 +36,9 @@ static const opt_desc k_options[] = {
      "same as --xcore-flash-image-file"},
     {"xcore-load-externally-if-larger", "--", ID_EXTERNAL, OPT_SIZE, 0, 0, "N",
      "bytes above which a constant goes to the params file (default 100)"},
+    {"xcore-weight-load-budget", "--", ID_LOAD_BUDGET, OPT_SIZE, 0, 0, "N",
+     "with a params file, load weights larger than N bytes in output-channel "
+     "slices (default 0: what fits under the activations' peak)"},
     {"xcore-memory", "--", ID_MEMORY, OPT_MEMORY, 0, 0,
      "auto|internal|external|flash|custom",
      "where model, arena and params live on the device (default auto)"},
@@ -161,7 +164,8 @@ static xai_status set_known(xai_xformer_options *o, const opt_desc *d,
         return xai_fail(err, XAI_ERR_ARGUMENT,
                         "%s%s '%.40s': must be a whole number of bytes (0 or "
                         "more)", d->dashes, d->name, value);
-      o->load_externally_if_larger = (size_t)v;
+      if (d->id == ID_EXTERNAL) o->load_externally_if_larger = (size_t)v;
+      if (d->id == ID_LOAD_BUDGET) o->weight_load_budget = (size_t)v;
       return XAI_OK;
     case OPT_MEMORY:
       for (size_t i = 0; i < sizeof k_memory_names / sizeof *k_memory_names;

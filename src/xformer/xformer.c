@@ -1,5 +1,6 @@
 /* The xformer driver: read, check, run the passes in order, write, report.
- * Pass order (SYSTEM.md section 5): refuse float → canonicalise → lower →
+ * Pass order (SYSTEM.md section 5): refuse float → canonicalise → slice
+ * large weights (with a params file) → lower →
  * drop dead tensors → plan memory → place → split params → `xai` metadata
  * → prefetch loads (params_prefetch.c). */
 #include <stdio.h>
@@ -83,6 +84,7 @@ static xai_status check_options(const xai_xformer_options *o, xai_error *err) {
 static xai_status run_passes(xf_ctx *x, note_list *nl, xai_error *err) {
   xai_status st = xf_check_model(x, err);
   if (!st) st = xf_canonicalise(x, err);
+  if (!st) st = xf_slice_weights(x, err);
   if (!st) st = resolve_notes(x, nl, err);
   if (!st) st = xf_lower_all(x, err);
   if (!st) st = resolve_notes(x, nl, err);
