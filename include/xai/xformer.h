@@ -47,6 +47,9 @@ typedef struct {
                               file, ops whose weights exceed it load them in
                               output-channel slices; 0 = what fits under
                               the activations' peak */
+  int keep_names;          /* --xcore-keep-names: keep every tensor's name
+                              (default: only the graph inputs' and
+                              outputs'; the rest go to save model bytes) */
   int no_prefetch;         /* --xcore-no-prefetch: every weight load waits
                               for its transfer (docs/weights.md) */
 } xai_xformer_options;

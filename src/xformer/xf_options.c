@@ -12,6 +12,7 @@ typedef enum { OPT_UINT, OPT_SIZE, OPT_STRING, OPT_MEMORY, OPT_FLAG } opt_kind;
 typedef enum {
   ID_THREADS, ID_PARAMS, ID_EXTERNAL, ID_MEMORY, ID_TARGET, ID_CLOCK,
   ID_REPORT, ID_OUTPUT, ID_QUIET, ID_HELP, ID_NO_PREFETCH, ID_LOAD_BUDGET,
+  ID_KEEP_NAMES,
 } opt_id;
 
 typedef struct {
@@ -54,6 +55,9 @@ static const opt_desc k_options[] = {
     {"xcore-no-prefetch", "--", ID_NO_PREFETCH, OPT_FLAG, 0, 0, NULL,
      "load each layer's streamed weights only when it runs (default: one "
      "layer early, where the arena has room)"},
+    {"xcore-keep-names", "--", ID_KEEP_NAMES, OPT_FLAG, 0, 0, NULL,
+     "keep every tensor's name in the optimised model (default: only the "
+     "graph inputs' and outputs')"},
     {"quiet", "--", ID_QUIET, OPT_FLAG, 0, 0, NULL,
      "do not print the report"},
     {"help", "--", ID_HELP, OPT_FLAG, 0, 0, NULL, "print this help"},
@@ -144,6 +148,7 @@ static xai_status set_known(xai_xformer_options *o, const opt_desc *d,
     if (d->id == ID_QUIET) o->quiet = 1;
     if (d->id == ID_HELP) o->help = 1;
     if (d->id == ID_NO_PREFETCH) o->no_prefetch = 1;
+    if (d->id == ID_KEEP_NAMES) o->keep_names = 1;
     return XAI_OK;
   }
   if (!value)

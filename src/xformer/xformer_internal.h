@@ -167,6 +167,9 @@ xai_status xf_split_params(xf_ctx *x, uint8_t **params, size_t *params_size,
  * the model and params placed there (params_size: the params file). Off
  * with opt->no_prefetch (params_prefetch.c, docs/weights.md). */
 xai_status xf_prefetch_params(xf_ctx *x, size_t params_size, xai_error *err);
+/* Last: drops tensor names but the graph io's (unless opt->keep_names)
+ * and stores identical constant buffers once (model_shrink.c). */
+xai_status xf_shrink_model(xf_ctx *x, xai_error *err);
 /* Bytes xf_split_params would move (the same selection), without moving. */
 size_t xf_params_movable_bytes(xf_ctx *x);
 /* Chooses the placement (opt->memory, opt->target_config) for the model as

@@ -138,6 +138,7 @@ static void compile_and_check(const uint8_t *model, size_t size,
   xai_xformer_options_init(&o);
   o.thread_count = threads;
   o.quiet = 1;
+  o.keep_names = 1; /* the check below finds op 1 by its output's name */
   uint8_t *opt = NULL;
   size_t opt_size = 0;
   xai_error err;
