@@ -191,6 +191,11 @@ const xai_op_registration *xai_resolver_find(const xai_op_resolver *r,
  * output its input's offset; the plan check accepts that pair only. */
 bool xai_op_inplace_safe(int32_t builtin_code, const char *custom_name);
 
+/* Whether the op's output 0 is its input 0's bytes under another shape
+ * (RESHAPE, SQUEEZE, EXPAND_DIMS): the planner gives the output no buffer
+ * of its own but the input's, and the op copies nothing. */
+bool xai_op_is_view(int32_t builtin_code, const char *custom_name);
+
 /* ---- Interpreter ---------------------------------------------------------- */
 
 typedef struct {

@@ -44,6 +44,13 @@ typedef struct {
   const char *report_html; /* --report-html FILE, or NULL */
   const char *output;      /* -o / --output FILE, or NULL */
   int help;                /* --help was given */
+  size_t weight_load_budget; /* --xcore-weight-load-budget: with a params
+                              file, ops whose weights exceed it load them in
+                              output-channel slices; 0 = what fits under
+                              the activations' peak */
+  int keep_names;          /* --xcore-keep-names: keep every tensor's name
+                              (default: only the graph inputs' and
+                              outputs'; the rest go to save model bytes) */
   int no_prefetch;         /* --xcore-no-prefetch: every weight load waits
                               for its transfer (docs/weights.md) */
   const char *emit_c_dir;  /* --emit-c DIR: also write NAME.c / NAME.h */
