@@ -45,6 +45,8 @@ typedef struct {
   int help;                /* --help was given */
   int no_prefetch;         /* --xcore-no-prefetch: every weight load waits
                               for its transfer (docs/weights.md) */
+  uint32_t flash_entry;    /* --xcore-flash-entry: the flash image entry the
+                              model goes to, recorded in xai_placement */
 } xai_xformer_options;
 
 void xai_xformer_options_init(xai_xformer_options *o);
