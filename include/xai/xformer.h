@@ -45,6 +45,8 @@ typedef struct {
   int help;                /* --help was given */
   int no_prefetch;         /* --xcore-no-prefetch: every weight load waits
                               for its transfer (docs/weights.md) */
+  const char *emit_c_dir;  /* --emit-c DIR: also write NAME.c / NAME.h */
+  const char *emit_c_name; /* --emit-c-name NAME (default: from -o) */
   uint32_t flash_entry;    /* --xcore-flash-entry: the flash image entry the
                               model goes to, recorded in xai_placement */
 } xai_xformer_options;
