@@ -57,6 +57,8 @@ typedef struct {
   const char *emit_c_name; /* --emit-c-name NAME (default: from -o) */
   int litert_semantics;    /* --xcore-semantics litert: LiteRT's arithmetic
                               (default TFLite Micro's; docs/semantics.md) */
+  uint32_t flash_entry;    /* --xcore-flash-entry: the flash image entry the
+                              model goes to, recorded in xai_placement */
 } xai_xformer_options;
 
 void xai_xformer_options_init(xai_xformer_options *o);

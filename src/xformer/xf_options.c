@@ -15,6 +15,7 @@ typedef enum {
   ID_THREADS, ID_PARAMS, ID_EXTERNAL, ID_MEMORY, ID_TARGET, ID_CLOCK,
   ID_REPORT, ID_REPORT_HTML, ID_OUTPUT, ID_QUIET, ID_HELP, ID_NO_PREFETCH,
   ID_EMIT_C, ID_EMIT_C_NAME, ID_SEMANTICS, ID_LOAD_BUDGET, ID_KEEP_NAMES,
+  ID_FLASH_ENTRY,
 } opt_id;
 
 typedef struct {
@@ -45,6 +46,9 @@ static const opt_desc k_options[] = {
     {"xcore-memory", "--", ID_MEMORY, OPT_MEMORY, 0, 0,
      "auto|internal|external|flash|custom",
      "where model, arena and params live on the device (default auto)"},
+    {"xcore-flash-entry", "--", ID_FLASH_ENTRY, OPT_UINT, 0, 65535, "N",
+     "flash image entry the model and params go to (build_flash_file's "
+     "order; default 0), recorded for xmos_send_model"},
     {"target-config", "--", ID_TARGET, OPT_STRING, 0, 0, "FILE",
      "device description (memories and sizes) for --xcore-memory custom"},
     {"xcore-clock-mhz", "--", ID_CLOCK, OPT_UINT, 100, 1000, "N",
@@ -175,6 +179,7 @@ static xai_status set_known(xai_xformer_options *o, const opt_desc *d,
                         d->dashes, d->name, value, d->min, d->max);
       if (d->id == ID_THREADS) o->thread_count = (unsigned)v;
       if (d->id == ID_CLOCK) o->clock_mhz = (uint32_t)v;
+      if (d->id == ID_FLASH_ENTRY) o->flash_entry = (uint32_t)v;
       return XAI_OK;
     case OPT_SIZE:
       if (!parse_uint(value, &v) || v > SIZE_MAX)
