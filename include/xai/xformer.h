@@ -45,12 +45,21 @@ typedef struct {
   const char *report_html; /* --report-html FILE, or NULL */
   const char *output;      /* -o / --output FILE, or NULL */
   int help;                /* --help was given */
+  size_t weight_load_budget; /* --xcore-weight-load-budget: with a params
+                              file, ops whose weights exceed it load them in
+                              output-channel slices; 0 = what fits under
+                              the activations' peak */
+  int keep_names;          /* --xcore-keep-names: keep every tensor's name
+                              (default: only the graph inputs' and
+                              outputs'; the rest go to save model bytes) */
   int no_prefetch;         /* --xcore-no-prefetch: every weight load waits
                               for its transfer (docs/weights.md) */
   const char *emit_c_dir;  /* --emit-c DIR: also write NAME.c / NAME.h */
   const char *emit_c_name; /* --emit-c-name NAME (default: from -o) */
   int litert_semantics;    /* --xcore-semantics litert: LiteRT's arithmetic
                               (default TFLite Micro's; docs/semantics.md) */
+  uint32_t flash_entry;    /* --xcore-flash-entry: the flash image entry the
+                              model goes to, recorded in xai_placement */
 } xai_xformer_options;
 
 void xai_xformer_options_init(xai_xformer_options *o);

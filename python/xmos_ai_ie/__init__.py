@@ -2,8 +2,9 @@
 device emulator, with the calls of the seed's xcore_ai_ie module.
 
 A thin ctypes binding over the C host library (include/xai/host.h), built as
-libxai_host_py.so (python/xmos_ai_ie/CMakeLists.txt). The library is found
-through $XAI_HOST_PY_LIB, beside this file, or in <repo>/build/*/python/.
+libxai_host_py.so (python/xmos_ai_ie/CMakeLists.txt). An installed package
+loads the library beside this file; a source tree $XAI_HOST_PY_LIB, else
+<repo>/build/release/python/ (never a sanitizer build).
 
     from xmos_ai_ie import xcore_ai_ie_usb, xcore_ai_ie_emulator
     ie = xcore_ai_ie_emulator()          # starts the emulator if needed
@@ -15,9 +16,10 @@ through $XAI_HOST_PY_LIB, beside this file, or in <repo>/build/*/python/.
     print(ie.read_times())               # ms per layer
 """
 import ctypes
-import glob
 import os
 import struct
+
+from ._libpath import find_library
 
 __all__ = ["xcore_ai_ie", "xcore_ai_ie_usb", "xcore_ai_ie_spi",
            "xcore_ai_ie_emulator", "XaiDeviceError"]
@@ -86,19 +88,8 @@ _lib = None
 
 
 def _find_library():
-    env = os.environ.get("XAI_HOST_PY_LIB")
-    if env:
-        return env
-    here = os.path.dirname(os.path.abspath(__file__))
-    candidates = [os.path.join(here, "libxai_host_py.so")]
-    repo = os.path.dirname(os.path.dirname(here))
-    candidates += sorted(glob.glob(os.path.join(repo, "build", "*", "python",
-                                                "libxai_host_py.so")))
-    for c in candidates:
-        if os.path.exists(c):
-            return c
-    raise OSError("libxai_host_py.so not found: build it (cmake --build "
-                  "BUILD --target xai_host_py) or set XAI_HOST_PY_LIB")
+    return find_library(os.path.dirname(os.path.abspath(__file__)),
+                        "libxai_host_py.so", env_file="XAI_HOST_PY_LIB")
 
 
 def _load():

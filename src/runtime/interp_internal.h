@@ -63,11 +63,14 @@ typedef struct {
   uint32_t size;   /* rounded up to XAI_ARENA_ALIGN */
   int32_t fixed;   /* offline offset, or -1 to plan online */
   uint32_t offset; /* result */
-  bool placed;     /* planner bookkeeping */
   /* 1 + index of the buffer whose bytes this one takes over in place (an
    * offline plan put an in-place-safe op's output on its dying input, see
-   * xai_op_inplace_safe); 0 = none. The plan check allows that pair. */
+   * xai_op_inplace_safe), or, with `view`, of the buffer this tensor is a
+   * view of (xai_op_is_view: size 0 while planning, then that buffer's
+   * offset); 0 = none. The plan check allows an in-place pair. */
   uint32_t alias;
+  bool placed;     /* planner bookkeeping */
+  bool view;
 } xai_plan_buf;
 
 /* A planner places every buffer so that no two buffers whose lifetimes
