@@ -6,6 +6,7 @@
 #ifndef XAI_XFORMER_H
 #define XAI_XFORMER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -161,6 +162,10 @@ xai_status xai_xformer_write_outputs(const xai_xformer_options *o,
 xai_status xai_xformer_file(const char *in_path, const char *out_path,
                             const xai_xformer_options *o,
                             xai_xformer_report *rep, xai_error *err);
+
+/* Whether the xformer has an xcore lowering for the builtin (int8
+ * activations; the report names the ops it keeps and why). */
+bool xai_xformer_lowers(int32_t builtin_code);
 
 #ifdef __cplusplus
 }

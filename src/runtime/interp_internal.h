@@ -174,4 +174,19 @@ static inline size_t xai_align_up(size_t v, size_t a) {
   return (v + (a - 1)) & ~(a - 1);
 }
 
+/* Unsupported-op messages (interp_messages.c). "op N" or "subgraph S op N",
+ * as `xai inspect` numbers ops. */
+void xai_interp_op_where(uint32_t sg, uint32_t op, char *buf, size_t size);
+/* "INT8[1,4] INT32[1] -> INT8[4]": the op's tensors ("INT8 INT32 ->
+ * INT8" without shapes). */
+void xai_interp_op_signature(const xai_tfl_view *v, uint32_t sg, uint32_t op,
+                             int shapes, char *buf, size_t size);
+/* What would make the op run: the types xai takes, or that it has none. */
+void xai_interp_unsupported_hint(int32_t code, const char *custom, char *buf,
+                                 size_t size);
+/* Rewrites err (an op's XAI_ERR_UNSUPPORTED from prepare) into the one-line
+ * form: where, op, tensors, reason, hint. */
+void xai_interp_fail_unsupported(xai_interp *ip, uint32_t sg, uint32_t op,
+                                 const char *op_name, xai_error *err);
+
 #endif

@@ -19,6 +19,8 @@ int main(int argc, char **argv) {
   gen_builtins_unary(&g);
   gen_builtins_binary(&g);
   gen_builtins_shape(&g);
+  gen_builtins_misc(&g);
+  gen_builtins_nn(&g);
   printf("xai_oracle_gen_builtins: wrote %d models to %s (%d failed)\n",
          g.written, argv[1], g.failed);
   return g.failed ? 1 : 0;

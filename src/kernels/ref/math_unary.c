@@ -3,7 +3,6 @@
 #include "xai/kernels_ref/math_unary.h"
 
 #include <math.h>
-#include <stdlib.h>
 
 #include "xai/kernels_ref/activations.h"
 #include "xai/kernels_ref/quant.h"
@@ -67,7 +66,8 @@ static int32_t clamp32(int64_t v, int32_t lo, int32_t hi) {
 }
 
 static int32_t abs_one(const xai_abs_rsqrt_params *p, int32_t x) {
-  const int32_t value = abs(x - p->input_offset);
+  const int32_t diff = x - p->input_offset;
+  const int32_t value = diff < 0 ? -diff : diff;
   if (!p->needs_rescale) return value + p->output_offset;
   return xai_mbqm(value, p->multiplier, p->shift) + p->output_offset;
 }

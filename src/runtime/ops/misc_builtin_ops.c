@@ -229,7 +229,7 @@ static xai_status cast_eval(xai_op_ctx *ctx) {
                       xai_op_input(ctx, 0)->data, xai_op_output(ctx, 0)->data);
 }
 
-const xai_op_registration xai_op_shape = {XAI_OP_SHAPE, NULL, shape_prepare,
+const xai_op_registration xai_op_shape_builtin = {XAI_OP_SHAPE, NULL, shape_prepare,
                                           shape_eval, NULL};
 const xai_op_registration xai_op_fill = {XAI_OP_FILL, NULL, fill_prepare,
                                          fill_eval, NULL};
