@@ -41,6 +41,10 @@ typedef struct {
   uint32_t layers_seen;   /* executed (more than max_layers are not kept) */
   uint32_t pf_first, pf_pending; /* prefetched loads waiting for cover */
   uint64_t weight_bytes;  /* streamed weights of the last INVOKE */
+  /* Inputs (bit i = input i) whose last SET_INPUT began and did not
+   * complete: they hold part old, part new bytes, so INVOKE is refused
+   * until a whole upload replaces them (at most XAI_AISRV_MAX_IO). */
+  uint32_t inputs_partial;
   /* Where the arena and the params file are (XAI_PLACE_*), and the source
    * the interpreter's XAI_load_weights ops read the params through. */
   uint8_t arena_place;

@@ -328,6 +328,7 @@ bool aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
   }
   e->model = dst;
   e->model_bytes = bytes;
+  e->inputs_partial = 0;
   e->memory = p.model == XAI_PLACE_LPDDR ? AISRV_IN_LPDDR : AISRV_IN_SRAM;
   e->arena_place = p.arena_at;
   e->params_place = params->place;

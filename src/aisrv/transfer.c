@@ -137,6 +137,9 @@ static bool open_transfer(xai_aisrv *s, const xai_frame_header *h) {
         return false;
       }
       xai_chunk_reassembler_init(&s->rx, t->data, (uint32_t)t->bytes);
+      /* The tensor is written in place: until the last chunk lands it is
+       * a mix of two inputs. */
+      e->inputs_partial |= 1u << h->tensor;
       return true;
     }
     case XAI_CMD_FLASH_WRITE: {
@@ -200,6 +203,7 @@ static void apply(xai_aisrv *s, const xai_frame_header *h) {
       aisrv_reply(s, h, XAI_PS_OK, NULL, 0);
       return;
     default: /* SET_INPUT: the bytes are already in the tensor */
+      e->inputs_partial &= ~(1u << h->tensor);
       aisrv_reply(s, h, XAI_PS_OK, NULL, 0);
       return;
   }

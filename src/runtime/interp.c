@@ -422,6 +422,9 @@ xai_status xai_interp_init_measure(xai_interp **out,
   ip->hook_user = cfg->hook_user;
   ip->params = cfg->params;
   ip->clock_mhz = cfg->clock_mhz ? cfg->clock_mhz : XAI_XCORE_CLOCK_MHZ_DEFAULT;
+  ip->semantics = cfg->semantics != XAI_SEMANTICS_MODEL
+                      ? cfg->semantics
+                      : xai_view_semantics(&view);
   ip->phase = XAI_PHASE_INIT;
   ip->subgraph_count = xai_tfl_subgraph_count(&view);
   if (ip->subgraph_count > XAI_MAX_SUBGRAPHS)

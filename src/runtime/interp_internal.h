@@ -63,11 +63,14 @@ typedef struct {
   uint32_t size;   /* rounded up to XAI_ARENA_ALIGN */
   int32_t fixed;   /* offline offset, or -1 to plan online */
   uint32_t offset; /* result */
-  bool placed;     /* planner bookkeeping */
   /* 1 + index of the buffer whose bytes this one takes over in place (an
    * offline plan put an in-place-safe op's output on its dying input, see
-   * xai_op_inplace_safe); 0 = none. The plan check allows that pair. */
+   * xai_op_inplace_safe), or, with `view`, of the buffer this tensor is a
+   * view of (xai_op_is_view: size 0 while planning, then that buffer's
+   * offset); 0 = none. The plan check allows an in-place pair. */
   uint32_t alias;
+  bool placed;     /* planner bookkeeping */
+  bool view;
 } xai_plan_buf;
 
 /* A planner places every buffer so that no two buffers whose lifetimes
@@ -123,6 +126,7 @@ struct xai_interp {
   uint32_t call_depth; /* current nesting of xai_op_invoke_subgraph */
   uint32_t clock_mhz;  /* device clock for op costs */
   const xai_params_source *params; /* params file, or NULL */
+  xai_semantics semantics;         /* TFLM or LITERT, resolved at init */
   /* The context of the op being prepared or run: one slot for all ops
    * (an xai_op_ctx is 104 bytes; a node in the tail is 32), filled by
    * xai_interp_load_op before each prepare/eval, with its decoded builtin
@@ -132,6 +136,9 @@ struct xai_interp {
   xai_op_node *ctx_node; /* the node ctx was loaded from, or NULL */
   xai_op_cost cost; /* every ctx->cost points here, the same way */
 };
+
+/* xai_model_semantics over an open view. */
+xai_semantics xai_view_semantics(const xai_tfl_view *view);
 
 /* Loads op i of subgraph sg into the context slot (tensor lists, options,
  * data; err NULL, everything checked at init) and returns it. Valid until

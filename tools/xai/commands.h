@@ -6,5 +6,6 @@ int xai_cmd_inspect(int argc, char **argv);
 int xai_cmd_run(int argc, char **argv);
 int xai_cmd_flash_info(int argc, char **argv);
 int xai_cmd_device(int argc, char **argv);
+int xai_cmd_report(int argc, char **argv);
 
 #endif

@@ -153,8 +153,10 @@ static xai_status prepare(xai_op_ctx *ctx) {
   d->p.output_offset = out->zero_point;
   /* LiteRT's int8 FULLY_CONNECTED requantizes with a single rounding
    * (checked against BUILTIN_REF on mobilenet_v2 and hello_world_int8,
-   * where the double-rounding reference kernel differs by 1 on ties). */
-  d->p.single_rounding = d->kind == FC_S8;
+   * where the double-rounding reference kernel differs by 1 on ties);
+   * TFLite Micro's rounds twice, like its conv. */
+  d->p.single_rounding = d->kind == FC_S8 &&
+                         xai_op_semantics(ctx) == XAI_SEMANTICS_LITERT;
   xai_conv_op_act_range(out, act, &d->p.act_min, &d->p.act_max);
   return xai_conv_op_const_aligned(
       ctx, bias, d->kind == FC_S16 ? sizeof(int64_t) : sizeof(int32_t),
