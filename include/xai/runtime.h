@@ -174,12 +174,12 @@ void xai_op_default_cost(xai_op_ctx *ctx);
 typedef struct {
   const int32_t *dims;
   int32_t rank;
-} xai_op_shape;
+} xai_op_dims;
 /* Multiply-accumulates of a builtin op (CONV_2D, DEPTHWISE_CONV_2D,
  * FULLY_CONNECTED, TRANSPOSE_CONV, BATCH_MATMUL, UNIDIRECTIONAL_SEQUENCE_LSTM,
  * SVDF; 0 for others) from its input and output shapes. */
-uint64_t xai_op_builtin_macs(int32_t code, const xai_op_shape *in,
-                             uint32_t n_in, const xai_op_shape *out,
+uint64_t xai_op_builtin_macs(int32_t code, const xai_op_dims *in,
+                             uint32_t n_in, const xai_op_dims *out,
                              uint32_t n_out);
 const xai_op_registration *xai_resolver_find(const xai_op_resolver *r,
                                              int32_t builtin_code,

@@ -28,13 +28,7 @@ static const char *const k_keywords[] = {
 /* Registration symbols by name, so the emitted model can carry a resolver
  * with only the ops it uses (the linker then drops the other kernels). */
 #define XAI_OP(name) extern const xai_op_registration xai_op_##name;
-#include "../runtime/ops/ops_conv.def"
-#include "../runtime/ops/ops_elementwise.def"
-#include "../runtime/ops/ops_runtime.def"
-#include "../runtime/ops/ops_shape.def"
-#include "../runtime/ops/ops_xcore_conv.def"
-#include "../runtime/ops/ops_xcore_misc.def"
-#include "../runtime/ops/ops_xcore_load.def"
+#include "../runtime/ops/ops_all.def"
 #undef XAI_OP
 typedef struct {
   const xai_op_registration *reg;
@@ -42,13 +36,7 @@ typedef struct {
 } op_symbol;
 #define XAI_OP(name) {&xai_op_##name, "xai_op_" #name},
 static const op_symbol k_op_symbols[] = {
-#include "../runtime/ops/ops_conv.def"
-#include "../runtime/ops/ops_elementwise.def"
-#include "../runtime/ops/ops_runtime.def"
-#include "../runtime/ops/ops_shape.def"
-#include "../runtime/ops/ops_xcore_conv.def"
-#include "../runtime/ops/ops_xcore_misc.def"
-#include "../runtime/ops/ops_xcore_load.def"
+#include "../runtime/ops/ops_all.def"
 };
 #undef XAI_OP
 #define OP_SYMBOL_COUNT (sizeof k_op_symbols / sizeof k_op_symbols[0])
