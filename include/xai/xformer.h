@@ -47,6 +47,8 @@ typedef struct {
                               for its transfer (docs/weights.md) */
   int litert_semantics;    /* --xcore-semantics litert: LiteRT's arithmetic
                               (default TFLite Micro's; docs/semantics.md) */
+  const char *emit_c_dir;  /* --emit-c DIR: also write NAME.c / NAME.h */
+  const char *emit_c_name; /* --emit-c-name NAME (default: from -o) */
 } xai_xformer_options;
 
 void xai_xformer_options_init(xai_xformer_options *o);

@@ -437,9 +437,18 @@ xai_status xai_interp_init_measure(xai_interp **out,
     memset(ip->subgraphs, 0, sizeof(xai_sg_state) * ip->subgraph_count);
     st = setup_subgraphs(ip, err);
   }
-  if (!st)
-    st = resolve_ops(ip, cfg->resolver ? cfg->resolver : xai_all_ops_resolver(),
-                     err);
+  const xai_op_resolver *resolver = cfg->resolver;
+#ifndef XAI_DEVICE_LIB
+  if (!resolver) resolver = xai_all_ops_resolver();
+#else
+  /* The device library has no default, so a firmware links only the
+   * kernels its resolver names. */
+  if (!st && !resolver)
+    st = xai_fail(err, XAI_ERR_ARGUMENT,
+                  "no op resolver: pass xai_all_ops_resolver() or the one "
+                  "xformer --emit-c wrote for the model");
+#endif
+  if (!st) st = resolve_ops(ip, resolver, err);
   if (!st) st = setup_ops(ip, err);
   if (!st) st = prepare_ops(ip, err);
   if (!st) st = xai_interp_plan(ip, cfg->planner, err);

@@ -14,6 +14,7 @@ typedef enum {
 typedef enum {
   ID_THREADS, ID_PARAMS, ID_EXTERNAL, ID_MEMORY, ID_TARGET, ID_CLOCK,
   ID_REPORT, ID_OUTPUT, ID_QUIET, ID_HELP, ID_NO_PREFETCH, ID_SEMANTICS,
+  ID_EMIT_C, ID_EMIT_C_NAME,
 } opt_id;
 
 typedef struct {
@@ -57,6 +58,10 @@ static const opt_desc k_options[] = {
      "tflm|litert",
      "arithmetic where TFLite Micro and LiteRT differ (default tflm; "
      "recorded in the model)"},
+    {"emit-c", "--", ID_EMIT_C, OPT_STRING, 0, 0, "DIR",
+     "also write the model as C source, DIR/NAME.c and NAME.h (docs/emit_c.md)"},
+    {"emit-c-name", "--", ID_EMIT_C_NAME, OPT_STRING, 0, 0, "NAME",
+     "C name prefix for --emit-c (default: the output file's base name)"},
     {"quiet", "--", ID_QUIET, OPT_FLAG, 0, 0, NULL,
      "do not print the report"},
     {"help", "--", ID_HELP, OPT_FLAG, 0, 0, NULL, "print this help"},
@@ -194,6 +199,8 @@ static xai_status set_known(xai_xformer_options *o, const opt_desc *d,
       if (d->id == ID_TARGET) o->target_config = value;
       if (d->id == ID_REPORT) o->report_json = value;
       if (d->id == ID_OUTPUT) o->output = value;
+      if (d->id == ID_EMIT_C) o->emit_c_dir = value;
+      if (d->id == ID_EMIT_C_NAME) o->emit_c_name = value;
       return XAI_OK;
     case OPT_FLAG:
       break;

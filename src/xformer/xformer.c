@@ -197,12 +197,15 @@ xai_status xai_xformer_file(const char *in_path, const char *out_path,
   if (!opt.output)
     return xai_fail(err, XAI_ERR_ARGUMENT,
                     "no output file: give -o OUT.tflite");
+  xai_status st = xai_xf_emit_c_check(&opt, err);
+  if (st) return st;
   uint8_t *in = NULL;
   size_t in_size = 0;
-  xai_status st = xai_file_read(in_path, &in, &in_size, err);
+  st = xai_file_read(in_path, &in, &in_size, err);
   if (st) return st;
   xai_xformer_report local;
-  xai_xformer_report *r = rep ? rep : (opt.report_json ? &local : NULL);
+  xai_xformer_report *r =
+      rep ? rep : (opt.report_json || opt.emit_c_dir ? &local : NULL);
   uint8_t *out = NULL, *params = NULL;
   size_t out_size = 0, params_size = 0;
   st = xai_xformer_run(in, in_size, &opt, &out, &out_size, &params,
@@ -216,6 +219,10 @@ xai_status xai_xformer_file(const char *in_path, const char *out_path,
   }
   if (!st && opt.report_json)
     st = xai_xformer_report_write_json(r, opt.report_json, err);
+  /* C source first: a failure there leaves no optimised model behind */
+  if (!st && opt.emit_c_dir)
+    st = xai_xf_emit_c(&opt, in_path, out, out_size, params, params_size, r,
+                       err);
   if (!st)
     st = xai_xformer_write_outputs(&opt, out, out_size, params, params_size,
                                    err);

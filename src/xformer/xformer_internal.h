@@ -200,4 +200,13 @@ xai_status xf_interp_on_heap(xai_interp_config *cfg, size_t need,
                              void **arena, xai_interp **ip, const char *what,
                              xai_error *err);
 
+/* ---- --emit-c (emit_c.c) ------------------------------------------------
+ * The check runs before compiling (a bad directory or name fails fast);
+ * the emit writes DIR/NAME.h and DIR/NAME.c for the compiled model. */
+xai_status xai_xf_emit_c_check(const xai_xformer_options *o, xai_error *err);
+xai_status xai_xf_emit_c(const xai_xformer_options *o, const char *in_desc,
+                         const uint8_t *model, size_t model_size,
+                         const uint8_t *params, size_t params_size,
+                         const xai_xformer_report *rep, xai_error *err);
+
 #endif
