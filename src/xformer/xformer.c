@@ -1,5 +1,6 @@
 /* The xformer driver: read, check, run the passes in order, write, report.
- * Pass order (SYSTEM.md section 5): refuse float → canonicalise → lower →
+ * Pass order (SYSTEM.md section 5): check → canonicalise → lower (float ops
+ * stay builtins) →
  * drop dead tensors → plan memory → place → split params → `xai` metadata
  * → prefetch loads (params_prefetch.c). */
 #include <stdio.h>
