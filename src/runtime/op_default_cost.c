@@ -129,8 +129,8 @@ static const op_rate *rate_of(int32_t code) {
   return &k_default;
 }
 
-static xai_op_shape shape_of(const xai_rt_tensor *t) {
-  xai_op_shape s = {NULL, -1};
+static xai_op_dims shape_of(const xai_rt_tensor *t) {
+  xai_op_dims s = {NULL, -1};
   if (t) {
     s.dims = t->dims;
     s.rank = t->rank;
@@ -141,7 +141,7 @@ static xai_op_shape shape_of(const xai_rt_tensor *t) {
 #define MAX_TENSORS 24u
 
 static uint64_t default_macs(const xai_op_ctx *ctx) {
-  xai_op_shape in[MAX_TENSORS], out[MAX_TENSORS];
+  xai_op_dims in[MAX_TENSORS], out[MAX_TENSORS];
   uint32_t n_in = ctx->input_count < MAX_TENSORS ? ctx->input_count : MAX_TENSORS;
   uint32_t n_out = ctx->output_count < MAX_TENSORS ? ctx->output_count : MAX_TENSORS;
   for (uint32_t i = 0; i < n_in; i++) in[i] = shape_of(xai_op_input(ctx, i));

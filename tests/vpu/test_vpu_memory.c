@@ -190,7 +190,7 @@ static void test_alignment_faults(void) {
   xai_vpu_vldc(&ctx, NULL);
   CHECK_EQ_INT(ctx.fault, XAI_VPU_FAULT_NULL);
   CHECK(strcmp(ctx.fault_op, "VLDC") == 0);
-  xai_error_clear(&err); /* xai_fail keeps the first message */
+  xai_error_clear(&err);
   CHECK_EQ_INT(xai_vpu_check(&ctx, "x", &err), XAI_ERR_STATE);
   CHECK(strstr(err.message, "NULL") != NULL);
 }

@@ -55,7 +55,7 @@ static uint64_t xai_op_macs(const xai_tfl_view *v, uint32_t sg,
 static uint64_t op_macs(const xai_tfl_view *v, uint32_t sg, int32_t code,
                         const xai_tfl_operator *op) {
   enum { MAX = 24 };
-  xai_op_shape in[MAX], out[MAX];
+  xai_op_dims in[MAX], out[MAX];
   uint32_t n_in = op->inputs.count < MAX ? op->inputs.count : MAX;
   uint32_t n_out = op->outputs.count < MAX ? op->outputs.count : MAX;
   for (uint32_t i = 0; i < n_in; i++) {
