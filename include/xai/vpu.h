@@ -80,7 +80,7 @@ typedef struct {
   xai_vpu_vec vR, vD, vC;
   xai_vpu_mode mode;
   uint32_t ctrl;        /* last VSETC word (headroom bits are not modelled) */
-  uint64_t bundles;     /* VPU instructions + scalar-only bundles */
+  uint64_t bundles;     /* issue slots: VPU, scalar and FNOP bundles */
   uint64_t vpu_ops;     /* VPU instructions alone */
   uint64_t macs;        /* multiply-accumulates done by VLMACC* */
   uint64_t fnops;       /* fetch no-ops (included in bundles) */
