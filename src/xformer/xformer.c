@@ -20,6 +20,10 @@ static xai_status write_metadata(xf_ctx *x, xai_error *err) {
   xai_flexbuf_add_uint(&b, "threads", x->opt->thread_count);
   xai_flexbuf_add_uint(&b, "clock_mhz", x->opt->clock_mhz);
   xai_flexbuf_add_string(&b, "target", "xcore.ai");
+  /* Read by the runtime (xai_model_semantics), so the device's builtins
+   * compute as the xformer's kernels were built to. */
+  xai_flexbuf_add_string(&b, "semantics",
+                         x->opt->litert_semantics ? "litert" : "tflm");
   xai_flexbuf_map_end(&b);
   const uint8_t *data;
   size_t size;
@@ -205,12 +209,17 @@ xai_status xai_xformer_file(const char *in_path, const char *out_path,
   if (!opt.output)
     return xai_fail(err, XAI_ERR_ARGUMENT,
                     "no output file: give -o OUT.tflite");
+  xai_status st = xai_xf_emit_c_check(&opt, err);
+  if (st) return st;
   uint8_t *in = NULL;
   size_t in_size = 0;
-  xai_status st = xai_file_read(in_path, &in, &in_size, err);
+  st = xai_file_read(in_path, &in, &in_size, err);
   if (st) return st;
   xai_xformer_report local;
-  xai_xformer_report *r = rep ? rep : (opt.report_json ? &local : NULL);
+  xai_xformer_report *r =
+      rep ? rep
+          : (opt.report_json || opt.report_html || opt.emit_c_dir ? &local
+                                                                  : NULL);
   uint8_t *out = NULL, *params = NULL;
   size_t out_size = 0, params_size = 0;
   st = xai_xformer_run(in, in_size, &opt, &out, &out_size, &params,
@@ -224,6 +233,15 @@ xai_status xai_xformer_file(const char *in_path, const char *out_path,
   }
   if (!st && opt.report_json)
     st = xai_xformer_report_write_json(r, opt.report_json, err);
+  if (!st && opt.report_html) {
+    const char *base = strrchr(in_path, '/');
+    st = xai_xformer_report_write_html(r, base ? base + 1 : in_path,
+                                       opt.report_html, err);
+  }
+  /* C source first: a failure there leaves no optimised model behind */
+  if (!st && opt.emit_c_dir)
+    st = xai_xf_emit_c(&opt, in_path, out, out_size, params, params_size, r,
+                       err);
   if (!st)
     st = xai_xformer_write_outputs(&opt, out, out_size, params, params_size,
                                    err);

@@ -208,4 +208,27 @@ xai_status xf_interp_on_heap(xai_interp_config *cfg, size_t need,
                              void **arena, xai_interp **ip, const char *what,
                              xai_error *err);
 
+/* ---- Text output (xf_text.c) ---------------------------------------- */
+typedef struct {
+  char *data;
+  size_t len, cap;
+  int failed;
+} xf_text;
+void xf_text_put(xf_text *b, const char *fmt, ...) XAI_PRINTF(2, 3);
+void xf_text_json_string(xf_text *b, const char *s); /* quoted, escaped */
+void xf_text_html(xf_text *b, const char *s);        /* HTML-escaped */
+/* Writes b to path atomically and frees it; "WHAT: out of memory" if an
+ * append failed. */
+xai_status xf_text_write(xf_text *b, const char *path, const char *what,
+                         xai_error *err);
+
+/* ---- --emit-c (emit_c.c) ------------------------------------------------
+ * The check runs before compiling (a bad directory or name fails fast);
+ * the emit writes DIR/NAME.h and DIR/NAME.c for the compiled model. */
+xai_status xai_xf_emit_c_check(const xai_xformer_options *o, xai_error *err);
+xai_status xai_xf_emit_c(const xai_xformer_options *o, const char *in_desc,
+                         const uint8_t *model, size_t model_size,
+                         const uint8_t *params, size_t params_size,
+                         const xai_xformer_report *rep, xai_error *err);
+
 #endif

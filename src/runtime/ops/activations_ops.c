@@ -155,6 +155,11 @@ static xai_status prepare_relu(xai_op_ctx *ctx, act_kind kind) {
   xai_ew_type_range(in->type, &lo, &hi);
   const float amin = kind == A_RELU1 ? -1.0f : 0.0f;
   const float amax = kind == A_RELU6 ? 6.0f : 1.0f;
+  if (kind == A_RELU6 && xai_op_semantics(ctx) == XAI_SEMANTICS_TFLM) {
+    xai_relu6_tflm_params_make(in->scale, in->zero_point, lo, hi,
+                               &d->u.relu);
+    return XAI_OK;
+  }
   xai_relu_params_make(in->scale, in->zero_point, out->scale, out->zero_point,
                        amin, amax, kind == A_RELU, lo, hi, &d->u.relu);
   return XAI_OK;
@@ -170,8 +175,12 @@ static xai_status prepare_leaky(xai_op_ctx *ctx) {
                        "int16 LEAKY_RELU needs zero points 0 (got %d and %d)",
                        (int)in->zero_point, (int)out->zero_point);
   const float alpha = ctx->options ? ctx->options->u.leaky_relu.alpha : 0.2f;
-  xai_leaky_relu_params_make(in->scale, in->zero_point, out->scale,
-                             out->zero_point, alpha, &d->u.leaky);
+  if (xai_op_semantics(ctx) == XAI_SEMANTICS_TFLM)
+    xai_leaky_relu_params_make_tflm(in->scale, in->zero_point, out->scale,
+                                    out->zero_point, alpha, &d->u.leaky);
+  else
+    xai_leaky_relu_params_make(in->scale, in->zero_point, out->scale,
+                               out->zero_point, alpha, &d->u.leaky);
   return XAI_OK;
 }
 
