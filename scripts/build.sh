@@ -11,6 +11,6 @@ case "$flavour" in
   fuzz)    dir="$root/build/fuzz"; args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DXAI_FUZZ=ON -DCMAKE_C_COMPILER=clang) ;;
   *) echo "build.sh: unknown flavour '$flavour' (release, asan or fuzz)" >&2; exit 2 ;;
 esac
-cmake -S "$root" -B "$dir" -G Ninja "${args[@]}" -DXAI_PYTHON="$python" >/dev/null
+cmake -S "$root" -B "$dir" -G Ninja "${args[@]}" -DXAI_PYTHON="$python" -DXAI_LCE_PYTHON="$root/build/venv-lce/bin/python" >/dev/null
 shift || true
 cmake --build "$dir" "$@" -- -j"$(nproc)"

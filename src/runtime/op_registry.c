@@ -9,6 +9,7 @@
 #include "ops/ops_elementwise.def"
 #include "ops/ops_runtime.def"
 #include "ops/ops_shape.def"
+#include "ops/ops_lce.def"
 #include "ops/ops_xcore_conv.def"
 #include "ops/ops_xcore_misc.def"
 #include "ops/ops_xcore_load.def"
@@ -20,6 +21,7 @@ static const xai_op_registration *const k_ref_ops[] = {
 #include "ops/ops_elementwise.def"
 #include "ops/ops_runtime.def"
 #include "ops/ops_shape.def"
+#include "ops/ops_lce.def"
     NULL, /* keeps the array non-empty while the lists are */
 };
 
@@ -31,6 +33,7 @@ static const xai_op_registration *const k_all_ops[] = {
 #include "ops/ops_elementwise.def"
 #include "ops/ops_runtime.def"
 #include "ops/ops_shape.def"
+#include "ops/ops_lce.def"
 #include "ops/ops_xcore_conv.def"
 #include "ops/ops_xcore_misc.def"
 #include "ops/ops_xcore_load.def"

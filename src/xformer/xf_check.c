@@ -45,6 +45,8 @@ xai_status xf_check_model(xf_ctx *x, xai_error *err) {
                          : -1;
       /* float in/out at the graph boundary converts to and from int8 */
       if (code == XAI_OP_QUANTIZE || code == XAI_OP_DEQUANTIZE) continue;
+      /* binarized ops take float batch-norm parameters by design */
+      if (xf_lce_op_name(op_name(x, o))) continue;
       for (uint32_t k = 0; k < o->input_count; k++) {
         int32_t t = o->inputs[k];
         if (t >= 0 && (uint32_t)t < s->tensor_count &&

@@ -145,6 +145,9 @@ xai_status xf_remove_dead_tensors(xf_ctx *x, xai_error *err);
  * than a boundary QUANTIZE/DEQUANTIZE gives XAI_ERR_UNSUPPORTED with the
  * converter settings for full-integer quantization. */
 xai_status xf_check_model(xf_ctx *x, xai_error *err);
+/* True for the Larq Compute Engine custom ops (lower_lce.c), which the
+ * xformer keeps: their weights are already 1 bit a parameter. */
+bool xf_lce_op_name(const char *custom_code);
 /* Folds pads, fuses activations, drops no-op RESHAPE/QUANTIZE (canon*.c). */
 xai_status xf_canonicalise(xf_ctx *x, xai_error *err);
 /* Tries every registered lowering on each op (lower.c). */
