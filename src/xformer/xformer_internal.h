@@ -147,6 +147,9 @@ xai_status xf_check_model(xf_ctx *x, xai_error *err);
 /* True (and a report note naming the quantization settings) when op has a
  * float32 input or output: it stays a builtin. */
 bool xf_keep_if_float(xf_ctx *x, uint32_t op);
+/* True for the Larq Compute Engine custom ops (lower_lce.c), which the
+ * xformer keeps: their weights are already 1 bit a parameter. */
+bool xf_lce_op_name(const char *custom_code);
 /* Folds pads, fuses activations, drops no-op RESHAPE/QUANTIZE (canon*.c). */
 xai_status xf_canonicalise(xf_ctx *x, xai_error *err);
 /* With a params file: splits CONV_2D / FULLY_CONNECTED ops whose weights
