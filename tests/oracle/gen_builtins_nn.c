@@ -41,8 +41,10 @@ static void rows_op(gen_ctx *g, const char *nm, int32_t op, uint8_t opts_type,
   bt_input(&gm, XAI_TYPE_FLOAT32, shape, rank, 0, 0);
   bt_output(&gm, XAI_TYPE_FLOAT32, shape, rank, 0, 0);
   xai_options o = {.type = opts_type};
+  if (opts_type == XAI_OPTS_SOFTMAX) o.u.softmax.beta = i ? 0.5f : 1.0f;
+  if (opts_type == XAI_OPTS_LEAKY_RELU) o.u.leaky_relu.alpha = i ? 0.3f : 0.01f;
   char name[96];
-  snprintf(name, sizeof name, "%s_float32_%d__f", nm, i);
+  snprintf(name, sizeof name, "%s_float32_%d__f%s", nm, i, i == 1 ? "__big" : "");
   gen_finish(g, &gm, name, op, 1, &o);
 }
 
@@ -92,6 +94,17 @@ void gen_builtins_nn(gen_ctx *g) {
   rows_op(g, "l2_normalization", XAI_OP_L2_NORMALIZATION, XAI_OPTS_L2NORM, s2, 2, 1);
   rows_op(g, "log_softmax", XAI_OP_LOG_SOFTMAX, XAI_OPTS_LOG_SOFTMAX, s1, 3, 0);
   rows_op(g, "log_softmax", XAI_OP_LOG_SOFTMAX, XAI_OPTS_LOG_SOFTMAX, s3, 4, 1);
+  static const struct { const char *nm; int32_t op; uint8_t opts; } acts[] = {
+      {"softmax", XAI_OP_SOFTMAX, XAI_OPTS_SOFTMAX},
+      {"logistic", XAI_OP_LOGISTIC, XAI_OPTS_NONE},
+      {"tanh", XAI_OP_TANH, XAI_OPTS_NONE},
+      {"leaky_relu", XAI_OP_LEAKY_RELU, XAI_OPTS_LEAKY_RELU},
+      {"hard_swish", XAI_OP_HARD_SWISH, XAI_OPTS_HARD_SWISH},
+  };
+  for (int k = 0; k < 5; k++) {
+    rows_op(g, acts[k].nm, acts[k].op, acts[k].opts, s1, 3, 0);
+    rows_op(g, acts[k].nm, acts[k].op, acts[k].opts, s3, 4, 1);
+  }
   l2_pool(g, 0, XAI_PADDING_VALID, 2, 2, XAI_ACT_NONE);
   l2_pool(g, 1, XAI_PADDING_SAME, 3, 2, XAI_ACT_RELU6);
   l2_pool(g, 2, XAI_PADDING_SAME, 2, 1, XAI_ACT_NONE);
