@@ -11,12 +11,12 @@
 
 static const xai_op_info k_catalog[] = {
     /* Convolutions and pooling. */
-    B(XAI_OP_CONV_2D, "int8, int16", "per-channel int8 weights; int16 activations take int64 (or int32) bias"),
-    B(XAI_OP_DEPTHWISE_CONV_2D, "int8, int16", "per-channel int8 weights"),
+    B(XAI_OP_CONV_2D, "float32, int8, int16", "per-channel int8 weights; int16 activations take int64 (or int32) bias"),
+    B(XAI_OP_DEPTHWISE_CONV_2D, "float32, int8, int16", "per-channel int8 weights for int8/int16"),
     B(XAI_OP_TRANSPOSE_CONV, "int8, int16", "per-channel int8 weights"),
     B(XAI_OP_FULLY_CONNECTED, "float32, int8, int16", "int8 weights for int8/int16 activations; int16 takes int64 or int32 bias"),
-    B(XAI_OP_AVERAGE_POOL_2D, "int8, int16", ""),
-    B(XAI_OP_MAX_POOL_2D, "int8, int16", ""),
+    B(XAI_OP_AVERAGE_POOL_2D, "float32, int8, int16", ""),
+    B(XAI_OP_MAX_POOL_2D, "float32, int8, int16", ""),
     B(XAI_OP_L2_POOL_2D, "float32", ""),
     B(XAI_OP_BATCH_MATMUL, "float32", "batch dims broadcast, rank 2 to 5"),
     B(XAI_OP_L2_NORMALIZATION, "float32", "over the last dimension"),
