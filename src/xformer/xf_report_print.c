@@ -40,6 +40,7 @@ void xai_xformer_report_print(const xai_xformer_report *r, FILE *f) {
             "without prefetch)\n",
             r->params_prefetched, r->params_load_ops, r->load_hidden_ticks,
             (double)(r->ticks + r->load_hidden_ticks) / 1e5);
+  xf_partition_print(r, f);
 }
 
 /* A growing text buffer; a failed allocation sets `failed` and later
