@@ -70,6 +70,16 @@ int main(void) {
   CHECK(strstr(err.message, "--xcore-tiles 2") != NULL);
   xai_error_clear(&err);
 
+  /* Three tiles need two chips: one line says so. */
+  o.tiles = 3;
+  CHECK_EQ_INT(xai_xformer_run(model, size, &o, &out, &out_size, &params,
+                               &params_size, NULL, &err), XAI_ERR_ARGUMENT);
+  CHECK(strstr(err.message, "--xcore-chips 2") != NULL);
+  xai_error_clear(&err);
+  CHECK_EQ_INT(xai_xformer_set_option(&o, "xcore-tiles", "9", &err),
+               XAI_ERR_ARGUMENT);
+  xai_error_clear(&err);
+
   /* Two tiles. */
   o.tiles = 2;
   CHECK_EQ_INT(xai_xformer_run(model, size, &o, &out, &out_size, &params,
