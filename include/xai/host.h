@@ -171,14 +171,16 @@ xai_status xai_host_status_from_device(xai_proto_status status);
 
 /* ---- Progress bar for command-line tools -------------------------------- */
 
-/* Draws "label [#####     ] 42% 1.2 MB/s" on stderr once a transfer has
- * taken over a second (short transfers print nothing). Pass
- * xai_host_progress_bar as the callback and the state as its user data. */
+/* Draws "label [#####     ]  42% 1.20 MB/s ETA 0:07" on stderr once a
+ * transfer has taken over a second (short transfers print nothing), and
+ * only when stderr is a terminal. Pass xai_host_progress_bar as the
+ * callback and the state as its user data. */
 typedef struct {
   const char *label;
   double start_s;  /* set by the first call */
   bool shown;
   int last_percent;
+  bool tty;        /* stderr is a terminal (set by init) */
 } xai_host_progress_bar_state;
 
 void xai_host_progress_bar_init(xai_host_progress_bar_state *s,

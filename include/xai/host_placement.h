@@ -67,6 +67,14 @@ xai_status xai_host_flash_program_entry(xai_host_device *dev, uint32_t entry,
                                         xai_host_progress_fn progress,
                                         void *progress_user, xai_error *err);
 
+/* The placement recorded in the model of flash entry `entry` on the
+ * device (read back over the link): present = false when the entry's
+ * model has none. */
+xai_status xai_host_flash_entry_placement(xai_host_device *dev,
+                                          uint32_t entry,
+                                          xai_host_model_placement *out,
+                                          xai_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -135,3 +135,26 @@ xai_status xai_host_flash_program_entry(xai_host_device *dev, uint32_t entry,
   kept_free(&k);
   return st;
 }
+
+xai_status xai_host_flash_entry_placement(xai_host_device *dev,
+                                          uint32_t entry,
+                                          xai_host_model_placement *out,
+                                          xai_error *err) {
+  xai_error_clear(err);
+  memset(out, 0, sizeof *out);
+  device_flash f = {dev, err};
+  xai_flash_reader reader = {read_device, &f, dev->hello.flash_bytes};
+  xai_flash_image img;
+  xai_flash_entry e;
+  xai_status st = xai_flash_image_open(&img, &reader, err);
+  if (!st) st = xai_flash_image_entry(&img, entry, &e, err);
+  if (st || !(e.flags & XAI_FLASH_HAS_MODEL)) return st;
+  /* The model blob is small next to its params; the runtime's reader
+   * wants it 16-byte aligned. */
+  uint8_t *model = aligned_alloc(16, ((size_t)e.model_bytes + 15) & ~(size_t)15);
+  if (!model) return xai_fail(err, XAI_ERR_NO_MEMORY, "out of memory");
+  st = xai_flash_read_model(&img, entry, 0, model, e.model_bytes, err);
+  if (!st) st = xai_host_read_placement(model, e.model_bytes, out, err);
+  free(model);
+  return st;
+}

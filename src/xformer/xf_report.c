@@ -56,8 +56,11 @@ static void copy_name(char *dst, size_t cap, const char *src) {
 static const char *find_note(const xf_layer_note *notes, uint32_t n,
                              const char *tensor) {
   if (!tensor || !*tensor) return NULL;
+  /* Notes keep the first sizeof tensor - 1 bytes of the name (seanet's
+   * names run to 300): compare that much. */
   for (uint32_t i = 0; i < n; i++)
-    if (!strcmp(notes[i].tensor, tensor)) return notes[i].text;
+    if (!strncmp(notes[i].tensor, tensor, sizeof notes[i].tensor - 1))
+      return notes[i].text;
   return NULL;
 }
 

@@ -1,6 +1,6 @@
 /* The xformer driver: read, check, run the passes in order, write, report.
- * Pass order (SYSTEM.md section 5): refuse float → canonicalise → slice
- * large weights (with a params file) → lower →
+ * Pass order (SYSTEM.md section 5): check → canonicalise → slice large
+ * weights (with a params file) → lower (float ops stay builtins) →
  * drop dead tensors → plan memory → place → split params → `xai` metadata
  * → prefetch loads (params_prefetch.c) → shrink (model_shrink.c). */
 #include <stdio.h>

@@ -142,10 +142,14 @@ void xf_keep(xf_ctx *x, uint32_t op, const char *fmt, ...) XAI_PRINTF(3, 4);
 xai_status xf_remove_dead_tensors(xf_ctx *x, xai_error *err);
 
 /* ---- Passes (the driver, xformer.c, runs them in this order) ---------- */
-/* Refuses float models (xf_check.c): a FLOAT32 tensor feeding any op other
- * than a boundary QUANTIZE/DEQUANTIZE gives XAI_ERR_UNSUPPORTED with the
- * converter settings for full-integer quantization. */
+/* Checks the model has a subgraph (xf_check.c). */
 xai_status xf_check_model(xf_ctx *x, xai_error *err);
+/* True (and a report note naming the quantization settings) when op has a
+ * float32 input or output: it stays a builtin. */
+bool xf_keep_if_float(xf_ctx *x, uint32_t op);
+/* True for the Larq Compute Engine custom ops (lower_lce.c), which the
+ * xformer keeps: their weights are already 1 bit a parameter. */
+bool xf_lce_op_name(const char *custom_code);
 /* Folds pads, fuses activations, drops no-op RESHAPE/QUANTIZE (canon*.c). */
 xai_status xf_canonicalise(xf_ctx *x, xai_error *err);
 /* With a params file: splits CONV_2D / FULLY_CONNECTED ops whose weights

@@ -7,6 +7,8 @@ OpResolverType.BUILTIN_REF, with `xai run --semantics litert`) and with
 Modes:
   oracle.py random --xai XAI MODEL_OR_DIR... [--seeds N]
       random inputs from N seeds (default 5) per model.
+  --xformer XFORMER [--threads 1,5] (random and golden modes): xai runs each
+      model compiled by the xformer at each thread count instead.
   oracle.py golden --xai XAI DIR...
       models NAME.tflite with NAME_input<k>_int16.csv and NAME_golden_int16.csv
       (reference outputs of an older TFLite Micro): xai must agree with the
@@ -236,6 +238,26 @@ def litert_in_child(model, seed):
     return (value, None) if kind == "ok" else (None, value)
 
 
+def compiled(args, model, workdir):
+    """[(label, path)] to run with xai: the model itself, or with --xformer
+    the model compiled at each of --threads (in the oracle's semantics)."""
+    if not args.xformer:
+        return [("", model)], None
+    out = []
+    for th in args.threads.split(","):
+        path = os.path.join(workdir, f"xformed{th}.tflite")
+        cmd = [args.xformer, model, "-o", path, "--quiet",
+               "--xcore-thread-count", th]
+        if args.oracle == "litert":
+            cmd += ["--xcore-semantics", "litert"]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        if p.returncode != 0:
+            return None, f"xformer at {th} threads: " + (
+                (p.stderr or p.stdout).strip().splitlines() or ["?"])[-1]
+        out.append((f" xformer {th} threads", path))
+    return out, None
+
+
 def oracle_in_child(kind, model, seed):
     if kind == "litert":
         return litert_in_child(model, seed)
@@ -251,21 +273,27 @@ def mode_random(args, tally, workdir):
         return SKIP
     for model in models:
         name = os.path.relpath(model)
+        targets, error = compiled(args, model, workdir)
+        if error:
+            tally.fail(f"{name}: {error}")
+            continue
         for seed in range(args.seeds):
             run, error = oracle_in_child(args.oracle, model, seed)
             if error:  # the oracle refused the model: a generator bug
                 tally.fail(f"{name}: {args.oracle} cannot run it: {error}")
                 break
             inputs, expected = run
-            got, error = xai_run(args.xai, model, inputs, workdir)
-            if error:
-                tally.fail(f"{name} seed {seed}: xai run failed: {error[0]}")
-                break
-            problem = describe_mismatch(expected, got)
-            if problem:
-                tally.fail(f"{name} seed {seed}: {problem}")
-            else:
-                tally.ok()
+            for label, path in targets:
+                got, error = xai_run(args.xai, path, inputs, workdir)
+                if error:
+                    tally.fail(f"{name}{label} seed {seed}: xai run failed: "
+                               f"{error[0]}")
+                    continue
+                problem = describe_mismatch(expected, got)
+                if problem:
+                    tally.fail(f"{name}{label} seed {seed}: {problem}")
+                else:
+                    tally.ok()
     return None
 
 
@@ -326,24 +354,30 @@ def mode_golden(args, tally, workdir):
             continue
         inputs, ref = run
         golden = read_csv(golden_path, ref[0].dtype).reshape(ref[0].shape)
-        got, error = xai_run(args.xai, model, inputs, workdir)
+        targets, error = compiled(args, model, workdir)
         if error:
-            tally.fail(f"{name}: xai run failed: {error[0]}")
+            tally.fail(f"{name}: {error}")
             continue
-        problem = describe_mismatch([golden], got[:golden.nbytes])
-        if problem and args.oracle == "litert":
-            tally.fail(f"{name}: against golden: {problem}")
-            continue
-        if problem:
-            # The goldens come from an older TFLite Micro that computed
-            # LEAKY_RELU's ratios in float32, as LiteRT does; the PyPI
-            # interpreter uses double. The interpreter is the oracle.
-            print(f"note {name}: differs from its golden file: {problem}")
-        problem = describe_mismatch(ref, got)
-        if problem:
-            tally.fail(f"{name}: against {args.oracle}: {problem}")
-            continue
-        tally.ok()
+        for label, path in targets:
+            got, error = xai_run(args.xai, path, inputs, workdir)
+            if error:
+                tally.fail(f"{name}{label}: xai run failed: {error[0]}")
+                continue
+            problem = describe_mismatch([golden], got[:golden.nbytes])
+            if problem and args.oracle == "litert":
+                tally.fail(f"{name}{label}: against golden: {problem}")
+                continue
+            if problem:
+                # The goldens come from an older TFLite Micro that computed
+                # LEAKY_RELU's ratios in float32, as LiteRT does; the PyPI
+                # interpreter uses double. The interpreter is the oracle.
+                print(f"note {name}{label}: differs from its golden file: "
+                      f"{problem}")
+            problem = describe_mismatch(ref, got)
+            if problem:
+                tally.fail(f"{name}{label}: against {args.oracle}: {problem}")
+                continue
+            tally.ok()
     return None
 
 
@@ -376,6 +410,10 @@ def main():
     ap.add_argument("--xai", required=True, help="path of the xai tool")
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--oracle", choices=["tflm", "litert"], default="tflm")
+    ap.add_argument("--xformer", help="compile each model with this xformer "
+                    "first (xai runs the compiled model)")
+    ap.add_argument("--threads", default="1,5",
+                    help="thread counts for --xformer (default 1,5)")
     ap.add_argument("--exclude", action="append", default=[],
                     help="skip models whose file name contains this")
     ap.add_argument("--expect", action="append", default=[])

@@ -94,11 +94,15 @@ with tempfile.TemporaryDirectory(prefix="xai-pip-") as tmp:
 from xmos_ai_xformer import xformer, _find_library as fx
 from xmos_ai_ie import xcore_ai_ie, xcore_ai_ie_usb, xcore_ai_ie_spi
 from xmos_ai_ie import _find_library as fi
+from xmos_ai_ie import host_interpreter as hi
 print(fx()); print(fi())
-print(len(xformer({demo!r})))
+ip = hi.xcore_ai_host_interpreter(xformer({demo!r}))
+print(hi._lib._name)
+ip.write_input_tensor(bytes(ip.input_size)); ip.start_inference()
+print(len(ip.read_output_bytes()))
 """], env=env, cwd=work)
     lines = r.stdout.split()
-    check(len(lines) == 3 and all(p.startswith(site) for p in lines[:2]),
+    check(len(lines) == 4 and all(p.startswith(site) for p in lines[:3]),
           f"libraries not loaded from the venv ({site}): {r.stdout}")
 
     model = os.path.join(work, "demo_xcore.tflite")

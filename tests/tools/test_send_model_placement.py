@@ -94,6 +94,13 @@ with tempfile.TemporaryDirectory(prefix="xai-place-") as tmp:
             r = run([send, "--flash-entry", n, "--device", dev])
             has(r.stdout, f"Model loaded from flash entry {n}",
                 f"(entry {n})", what=f"entry {n} kept")
+        # Entry 0 holds the custom model: its arena goes to LPDDR again.
+        r = run([send, "--flash-entry", "0", "--device", dev])
+        has(r.stdout, "model in SRAM, arena in LPDDR, params in flash entry 0",
+            what="entry 0's recorded placement")
+        check("Arena: " in r.stdout and
+              r.stdout.split("Arena: ")[1].split("\n")[0].endswith("LPDDR"),
+              f"entry 0 arena not in LPDDR:\n{r.stdout}")
         r = run([send, "--flash-entry", "2", "--device", dev], ok=False)
         has(r.stderr, "flash entry 2", what="missing entry")
         e3 = compile_demo("e3", "--xcore-memory", "flash", "-params", params1,

@@ -180,9 +180,21 @@ static int load_entry(const xmos_args *args, const send_options *o) {
   }
   printf("Connected to %s\n", xai_host_description(dev));
   int rc = 1;
+  /* The entry's model says where its arena goes (xformer placement). */
+  xai_host_model_placement place;
+  if (xai_host_flash_entry_placement(dev, (uint32_t)o->flash_entry, &place,
+                                     &err) != XAI_OK)
+    place.present = false;
+  if (place.present) {
+    char where[160];
+    xai_host_placement_describe(&place, where, sizeof where);
+    printf("Placement (from the xformer): %s\n", where);
+  }
   if (xai_host_load_flash_entry(dev, (uint8_t)args->engine,
-                                (uint32_t)o->flash_entry, XAI_PLACE_NONE,
-                                false, &err) != XAI_OK) {
+                                (uint32_t)o->flash_entry,
+                                place.present ? place.arena : XAI_PLACE_NONE,
+                                place.present && place.model == XAI_PLACE_LPDDR,
+                                &err) != XAI_OK) {
     fprintf(stderr, "xmos_send_model: %s\n", err.message);
   } else {
     printf("Model loaded from flash entry %ld (engine %lu)\n", o->flash_entry,

@@ -53,7 +53,10 @@ void xai_arith_f32_ref(xai_arith_fn fn, float act_min, float act_max,
                     fn != XAI_ARITH_SQUARED_DIFFERENCE;
   for (size_t i = 0; i < bc->count; i++, xai_bcast_cursor_next(bc, &c)) {
     float v = f32_op(fn, in1[c.off1], in2[c.off2]);
-    if (clamp) v = fminf(fmaxf(v, act_min), act_max);
+    if (clamp) { /* std::min(std::max(v, lo), hi): keeps -0.0 as TFLM */
+      v = v < act_min ? act_min : v;
+      v = act_max < v ? act_max : v;
+    }
     out[i] = v;
   }
 }
