@@ -5,6 +5,7 @@
 #include <float.h>
 #include <math.h>
 
+#include "xai/kernels_ref/arith_float.h"
 #include "xai/kernels_ref/quant.h"
 
 void xai_l2_pool_f32_ref(const xai_l2_pool_params *p, const float *in,
@@ -30,7 +31,7 @@ void xai_l2_pool_f32_ref(const xai_l2_pool_params *p, const float *in,
               count++;
             }
           float r = sqrtf(sum / (float)count);
-          r = fminf(fmaxf(r, p->act_min), p->act_max);
+          r = xai_act_clampf(r, p->act_min, p->act_max);
           out[(((size_t)b * p->out_h + oy) * p->out_w + ox) * p->depth + c] = r;
         }
 }
@@ -45,7 +46,7 @@ void xai_l2_norm_f32_ref(size_t outer, size_t depth, float act_min,
     if (norm < 1e-6f) norm = 1e-6f;
     for (size_t c = 0; c < depth; c++) {
       const float v = x[c] / norm;
-      out[i * depth + c] = fminf(fmaxf(v, act_min), act_max);
+      out[i * depth + c] = xai_act_clampf(v, act_min, act_max);
     }
   }
 }
