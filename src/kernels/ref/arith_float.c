@@ -37,8 +37,9 @@ static float f32_op(xai_arith_fn fn, float a, float b) {
     case XAI_ARITH_FLOOR_DIV: return floorf(a / b);
     case XAI_ARITH_FLOOR_MOD: return floor_mod_f(a, b);
     case XAI_ARITH_SQUARED_DIFFERENCE: return (a - b) * (a - b);
-    case XAI_ARITH_MAXIMUM: return xai_std_maxf(a, b);
-    case XAI_ARITH_MINIMUM: return xai_std_minf(a, b);
+    /* TFLM's MaximumOp / MinimumOp: el1 > el2 ? el1 : el2 (not std::max). */
+    case XAI_ARITH_MAXIMUM: return a > b ? a : b;
+    case XAI_ARITH_MINIMUM: return a < b ? a : b;
   }
   return 0.0f;
 }
