@@ -18,7 +18,7 @@ static const xai_op_info k_catalog[] = {
     B(XAI_OP_AVERAGE_POOL_2D, "float32, int8, int16", ""),
     B(XAI_OP_MAX_POOL_2D, "float32, int8, int16", ""),
     B(XAI_OP_L2_POOL_2D, "float32", ""),
-    B(XAI_OP_BATCH_MATMUL, "float32", "batch dims broadcast, rank 2 to 5"),
+    B(XAI_OP_BATCH_MATMUL, "float32, int8, int16", "batch dims broadcast, rank 2 to 5; int16 zero points 0"),
     B(XAI_OP_L2_NORMALIZATION, "float32", "over the last dimension"),
     B(XAI_OP_LOG_SOFTMAX, "float32", "over the last dimension"),
     /* Element-wise arithmetic. */

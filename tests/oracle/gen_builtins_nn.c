@@ -68,19 +68,29 @@ static void l2_pool(gen_ctx *g, int i, int padding, int32_t f, int32_t s,
   gen_finish(g, &gm, name, XAI_OP_L2_POOL_2D, 1, &o);
 }
 
+static int8_t g_matmul_type = XAI_TYPE_FLOAT32;
+
 static void matmul(gen_ctx *g, int i, const int32_t *l, uint32_t lr,
                    const int32_t *r, uint32_t rr, const int32_t *o,
                    uint32_t orank, int adj_x, int adj_y) {
+  const int8_t t = g_matmul_type;
   gen_model gm;
   gen_begin(&gm);
-  bt_input(&gm, XAI_TYPE_FLOAT32, l, lr, 0, 0);
-  bt_input(&gm, XAI_TYPE_FLOAT32, r, rr, 0, 0);
-  bt_output(&gm, XAI_TYPE_FLOAT32, o, orank, 0, 0);
+  float s1, s2, so;
+  int32_t z1, z2, zo;
+  bt_quant(g, t, &s1, &z1);
+  bt_quant(g, t, &s2, &z2);
+  bt_quant(g, t, &so, &zo);
+  so = s1 * s2 * (t == XAI_TYPE_INT16 ? 2e5f : 4000.0f);
+  if (t == XAI_TYPE_FLOAT32) so = 0.0f;
+  bt_input(&gm, t, l, lr, s1, z1);
+  bt_input(&gm, t, r, rr, s2, z2);
+  bt_output(&gm, t, o, orank, so, zo);
   xai_options opts = {.type = XAI_OPTS_BATCH_MATMUL};
   opts.u.batch_matmul.adj_x = adj_x;
   opts.u.batch_matmul.adj_y = adj_y;
   char name[96];
-  snprintf(name, sizeof name, "batch_matmul_float32_%d", i);
+  snprintf(name, sizeof name, "batch_matmul_%s_%d", bt_type_name(t), i);
   gen_finish(g, &gm, name, XAI_OP_BATCH_MATMUL, 1, &opts);
 }
 
@@ -184,20 +194,25 @@ void gen_builtins_nn(gen_ctx *g) {
   l2_pool(g, 0, XAI_PADDING_VALID, 2, 2, XAI_ACT_NONE);
   l2_pool(g, 1, XAI_PADDING_SAME, 3, 2, XAI_ACT_RELU6);
   l2_pool(g, 2, XAI_PADDING_SAME, 2, 1, XAI_ACT_NONE);
-  {
-    const int32_t l[3] = {2, 3, 4}, r[3] = {2, 4, 5}, o[3] = {2, 3, 5};
-    matmul(g, 0, l, 3, r, 3, o, 3, 0, 0);
-  }
-  {
-    const int32_t l[2] = {3, 4}, r[3] = {2, 4, 5}, o[3] = {2, 3, 5};
-    matmul(g, 1, l, 2, r, 3, o, 3, 0, 0);
-  }
-  {
-    const int32_t l[3] = {2, 4, 3}, r[3] = {2, 5, 4}, o[3] = {2, 3, 5};
-    matmul(g, 2, l, 3, r, 3, o, 3, 1, 1);
-  }
-  {
-    const int32_t l[4] = {2, 1, 3, 4}, r[4] = {1, 3, 4, 2}, o[4] = {2, 3, 3, 2};
-    matmul(g, 3, l, 4, r, 4, o, 4, 0, 0);
+  static const int8_t mm_types[] = {XAI_TYPE_FLOAT32, XAI_TYPE_INT8,
+                                    XAI_TYPE_INT16};
+  for (int t = 0; t < 3; t++) {
+    g_matmul_type = mm_types[t];
+    {
+      const int32_t l[3] = {2, 3, 4}, r[3] = {2, 4, 5}, o[3] = {2, 3, 5};
+      matmul(g, 0, l, 3, r, 3, o, 3, 0, 0);
+    }
+    {
+      const int32_t l[2] = {3, 4}, r[3] = {2, 4, 5}, o[3] = {2, 3, 5};
+      matmul(g, 1, l, 2, r, 3, o, 3, 0, 0);
+    }
+    {
+      const int32_t l[3] = {2, 4, 3}, r[3] = {2, 5, 4}, o[3] = {2, 3, 5};
+      matmul(g, 2, l, 3, r, 3, o, 3, 1, 1);
+    }
+    {
+      const int32_t l[4] = {2, 1, 3, 4}, r[4] = {1, 3, 4, 2}, o[4] = {2, 3, 3, 2};
+      matmul(g, 3, l, 4, r, 4, o, 4, 0, 0);
+    }
   }
 }

@@ -72,8 +72,10 @@ int xai_cmd_ops(int argc, char **argv) {
         xai_op_catalog_find(rows[i].reg->builtin_code, rows[i].reg->custom_name);
     if (!info) missing++;
     const int custom = rows[i].reg->builtin_code == XAI_OP_CUSTOM;
-    const char *lowered = custom ? "(xcore)"
-                          : xai_xformer_lowers(rows[i].reg->builtin_code)
+    const int xcore = custom && !strncmp(rows[i].name, "XAI_", 4);
+    const char *lowered = xcore ? "(xcore)"
+                          : !custom &&
+                                  xai_xformer_lowers(rows[i].reg->builtin_code)
                               ? "yes"
                               : "no";
     const char *types = info ? info->types : "(not listed)";

@@ -19,6 +19,16 @@ typedef enum {
   XAI_ARITH_MAXIMUM, XAI_ARITH_MINIMUM,
 } xai_arith_fn;
 
+/* std::max / std::min as TFLite's float kernels use them: (a < b) ? b : a
+ * and (b < a) ? b : a, so a signed zero keeps the first operand's sign
+ * (fmaxf/fminf may return either zero). */
+static inline float xai_std_maxf(float a, float b) { return a < b ? b : a; }
+static inline float xai_std_minf(float a, float b) { return b < a ? b : a; }
+/* TFLite ActivationFunctionWithMinMax: min(max(v, lo), hi). */
+static inline float xai_act_clampf(float v, float lo, float hi) {
+  return xai_std_minf(xai_std_maxf(v, lo), hi);
+}
+
 /* TFLite CalculateActivationRange for float (XAI_ACT_*). */
 void xai_activation_range_f32(int activation, float *lo, float *hi);
 

@@ -37,6 +37,23 @@ typedef struct {
 } xai_batch_matmul_params;
 void xai_batch_matmul_f32_ref(const xai_batch_matmul_params *p,
                               const float *lhs, const float *rhs, float *out);
+/* Quantized (TFLM batch_matmul.cc): int8 sums (l - zl)(r - zr) in int32,
+ * int16 (zero points 0) in int64; one MultiplyByQuantizedMultiplier from
+ * s_l * s_r / s_out, the output zero point, the type's clamp. */
+typedef struct {
+  int32_t lhs_offset, rhs_offset, output_offset; /* -zl, -zr, zo */
+  int32_t multiplier;
+  int shift;
+  int32_t act_min, act_max;
+} xai_batch_matmul_q_params;
+void xai_batch_matmul_s8_ref(const xai_batch_matmul_params *p,
+                             const xai_batch_matmul_q_params *q,
+                             const int8_t *lhs, const int8_t *rhs,
+                             int8_t *out);
+void xai_batch_matmul_s16_ref(const xai_batch_matmul_params *p,
+                              const xai_batch_matmul_q_params *q,
+                              const int16_t *lhs, const int16_t *rhs,
+                              int16_t *out);
 
 #ifdef __cplusplus
 }

@@ -37,6 +37,7 @@ static float f32_op(xai_arith_fn fn, float a, float b) {
     case XAI_ARITH_FLOOR_DIV: return floorf(a / b);
     case XAI_ARITH_FLOOR_MOD: return floor_mod_f(a, b);
     case XAI_ARITH_SQUARED_DIFFERENCE: return (a - b) * (a - b);
+    /* TFLM's MaximumOp / MinimumOp: el1 > el2 ? el1 : el2 (not std::max). */
     case XAI_ARITH_MAXIMUM: return a > b ? a : b;
     case XAI_ARITH_MINIMUM: return a < b ? a : b;
   }
@@ -53,10 +54,7 @@ void xai_arith_f32_ref(xai_arith_fn fn, float act_min, float act_max,
                     fn != XAI_ARITH_SQUARED_DIFFERENCE;
   for (size_t i = 0; i < bc->count; i++, xai_bcast_cursor_next(bc, &c)) {
     float v = f32_op(fn, in1[c.off1], in2[c.off2]);
-    if (clamp) { /* std::min(std::max(v, lo), hi): keeps -0.0 as TFLM */
-      v = v < act_min ? act_min : v;
-      v = act_max < v ? act_max : v;
-    }
+    if (clamp) v = xai_act_clampf(v, act_min, act_max); /* keeps -0.0 */
     out[i] = v;
   }
 }

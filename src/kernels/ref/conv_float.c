@@ -2,11 +2,13 @@
  * depthwiseconv_float.h, pooling.h). */
 #include "xai/kernels_ref/conv_float.h"
 
+#include "xai/kernels_ref/arith_float.h"
+
 #include <float.h>
 #include <math.h>
 
 static float clampf(float v, float lo, float hi) {
-  return fminf(fmaxf(v, lo), hi);
+  return xai_act_clampf(v, lo, hi);
 }
 
 static size_t at(const xai_dims4 *d, int32_t n, int32_t y, int32_t x,

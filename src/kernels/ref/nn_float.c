@@ -5,6 +5,9 @@
 #include <float.h>
 #include <math.h>
 
+#include "xai/kernels_ref/arith_float.h"
+#include "xai/kernels_ref/quant.h"
+
 void xai_l2_pool_f32_ref(const xai_l2_pool_params *p, const float *in,
                          float *out) {
   for (int32_t b = 0; b < p->batches; b++)
@@ -28,7 +31,7 @@ void xai_l2_pool_f32_ref(const xai_l2_pool_params *p, const float *in,
               count++;
             }
           float r = sqrtf(sum / (float)count);
-          r = fminf(fmaxf(r, p->act_min), p->act_max);
+          r = xai_act_clampf(r, p->act_min, p->act_max);
           out[(((size_t)b * p->out_h + oy) * p->out_w + ox) * p->depth + c] = r;
         }
 }
@@ -43,7 +46,7 @@ void xai_l2_norm_f32_ref(size_t outer, size_t depth, float act_min,
     if (norm < 1e-6f) norm = 1e-6f;
     for (size_t c = 0; c < depth; c++) {
       const float v = x[c] / norm;
-      out[i * depth + c] = fminf(fmaxf(v, act_min), act_max);
+      out[i * depth + c] = xai_act_clampf(v, act_min, act_max);
     }
   }
 }
@@ -61,32 +64,87 @@ void xai_log_softmax_f32_ref(size_t outer, size_t depth, const float *in,
   }
 }
 
+/* The batch walk shared by the float and quantized products: calls
+ * DOT(l, r, o) for one [rows, cols] block of each broadcast batch. */
+#define MATMUL_WALK(p, lhs, rhs, out, BLOCK)                                 \
+  do {                                                                     \
+    const size_t lsz_ = (size_t)(p)->rows * (p)->accum;                    \
+    const size_t rsz_ = (size_t)(p)->accum * (p)->cols;                    \
+    const size_t osz_ = (size_t)(p)->rows * (p)->cols;                     \
+    const int32_t *lb_ = (p)->lhs_batch, *rb_ = (p)->rhs_batch,            \
+                  *ob_ = (p)->out_batch;                                   \
+    for (int32_t b0 = 0; b0 < ob_[0]; b0++)                                \
+      for (int32_t b1 = 0; b1 < ob_[1]; b1++)                              \
+        for (int32_t b2 = 0; b2 < ob_[2]; b2++) {                          \
+          const size_t li_ = ((size_t)(lb_[0] > 1 ? b0 : 0) * lb_[1] +     \
+                              (lb_[1] > 1 ? b1 : 0)) * lb_[2] +            \
+                             (lb_[2] > 1 ? b2 : 0);                        \
+          const size_t ri_ = ((size_t)(rb_[0] > 1 ? b0 : 0) * rb_[1] +     \
+                              (rb_[1] > 1 ? b1 : 0)) * rb_[2] +            \
+                             (rb_[2] > 1 ? b2 : 0);                        \
+          const size_t oi_ = ((size_t)b0 * ob_[1] + b1) * ob_[2] + b2;     \
+          const __typeof__(*(lhs)) *l = (lhs) + li_ * lsz_;                \
+          const __typeof__(*(rhs)) *r = (rhs) + ri_ * rsz_;                \
+          __typeof__(*(out)) *o = (out) + oi_ * osz_;                      \
+          BLOCK;                                                           \
+        }                                                                  \
+  } while (0)
+
+static size_t lhs_at(const xai_batch_matmul_params *p, int32_t i, int32_t k) {
+  return p->adj_x ? (size_t)k * p->rows + i : (size_t)i * p->accum + k;
+}
+static size_t rhs_at(const xai_batch_matmul_params *p, int32_t k, int32_t j) {
+  return p->adj_y ? (size_t)j * p->accum + k : (size_t)k * p->cols + j;
+}
+
+static int32_t clamp_q(int32_t v, const xai_batch_matmul_q_params *q) {
+  return v < q->act_min ? q->act_min : v > q->act_max ? q->act_max : v;
+}
+
+void xai_batch_matmul_s8_ref(const xai_batch_matmul_params *p,
+                             const xai_batch_matmul_q_params *q,
+                             const int8_t *lhs, const int8_t *rhs,
+                             int8_t *out) {
+  MATMUL_WALK(p, lhs, rhs, out, {
+    for (int32_t i = 0; i < p->rows; i++)
+      for (int32_t j = 0; j < p->cols; j++) {
+        int32_t total = 0;
+        for (int32_t k = 0; k < p->accum; k++)
+          total += (l[lhs_at(p, i, k)] + q->lhs_offset) *
+                   (r[rhs_at(p, k, j)] + q->rhs_offset);
+        const int32_t v = xai_mbqm(total, q->multiplier, q->shift) +
+                          q->output_offset;
+        o[(size_t)i * p->cols + j] = (int8_t)clamp_q(v, q);
+      }
+  });
+}
+
+void xai_batch_matmul_s16_ref(const xai_batch_matmul_params *p,
+                              const xai_batch_matmul_q_params *q,
+                              const int16_t *lhs, const int16_t *rhs,
+                              int16_t *out) {
+  MATMUL_WALK(p, lhs, rhs, out, {
+    for (int32_t i = 0; i < p->rows; i++)
+      for (int32_t j = 0; j < p->cols; j++) {
+        int64_t total = 0;
+        for (int32_t k = 0; k < p->accum; k++)
+          total += (int64_t)l[lhs_at(p, i, k)] * r[rhs_at(p, k, j)];
+        const int32_t v = xai_mbqm64(total, q->multiplier, q->shift) +
+                          q->output_offset;
+        o[(size_t)i * p->cols + j] = (int16_t)clamp_q(v, q);
+      }
+  });
+}
+
 void xai_batch_matmul_f32_ref(const xai_batch_matmul_params *p,
                               const float *lhs, const float *rhs, float *out) {
-  const size_t lsz = (size_t)p->rows * p->accum, rsz = (size_t)p->accum * p->cols;
-  const size_t osz = (size_t)p->rows * p->cols;
-  const int32_t *lb = p->lhs_batch, *rb = p->rhs_batch, *ob = p->out_batch;
-  for (int32_t b0 = 0; b0 < ob[0]; b0++)
-    for (int32_t b1 = 0; b1 < ob[1]; b1++)
-      for (int32_t b2 = 0; b2 < ob[2]; b2++) {
-        const size_t li = ((size_t)(lb[0] > 1 ? b0 : 0) * lb[1] +
-                           (lb[1] > 1 ? b1 : 0)) * lb[2] + (lb[2] > 1 ? b2 : 0);
-        const size_t ri = ((size_t)(rb[0] > 1 ? b0 : 0) * rb[1] +
-                           (rb[1] > 1 ? b1 : 0)) * rb[2] + (rb[2] > 1 ? b2 : 0);
-        const size_t oi = ((size_t)b0 * ob[1] + b1) * ob[2] + b2;
-        const float *l = lhs + li * lsz, *r = rhs + ri * rsz;
-        float *o = out + oi * osz;
-        for (int32_t i = 0; i < p->rows; i++)
-          for (int32_t j = 0; j < p->cols; j++) {
-            float total = 0.0f;
-            for (int32_t k = 0; k < p->accum; k++) {
-              const float a = p->adj_x ? l[(size_t)k * p->rows + i]
-                                       : l[(size_t)i * p->accum + k];
-              const float b = p->adj_y ? r[(size_t)j * p->accum + k]
-                                       : r[(size_t)k * p->cols + j];
-              total += a * b;
-            }
-            o[(size_t)i * p->cols + j] = total;
-          }
+  MATMUL_WALK(p, lhs, rhs, out, {
+    for (int32_t i = 0; i < p->rows; i++)
+      for (int32_t j = 0; j < p->cols; j++) {
+        float total = 0.0f;
+        for (int32_t k = 0; k < p->accum; k++)
+          total += l[lhs_at(p, i, k)] * r[rhs_at(p, k, j)];
+        o[(size_t)i * p->cols + j] = total;
       }
+  });
 }

@@ -6,6 +6,7 @@
 
 #include "activations_float_internal.h"
 #include "elementwise_internal.h"
+#include "xai/kernels_ref/arith_float.h"
 
 typedef struct {
   xai_act_float_kind kind;
@@ -72,7 +73,7 @@ xai_status xai_act_float_eval(xai_op_ctx *ctx) {
       case XAI_ACTF_TANH: out[i] = tanhf(v); break;
       case XAI_ACTF_LEAKY_RELU: out[i] = v > 0.0f ? v : v * d->alpha; break;
       case XAI_ACTF_HARD_SWISH:
-        out[i] = v * fminf(6.0f, fmaxf(0.0f, v + 3.0f)) / 6.0f;
+        out[i] = v * xai_std_minf(6.0f, xai_std_maxf(0.0f, v + 3.0f)) / 6.0f;
         break;
       case XAI_ACTF_SOFTMAX: break;
     }

@@ -1,10 +1,13 @@
-/* L2_POOL_2D, L2_NORMALIZATION, LOG_SOFTMAX, BATCH_MATMUL in float32
- * (the types TFLite Micro's reference kernels compute them in here). */
+/* L2_POOL_2D, L2_NORMALIZATION, LOG_SOFTMAX in float32 and BATCH_MATMUL
+ * in float32, int8 and int16 (TFLite Micro's reference kernels). */
 #include "arith_float_internal.h"
 #include "elementwise_internal.h"
 #include "xai/kernels_ref/nn_float.h"
+#include "xai/kernels_ref/quant.h"
 
 typedef struct {
+  int8_t type;
+  xai_batch_matmul_q_params q;
   size_t outer, depth;
   float act_min, act_max;
   xai_l2_pool_params pool;
@@ -104,12 +107,47 @@ static xai_status l2pool_eval(xai_op_ctx *ctx) {
   return XAI_OK;
 }
 
+static const int8_t k_matmul[] = {XAI_TYPE_FLOAT32, XAI_TYPE_INT8,
+                                  XAI_TYPE_INT16};
+
+static xai_status matmul_quant(xai_op_ctx *ctx, const xai_rt_tensor *lhs,
+                               const xai_rt_tensor *rhs,
+                               const xai_rt_tensor *out, nn_data *d) {
+  xai_status st;
+  if ((st = xai_ew_check_quantized(ctx, lhs, "lhs")) ||
+      (st = xai_ew_check_quantized(ctx, rhs, "rhs")) ||
+      (st = xai_ew_check_quantized(ctx, out, "output")))
+    return st;
+  if (lhs->type == XAI_TYPE_INT16 &&
+      (lhs->zero_point || rhs->zero_point || out->zero_point))
+    return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
+                       "int16 BATCH_MATMUL needs zero points 0");
+  d->q.lhs_offset = -lhs->zero_point;
+  d->q.rhs_offset = -rhs->zero_point;
+  d->q.output_offset = out->zero_point;
+  xai_quantize_multiplier((double)lhs->scale * (double)rhs->scale /
+                              (double)out->scale,
+                          &d->q.multiplier, &d->q.shift);
+  xai_ew_type_range(out->type, &d->q.act_min, &d->q.act_max);
+  return XAI_OK;
+}
+
 static xai_status matmul_prepare(xai_op_ctx *ctx) {
   xai_rt_tensor *lhs, *rhs, *out;
-  nn_data *d;
-  xai_status st = begin(ctx, 2, &lhs, &out, &d);
+  xai_status st = xai_ew_input(ctx, 0, &lhs);
+  if (!st) st = xai_ew_input(ctx, 1, &rhs);
+  if (!st) st = xai_ew_output(ctx, 0, &out);
+  if (!st) st = xai_ew_check_type(ctx, lhs, "lhs", k_matmul, 3);
+  if (!st) st = xai_ew_same_type(ctx, lhs, "lhs", rhs, "rhs");
+  if (!st) st = xai_ew_same_type(ctx, lhs, "lhs", out, "output");
   if (st) return st;
-  rhs = xai_op_input(ctx, 1);
+  nn_data *d = xai_ew_alloc(ctx, sizeof *d);
+  if (!d) return XAI_ERR_NO_MEMORY;
+  ctx->data = d;
+  d->type = lhs->type;
+  if (lhs->type != XAI_TYPE_FLOAT32 &&
+      (st = matmul_quant(ctx, lhs, rhs, out, d)))
+    return st;
   if (lhs->rank < 2 || rhs->rank < 2 || lhs->rank > 5 || rhs->rank > 5)
     return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
                        "inputs have rank %u and %u; expected 2 to 5",
@@ -148,9 +186,14 @@ static xai_status matmul_prepare(xai_op_ctx *ctx) {
 }
 static xai_status matmul_eval(xai_op_ctx *ctx) {
   const nn_data *d = ctx->data;
-  xai_batch_matmul_f32_ref(&d->mm, xai_op_input(ctx, 0)->data,
-                           xai_op_input(ctx, 1)->data,
-                           xai_op_output(ctx, 0)->data);
+  const void *l = xai_op_input(ctx, 0)->data, *r = xai_op_input(ctx, 1)->data;
+  void *o = xai_op_output(ctx, 0)->data;
+  if (d->type == XAI_TYPE_INT8)
+    xai_batch_matmul_s8_ref(&d->mm, &d->q, l, r, o);
+  else if (d->type == XAI_TYPE_INT16)
+    xai_batch_matmul_s16_ref(&d->mm, &d->q, l, r, o);
+  else
+    xai_batch_matmul_f32_ref(&d->mm, l, r, o);
   return XAI_OK;
 }
 
