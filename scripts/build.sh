@@ -15,6 +15,6 @@ case "$flavour" in
   clang-o3) dir="$root/build/clang-o3"; args=(-DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE=-O3 -DCMAKE_C_COMPILER=clang) ;;
   *) echo "build.sh: unknown flavour '$flavour' (release, asan, fuzz, gcc-o3 or clang-o3)" >&2; exit 2 ;;
 esac
-cmake -S "$root" -B "$dir" -G Ninja "${args[@]}" -DXAI_WERROR=ON -DXAI_PYTHON="$python" >/dev/null
+cmake -S "$root" -B "$dir" -G Ninja "${args[@]}" -DXAI_WERROR=ON -DXAI_PYTHON="$python" -DXAI_LCE_PYTHON="$root/build/venv-lce/bin/python" >/dev/null
 shift || true
 cmake --build "$dir" "$@" -- -j"$(nproc)"

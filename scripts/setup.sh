@@ -8,7 +8,9 @@ venv="$root/build/venv"
 
 packages=(build-essential cmake ninja-build clang libclang-rt-14-dev
           python3 python3-venv python3-pip
-          libusb-1.0-0-dev libstb-dev pkg-config)
+          libusb-1.0-0-dev libstb-dev pkg-config
+          gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm g++
+          chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -33,4 +35,17 @@ if [ "$want" != "$have" ]; then
   echo "setup: installing the test oracles (scripts/requirements-test.txt) into $venv"
   "$venv/bin/pip" install -q --disable-pip-version-check -r "$root/scripts/requirements-test.txt"
   echo "$want" > "$venv/.xai-oracles-installed"
+fi
+# The Larq Compute Engine interpreter (binarized-op oracle) is built against
+# numpy 1.x, which LiteRT's venv does not have: it gets a venv of its own.
+lce_venv="$root/build/venv-lce"
+if [ ! -x "$lce_venv/bin/python" ]; then
+  python3 -m venv "$lce_venv"
+fi
+want="$(sha256sum "$root/scripts/requirements-lce.txt" | cut -d' ' -f1)"
+have="$(cat "$lce_venv/.xai-oracles-installed" 2>/dev/null || true)"
+if [ "$want" != "$have" ]; then
+  echo "setup: installing the LCE oracle (scripts/requirements-lce.txt) into $lce_venv"
+  "$lce_venv/bin/pip" install -q --disable-pip-version-check -r "$root/scripts/requirements-lce.txt"
+  echo "$want" > "$lce_venv/.xai-oracles-installed"
 fi

@@ -137,6 +137,9 @@ xai_interp_config aisrv_interp_config(xai_aisrv *s, aisrv_engine *e,
  * params, places model, arena and params in the engine's memories and makes
  * it the engine's model; replies to req (with the placement on OK).
  * Returns whether the model was loaded. */
+/* SET_MODEL's flag bits make sense together; else replies BAD_ARGUMENT
+ * and returns false. */
+bool aisrv_set_model_flags_ok(xai_aisrv *s, const xai_frame_header *h);
 bool aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
                          const xai_frame_header *req, const uint8_t *model,
                          uint32_t bytes, aisrv_memory where,

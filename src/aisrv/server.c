@@ -192,7 +192,7 @@ static bool uses_engine(uint8_t cmd) {
 
 static bool is_upload(const xai_frame_header *h) {
   if (h->command == XAI_CMD_SET_MODEL)
-    return XAI_SET_MODEL_MEMORY(h->arg) != XAI_MODEL_FROM_FLASH;
+    return XAI_SET_MODEL_BASE(h->arg) != XAI_MODEL_FROM_FLASH;
   return h->command == XAI_CMD_SET_INPUT || h->command == XAI_CMD_FLASH_WRITE ||
          h->command == XAI_CMD_SET_PARAMS;
 }

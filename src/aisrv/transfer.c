@@ -36,7 +36,8 @@ static bool open_transfer(xai_aisrv *s, const xai_frame_header *h) {
   aisrv_engine *e = h->engine < s->engines ? &s->eng[h->engine] : NULL;
   switch (h->command) {
     case XAI_CMD_SET_MODEL: {
-      uint32_t mem = XAI_SET_MODEL_MEMORY(h->arg) & ~XAI_SET_MODEL_WITH_PARAMS;
+      uint32_t mem = XAI_SET_MODEL_BASE(h->arg);
+      if (!aisrv_set_model_flags_ok(s, h)) return false;
       bool with_params = (h->arg & XAI_SET_MODEL_WITH_PARAMS) != 0;
       /* Params in the same memory count against it with the model. */
       uint32_t params_here = 0;
@@ -179,7 +180,7 @@ static void apply(xai_aisrv *s, const xai_frame_header *h) {
   aisrv_engine *e = &s->eng[h->engine < s->engines ? h->engine : 0];
   switch (h->command) {
     case XAI_CMD_SET_MODEL: {
-      uint32_t mem = XAI_SET_MODEL_MEMORY(h->arg) & ~XAI_SET_MODEL_WITH_PARAMS;
+      uint32_t mem = XAI_SET_MODEL_BASE(h->arg);
       if (!(h->arg & XAI_SET_MODEL_WITH_PARAMS)) {
         aisrv_engine_commit(s, e, h, s->cfg.staging.base, h->total,
                             (aisrv_memory)mem, NULL);
