@@ -35,6 +35,14 @@ static const char *const NO_IMAGE =
     "flash holds no complete image (program one with xmos_flash or "
     "xmos_send_model --memory flash)";
 
+static xai_status read_erased(void *ctx, uint32_t offset, void *dst,
+                              uint32_t n) {
+  (void)ctx;
+  (void)offset;
+  memset(dst, 0xFF, n);
+  return XAI_OK;
+}
+
 void aisrv_cmd_flash_read(xai_aisrv *s, const xai_frame_header *req,
                           const uint8_t *payload) {
   if (!s->cfg.flash.size) {
@@ -51,14 +59,18 @@ void aisrv_cmd_flash_read(xai_aisrv *s, const xai_frame_header *req,
                ((uint32_t)payload[2] << 16) | ((uint32_t)payload[3] << 24);
   /* Addresses are within the current image's slot. */
   uint32_t slot, gen, cap = aisrv_flash_slot_capacity(s);
-  if (!aisrv_flash_active(s, &slot, &gen)) {
-    aisrv_reply_error(s, req, XAI_PS_BAD_ARGUMENT, "%s", NO_IMAGE);
-    return;
-  }
+  bool have = aisrv_flash_active(s, &slot, &gen);
   if (req->arg > cap || n > cap - req->arg) {
     aisrv_reply_error(s, req, XAI_PS_BAD_ARGUMENT,
                       "FLASH_READ of %u bytes at 0x%x runs past the end of "
                       "the %u bytes an image slot holds", n, req->arg, cap);
+    return;
+  }
+  if (!have) {
+    /* No complete image: the image space reads as erased flash, never as
+     * the remains of a cut update. */
+    aisrv_log(s, "FLASH_READ: %s; reading as erased", NO_IMAGE);
+    aisrv_reply_stream(s, req, n, read_erased, NULL);
     return;
   }
   xai_flash_reader r = aisrv_flash_slot_reader(s, slot);
