@@ -23,6 +23,12 @@ typedef struct {
   xai_flash_image image;  /* FLASH: the opened image */
 } aisrv_params_in;
 
+/* One flash image slot as a reader's window (flash_slots.c). */
+typedef struct {
+  struct xai_aisrv *srv;
+  uint32_t base, bytes;
+} aisrv_flash_window;
+
 typedef struct {
   xai_aisrv *srv;
   uint32_t index;
@@ -73,7 +79,11 @@ struct xai_aisrv {
   uint32_t log_dropped;
   /* The open host->device transfer (SET_MODEL, SET_INPUT, FLASH_WRITE). */
   xai_chunk_reassembler rx;
-  uint32_t flash_erased_end; /* FLASH_WRITE: sectors below this are erased */
+  uint32_t flash_erased_end; /* FLASH_WRITE: slot bytes below this are erased */
+  uint32_t flash_target;     /* FLASH_WRITE: the slot being written */
+  /* Slot 0, slot 1 (image readers, engines keep pointers to them), and
+   * FLASH_READ's window into the current slot. */
+  aisrv_flash_window flash_windows[3];
   /* A params file received by SET_PARAMS, at the start of staging, waiting
    * for a SET_MODEL with XAI_SET_MODEL_WITH_PARAMS on the same engine. Any
    * other use of staging drops it. */
@@ -175,6 +185,18 @@ void aisrv_set_model_from_flash(xai_aisrv *s, aisrv_engine *e,
                                 const xai_frame_header *req);
 void aisrv_cmd_flash_read(xai_aisrv *s, const xai_frame_header *req,
                           const uint8_t *payload);
+/* flash_slots.c: two image slots, each ending in a commit record. */
+uint32_t aisrv_flash_slot_bytes(const xai_aisrv *s);
+/* Bytes an image may take in one slot (the slot less its record sector). */
+uint32_t aisrv_flash_slot_capacity(const xai_aisrv *s);
+xai_flash_reader aisrv_flash_slot_reader(xai_aisrv *s, uint32_t slot);
+/* The slot holding the current complete image; false if there is none. */
+bool aisrv_flash_active(xai_aisrv *s, uint32_t *slot, uint32_t *gen);
+/* Picks the slot an update goes to (*target) and erases its record. */
+xai_status aisrv_flash_begin_update(xai_aisrv *s, uint32_t *target);
+/* Verifies the written image in target and commits it. */
+xai_status aisrv_flash_commit_update(xai_aisrv *s, uint32_t target,
+                                     uint32_t total);
 /* FLASH_WRITE: erase as needed, then program one accepted chunk. */
 xai_status aisrv_flash_program_chunk(xai_aisrv *s, const xai_frame_header *h,
                                      const uint8_t *payload);

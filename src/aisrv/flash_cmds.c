@@ -6,31 +6,23 @@
 #include "aisrv_internal.h"
 #include "xai/flash.h"
 
-static xai_status flash_read(void *user, uint32_t offset, void *dst,
-                             uint32_t n) {
-  xai_aisrv *s = user;
-  if (offset > s->cfg.flash.size || n > s->cfg.flash.size - offset)
-    return xai_fail(&s->err, XAI_ERR_RANGE,
-                    "flash read of %u bytes at 0x%x is past the %u-byte flash",
-                    n, offset, s->cfg.flash.size);
-  return s->cfg.flash.read(s->cfg.flash.user, offset, dst, n);
-}
-
 xai_status aisrv_flash_program_chunk(xai_aisrv *s, const xai_frame_header *h,
                                      const uint8_t *payload) {
   if (!h->length) return XAI_OK;
-  uint32_t at = h->arg + h->offset;
-  uint32_t end = at + h->length;
+  /* Image offsets map into the slot being written. */
+  uint32_t base = s->flash_target * aisrv_flash_slot_bytes(s);
+  uint32_t end = h->offset + h->length;
+  uint32_t at = base + h->offset;
   if (end > s->flash_erased_end) {
     /* Sectors are erased the first time the transfer reaches them, so a
      * write never disturbs flash beyond what it covers. */
     uint32_t sector = XAI_FLASH_SECTOR_BYTES;
     uint32_t to = (uint32_t)(((uint64_t)end + sector - 1) / sector * sector);
-    if (to > s->cfg.flash.size) to = s->cfg.flash.size;
-    if (s->cfg.flash.erase(s->cfg.flash.user, s->flash_erased_end,
+    if (to > aisrv_flash_slot_capacity(s)) to = aisrv_flash_slot_capacity(s);
+    if (s->cfg.flash.erase(s->cfg.flash.user, base + s->flash_erased_end,
                            to - s->flash_erased_end) != XAI_OK)
       return xai_fail(&s->err, XAI_ERR_IO, "flash: erase of 0x%x..0x%x failed",
-                      s->flash_erased_end, to);
+                      base + s->flash_erased_end, base + to);
     s->flash_erased_end = to;
   }
   if (s->cfg.flash.program(s->cfg.flash.user, at, payload, h->length) != XAI_OK)
@@ -39,20 +31,16 @@ xai_status aisrv_flash_program_chunk(xai_aisrv *s, const xai_frame_header *h,
   return XAI_OK;
 }
 
-xai_flash_reader aisrv_flash_reader(xai_aisrv *s) {
-  xai_flash_reader r = {flash_read, s, s->cfg.flash.size};
-  return r;
-}
+static const char *const NO_IMAGE =
+    "flash holds no complete image (program one with xmos_flash or "
+    "xmos_send_model --memory flash)";
 
-typedef struct {
-  xai_aisrv *s;
-  uint32_t base;
-} flash_window;
-
-static xai_status read_window(void *ctx, uint32_t offset, void *dst,
+static xai_status read_erased(void *ctx, uint32_t offset, void *dst,
                               uint32_t n) {
-  flash_window *w = ctx;
-  return flash_read(w->s, w->base + offset, dst, n);
+  (void)ctx;
+  (void)offset;
+  memset(dst, 0xFF, n);
+  return XAI_OK;
 }
 
 void aisrv_cmd_flash_read(xai_aisrv *s, const xai_frame_header *req,
@@ -69,14 +57,27 @@ void aisrv_cmd_flash_read(xai_aisrv *s, const xai_frame_header *req,
   }
   uint32_t n = (uint32_t)payload[0] | ((uint32_t)payload[1] << 8) |
                ((uint32_t)payload[2] << 16) | ((uint32_t)payload[3] << 24);
-  if (req->arg > s->cfg.flash.size || n > s->cfg.flash.size - req->arg) {
+  /* Addresses are within the current image's slot. */
+  uint32_t slot, gen, cap = aisrv_flash_slot_capacity(s);
+  bool have = aisrv_flash_active(s, &slot, &gen);
+  if (req->arg > cap || n > cap - req->arg) {
     aisrv_reply_error(s, req, XAI_PS_BAD_ARGUMENT,
                       "FLASH_READ of %u bytes at 0x%x runs past the end of "
-                      "the %u-byte flash", n, req->arg, s->cfg.flash.size);
+                      "the %u bytes an image slot holds", n, req->arg, cap);
     return;
   }
-  flash_window w = {s, req->arg};
-  aisrv_reply_stream(s, req, n, read_window, &w);
+  if (!have) {
+    /* No complete image: the image space reads as erased flash, never as
+     * the remains of a cut update. */
+    aisrv_log(s, "FLASH_READ: %s; reading as erased", NO_IMAGE);
+    aisrv_reply_stream(s, req, n, read_erased, NULL);
+    return;
+  }
+  xai_flash_reader r = aisrv_flash_slot_reader(s, slot);
+  s->flash_windows[2] = s->flash_windows[slot];
+  s->flash_windows[2].base += req->arg;
+  s->flash_windows[2].bytes -= req->arg;
+  aisrv_reply_stream(s, req, n, r.read, &s->flash_windows[2]);
 }
 
 void aisrv_set_model_from_flash(xai_aisrv *s, aisrv_engine *e,
@@ -93,7 +94,13 @@ void aisrv_set_model_from_flash(xai_aisrv *s, aisrv_engine *e,
                       req->total);
     return;
   }
-  xai_flash_reader reader = aisrv_flash_reader(s);
+  uint32_t slot, gen;
+  if (!aisrv_flash_active(s, &slot, &gen)) {
+    aisrv_reply_error(s, req, XAI_PS_BAD_ARGUMENT, "engine %u: flash entry "
+                      "%u: %s", e->index, index, NO_IMAGE);
+    return;
+  }
+  xai_flash_reader reader = aisrv_flash_slot_reader(s, slot);
   xai_flash_image img;
   xai_flash_entry entry;
   if (xai_flash_image_open(&img, &reader, &s->err) != XAI_OK ||
@@ -131,11 +138,17 @@ void aisrv_set_model_from_flash(xai_aisrv *s, aisrv_engine *e,
                       e->index, index, crc, entry.model_crc);
     return;
   }
-  aisrv_log(s, "engine %u: model of %u bytes read from flash entry %u",
-            e->index, entry.model_bytes, index);
-  /* The entry's params stay in flash: the load ops stream them from there
-   * (their CRC is not read here: that would stream the whole blob; the
-   * params header's hash ties them to the model). */
+  /* The params stay in flash and the load ops stream them from there;
+   * their CRC is checked once here, so a damaged blob is refused before
+   * it could give wrong outputs. */
+  if ((entry.flags & XAI_FLASH_HAS_PARAMS) &&
+      xai_flash_image_verify_entry(&img, index, &s->err) != XAI_OK) {
+    aisrv_reply_error(s, req, XAI_PS_MODEL_ERROR, "engine %u: %s", e->index,
+                      s->err.message);
+    return;
+  }
+  aisrv_log(s, "engine %u: model of %u bytes read from flash entry %u "
+            "(image generation %u)", e->index, entry.model_bytes, index, gen);
   aisrv_params_in params;
   memset(&params, 0, sizeof params);
   if (entry.flags & XAI_FLASH_HAS_PARAMS) {

@@ -15,22 +15,18 @@ void aisrv_transfer_abort(xai_aisrv *s, const char *why) {
   xai_chunk_reassembler_reset(&s->rx);
 }
 
-/* A FLASH_WRITE over the params an engine streams from flash: the model
- * cannot run once the erase starts, so it goes now, before it could run
- * with half-written weights. */
-static void drop_flash_params_users(xai_aisrv *s, uint32_t at, uint32_t n) {
+/* A FLASH_WRITE into the slot an engine streams its params from: the
+ * model cannot run once the erase starts, so it goes now. Models on the
+ * current image keep running during the update. */
+static void drop_flash_params_users(xai_aisrv *s, uint32_t slot) {
   for (uint32_t i = 0; i < s->engines; i++) {
     aisrv_engine *e = &s->eng[i];
-    xai_flash_entry entry;
-    if (!e->interp || e->params_place != XAI_PLACE_FLASH) continue;
-    if (xai_flash_image_entry(&e->flash_image, e->params_entry, &entry,
-                              NULL) == XAI_OK &&
-        ((uint64_t)at >= (uint64_t)entry.params_offset + entry.params_bytes ||
-         (uint64_t)at + n <= entry.params_offset))
+    if (!e->interp || e->params_place != XAI_PLACE_FLASH ||
+        e->flash_image.reader.user != &s->flash_windows[slot])
       continue;
     aisrv_engine_drop(e);
-    aisrv_log(s, "engine %u: model dropped: FLASH_WRITE of %u bytes at 0x%x "
-              "overwrites the flash its params stream from", i, n, at);
+    aisrv_log(s, "engine %u: model dropped: the flash update overwrites the "
+              "image slot its params stream from", i);
   }
 }
 
@@ -147,23 +143,32 @@ static bool open_transfer(xai_aisrv *s, const xai_frame_header *h) {
         aisrv_reply_error(s, h, XAI_PS_BAD_ARGUMENT, "the device has no flash");
         return false;
       }
-      if (h->arg % XAI_FLASH_SECTOR_BYTES != 0) {
+      if (h->arg != 0) {
         aisrv_reply_error(s, h, XAI_PS_BAD_ARGUMENT,
-                          "FLASH_WRITE address 0x%x is not on a %u-byte sector "
-                          "boundary", h->arg, XAI_FLASH_SECTOR_BYTES);
+                          "FLASH_WRITE address 0x%x: a write is one whole "
+                          "flash image from address 0 (the device keeps the "
+                          "previous image until the new one is complete)",
+                          h->arg);
         return false;
       }
-      if (h->arg > s->cfg.flash.size ||
-          h->total > s->cfg.flash.size - h->arg) {
+      if (h->total > aisrv_flash_slot_capacity(s)) {
         aisrv_reply_error(s, h, XAI_PS_TOO_LARGE,
-                          "FLASH_WRITE of %u bytes at 0x%x runs past the end "
-                          "of the %u-byte flash",
-                          h->total, h->arg, s->cfg.flash.size);
+                          "FLASH_WRITE of %u bytes: an image may take %u "
+                          "bytes of the %u-byte flash (half of it keeps the "
+                          "previous image during an update)",
+                          h->total, aisrv_flash_slot_capacity(s),
+                          s->cfg.flash.size);
         return false;
       }
-      drop_flash_params_users(s, h->arg, h->total);
-      xai_chunk_reassembler_init(&s->rx, NULL, s->cfg.flash.size - h->arg);
-      s->flash_erased_end = h->arg;
+      uint32_t target;
+      if (aisrv_flash_begin_update(s, &target) != XAI_OK) {
+        aisrv_reply_error(s, h, XAI_PS_BAD_ARGUMENT, "%s", s->err.message);
+        return false;
+      }
+      drop_flash_params_users(s, target);
+      s->flash_target = target;
+      xai_chunk_reassembler_init(&s->rx, NULL, aisrv_flash_slot_capacity(s));
+      s->flash_erased_end = 0;
       return true;
     }
     default:
@@ -199,7 +204,11 @@ static void apply(xai_aisrv *s, const xai_frame_header *h) {
       aisrv_params_received(s, h);
       return;
     case XAI_CMD_FLASH_WRITE:
-      aisrv_log(s, "flash: wrote %u bytes at 0x%x", h->total, h->arg);
+      if (aisrv_flash_commit_update(s, s->flash_target, h->total) != XAI_OK) {
+        aisrv_reply_error(s, h, XAI_PS_BAD_ARGUMENT, "FLASH_WRITE: %s",
+                          s->err.message);
+        return;
+      }
       aisrv_reply(s, h, XAI_PS_OK, NULL, 0);
       return;
     default: /* SET_INPUT: the bytes are already in the tensor */

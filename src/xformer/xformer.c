@@ -99,6 +99,25 @@ static xai_status run_passes(xf_ctx *x, note_list *nl, xai_error *err) {
   return st;
 }
 
+/* The runtime's own load checks (quantization ranges, requantization
+ * shifts, shapes) on the input, so a model the device would refuse is
+ * refused here instead of being compiled into one that fails later. */
+static xai_status check_loads(const uint8_t *model, size_t size,
+                              const xai_xformer_options *o, xai_error *err) {
+  xai_interp_config cfg = xf_interp_config(model, size, o->clock_mhz);
+  size_t need = 0;
+  void *arena = NULL;
+  xai_interp *ip = NULL;
+  xai_status st = xai_interp_arena_needed(&cfg, &need, err);
+  if (!st)
+    st = xf_interp_on_heap(&cfg, need, &arena, &ip, "model check", err);
+  free(arena);
+  if (st)
+    return xai_fail(err, st, "the model fails the runtime's checks, so it "
+                    "would not run on the device: %.400s", xai_error_text(err));
+  return XAI_OK;
+}
+
 xai_status xai_xformer_run(const uint8_t *model, size_t size,
                            const xai_xformer_options *o, uint8_t **out,
                            size_t *out_size, uint8_t **params,
@@ -114,6 +133,8 @@ xai_status xai_xformer_run(const uint8_t *model, size_t size,
   if (st) return st;
   xai_tfl_view view;
   st = xai_tfl_open(&view, model, size, err);
+  if (st) return st;
+  st = check_loads(model, size, o, err);
   if (st) return st;
   xai_model m;
   st = xai_model_from_view(&m, &view, 1, err);

@@ -22,32 +22,47 @@ static void test_round_trip(void) {
   /* Dirty the flash first: a write must erase before programming, or the
    * AND-only programming of NOR flash would corrupt the data. */
   memset(h.flash, 0x00, o.flash_bytes);
-  uint32_t n = 3 * 4096 + 123;
-  uint8_t *data = malloc(n);
-  test_fill(data, n, 77);
-  CHECK_EQ_INT(harness_upload(&h, XAI_CMD_FLASH_WRITE, 0, 0, 8192, data, n,
+  /* An image of one 2-sector "model" blob: 3 sectors with the header. */
+  uint32_t blob_n = 2 * 4096 + 123;
+  uint8_t *blob = malloc(blob_n);
+  test_fill(blob, blob_n, 77);
+  xai_flash_blob_pair pair = {blob, blob_n, NULL, 0};
+  uint8_t *data = NULL;
+  size_t image_n = 0;
+  CHECK(xai_flash_image_build(&pair, 1, &data, &image_n, NULL) == XAI_OK);
+  uint32_t n = (uint32_t)image_n;
+  /* No image yet: the image space reads as erased flash, not as the
+   * dirty bytes underneath. */
+  CHECK_EQ_INT(flash_read(&h, 0, 16), XAI_PS_OK);
+  CHECK(h.data_len == 16 && h.data[0] == 0xFF && h.data[15] == 0xFF);
+  CHECK_EQ_INT(harness_upload(&h, XAI_CMD_FLASH_WRITE, 0, 0, 0, data, n,
                               1000, 0), XAI_PS_OK);
-  CHECK_EQ_INT(flash_read(&h, 8192, n), XAI_PS_OK);
+  CHECK_EQ_INT(flash_read(&h, 0, n), XAI_PS_OK);
   CHECK_EQ_INT(h.data_len, n);
   CHECK(h.data_len == n && !memcmp(h.data, data, n));
   CHECK_EQ_INT(h.reply_count, 4); /* streamed in 4096-byte chunks */
   CHECK_EQ_INT(h.replies[3].flags & XAI_FRAME_LAST, XAI_FRAME_LAST);
   CHECK_EQ_INT(h.replies[1].seq, h.replies[0].seq + 1);
-  /* Untouched flash before the write stays as it was; the tail of the last
-   * sector written is erased. */
-  CHECK_EQ_INT(h.flash[8191], 0x00);
-  CHECK_EQ_INT(h.flash[8192 + n], 0xFF);
-  CHECK_EQ_INT(h.flash[8192 + 4 * 4096], 0x00);
-  /* Misaligned start, past the end, bad read size. */
-  CHECK_EQ_INT(harness_upload(&h, XAI_CMD_FLASH_WRITE, 0, 0, 100, data, 10,
-                              10, 0), XAI_PS_BAD_ARGUMENT);
-  CHECK_EQ_INT(harness_upload(&h, XAI_CMD_FLASH_WRITE, 0, 0,
-                              o.flash_bytes - 4096, data, n, 4096, 0),
+  /* The first image goes to slot 0; beyond it, the slot is untouched. */
+  CHECK(!memcmp(h.flash, data, n));
+  CHECK_EQ_INT(h.flash[n + 4096], 0x00);
+  /* Not at address 0, larger than a slot, bytes that are no image, reads
+   * past the slot. */
+  CHECK_EQ_INT(harness_upload(&h, XAI_CMD_FLASH_WRITE, 0, 0, 4096, data, n,
+                              1000, 0), XAI_PS_BAD_ARGUMENT);
+  CHECK_EQ_INT(harness_upload(&h, XAI_CMD_FLASH_WRITE, 0, 0, 0, data,
+                              o.flash_bytes / 2, 4096, 0),
                XAI_PS_TOO_LARGE);
-  CHECK_EQ_INT(flash_read(&h, o.flash_bytes - 10, 11), XAI_PS_BAD_ARGUMENT);
+  CHECK_EQ_INT(harness_upload(&h, XAI_CMD_FLASH_WRITE, 0, 0, 0, blob, blob_n,
+                              4096, 0), XAI_PS_BAD_ARGUMENT);
+  CHECK(strstr(harness_text(&h), "not a complete flash image") != NULL);
+  CHECK_EQ_INT(flash_read(&h, 0, n), XAI_PS_OK); /* still the first image */
+  CHECK(h.data_len == n && !memcmp(h.data, data, n));
+  CHECK_EQ_INT(flash_read(&h, o.flash_bytes / 2 - 10, 11), XAI_PS_BAD_ARGUMENT);
   CHECK_EQ_INT(harness_request(&h, XAI_CMD_FLASH_READ, 0, 0, 0, data, 3),
                XAI_PS_BAD_ARGUMENT);
-  free(data);
+  xai_flash_image_free(data);
+  free(blob);
   harness_free(&h);
 }
 

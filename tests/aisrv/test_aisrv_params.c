@@ -203,8 +203,9 @@ static void test_params(const test_model *pd, const test_model *hw,
   CHECK(strstr(harness_text(&h), "do not belong to this model"));
   check_run(&h, 1, pd, in_bytes, 8);
 
-  /* Rewriting the flash under a model that streams its params from it
-   * drops that model rather than let it run with other weights. */
+  /* An update goes to the other image slot: a model streaming its params
+   * from the current image keeps running. The update after that rewrites
+   * its slot, and drops it rather than let it run with other weights. */
   CHECK(xai_flash_image_build(&pair, 1, &image, &image_size, NULL) == XAI_OK);
   CHECK_EQ_INT(harness_upload(&h, XAI_CMD_FLASH_WRITE, 0, 0, 0, image,
                               (uint32_t)image_size, 4096, 0), XAI_PS_OK);
@@ -212,6 +213,10 @@ static void test_params(const test_model *pd, const test_model *hw,
                                XAI_SET_MODEL_ARG(XAI_MODEL_FROM_FLASH, 0),
                                NULL, 0), XAI_PS_OK);
   check_run(&h, 1, pd, in_bytes, 12);
+  CHECK_EQ_INT(harness_upload(&h, XAI_CMD_FLASH_WRITE, 0, 0, 0, image,
+                              (uint32_t)image_size, 4096, 0), XAI_PS_OK);
+  CHECK(strstr(harness_log(&h), "model dropped") == NULL);
+  check_run(&h, 1, pd, in_bytes, 14);
   CHECK_EQ_INT(harness_upload(&h, XAI_CMD_FLASH_WRITE, 0, 0, 0, image,
                               (uint32_t)image_size, 4096, 0), XAI_PS_OK);
   xai_flash_image_free(image);

@@ -107,8 +107,12 @@ with tempfile.TemporaryDirectory(prefix="xai-py-") as tmp:
         except ValueError as e:
             check("3072 bytes" in str(e) and "got 5 bytes" in str(e), str(e))
         blob = bytes(range(256)) * 64
-        ie.flash_write(blob, address=4096)
-        check(ie.flash_read(len(blob), address=4096) == blob, "flash round trip")
+        # The flash takes whole images only (atomic updates, issue #12).
+        raises(lambda: ie.flash_write(blob, address=4096), "FLASH_WRITE",
+               "whole flash image")
+        raises(lambda: ie.flash_write(blob), "FLASH_WRITE",
+               "not a complete flash image")
+        check(ie.flash_read(16) == b"\xff" * 16, "no image reads as erased")
         ie.close()
     finally:
         proc.terminate()
