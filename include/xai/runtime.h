@@ -166,8 +166,21 @@ const xai_op_resolver *xai_ref_resolver(void);
 const xai_op_resolver *xai_all_ops_resolver(void);
 
 /* Scalar cost estimate for an op with no VPU kernel (builtins on the
- * device): fills ctx->cost from its tensor sizes. */
+ * device): fills ctx->cost from its tensor sizes and a per-op table of
+ * scalar XS3 rates (op_default_cost.c; docs/vpu.md "Builtin ops"). */
 void xai_op_default_cost(xai_op_ctx *ctx);
+
+/* A tensor shape for xai_op_builtin_macs; rank -1 = tensor absent. */
+typedef struct {
+  const int32_t *dims;
+  int32_t rank;
+} xai_op_dims;
+/* Multiply-accumulates of a builtin op (CONV_2D, DEPTHWISE_CONV_2D,
+ * FULLY_CONNECTED, TRANSPOSE_CONV, BATCH_MATMUL, UNIDIRECTIONAL_SEQUENCE_LSTM,
+ * SVDF; 0 for others) from its input and output shapes. */
+uint64_t xai_op_builtin_macs(int32_t code, const xai_op_dims *in,
+                             uint32_t n_in, const xai_op_dims *out,
+                             uint32_t n_out);
 const xai_op_registration *xai_resolver_find(const xai_op_resolver *r,
                                              int32_t builtin_code,
                                              const char *custom_name);
@@ -177,6 +190,11 @@ const xai_op_registration *xai_resolver_find(const xai_op_resolver *r,
  * (in-place execution). An OfflineMemoryAllocation plan may give such an
  * output its input's offset; the plan check accepts that pair only. */
 bool xai_op_inplace_safe(int32_t builtin_code, const char *custom_name);
+
+/* Whether the op's output 0 is its input 0's bytes under another shape
+ * (RESHAPE, SQUEEZE, EXPAND_DIMS): the planner gives the output no buffer
+ * of its own but the input's, and the op copies nothing. */
+bool xai_op_is_view(int32_t builtin_code, const char *custom_name);
 
 /* ---- Interpreter ---------------------------------------------------------- */
 

@@ -5,7 +5,6 @@
  * C++. The API runs the model with the xai runtime (include/xai/runtime.h). */
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,13 +28,7 @@ static const char *const k_keywords[] = {
 /* Registration symbols by name, so the emitted model can carry a resolver
  * with only the ops it uses (the linker then drops the other kernels). */
 #define XAI_OP(name) extern const xai_op_registration xai_op_##name;
-#include "../runtime/ops/ops_conv.def"
-#include "../runtime/ops/ops_elementwise.def"
-#include "../runtime/ops/ops_runtime.def"
-#include "../runtime/ops/ops_shape.def"
-#include "../runtime/ops/ops_xcore_conv.def"
-#include "../runtime/ops/ops_xcore_misc.def"
-#include "../runtime/ops/ops_xcore_load.def"
+#include "../runtime/ops/ops_all.def"
 #undef XAI_OP
 typedef struct {
   const xai_op_registration *reg;
@@ -43,13 +36,7 @@ typedef struct {
 } op_symbol;
 #define XAI_OP(name) {&xai_op_##name, "xai_op_" #name},
 static const op_symbol k_op_symbols[] = {
-#include "../runtime/ops/ops_conv.def"
-#include "../runtime/ops/ops_elementwise.def"
-#include "../runtime/ops/ops_runtime.def"
-#include "../runtime/ops/ops_shape.def"
-#include "../runtime/ops/ops_xcore_conv.def"
-#include "../runtime/ops/ops_xcore_misc.def"
-#include "../runtime/ops/ops_xcore_load.def"
+#include "../runtime/ops/ops_all.def"
 };
 #undef XAI_OP
 #define OP_SYMBOL_COUNT (sizeof k_op_symbols / sizeof k_op_symbols[0])
@@ -116,39 +103,6 @@ static void default_name(const char *output, char *name, size_t cap) {
   if (!is_c_identifier(name)) snprintf(name, cap, "model");
 }
 
-typedef struct {
-  char *buf;
-  size_t len, cap;
-  int failed;
-} strbuf;
-
-static void sb_printf(strbuf *b, const char *fmt, ...) XAI_PRINTF(2, 3);
-static void sb_printf(strbuf *b, const char *fmt, ...) {
-  if (b->failed) return;
-  for (;;) {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(b->buf + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-      b->failed = 1;
-      return;
-    }
-    if ((size_t)n < b->cap - b->len) {
-      b->len += (size_t)n;
-      return;
-    }
-    size_t cap = b->cap * 2 + (size_t)n + 1;
-    char *p = realloc(b->buf, cap);
-    if (!p) {
-      b->failed = 1;
-      return;
-    }
-    b->buf = p;
-    b->cap = cap;
-  }
-}
-
 static const char *c_type(int8_t type) {
   switch (type) {
     case XAI_TYPE_INT8: return "int8_t";
@@ -171,7 +125,7 @@ static void upper(const char *s, char *out, size_t cap) {
   out[n] = '\0';
 }
 
-static void emit_tensor_macros(strbuf *h, const char *up, const char *kind,
+static void emit_tensor_macros(xf_text *h, const char *up, const char *kind,
                                uint32_t i, const xai_interp *ip,
                                const xai_rt_tensor *t) {
   /* tensor names come from the model: keep only printable, comment-safe
@@ -184,32 +138,32 @@ static void emit_tensor_macros(strbuf *h, const char *up, const char *kind,
                 src[n] != '\\' && src[n] != '*' && src[n] != '/')
                    ? src[n] : '_';
   tname[n] = '\0';
-  sb_printf(h, "/* %s %u: \"%s\", %s", kind, i, tname, c_type(t->type));
+  xf_text_put(h, "/* %s %u: \"%s\", %s", kind, i, tname, c_type(t->type));
   for (uint32_t d = 0; d < t->rank; d++)
-    sb_printf(h, "%s%d", d ? "x" : " [", (int)t->dims[d]);
-  sb_printf(h, "%s */\n", t->rank ? "]" : " scalar");
-  sb_printf(h, "#define %s_%s%u_NAME \"%s\"\n", up, kind, i, tname);
-  sb_printf(h, "#define %s_%s%u_XAI_TYPE %d\n", up, kind, i, (int)t->type);
-  sb_printf(h, "#define %s_%s%u_BYTES %uu\n", up, kind, i, t->bytes);
-  sb_printf(h, "#define %s_%s%u_ELEMENTS %zuu\n", up, kind, i,
+    xf_text_put(h, "%s%d", d ? "x" : " [", (int)t->dims[d]);
+  xf_text_put(h, "%s */\n", t->rank ? "]" : " scalar");
+  xf_text_put(h, "#define %s_%s%u_NAME \"%s\"\n", up, kind, i, tname);
+  xf_text_put(h, "#define %s_%s%u_XAI_TYPE %d\n", up, kind, i, (int)t->type);
+  xf_text_put(h, "#define %s_%s%u_BYTES %uu\n", up, kind, i, t->bytes);
+  xf_text_put(h, "#define %s_%s%u_ELEMENTS %zuu\n", up, kind, i,
             xai_rt_tensor_elements(t));
-  sb_printf(h, "#define %s_%s%u_RANK %u\n", up, kind, i, t->rank);
-  sb_printf(h, "#define %s_%s%u_SHAPE {", up, kind, i);
+  xf_text_put(h, "#define %s_%s%u_RANK %u\n", up, kind, i, t->rank);
+  xf_text_put(h, "#define %s_%s%u_SHAPE {", up, kind, i);
   for (uint32_t d = 0; d < t->rank; d++)
-    sb_printf(h, "%s%d", d ? ", " : "", (int)t->dims[d]);
-  sb_printf(h, "%s}\n", t->rank ? "" : "1");
-  sb_printf(h, "#define %s_%s%u_SCALE %.9gf\n", up, kind, i,
+    xf_text_put(h, "%s%d", d ? ", " : "", (int)t->dims[d]);
+  xf_text_put(h, "%s}\n", t->rank ? "" : "1");
+  xf_text_put(h, "#define %s_%s%u_SCALE %.9gf\n", up, kind, i,
             t->quant_count ? (double)t->scale : 0.0);
-  sb_printf(h, "#define %s_%s%u_ZERO_POINT %d\n\n", up, kind, i,
+  xf_text_put(h, "#define %s_%s%u_ZERO_POINT %d\n\n", up, kind, i,
             t->quant_count ? (int)t->zero_point : 0);
 }
 
-static void emit_header(strbuf *h, const char *name, const char *up,
+static void emit_header(xf_text *h, const char *name, const char *up,
                         const char *in_desc, xai_interp *ip, size_t model_size,
                         size_t arena, const uint8_t *params,
                         size_t params_size, const xai_xformer_report *rep,
                         const xai_xformer_options *o) {
-  sb_printf(h,
+  xf_text_put(h,
             "/* %s.h: generated by xformer --emit-c from %s; do not edit.\n"
             " * The optimised model and a typed API over the xai runtime:\n"
             " *   static uint8_t arena[%s_ARENA_SIZE] "
@@ -219,36 +173,36 @@ static void emit_header(strbuf *h, const char *name, const char *up,
             " *   %s_invoke(), read %s_output0(); %s_error() says why a "
             "call failed. */\n",
             name, in_desc, up, up, name, name, name, name, name);
-  sb_printf(h, "#ifndef %s_H\n#define %s_H\n\n", up, up);
-  sb_printf(h, "#include <stdbool.h>\n#include <stddef.h>\n"
+  xf_text_put(h, "#ifndef %s_H\n#define %s_H\n\n", up, up);
+  xf_text_put(h, "#include <stdbool.h>\n#include <stddef.h>\n"
                "#include <stdint.h>\n\n#include \"xai/runtime.h\"\n\n");
-  sb_printf(h, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
-  sb_printf(h, "#define %s_MODEL_SIZE %zuu\n", up, model_size);
-  sb_printf(h,
+  xf_text_put(h, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
+  xf_text_put(h, "#define %s_MODEL_SIZE %zuu\n", up, model_size);
+  xf_text_put(h,
             "/* Arena bytes the model needs (planned head + runtime state), "
             "measured\n * on a 64-bit host: a 32-bit device needs the same "
             "or less. */\n#define %s_ARENA_SIZE %zuu\n", up, arena);
-  sb_printf(h, "#define %s_ARENA_ALIGN %uu\n", up, 16u);
-  sb_printf(h, "#define %s_THREADS %uu\n#define %s_CLOCK_MHZ %uu\n", up,
+  xf_text_put(h, "#define %s_ARENA_ALIGN %uu\n", up, 16u);
+  xf_text_put(h, "#define %s_THREADS %uu\n#define %s_CLOCK_MHZ %uu\n", up,
             o->thread_count, up, (unsigned)o->clock_mhz);
   if (params_size) {
-    sb_printf(h,
+    xf_text_put(h,
               "/* The weights are in a params file (%s): pass a source that "
               "reads it\n * to %s_init; its header must carry this hash. */\n",
               o->params_file ? o->params_file : "split", name);
-    sb_printf(h, "#define %s_PARAMS_SIZE %zuu\n", up, params_size);
-    sb_printf(h, "#define %s_PARAMS_HASH 0x%016llxull\n", up,
+    xf_text_put(h, "#define %s_PARAMS_SIZE %zuu\n", up, params_size);
+    xf_text_put(h, "#define %s_PARAMS_HASH 0x%016llxull\n", up,
               (unsigned long long)xai_params_hash(
                   params + XAI_PARAMS_HEADER_BYTES,
                   params_size - XAI_PARAMS_HEADER_BYTES));
   } else {
-    sb_printf(h, "#define %s_PARAMS_SIZE 0u /* weights are in the model */\n",
+    xf_text_put(h, "#define %s_PARAMS_SIZE 0u /* weights are in the model */\n",
               up);
   }
   uint32_t ni = xai_interp_input_count(ip), no = xai_interp_output_count(ip);
-  sb_printf(h, "#define %s_INPUT_COUNT %uu\n#define %s_OUTPUT_COUNT %uu\n",
+  xf_text_put(h, "#define %s_INPUT_COUNT %uu\n#define %s_OUTPUT_COUNT %uu\n",
             up, ni, up, no);
-  sb_printf(h, "#define %s_LAYER_COUNT %uu\n\n", up, rep->layer_count);
+  xf_text_put(h, "#define %s_LAYER_COUNT %uu\n\n", up, rep->layer_count);
   for (uint32_t i = 0; i < ni; i++)
     emit_tensor_macros(h, up, "INPUT", i, ip, xai_interp_input(ip, i));
   for (uint32_t i = 0; i < no; i++)
@@ -256,103 +210,103 @@ static void emit_header(strbuf *h, const char *name, const char *up,
 
   const char *syms[128];
   uint32_t nsym = model_op_symbols(ip, syms, 128);
-  sb_printf(h, "/* Kernels the model uses (%s.c's resolver links only these):",
+  xf_text_put(h, "/* Kernels the model uses (%s.c's resolver links only these):",
             name);
   for (uint32_t i = 0; i < nsym; i++)
-    sb_printf(h, "%s %s", i ? "," : "", syms[i] + strlen("xai_op_"));
-  sb_printf(h, "%s */\n", nsym ? "" : " all");
-  sb_printf(h, "extern const uint8_t %s_model[%s_MODEL_SIZE];\n", name, up);
-  sb_printf(h,
+    xf_text_put(h, "%s %s", i ? "," : "", syms[i] + strlen("xai_op_"));
+  xf_text_put(h, "%s */\n", nsym ? "" : " all");
+  xf_text_put(h, "extern const uint8_t %s_model[%s_MODEL_SIZE];\n", name, up);
+  xf_text_put(h,
             "/* Modelled device time of each layer (100 MHz ticks at "
             "%s_CLOCK_MHZ,\n * %s_THREADS threads) and its op, from the "
             "xformer's report. */\n",
             up, up);
-  sb_printf(h, "extern const uint64_t %s_layer_est_ticks[%s_LAYER_COUNT + 1];\n",
+  xf_text_put(h, "extern const uint64_t %s_layer_est_ticks[%s_LAYER_COUNT + 1];\n",
             name, up);
-  sb_printf(h, "extern const char *const %s_layer_op[%s_LAYER_COUNT + 1];\n\n",
+  xf_text_put(h, "extern const char *const %s_layer_op[%s_LAYER_COUNT + 1];\n\n",
             name, up);
-  sb_printf(h,
+  xf_text_put(h,
             "/* Prepares the model in arena[0..arena_size) (16-byte aligned, "
             "at least\n * %s_ARENA_SIZE); params: the params file's source, "
             "or NULL when\n * %s_PARAMS_SIZE is 0. */\n",
             up, up);
-  sb_printf(h, "xai_status %s_init(void *arena, size_t arena_size,\n"
+  xf_text_put(h, "xai_status %s_init(void *arena, size_t arena_size,\n"
                "    const xai_params_source *params);\n", name);
-  sb_printf(h, "/* Runs one inference on the inputs as they are. */\n");
-  sb_printf(h, "xai_status %s_invoke(void);\n", name);
-  sb_printf(h, "/* The last failure's one-line message (\"\" after success). */\n");
-  sb_printf(h, "const char *%s_error(void);\n", name);
+  xf_text_put(h, "/* Runs one inference on the inputs as they are. */\n");
+  xf_text_put(h, "xai_status %s_invoke(void);\n", name);
+  xf_text_put(h, "/* The last failure's one-line message (\"\" after success). */\n");
+  xf_text_put(h, "const char *%s_error(void);\n", name);
   for (uint32_t i = 0; i < ni; i++)
-    sb_printf(h, "%s *%s_input%u(void);\n",
+    xf_text_put(h, "%s *%s_input%u(void);\n",
               c_type(xai_interp_input(ip, i)->type), name, i);
   for (uint32_t i = 0; i < no; i++)
-    sb_printf(h, "const %s *%s_output%u(void);\n",
+    xf_text_put(h, "const %s *%s_output%u(void);\n",
               c_type(xai_interp_output(ip, i)->type), name, i);
-  sb_printf(h,
+  xf_text_put(h,
             "/* Layer i of the last invoke: modelled device ticks, and wall "
             "time in ns\n * from the runtime's clock (the platform's time "
             "source on a device). */\n");
-  sb_printf(h, "uint64_t %s_layer_ticks(uint32_t i);\n", name);
-  sb_printf(h, "uint64_t %s_layer_ns(uint32_t i);\n\n", name);
-  sb_printf(h, "#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
+  xf_text_put(h, "uint64_t %s_layer_ticks(uint32_t i);\n", name);
+  xf_text_put(h, "uint64_t %s_layer_ns(uint32_t i);\n\n", name);
+  xf_text_put(h, "#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
 }
 
-static void emit_source(strbuf *c, const char *name, const char *up,
+static void emit_source(xf_text *c, const char *name, const char *up,
                         const uint8_t *model, size_t model_size,
                         xai_interp *ip, const xai_xformer_report *rep) {
-  sb_printf(c, "/* %s.c: generated by xformer --emit-c; do not edit. */\n",
+  xf_text_put(c, "/* %s.c: generated by xformer --emit-c; do not edit. */\n",
             name);
-  sb_printf(c, "#include \"%s.h\"\n\n", name);
-  sb_printf(c,
+  xf_text_put(c, "#include \"%s.h\"\n\n", name);
+  xf_text_put(c,
             "/* Define %s_MODEL_SECTION to place the model, e.g. "
             "__attribute__((section(\".ExtMem.data\")))\n * for LPDDR. */\n"
             "#ifndef %s_MODEL_SECTION\n#define %s_MODEL_SECTION\n#endif\n\n",
             up, up, up);
-  sb_printf(c, "_Alignas(16) %s_MODEL_SECTION const uint8_t %s_model[%s_MODEL_SIZE] = {",
+  xf_text_put(c, "_Alignas(16) %s_MODEL_SECTION const uint8_t %s_model[%s_MODEL_SIZE] = {",
             up, name, up);
   for (size_t i = 0; i < model_size; i++)
-    sb_printf(c, "%s0x%02x,", i % 16 ? " " : "\n    ", model[i]);
-  sb_printf(c, "\n};\n\n");
-  sb_printf(c, "const uint64_t %s_layer_est_ticks[%s_LAYER_COUNT + 1] = {",
+    xf_text_put(c, "%s0x%02x,", i % 16 ? " " : "\n    ", model[i]);
+  xf_text_put(c, "\n};\n\n");
+  xf_text_put(c, "const uint64_t %s_layer_est_ticks[%s_LAYER_COUNT + 1] = {",
             name, up);
   for (uint32_t i = 0; i < rep->layer_count; i++)
-    sb_printf(c, "%s%lluu,", i % 8 ? " " : "\n    ",
+    xf_text_put(c, "%s%lluu,", i % 8 ? " " : "\n    ",
               (unsigned long long)rep->layers[i].ticks);
-  sb_printf(c, "\n    0u};\n");
-  sb_printf(c, "const char *const %s_layer_op[%s_LAYER_COUNT + 1] = {", name,
+  xf_text_put(c, "\n    0u};\n");
+  xf_text_put(c, "const char *const %s_layer_op[%s_LAYER_COUNT + 1] = {", name,
             up);
   for (uint32_t i = 0; i < rep->layer_count; i++)
-    sb_printf(c, "\n    \"%s\",", rep->layers[i].op);
-  sb_printf(c, "\n    \"\"};\n\n");
+    xf_text_put(c, "\n    \"%s\",", rep->layers[i].op);
+  xf_text_put(c, "\n    \"\"};\n\n");
   const char *syms[128];
   uint32_t nsym = model_op_symbols(ip, syms, 128);
   char resolver[80];
   snprintf(resolver, sizeof resolver, "&%s_resolver", name);
   if (nsym) {
-    sb_printf(c, "/* Only the kernels this model uses, so a static link keeps "
+    xf_text_put(c, "/* Only the kernels this model uses, so a static link keeps "
                  "no others. */\n#ifndef %s_ALL_OPS\n", up);
     for (uint32_t i = 0; i < nsym; i++)
-      sb_printf(c, "extern const xai_op_registration %s;\n", syms[i]);
-    sb_printf(c, "static const xai_op_registration *const %s_ops[] = {",
+      xf_text_put(c, "extern const xai_op_registration %s;\n", syms[i]);
+    xf_text_put(c, "static const xai_op_registration *const %s_ops[] = {",
               name);
     for (uint32_t i = 0; i < nsym; i++)
-      sb_printf(c, "\n    &%s,", syms[i]);
-    sb_printf(c, "\n};\nstatic const xai_op_resolver %s_resolver = {%s_ops, "
+      xf_text_put(c, "\n    &%s,", syms[i]);
+    xf_text_put(c, "\n};\nstatic const xai_op_resolver %s_resolver = {%s_ops, "
                  "%u};\n#endif\n\n", name, name, nsym);
   }
-  sb_printf(c,
+  xf_text_put(c,
             "static xai_interp *%s_ip;\nstatic xai_error %s_err;\n"
             "static uint64_t %s_ticks[%s_LAYER_COUNT + 1];\n"
             "static uint64_t %s_ns[%s_LAYER_COUNT + 1];\n\n",
             name, name, name, up, name, up);
-  sb_printf(c,
+  xf_text_put(c,
             "static void %s_hook(void *user, const xai_op_timing *t) {\n"
             "  (void)user;\n"
             "  if (t->subgraph != 0 || t->index >= %s_LAYER_COUNT) return;\n"
             "  %s_ticks[t->index] = t->cost ? t->cost->ticks : 0;\n"
             "  %s_ns[t->index] = t->ns;\n}\n\n",
             name, up, name, name);
-  sb_printf(c,
+  xf_text_put(c,
             "xai_status %s_init(void *arena, size_t arena_size,\n"
             "    const xai_params_source *params) {\n"
             "  xai_error_clear(&%s_err);\n"
@@ -382,7 +336,7 @@ static void emit_source(strbuf *c, const char *name, const char *up,
             "  return xai_interp_init(&%s_ip, &cfg, &%s_err);\n}\n\n",
             name, name, name, up, name, name, up, up, name, name, name, up,
             up, name, up, nsym ? resolver : "xai_all_ops_resolver()", name, name);
-  sb_printf(c,
+  xf_text_put(c,
             "xai_status %s_invoke(void) {\n"
             "  xai_error_clear(&%s_err);\n"
             "  if (!%s_ip)\n"
@@ -390,7 +344,7 @@ static void emit_source(strbuf *c, const char *name, const char *up,
             "first\");\n"
             "  return xai_interp_invoke(%s_ip, &%s_err);\n}\n\n",
             name, name, name, name, name, name, name, name);
-  sb_printf(c, "const char *%s_error(void) { return %s_err.message; }\n\n",
+  xf_text_put(c, "const char *%s_error(void) { return %s_err.message; }\n\n",
             name, name);
   /* typed accessors: inputs writable, outputs const */
   for (int out = 0; out < 2; out++) {
@@ -399,14 +353,14 @@ static void emit_source(strbuf *c, const char *name, const char *up,
     for (uint32_t i = 0; i < n; i++) {
       const char *t = c_type(out ? xai_interp_output(ip, i)->type
                                  : xai_interp_input(ip, i)->type);
-      sb_printf(c,
+      xf_text_put(c,
                 "%s%s *%s_%s%u(void) {\n"
                 "  return %s_ip ? (%s%s *)xai_interp_%s(%s_ip, %u)->data : "
                 "NULL;\n}\n\n",
                 q, t, name, kind, i, name, q, t, kind, name, i);
     }
   }
-  sb_printf(c,
+  xf_text_put(c,
             "uint64_t %s_layer_ticks(uint32_t i) {\n"
             "  return i < %s_LAYER_COUNT ? %s_ticks[i] : 0;\n}\n\n"
             "uint64_t %s_layer_ns(uint32_t i) {\n"
@@ -415,14 +369,14 @@ static void emit_source(strbuf *c, const char *name, const char *up,
 }
 
 static xai_status write_file(const char *dir, const char *name,
-                             const char *ext, const strbuf *b,
+                             const char *ext, const xf_text *b,
                              xai_error *err) {
   char path[1024];
   if (snprintf(path, sizeof path, "%s/%s.%s", dir, name, ext) >=
       (int)sizeof path)
     return xai_fail(err, XAI_ERR_ARGUMENT, "--emit-c: path too long");
   xai_error e = {0};
-  if (xai_file_write_atomic(path, b->buf, b->len, &e))
+  if (xai_file_write_atomic(path, b->data, b->len, &e))
     return xai_fail(err, XAI_ERR_IO, "--emit-c: cannot write %s: %s", path,
                     e.message);
   return XAI_OK;
@@ -466,7 +420,7 @@ xai_status xai_xf_emit_c(const xai_xformer_options *o, const char *in_desc,
   cfg.arena_size = rounded;
   xai_interp *ip = NULL;
   st = xai_interp_init(&ip, &cfg, err);
-  strbuf h = {0}, c = {0};
+  xf_text h = {0}, c = {0};
   if (!st) {
     emit_header(&h, name, up, in_desc, ip, model_size, arena, params,
                 params_size, rep, o);
@@ -476,8 +430,8 @@ xai_status xai_xf_emit_c(const xai_xformer_options *o, const char *in_desc,
   }
   if (!st) st = write_file(o->emit_c_dir, name, "h", &h, err);
   if (!st) st = write_file(o->emit_c_dir, name, "c", &c, err);
-  free(h.buf);
-  free(c.buf);
+  free(h.data);
+  free(c.data);
   free(mem);
   return st;
 }

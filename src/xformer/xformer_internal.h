@@ -102,6 +102,7 @@ typedef struct {
   uint32_t canon_pads_folded;  /* PAD/PADV2 folded into a conv's padding */
   uint32_t canon_acts_fused;   /* RELU/RELU6/RELU_N1_TO_1 fused */
   uint32_t canon_ops_dropped;  /* no-op RESHAPE/QUANTIZE removed */
+  uint32_t weights_sliced_ops; /* ops split into weight slices */
 } xf_ctx;
 
 typedef xai_status (*xf_lower_fn)(xf_ctx *x, uint32_t op, bool *done,
@@ -148,6 +149,10 @@ xai_status xf_check_model(xf_ctx *x, xai_error *err);
 bool xf_keep_if_float(xf_ctx *x, uint32_t op);
 /* Folds pads, fuses activations, drops no-op RESHAPE/QUANTIZE (canon*.c). */
 xai_status xf_canonicalise(xf_ctx *x, xai_error *err);
+/* With a params file: splits CONV_2D / FULLY_CONNECTED ops whose weights
+ * exceed the load budget by output channels, joined by a CONCATENATION
+ * (slice_weights.c). */
+xai_status xf_slice_weights(xf_ctx *x, xai_error *err);
 /* Tries every registered lowering on each op (lower.c). */
 xai_status xf_lower_all(xf_ctx *x, xai_error *err);
 /* Plans the arena and writes OfflineMemoryAllocation metadata (plan*.c). */
@@ -163,6 +168,9 @@ xai_status xf_split_params(xf_ctx *x, uint8_t **params, size_t *params_size,
  * the model and params placed there (params_size: the params file). Off
  * with opt->no_prefetch (params_prefetch.c, docs/weights.md). */
 xai_status xf_prefetch_params(xf_ctx *x, size_t params_size, xai_error *err);
+/* Last: drops tensor names but the graph io's (unless opt->keep_names)
+ * and stores identical constant buffers once (model_shrink.c). */
+xai_status xf_shrink_model(xf_ctx *x, xai_error *err);
 /* Bytes xf_split_params would move (the same selection), without moving. */
 size_t xf_params_movable_bytes(xf_ctx *x);
 /* Chooses the placement (opt->memory, opt->target_config) for the model as
@@ -200,6 +208,20 @@ xai_interp_config xf_interp_config(const uint8_t *model, size_t size,
 xai_status xf_interp_on_heap(xai_interp_config *cfg, size_t need,
                              void **arena, xai_interp **ip, const char *what,
                              xai_error *err);
+
+/* ---- Text output (xf_text.c) ---------------------------------------- */
+typedef struct {
+  char *data;
+  size_t len, cap;
+  int failed;
+} xf_text;
+void xf_text_put(xf_text *b, const char *fmt, ...) XAI_PRINTF(2, 3);
+void xf_text_json_string(xf_text *b, const char *s); /* quoted, escaped */
+void xf_text_html(xf_text *b, const char *s);        /* HTML-escaped */
+/* Writes b to path atomically and frees it; "WHAT: out of memory" if an
+ * append failed. */
+xai_status xf_text_write(xf_text *b, const char *path, const char *what,
+                         xai_error *err);
 
 /* ---- --emit-c (emit_c.c) ------------------------------------------------
  * The check runs before compiling (a bad directory or name fails fast);

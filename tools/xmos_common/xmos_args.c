@@ -50,7 +50,7 @@ int xmos_args_parse(xmos_args *a, int argc, char **argv) {
     }
     a->path = arg;
   }
-  if (!a->path) {
+  if (!a->path && !a->path_optional) {
     a->usage(stderr);
     return 2;
   }
