@@ -36,3 +36,16 @@ if [ "$want" != "$have" ]; then
   "$venv/bin/pip" install -q --disable-pip-version-check -r "$root/scripts/requirements-test.txt"
   echo "$want" > "$venv/.xai-oracles-installed"
 fi
+# The Larq Compute Engine interpreter (binarized-op oracle) is built against
+# numpy 1.x, which LiteRT's venv does not have: it gets a venv of its own.
+lce_venv="$root/build/venv-lce"
+if [ ! -x "$lce_venv/bin/python" ]; then
+  python3 -m venv "$lce_venv"
+fi
+want="$(sha256sum "$root/scripts/requirements-lce.txt" | cut -d' ' -f1)"
+have="$(cat "$lce_venv/.xai-oracles-installed" 2>/dev/null || true)"
+if [ "$want" != "$have" ]; then
+  echo "setup: installing the LCE oracle (scripts/requirements-lce.txt) into $lce_venv"
+  "$lce_venv/bin/pip" install -q --disable-pip-version-check -r "$root/scripts/requirements-lce.txt"
+  echo "$want" > "$lce_venv/.xai-oracles-installed"
+fi

@@ -13,5 +13,6 @@
 #include "xai/kernels_ref/elementwise.h"
 #include "xai/kernels_ref/activations.h"
 #include "xai/kernels_ref/reduce.h"
+#include "xai/kernels_ref/lce.h"
 
 #endif

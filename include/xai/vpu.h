@@ -80,11 +80,12 @@ typedef struct {
   xai_vpu_vec vR, vD, vC;
   xai_vpu_mode mode;
   uint32_t ctrl;        /* last VSETC word (headroom bits are not modelled) */
-  uint64_t bundles;     /* VPU instructions + scalar-only bundles */
+  uint64_t bundles;     /* issue slots: VPU, scalar and FNOP bundles */
   uint64_t vpu_ops;     /* VPU instructions alone */
   uint64_t macs;        /* multiply-accumulates done by VLMACC* */
   uint64_t fnops;       /* fetch no-ops (included in bundles) */
   uint32_t ibuf;        /* bytes left in the instruction buffer */
+  uint32_t alu_pending; /* deferred ALU-only bundles (xai_vpu_defer) */
   xai_vpu_fault fault;  /* first fault since init/clear, or NONE */
   const char *fault_op; /* instruction name of that fault, e.g. "VLDR" */
   uintptr_t fault_addr; /* its address (0 for mode faults) */
@@ -100,6 +101,13 @@ void xai_vpu_init(xai_vpu_ctx *ctx, xai_vpu_mode mode);
  * model"): a bundle needs its 4 bytes in the buffer; if they are not there
  * the thread first issues an FNOP, which fetches one line. */
 static inline void xai_vpu_fetch(xai_vpu_ctx *ctx) {
+  if (ctx->alu_pending && ctx->ibuf == XAI_XCORE_BUNDLE_BYTES) {
+    /* A deferred ALU bundle goes in the last buffered slot: it refills the
+     * buffer, so this bundle needs no FNOP (see xai_vpu_defer). */
+    ctx->alu_pending--;
+    ctx->bundles++;
+    ctx->ibuf = XAI_XCORE_IBUF_BYTES;
+  }
   if (ctx->ibuf < XAI_XCORE_BUNDLE_BYTES) {
     ctx->bundles++;
     ctx->fnops++;
@@ -119,10 +127,30 @@ static inline void xai_vpu_scalar(xai_vpu_ctx *ctx, uint64_t n) {
   ctx->ibuf = XAI_XCORE_IBUF_BYTES;
 }
 
+/* n ALU-only bundles the schedule may place anywhere before the next
+ * xai_vpu_flush (address and bound arithmetic for the next tap, group or
+ * pixel, software-pipelined as hand-written XS3 loops do): each goes where
+ * the buffer is down to its last bundle, so it refills the buffer in the
+ * slot an FNOP would have taken. */
+static inline void xai_vpu_defer(xai_vpu_ctx *ctx, uint32_t n) {
+  ctx->alu_pending += n;
+}
+
+/* Issues the deferred ALU bundles that found no slot. */
+static inline void xai_vpu_flush(xai_vpu_ctx *ctx) {
+  uint32_t n = ctx->alu_pending;
+  ctx->alu_pending = 0;
+  xai_vpu_scalar(ctx, n);
+}
+
 /* Adds n scalar memory-lane bundles (LDW/STW/LD8U/ST8..., untaken branches;
  * each may carry one ALU instruction). No refill: after the buffer runs dry
  * every 4th costs an FNOP. Closed form of n xai_vpu_fetch calls. */
 static inline void xai_vpu_mem(xai_vpu_ctx *ctx, uint64_t n) {
+  for (; n && ctx->alu_pending; n--) { /* deferred ALU bundles first */
+    xai_vpu_fetch(ctx);
+    ctx->bundles++;
+  }
   const uint64_t need = n * XAI_XCORE_BUNDLE_BYTES;
   uint64_t f = 0;
   if (need > ctx->ibuf)

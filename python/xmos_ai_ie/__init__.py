@@ -138,6 +138,9 @@ def _load():
         "xai_host_reset": [p, e],
         "xai_host_read_placement": [ctypes.c_char_p, sz,
                                     ctypes.POINTER(_Placement), e],
+        "xai_host_flash_entry_placement": [p, u32, ctypes.POINTER(_Placement),
+                                           e],
+        "xai_host_load_flash_entry": [p, u8, u32, u8, ctypes.c_bool, e],
         "xai_host_load_placed": [p, u8, ctypes.c_char_p, sz, ctypes.c_char_p,
                                  sz, ctypes.POINTER(_Placement), _PROGRESS,
                                  p, e],
@@ -308,9 +311,20 @@ class xcore_ai_ie:
                                    progress)
 
     def set_model_from_flash(self, flash_entry, engine=None):
+        """Loads entry `flash_entry` of the device's flash image, with the
+        arena (and model) where the xformer placed them when the entry's
+        model records it."""
         eng = self.engine if engine is None else engine
-        self._call(_lib.xai_host_set_model_from_flash, self._need(), eng,
-                   flash_entry)
+        place = _Placement()
+        err = _Error()
+        if _lib.xai_host_flash_entry_placement(
+                self._need(), flash_entry, ctypes.byref(place),
+                ctypes.byref(err)) != 0:
+            place.present = False
+        arena = place.arena if place.present else 0
+        model_lpddr = bool(place.present and place.model == 2)  # LPDDR
+        self._call(_lib.xai_host_load_flash_entry, self._need(), eng,
+                   flash_entry, arena, model_lpddr)
         self._specs.pop(eng, None)
 
     def read_spec(self, engine=None):

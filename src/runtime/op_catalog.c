@@ -11,12 +11,12 @@
 
 static const xai_op_info k_catalog[] = {
     /* Convolutions and pooling. */
-    B(XAI_OP_CONV_2D, "int8, int16", "per-channel int8 weights; int16 activations take int64 (or int32) bias"),
-    B(XAI_OP_DEPTHWISE_CONV_2D, "int8, int16", "per-channel int8 weights"),
+    B(XAI_OP_CONV_2D, "float32, int8, int16", "per-channel int8 weights; int16 activations take int64 (or int32) bias"),
+    B(XAI_OP_DEPTHWISE_CONV_2D, "float32, int8, int16", "per-channel int8 weights for int8/int16"),
     B(XAI_OP_TRANSPOSE_CONV, "int8, int16", "per-channel int8 weights"),
     B(XAI_OP_FULLY_CONNECTED, "float32, int8, int16", "int8 weights for int8/int16 activations; int16 takes int64 or int32 bias"),
-    B(XAI_OP_AVERAGE_POOL_2D, "int8, int16", ""),
-    B(XAI_OP_MAX_POOL_2D, "int8, int16", ""),
+    B(XAI_OP_AVERAGE_POOL_2D, "float32, int8, int16", ""),
+    B(XAI_OP_MAX_POOL_2D, "float32, int8, int16", ""),
     B(XAI_OP_L2_POOL_2D, "float32", ""),
     B(XAI_OP_BATCH_MATMUL, "float32", "batch dims broadcast, rank 2 to 5"),
     B(XAI_OP_L2_NORMALIZATION, "float32", "over the last dimension"),
@@ -58,15 +58,15 @@ static const xai_op_info k_catalog[] = {
     B(XAI_OP_LOGICAL_NOT, "bool", ""),
     B(XAI_OP_SELECT_V2, "float32, int8, int16", "bool condition"),
     /* Activations. */
-    B(XAI_OP_SOFTMAX, "int8", "int8 or int16 output"),
-    B(XAI_OP_LOGISTIC, "int8, int16", ""),
-    B(XAI_OP_TANH, "int8, int16", ""),
+    B(XAI_OP_SOFTMAX, "float32, int8", "int8 in: int8 or int16 output"),
+    B(XAI_OP_LOGISTIC, "float32, int8, int16", ""),
+    B(XAI_OP_TANH, "float32, int8, int16", ""),
     B(XAI_OP_RELU, "float32, int8, int16", ""),
     B(XAI_OP_RELU6, "float32, int8, int16", ""),
     B(XAI_OP_RELU_N1_TO_1, "float32, int8", ""),
-    B(XAI_OP_LEAKY_RELU, "int8, int16", ""),
+    B(XAI_OP_LEAKY_RELU, "float32, int8, int16", ""),
     B(XAI_OP_PRELU, "int8", ""),
-    B(XAI_OP_HARD_SWISH, "int8", ""),
+    B(XAI_OP_HARD_SWISH, "float32, int8", ""),
     B(XAI_OP_ELU, "float32, int8", ""),
     /* Quantization and reductions. */
     B(XAI_OP_QUANTIZE, "float32, int8, uint8, int16, int32 in; int8, uint8, int16 out", ""),
@@ -115,6 +115,11 @@ static const xai_op_info k_catalog[] = {
     B(XAI_OP_IF, "bool, int32, int8 condition", ""),
     B(XAI_OP_WHILE, "any", ""),
     B(XAI_OP_CALL_ONCE, "any", ""),
+    /* Larq Compute Engine binarized ops. */
+    C("LceQuantize", "float32, int8", "to bitpacked int32"),
+    C("LceDequantize", "float32, int8", "from bitpacked int32"),
+    C("LceBconv2d", "bitpacked int32 in; float32, int8 or bitpacked out", "binary conv, every LCE converter option"),
+    C("LceBMaxPool2d", "bitpacked int32", ""),
     /* xcore ops (emitted by the xformer, docs/xcore_ops.md). */
     C("XAI_conv2d", "int8", "emitted by the xformer"),
     C("XAI_depthwise_conv2d", "int8", "emitted by the xformer"),

@@ -28,6 +28,10 @@ bool xf_keep_if_float(xf_ctx *x, uint32_t op) {
   int32_t code = xf_op_builtin(x, op);
   /* float in/out at the graph boundary converts to and from int8 */
   if (code == XAI_OP_QUANTIZE || code == XAI_OP_DEQUANTIZE) return false;
+  /* binarized ops take float batch-norm parameters by design */
+  if (o->opcode_index < x->m->opcode_count &&
+      xf_lce_op_name(x->m->opcodes[o->opcode_index].custom_code))
+    return false;
   bool any = false;
   for (uint32_t k = 0; k < o->input_count && !any; k++)
     any = float_tensor(s, o->inputs[k]);

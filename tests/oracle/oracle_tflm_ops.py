@@ -7,7 +7,7 @@ the compiled model too; every output byte must match TFLM's.
   oracle_tflm_ops.py DIR_OR_MODEL... --xai XAI --xformer XFORMER [--seeds N]
 
 Model names pick the inputs: `__pos` non-negative real values, `__nz` a
-non-zero second input, `__idxN` integers in [0, N), `__f` float edge values (0, +-0.5, +-1.5, 2.5, ...)
+non-zero second input, `__idxN` integers in [0, N), `__big` floats in (-24, 24), `__f` float edge values (0, +-0.5, +-1.5, 2.5, ...)
 mixed into the random ones. A model the xformer refuses because it is float
 is counted as `after-xformer skipped (float)`: the xformer passes float ops
 through only once that lands. Exit 77 when TFLM is not installed.
@@ -56,6 +56,8 @@ def make_input(rng, d, k, name):
             flat[picks] = rng.choice(EDGES, size=int(picks.sum()))
             if pos:
                 flat[:] = np.abs(flat)
+        if "__big" in name:  # past LOGISTIC's cut-offs (-9, 16.6)
+            x = (x * np.float32(6.0)).astype(np.float32)
         if pos:
             x = np.where(x == 0, np.float32(0.25), x).astype(np.float32)
         if nz:

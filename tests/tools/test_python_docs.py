@@ -95,6 +95,13 @@ with tempfile.TemporaryDirectory(prefix="xai-pydoc-") as tmp:
                 check(False, f"{kind.__name__} not raised")
             except kind as e:
                 check("serving_default_image:0" in str(e), str(e))
+        # Entry 0 (demo_split, programmed by the docs' flash example) loads
+        # back with the placement its model records.
+        ie.set_model_from_flash(0, engine=1)
+        ie.write_input_tensor(x, engine=1)
+        ie.start_inference(engine=1)
+        check((np.asarray(ie.read_output_array(engine=1)) == want).all(),
+              "flash entry 0 on engine 1 != LiteRT")
         ie.close()
 
         for model, params in (("demo_xcore.tflite", None),

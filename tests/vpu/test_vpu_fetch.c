@@ -68,6 +68,27 @@ static void test_runs(void) {
   CHECK_EQ_INT(ctx.fnops, 9); /* all but the first period stall once */
 }
 
+static void test_defer(void) {
+  _Alignas(32) int8_t w[32] = {0};
+  xai_vpu_ctx ctx;
+  /* Two deferred ALU bundles in a run of 16 VLMACCRs from a full buffer:
+   * each takes the last buffered slot before a stall and refills, so 2 of
+   * the 4 FNOPs become useful bundles; nothing is left to flush. */
+  xai_vpu_init(&ctx, XAI_VPU_MODE_INT8);
+  xai_vpu_defer(&ctx, 2);
+  for (int k = 0; k < 16; k++) xai_vpu_vlmaccr(&ctx, w);
+  CHECK_EQ_INT(ctx.fnops, 2);
+  CHECK_EQ_INT(ctx.bundles, 16 + 2 + 2);
+  xai_vpu_flush(&ctx);
+  CHECK_EQ_INT(ctx.bundles, 20);
+  /* Deferred work that finds no slot is issued by the flush. */
+  xai_vpu_init(&ctx, XAI_VPU_MODE_INT8);
+  xai_vpu_defer(&ctx, 3);
+  xai_vpu_flush(&ctx);
+  CHECK_EQ_INT(ctx.bundles, 3);
+  CHECK_EQ_INT(ctx.alu_pending, 0);
+}
+
 static void test_spills(void) {
   CHECK_EQ_INT(xai_vpu_spills(12), 0);
   CHECK_EQ_INT(xai_vpu_spills(3), 0);
@@ -77,6 +98,7 @@ static void test_spills(void) {
 int main(void) {
   test_mem_closed_form();
   test_runs();
+  test_defer();
   test_spills();
   return xai_test_finish("test_vpu_fetch");
 }

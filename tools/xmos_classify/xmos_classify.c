@@ -60,22 +60,41 @@ static size_t dtype_bytes(int t) {
   }
 }
 
-/* Line `index` of the labels file, or NULL. */
-static char *read_label(const char *path, size_t index) {
-  FILE *f = fopen(path, "r");
-  if (!f) return NULL;
-  char line[512];
-  char *found = NULL;
-  for (size_t i = 0; fgets(line, sizeof line, f); i++) {
-    if (i == index) {
-      line[strcspn(line, "\r\n")] = '\0';
-      found = malloc(strlen(line) + 1);
-      if (found) strcpy(found, line);
-      break;
-    }
+/* Line `index` of the labels text (NUL-terminated), or NULL if the text
+ * has fewer lines. */
+static char *find_label(const char *text, size_t index) {
+  const char *p = text;
+  for (size_t i = 0; i < index; i++) {
+    p = strchr(p, '\n');
+    if (!p || !*++p) return NULL;
   }
-  fclose(f);
+  size_t n = strcspn(p, "\r\n");
+  char *found = malloc(n + 1);
+  if (found) {
+    memcpy(found, p, n);
+    found[n] = '\0';
+  }
   return found;
+}
+
+/* The labels file as text; an error unless it is a readable, non-empty
+ * regular file. */
+static char *read_labels(const char *path) {
+  uint8_t *data = NULL;
+  size_t size = 0;
+  xai_error err;
+  xai_error_clear(&err);
+  if (xai_file_read(path, &data, &size, &err) != XAI_OK) {
+    fprintf(stderr, "xmos_classify: --labels %s\n", err.message);
+    return NULL;
+  }
+  char *text = malloc(size + 1);
+  if (text) {
+    memcpy(text, data, size);
+    text[size] = '\0';
+  }
+  xai_file_free(data);
+  return text;
 }
 
 /* A model with a params file has XAI_load_weights layers that stream its
@@ -162,10 +181,24 @@ int main(int argc, char **argv) {
   float lo = opts.lo, hi = opts.hi;
   xai_error err;
   xai_error_clear(&err);
+  /* Files are checked before the device is touched. */
+  char *label_text = labels ? read_labels(labels) : NULL;
+  if (labels && !label_text) return 1;
+  {
+    uint8_t *probe = NULL;
+    size_t probe_bytes = 0;
+    if (xai_file_read(image_path, &probe, &probe_bytes, &err) != XAI_OK) {
+      fprintf(stderr, "xmos_classify: %s\n", err.message);
+      free(label_text);
+      return 1;
+    }
+    xai_file_free(probe);
+  }
   xai_host_device *dev = NULL;
   if (xai_host_connect(&dev, args.device, (uint32_t)args.timeout_ms,
                        &err) != XAI_OK) {
     fprintf(stderr, "xmos_classify: %s\n", err.message);
+    free(label_text);
     return 1;
   }
   const uint8_t eng = (uint8_t)args.engine;
@@ -203,6 +236,17 @@ int main(int argc, char **argv) {
   if (!pixels) {
     fprintf(stderr, "xmos_classify: cannot read image %s: %s\n", image_path,
             stbi_failure_reason());
+    goto done;
+  }
+  /* Resizing changes the aspect ratio; beyond 4x the picture is squashed
+   * past recognition and the class would be meaningless. */
+  const double aspect = ((double)iw / ih) / ((double)lay.w / lay.h);
+  if (aspect > 4.0 || aspect < 0.25) {
+    fprintf(stderr,
+            "xmos_classify: image %s is %dx%d but the model takes %dx%d: "
+            "the aspect ratios differ by more than 4x; crop the image "
+            "first\n",
+            image_path, iw, ih, lay.w, lay.h);
     goto done;
   }
   resized = malloc((size_t)lay.h * lay.w * lay.c * sizeof *resized);
@@ -249,7 +293,13 @@ int main(int argc, char **argv) {
   size_t best = 0;
   for (size_t i = 1; i < n; i++)
     if (prob[i] > prob[best]) best = i;
-  char *label = labels ? read_label(labels, best) : NULL;
+  char *label = label_text ? find_label(label_text, best) : NULL;
+  if (label_text && !label) {
+    fprintf(stderr, "xmos_classify: --labels %s has no line %zu for the top "
+            "class (it needs one label per line, one line per class)\n",
+            labels, best + 1);
+    goto done;
+  }
   print_guide_lines(real, n, best, label, layers, layer_count, prob[best]);
   printf("Output (%zu values):", n);
   for (size_t i = 0; i < n; i++) {
@@ -274,6 +324,7 @@ int main(int argc, char **argv) {
   print_load_totals(layers, layer_count);
   rc = 0;
 done:
+  free(label_text);
   free(real);
   free(layers);
   free(output);

@@ -325,7 +325,7 @@ static void run_window(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
       int32_t x1 = x0 + (npix - 1) * p->stride_w +
                    (op->filter.w - 1) * p->dilation_w; /* last pixel read */
       int32_t span = (x1 - x0 + 1) * ic;
-      xai_vpu_scalar(ctx, 3); /* output address, window bounds */
+      xai_vpu_defer(ctx, 3); /* output address, window bounds */
       xai_vpu_branch(ctx);    /* pixel loop */
       xai_vpu_mem(ctx, xai_vpu_spills(XAI_XC_PIXEL_LOOP_LIVE));
       xai_xc_bias_init(ctx, op->bias, 0);
@@ -333,7 +333,7 @@ static void run_window(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
         int32_t iy = oy * p->stride_h - p->pad_h + fy * p->dilation_h;
         const int8_t *src = zpvec;
         int32_t a = -1; /* the zero-point vector suits every slot */
-        xai_vpu_scalar(ctx, 1); /* window address */
+        xai_vpu_defer(ctx, 1); /* window address */
         xai_vpu_branch(ctx);    /* row loop (the bounds test pairs) */
         if (iy >= 0 && iy < op->in.h) {
           size_t rowoff = ((size_t)b * op->in.h + (size_t)iy) * op->in.w;
@@ -367,6 +367,7 @@ static void run_window(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
         xai_xc_mac16(ctx, op->weights + (size_t)(fy * n_al + slot) * 512u);
       }
       xai_rq_run(ctx, op->rq, op->consts, o, npix * oc, rq_scratch);
+      xai_vpu_flush(ctx);
     }
   }
 }
@@ -428,7 +429,7 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
     for (int32_t ox = 0; ox < op->out.w; ox++) {
       int8_t *o = out + (((size_t)b * op->out.h + oy) * op->out.w + ox) *
                             (size_t)op->out.c;
-      xai_vpu_scalar(ctx, 3); /* output address */
+      xai_vpu_defer(ctx, 3); /* output address */
       xai_vpu_branch(ctx);    /* pixel loop */
       xai_vpu_mem(ctx, xai_vpu_spills(XAI_XC_PIXEL_LOOP_LIVE));
       const int8_t *base = NULL; /* PATCH_IN_PLACE: the patch's first byte */
@@ -442,7 +443,7 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
                       (size_t)(ox * p->stride_w - p->pad_w)) *
                      (size_t)c;
         base = in + off;
-        xai_vpu_scalar(ctx, 2); /* patch address, end test */
+        xai_vpu_defer(ctx, 2); /* patch address, end test */
         /* The last chunk's read would pass the end of the input. */
         if (off + (size_t)op->k_pad > in_bytes) {
           staged_last = 1;
@@ -454,7 +455,7 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
         const int8_t *wg = op->weights + (size_t)g * group_bytes;
         const int32_t rows = xai_xc_group_rows(op->out.c, g);
         xai_xc_bias_init(ctx, op->bias, g);
-        xai_vpu_scalar(ctx, 1); /* weight and record addresses */
+        xai_vpu_defer(ctx, 1); /* weight and record addresses */
         xai_vpu_branch(ctx);    /* group loop */
         xai_vpu_mem(ctx, 1);    /* ldw: the group's record offset */
         if (mode == PATCH_DIRECT) {
@@ -469,7 +470,7 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
                   inside ? in + (((size_t)b * op->in.h + iy) * op->in.w +
                                  ix) * (size_t)c
                          : zpvec;
-              xai_vpu_scalar(ctx, 2); /* bounds test, tap address */
+              xai_vpu_defer(ctx, 2); /* bounds test, tap address */
               xai_vpu_branch(ctx);    /* tap loop */
               for (int32_t j = 0; j < chunks_per_tap; j++, chunk++) {
                 xai_vpu_vldc(ctx, inside ? src + 32 * j : zpvec);
@@ -501,6 +502,7 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
         xai_rq_run(ctx, xai_xc_group(op->weights, op->bias, op->n_groups, g),
                    op->consts, o + 16 * g, n, rq_scratch);
       }
+      xai_vpu_flush(ctx);
     }
   }
   return XAI_OK;

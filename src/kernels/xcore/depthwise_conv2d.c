@@ -201,7 +201,7 @@ xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
       int8_t *o = out + (((size_t)b * op->out.h + oy) * op->out.w + ox) *
                             (size_t)oc;
       int inner = interior(op, in, b, oy, ox, npix, in_bytes);
-      xai_vpu_scalar(ctx, 5); /* output address, interior test */
+      xai_vpu_defer(ctx, 5); /* output address, interior test */
       xai_vpu_branch(ctx);    /* pixel loop */
       xai_vpu_mem(ctx, xai_vpu_spills(XAI_XC_PIXEL_LOOP_LIVE));
       int32_t ix0 = ox * p->stride_w - p->pad_w;
@@ -210,7 +210,7 @@ xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
                     : oc - 16 * g < 16 ? oc - 16 * g
                                        : 16;
         xai_xc_bias_init(ctx, op->bias, g);
-        xai_vpu_scalar(ctx, 1); /* weight and record addresses */
+        xai_vpu_defer(ctx, 1); /* weight and record addresses */
         xai_vpu_branch(ctx);    /* group loop */
         xai_vpu_mem(ctx, 1);    /* ldw: the group's record offset */
         /* Interior pixels of filters up to 3x3 run a generated unrolled tap
@@ -268,6 +268,7 @@ xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
         xai_rq_run(ctx, xai_xc_group(op->weights, op->bias, op->n_groups, g),
                    op->consts, o + 16 * g, lanes, s);
       }
+      xai_vpu_flush(ctx);
     }
   }
   return XAI_OK;

@@ -136,7 +136,7 @@ xai_status xai_fc_s8_xcore(xai_vpu_ctx *ctx, const xai_fc_xcore *op,
   const size_t group_bytes = (size_t)op->k_pad * 16u;
   for (int32_t b = 0; b < op->d.batches; b++) {
     const int8_t *x = in + (size_t)b * (size_t)k;
-    xai_vpu_scalar(ctx, 2); /* input address, alignment test */
+    xai_vpu_defer(ctx, 2); /* input address, alignment test */
     xai_vpu_branch(ctx);    /* batch loop */
     xai_vpu_mem(ctx, xai_vpu_spills(XAI_XC_PIXEL_LOOP_LIVE));
     const int aligned = ((uintptr_t)x & 3u) == 0;
@@ -158,7 +158,7 @@ xai_status xai_fc_s8_xcore(xai_vpu_ctx *ctx, const xai_fc_xcore *op,
       const int8_t *wg = op->weights + (size_t)g * group_bytes;
       const int32_t rows = xai_xc_group_rows(o_depth, g);
       xai_xc_bias_init(ctx, op->bias, g);
-      xai_vpu_scalar(ctx, 1); /* weight and record addresses */
+      xai_vpu_defer(ctx, 1); /* weight and record addresses */
       xai_vpu_branch(ctx);    /* group loop */
       xai_vpu_mem(ctx, 1);    /* ldw: the group's record offset */
       for (int32_t j = 0; j < n_chunks; j++) {
@@ -181,6 +181,7 @@ xai_status xai_fc_s8_xcore(xai_vpu_ctx *ctx, const xai_fc_xcore *op,
                  op->consts, out + (size_t)b * (size_t)o_depth + 16 * g, n,
                  frame.rq);
     }
+    xai_vpu_flush(ctx);
   }
   return XAI_OK;
 }

@@ -1,0 +1,99 @@
+/* LceQuantize (float32/int8 -> bitpacked int32 along the last axis) and
+ * LceDequantize (bitpacked -> float32/int8), as larq_compute_engine 0.16's
+ * quantization.cc. Neither has options. */
+#include "lce_ops_internal.h"
+
+typedef struct {
+  size_t rows;
+  int32_t cols;
+} bitpack_data;
+
+/* Checks in/out ranks and that out = in with the last axis packed (or the
+ * reverse); packed_side 1 = the output is the packed one. */
+static xai_status shapes(xai_op_ctx *ctx, int packed_side, bitpack_data **d) {
+  xai_rt_tensor *in, *out;
+  xai_status st = xai_lce_op_io(ctx, 1, &in, &out);
+  if (st) return st;
+  const xai_rt_tensor *unpacked = packed_side ? in : out;
+  const xai_rt_tensor *packed = packed_side ? out : in;
+  if (in->rank == 0 || in->rank != out->rank)
+    return xai_op_fail(ctx, XAI_ERR_FORMAT,
+                       "input has rank %u and output rank %u; they must be "
+                       "equal and at least 1", in->rank, out->rank);
+  size_t rows = 1;
+  for (uint32_t i = 0; i + 1 < in->rank; i++) {
+    if (in->dims[i] != out->dims[i])
+      return xai_op_fail(ctx, XAI_ERR_FORMAT,
+                         "input and output differ in dimension %u (%d vs %d)",
+                         i, (int)in->dims[i], (int)out->dims[i]);
+    rows *= (size_t)in->dims[i];
+  }
+  int32_t cols = unpacked->dims[in->rank - 1];
+  if (packed->dims[in->rank - 1] != xai_lce_words(cols))
+    return xai_op_fail(ctx, XAI_ERR_FORMAT,
+                       "the bitpacked tensor's last dimension is %d; %d "
+                       "channels pack into %d words",
+                       (int)packed->dims[in->rank - 1], (int)cols,
+                       (int)xai_lce_words(cols));
+  *d = xai_op_alloc_persistent(ctx, sizeof **d);
+  if (!*d) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
+  (*d)->rows = rows;
+  (*d)->cols = cols;
+  ctx->data = *d;
+  return XAI_OK;
+}
+
+static xai_status prepare_quantize(xai_op_ctx *ctx) {
+  bitpack_data *d;
+  xai_status st = shapes(ctx, 1, &d);
+  if (st) return st;
+  const xai_rt_tensor *in = xai_op_input(ctx, 0);
+  if (in->type != XAI_TYPE_FLOAT32 && in->type != XAI_TYPE_INT8)
+    return xai_lce_op_bad_type(ctx, "input", in, "FLOAT32 or INT8");
+  return xai_lce_op_expect_type(ctx, xai_op_output(ctx, 0), "output",
+                                XAI_TYPE_INT32);
+}
+
+static xai_status eval_quantize(xai_op_ctx *ctx) {
+  const bitpack_data *d = ctx->data;
+  const xai_rt_tensor *in = xai_op_input(ctx, 0);
+  int32_t *out = xai_op_output(ctx, 0)->data;
+  if (in->type == XAI_TYPE_FLOAT32)
+    xai_lce_quantize_f32_ref(in->data, d->rows, d->cols, out);
+  else
+    xai_lce_quantize_s8_ref(in->data, in->zero_point, d->rows, d->cols, out);
+  return XAI_OK;
+}
+
+static xai_status prepare_dequantize(xai_op_ctx *ctx) {
+  bitpack_data *d;
+  xai_status st = shapes(ctx, 0, &d);
+  if (st) return st;
+  const xai_rt_tensor *out = xai_op_output(ctx, 0);
+  if ((st = xai_lce_op_expect_type(ctx, xai_op_input(ctx, 0), "input",
+                                   XAI_TYPE_INT32)))
+    return st;
+  if (out->type == XAI_TYPE_INT8)
+    return xai_lce_op_expect_scale(ctx, out, "output");
+  if (out->type != XAI_TYPE_FLOAT32)
+    return xai_lce_op_bad_type(ctx, "output", out, "FLOAT32 or INT8");
+  return XAI_OK;
+}
+
+static xai_status eval_dequantize(xai_op_ctx *ctx) {
+  const bitpack_data *d = ctx->data;
+  const int32_t *in = xai_op_input(ctx, 0)->data;
+  xai_rt_tensor *out = xai_op_output(ctx, 0);
+  if (out->type == XAI_TYPE_FLOAT32)
+    xai_lce_dequantize_f32_ref(in, d->rows, d->cols, out->data);
+  else
+    xai_lce_dequantize_s8_ref(in, out->scale, out->zero_point, d->rows,
+                              d->cols, out->data);
+  return XAI_OK;
+}
+
+const xai_op_registration xai_op_lce_quantize = {
+    XAI_OP_CUSTOM, "LceQuantize", prepare_quantize, eval_quantize, NULL};
+const xai_op_registration xai_op_lce_dequantize = {
+    XAI_OP_CUSTOM, "LceDequantize", prepare_dequantize, eval_dequantize,
+    NULL};
