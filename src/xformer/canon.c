@@ -57,6 +57,7 @@ xai_status xf_canonicalise(xf_ctx *x, xai_error *err) {
     for (uint32_t op = 0; op < x->m->subgraphs[0].operator_count; op++) {
       bool done = false;
       xai_status st = xf_canon_drop_noop(x, op, &done, err);
+      if (!st && !done) st = xf_canon_fold_shape(x, op, &done, err);
       if (!st && !done) st = xf_canon_fold_pad(x, op, &done, err);
       if (!st && !done) st = xf_canon_fuse_activation(x, op, &done, err);
       if (st) return st;

@@ -204,6 +204,26 @@ static void conv_noop(const char *what, int32_t code, int then_relu,
   check(what, &m, in, out, ops_after);
 }
 
+/* RESHAPE(in, SHAPE(in)) -> conv: SHAPE of the static input folds to a
+ * constant, then the RESHAPE to the same shape is a no-op: only the conv
+ * is left, with the same bytes. */
+static void shape_fold(void) {
+  xai_model m;
+  xai_error err;
+  if (xai_model_init(&m, &err)) return;
+  int32_t in = add_input(&m);
+  int32_t four[1] = {4};
+  int32_t st = mb_tensor(&m, "shape", XAI_TYPE_INT32, four, 1, 0, 0, NULL, 0);
+  mb_op(&m, XAI_OP_SHAPE, &in, 1, st, NULL);
+  int32_t r = mb_tensor(&m, "reshaped", XAI_TYPE_INT8, k_in_shape, 4, 0.05f,
+                        -3, NULL, 0);
+  int32_t ins[2] = {in, st};
+  mb_op(&m, XAI_OP_RESHAPE, ins, 2, r, NULL);
+  int32_t out = add_conv(&m, r, 8, 8, 1, XAI_PADDING_SAME, 0, XAI_ACT_NONE,
+                         8, 8);
+  check("shape fold", &m, in, out, 1);
+}
+
 int main(void) {
   /* Keras ZeroPadding2D(1) + VALID 3x3 stride 1 is SAME: folded. */
   pad_conv("pad 1 conv s1", (const int32_t[]){1, 1, 1, 1}, 1, 0, 0, 0, 1);
@@ -226,6 +246,7 @@ int main(void) {
   conv_act("relu requant", XAI_OP_RELU, 0.05f, 5, 2);
 
   /* No-op RESHAPE/QUANTIZE go, as graph output or in the middle. */
+  shape_fold();
   conv_noop("reshape out", XAI_OP_RESHAPE, 0, 1);
   conv_noop("quantize out", XAI_OP_QUANTIZE, 0, 1);
   /* Middle: dropped; then RELU6 (same quant) fuses into the conv? The conv
