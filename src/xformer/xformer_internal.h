@@ -148,6 +148,9 @@ xai_status xf_check_model(xf_ctx *x, xai_error *err);
 /* True for the Larq Compute Engine custom ops (lower_lce.c), which the
  * xformer keeps: their weights are already 1 bit a parameter. */
 bool xf_lce_op_name(const char *custom_code);
+/* Report note of an LceBconv2d layer: its MACs are binary ones, measured
+ * against the 1-bit peak (256 a bundle, VLMACCR1) instead of int8's. */
+void xf_lce_layer_note(const xai_op_cost *cost, char *note, size_t size);
 /* Folds pads, fuses activations, drops no-op RESHAPE/QUANTIZE (canon*.c). */
 xai_status xf_canonicalise(xf_ctx *x, xai_error *err);
 /* Tries every registered lowering on each op (lower.c). */

@@ -10,6 +10,40 @@
 #include <string.h>
 
 #include "lce_ops_internal.h"
+#include "xai/vpu.h"
+
+/* Device cost of the scalar reference kernel (no VPU kernel yet), an
+ * ESTIMATE like op_default_cost.c: per 32-channel word two loads, XOR and
+ * a popcount (xs3 has no popcount instruction: 4 bundles of shifts/adds on
+ * the ALU lane); per output the output transform (6 bundles). One thread. */
+#define LCE_REF_BUNDLES_PER_WORD 7u
+#define LCE_REF_BUNDLES_PER_OUTPUT 6u
+
+static void bconv_cost(xai_op_ctx *ctx, const xai_lce_bconv_geometry *g) {
+  uint64_t outputs = (uint64_t)g->out.n * (uint64_t)g->out.h *
+                     (uint64_t)g->out.w * (uint64_t)g->channels_out;
+  uint64_t words = outputs * (uint64_t)g->filter.h * (uint64_t)g->filter.w *
+                   (uint64_t)g->filter.c;
+  uint64_t bundles = words * LCE_REF_BUNDLES_PER_WORD +
+                     outputs * LCE_REF_BUNDLES_PER_OUTPUT;
+  xai_vpu_op_work work;
+  memset(&work, 0, sizeof work);
+  work.thread_bundles = &bundles;
+  work.n_threads = 1;
+  work.clock_mhz = ctx->clock_mhz;
+  xai_vpu_op_time t;
+  memset(ctx->cost, 0, sizeof *ctx->cost);
+  if (xai_vpu_time_op(&work, &t, NULL) != XAI_OK) return;
+  /* binary MACs: one per {-1,+1} product */
+  ctx->cost->macs = outputs * (uint64_t)g->k_depth;
+  ctx->cost->ticks = t.ticks;
+  ctx->cost->cycles = t.cycles;
+  ctx->cost->bundles_max = bundles;
+  ctx->cost->threads = 1;
+  ctx->cost->weight_bytes = (uint64_t)g->channels_out * g->filter.h *
+                            g->filter.w * g->filter.c * 4u;
+  ctx->cost->kernel = "bconv2d_ref";
+}
 
 static const char *act_name(int32_t a) {
   static const char *const names[] = {"NONE", "RELU", "RELU_N1_TO_1",
@@ -166,6 +200,7 @@ static xai_status eval_bconv(xai_op_ctx *ctx) {
   xai_bconv2d_ref(&g->p, &g->in, xai_op_input(ctx, 0)->data, &g->filter,
                   xai_op_input(ctx, 1)->data, &g->out,
                   xai_op_output(ctx, 0)->data);
+  bconv_cost(ctx, g);
   return XAI_OK;
 }
 
