@@ -18,6 +18,10 @@ bool xf_lce_op_name(const char *custom_code) {
   return false;
 }
 
+bool xf_lce_input_movable(const char *custom_code, uint32_t k) {
+  return strcmp(custom_code, "LceBconv2d") == 0 && (k == 1 || k == 4);
+}
+
 void xf_lce_layer_note(const xai_op_cost *cost, char *note, size_t size) {
   uint64_t bundles = cost->bundles_max * (cost->threads ? cost->threads : 1);
   double util = bundles ? (double)cost->macs /

@@ -184,8 +184,10 @@ xai_status xf_report_build(const uint8_t *model, size_t size,
                "under the next op",
                (unsigned long long)(cost->ticks - c.exposed[i]),
                (unsigned long long)cost->ticks);
-    rep->macs += l->macs;
     rep->ticks += l->ticks;
+    /* binary MACs are not int8 ones: the totals count int8 layers only */
+    if (strcmp(l->op, "LceBconv2d") == 0) continue;
+    rep->macs += l->macs;
     bundles += op_bundles(cost);
   }
   rep->ms = (double)rep->ticks / (XAI_XCORE_REF_TIMER_HZ / 1000.0);
