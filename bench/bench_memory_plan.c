@@ -1,9 +1,24 @@
-/* bench_memory_plan [MODELS_DIR] [THREADS]: arena head per model.
- * Columns: the original model's greedy head (reference ops), the compiled
- * model's greedy head (the baseline the xformer must not exceed), the
- * compiled model's head with the xformer's OfflineMemoryAllocation plan, and
- * TFLite Micro's planned head from ../shared/bench/BASELINES.md.
- * MODELS_DIR defaults to $XAI_SHARED_DIR/models/tflm, THREADS to 5. */
+/* bench_memory_plan [THREADS] [BUDGET]: RAM and flash per model beside
+ * TFLite Micro's and XMOS's.
+ *
+ * Per model of $XAI_SHARED_DIR/models (tflm/ and mlperf_tiny/):
+ *  - TFLM: TFLite Micro's arena total from its PyPI interpreter
+ *    (tflite-micro), in the same run through bench_memory_tflm.py with
+ *    $XAI_TFLM_PYTHON (default: the project venv, then python3); "-" if
+ *    it is not installed;
+ *  - XMOS: the arena xcore-opt prints and its model bytes
+ *    (../shared/bench/BASELINES.md, 5 threads);
+ *  - xai: the arena total (planned head + persistent tail, as `xai run
+ *    --arena` reports it) and model bytes of the compiled model; with a
+ *    params file at 100 B: the arena with the automatic weight slices and
+ *    with --xcore-weight-load-budget BUDGET (default 16384), model + params
+ *    bytes;
+ *  - time: modelled ms of the compiled model, and what the slices cost
+ *    with the automatic and the given budget (ms minus ms with every load
+ *    whole, all with the params split). Views, in-place ops,
+ *    dropped names and shared constants cost no modelled time.
+ * THREADS defaults to 5. */
+#define _POSIX_C_SOURCE 200809L /* popen */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,90 +27,183 @@
 #include "xai/runtime.h"
 #include "xai/xformer.h"
 
-static int head_of(const uint8_t *model, size_t size,
-                   const xai_op_resolver *res, xai_planner_kind kind,
-                   size_t *head) {
+typedef struct {
+  size_t arena, model, params;
+  double ms;
+  int ok;
+} result;
+
+static size_t arena_of(const uint8_t *model, size_t size,
+                       const uint8_t *params, size_t params_size) {
   xai_interp_config c = xai_test_interp_config(model, size, NULL, 0);
-  c.resolver = res;
-  c.planner = kind;
+  xai_params_source src;
+  if (params) {
+    src = xai_params_memory(params, params_size, XAI_PARAMS_RAM);
+    c.params = &src;
+  }
+  size_t need = 0;
   xai_error err;
-  xai_test_heap_interp h;
-  if (xai_test_heap_interp_init(&h, &c, &err)) return -1;
-  *head = xai_interp_arena_head(h.ip);
-  xai_test_heap_interp_free(&h);
-  return 0;
+  if (xai_interp_arena_needed(&c, &need, &err)) return 0;
+  return need;
 }
 
-/* TFLM's planned head for `model` (file name without .tflite) from the
- * BASELINES.md table "| model | min arena B | planned head B | ...". */
-static long tflm_head(const char *baselines, const char *model) {
+static result compile(const uint8_t *in, size_t size, unsigned threads,
+                      int split, size_t budget) {
+  result r;
+  memset(&r, 0, sizeof r);
+  xai_xformer_options o;
+  xai_xformer_options_init(&o);
+  o.thread_count = threads;
+  o.quiet = 1;
+  o.params_file = split ? "bench.params" : NULL; /* not written */
+  o.weight_load_budget = budget;
+  uint8_t *out = NULL, *params = NULL;
+  size_t out_size = 0, params_size = 0;
+  xai_xformer_report rep;
+  xai_error err;
+  if (xai_xformer_run(in, size, &o, &out, &out_size, &params, &params_size,
+                      &rep, &err) != XAI_OK) {
+    fprintf(stderr, "xformer: %s\n", err.message);
+    return r;
+  }
+  r.arena = arena_of(out, out_size, params, params_size);
+  r.model = out_size;
+  r.params = params_size;
+  r.ms = (double)rep.ticks / 1e5;
+  r.ok = r.arena > 0;
+  xai_xformer_report_free(&rep);
+  free(out);
+  free(params);
+  return r;
+}
+
+static long number(const char *s) {
+  long v = 0;
+  int any = 0;
+  for (; *s && *s != '|'; s++)
+    if (*s >= '0' && *s <= '9') {
+      v = v * 10 + (*s - '0');
+      any = 1;
+    }
+  return any ? v : -1;
+}
+
+/* XMOS's arena and model bytes for `model` from the BASELINES.md table
+ * "| model | XMOS arena printed B | XMOS model B | ...". */
+static void xmos_figures(const char *baselines, const char *model,
+                         long *arena, long *bytes) {
+  *arena = *bytes = -1;
   FILE *f = fopen(baselines, "r");
-  if (!f) return -1;
+  if (!f) return;
   char line[512];
-  long head = -1;
+  int in_table = 0;
   while (fgets(line, sizeof line, f)) {
-    char name[128], arena[32], planned[32];
-    if (sscanf(line, "| %127s | %31[0-9,] | %31[0-9,] |", name, arena,
-               planned) != 3 ||
-        strcmp(name, model) != 0)
-      continue;
-    head = 0;
-    for (const char *p = planned; *p; p++)
-      if (*p >= '0' && *p <= '9') head = head * 10 + (*p - '0');
+    if (strstr(line, "XMOS's compiler, measured side by side")) in_table = 1;
+    if (!in_table || line[0] != '|') continue;
+    char name[128];
+    if (sscanf(line, "| %127s |", name) != 1 || strcmp(name, model)) continue;
+    const char *c1 = strchr(line + 1, '|');
+    const char *c2 = c1 ? strchr(c1 + 1, '|') : NULL;
+    if (c1 && c2) {
+      *arena = number(c1 + 1);
+      *bytes = number(c2 + 1);
+    }
     break;
   }
   fclose(f);
-  return head;
+}
+
+/* TFLite Micro's arena total for the model at `path`, from its PyPI
+ * interpreter; -1 if that is not installed. */
+static long tflm_arena(const char *python, const char *script,
+                       const char *path) {
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd, "\"%s\" \"%s\" \"%s\" 2>/dev/null", python,
+           script, path);
+  FILE *p = popen(cmd, "r");
+  if (!p) return -1;
+  char line[256];
+  long total = -1;
+  while (fgets(line, sizeof line, p))
+    if (sscanf(line, "total %ld", &total) == 1) break;
+  pclose(p);
+  return total;
+}
+
+static void dir_of(const char *file, char *out, size_t cap) {
+  snprintf(out, cap, "%s", file);
+  char *slash = strrchr(out, '/');
+  if (slash)
+    *slash = '\0';
+  else
+    snprintf(out, cap, ".");
+}
+
+static void cell(long v) {
+  if (v < 0)
+    printf(" %10s", "-");
+  else
+    printf(" %10ld", v);
 }
 
 int main(int argc, char **argv) {
   const char *shared = getenv("XAI_SHARED_DIR");
   if (!shared) shared = "../shared";
-  char dir[1024], baselines[1024];
-  if (argc > 1)
-    snprintf(dir, sizeof dir, "%s", argv[1]);
-  else
-    snprintf(dir, sizeof dir, "%s/models/tflm", shared);
+  unsigned threads = argc > 1 ? (unsigned)atoi(argv[1]) : 5;
+  size_t budget = argc > 2 ? (size_t)atol(argv[2]) : 16384;
+  char here[1024], script[1200], baselines[1024], venv_py[1200];
+  dir_of(__FILE__, here, sizeof here);
+  snprintf(script, sizeof script, "%s/bench_memory_tflm.py", here);
   snprintf(baselines, sizeof baselines, "%s/bench/BASELINES.md", shared);
-  unsigned threads = argc > 2 ? (unsigned)atoi(argv[2]) : 5;
+  snprintf(venv_py, sizeof venv_py, "%s/../build/venv/bin/python", here);
+  const char *python = getenv("XAI_TFLM_PYTHON");
+  if (!python) {
+    FILE *f = fopen(venv_py, "r");
+    python = f ? venv_py : "python3";
+    if (f) fclose(f);
+  }
   static const char *const models[] = {
-      "hello_world_int8", "simple_add_model", "micro_speech_quantized",
-      "person_detect", "trained_lstm_int8", "micro_speech_lstm",
-      "dtln_noise_suppression", "mobilenet_v2_quantized_1x3x224x224"};
-  printf("%-36s %12s %12s %12s %12s\n", "model (threads)", "orig greedy",
-         "xf greedy", "xf plan", "TFLM head");
+      "tflm/hello_world_int8", "tflm/simple_add_model",
+      "tflm/micro_speech_quantized", "tflm/person_detect",
+      "mlperf_tiny/vww_96_int8", "tflm/trained_lstm_int8",
+      "tflm/micro_speech_lstm", "tflm/dtln_noise_suppression",
+      "tflm/mobilenet_v2_quantized_1x3x224x224"};
+  printf("threads %u; arena and model bytes; split = params file at 100 B; "
+         "budget = --xcore-weight-load-budget %zu\n", threads, budget);
+  printf("%-26s %10s %10s %10s %10s %10s | %10s %10s %10s | %8s %8s %8s\n",
+         "model", "TFLM", "XMOS", "xai", "split", "budget", "XMOS model",
+         "xai model", "split m+p", "ms", "+slices", "+budget");
   for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
     char path[1200];
-    snprintf(path, sizeof path, "%s/%s.tflite", dir, models[i]);
+    snprintf(path, sizeof path, "%s/models/%s.tflite", shared, models[i]);
+    const char *name = strchr(models[i], '/') + 1;
     uint8_t *model = NULL;
     size_t size = 0;
     xai_error err;
     if (xai_file_read(path, &model, &size, &err)) {
-      printf("%-36s absent\n", models[i]);
+      printf("%-26.26s absent\n", name);
       continue;
     }
-    size_t orig = 0, greedy = 0, plan = 0;
-    xai_xformer_options o;
-    xai_xformer_options_init(&o);
-    o.thread_count = threads;
-    o.quiet = 1;
-    uint8_t *out = NULL;
-    size_t out_size = 0;
-    int ok = head_of(model, size, xai_ref_resolver(), XAI_PLANNER_GREEDY,
-                     &orig) == 0 &&
-             xai_xformer_run(model, size, &o, &out, &out_size, NULL, NULL,
-                             NULL, &err) == XAI_OK &&
-             head_of(out, out_size, NULL, XAI_PLANNER_GREEDY, &greedy) == 0 &&
-             head_of(out, out_size, NULL, XAI_PLANNER_AUTO, &plan) == 0;
-    long tflm = tflm_head(baselines, models[i]);
-    char label[64];
-    snprintf(label, sizeof label, "%s (%u)", models[i], threads);
-    if (ok)
-      printf("%-36.36s %12zu %12zu %12zu %12ld\n", label, orig, greedy, plan,
-             tflm);
-    else
-      printf("%-36.36s failed\n", label);
-    free(out);
+    long tflm = tflm_arena(python, script, path);
+    long xmos_arena, xmos_model;
+    xmos_figures(baselines, name, &xmos_arena, &xmos_model);
+    result plain = compile(model, size, threads, 0, 0);
+    result split = compile(model, size, threads, 1, 0);
+    result tight = compile(model, size, threads, 1, budget);
+    result whole = compile(model, size, threads, 1, (size_t)1 << 40);
+    printf("%-26.26s", name);
+    cell(tflm);
+    cell(xmos_arena);
+    cell(plain.ok ? (long)plain.arena : -1);
+    cell(split.ok ? (long)split.arena : -1);
+    cell(tight.ok ? (long)tight.arena : -1);
+    printf(" |");
+    cell(xmos_model);
+    cell(plain.ok ? (long)plain.model : -1);
+    cell(split.ok ? (long)(split.model + split.params) : -1);
+    printf(" | %8.3f %8.3f %8.3f\n", plain.ms,
+           split.ok && whole.ok ? split.ms - whole.ms : 0.0,
+           tight.ok && whole.ok ? tight.ms - whole.ms : 0.0);
     free(model);
   }
   return 0;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Configures and builds one flavour of xai: release (default), asan, or fuzz.
-# Usage: scripts/build.sh [release|asan|fuzz] [cmake --build args...]
+# Configures and builds one flavour of xai: release (default), asan, fuzz,
+# gcc-o3 or clang-o3 (warning checks).
+# Usage: scripts/build.sh [release|asan|fuzz|gcc-o3|clang-o3] [cmake --build args...]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 flavour="${1:-release}"
@@ -9,8 +10,11 @@ case "$flavour" in
   release) dir="$root/build/release"; args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
   asan)    dir="$root/build/asan"; args=(-DCMAKE_BUILD_TYPE=Debug -DXAI_SANITIZE=ON) ;;
   fuzz)    dir="$root/build/fuzz"; args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DXAI_FUZZ=ON -DCMAKE_C_COMPILER=clang) ;;
-  *) echo "build.sh: unknown flavour '$flavour' (release, asan or fuzz)" >&2; exit 2 ;;
+  # -O3 with each compiler: warning checks only (-Werror), nothing is run.
+  gcc-o3)  dir="$root/build/gcc-o3"; args=(-DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE=-O3 -DCMAKE_C_COMPILER=gcc) ;;
+  clang-o3) dir="$root/build/clang-o3"; args=(-DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE=-O3 -DCMAKE_C_COMPILER=clang) ;;
+  *) echo "build.sh: unknown flavour '$flavour' (release, asan, fuzz, gcc-o3 or clang-o3)" >&2; exit 2 ;;
 esac
-cmake -S "$root" -B "$dir" -G Ninja "${args[@]}" -DXAI_PYTHON="$python" -DXAI_LCE_PYTHON="$root/build/venv-lce/bin/python" >/dev/null
+cmake -S "$root" -B "$dir" -G Ninja "${args[@]}" -DXAI_WERROR=ON -DXAI_PYTHON="$python" -DXAI_LCE_PYTHON="$root/build/venv-lce/bin/python" >/dev/null
 shift || true
 cmake --build "$dir" "$@" -- -j"$(nproc)"

@@ -8,7 +8,9 @@ venv="$root/build/venv"
 
 packages=(build-essential cmake ninja-build clang libclang-rt-14-dev
           python3 python3-venv python3-pip
-          libusb-1.0-0-dev libstb-dev pkg-config)
+          libusb-1.0-0-dev libstb-dev pkg-config
+          gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm g++
+          chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

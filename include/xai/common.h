@@ -22,8 +22,8 @@ typedef enum {
 
 #define XAI_ERROR_MESSAGE_BYTES 512
 
-/* Carries the first failure's message up the stack; callees fill it,
- * callers print it. */
+/* Carries a failure's message up the stack; callees fill it, callers add
+ * context and print it. Clear it before each independent operation. */
 typedef struct {
   xai_status status;
   char message[XAI_ERROR_MESSAGE_BYTES];
@@ -36,12 +36,27 @@ typedef struct {
 #define XAI_PRINTF(fmt_index, first_arg)
 #endif
 
-/* Records status and a formatted message in err (if err is not NULL) and
- * returns status, so a failing path can `return xai_fail(err, ...)`. */
-xai_status xai_fail(xai_error *err, xai_status status, const char *fmt, ...)
+/* Records status and a formatted message in err (if err is not NULL),
+ * replacing whatever it held: an error record describes the latest failure
+ * only, never an older one. The message may quote err->message (it is
+ * formatted into a copy first), which is how a caller adds context to its
+ * callee's cause. */
+void xai_fail_record(xai_error *err, xai_status status, const char *fmt, ...)
     XAI_PRINTF(3, 4);
+/* xai_fail_record, then evaluates to status, so a failing path can
+ * `return xai_fail(err, ...)`. A macro so the compiler sees the returned
+ * status (no maybe-uninitialized warnings on the callers' outputs). */
+#define xai_fail(err, status, ...) \
+  (xai_fail_record((err), (status), __VA_ARGS__), xai_failed_with(status))
+/* A call rather than the bare value, so `xai_fail(...);` as a statement
+ * draws no unused-value warning; inlined to the value itself. */
+static inline xai_status xai_failed_with(xai_status status) { return status; }
 
 void xai_error_clear(xai_error *err);
+/* err's message, or "" for a NULL err: for adding context to a cause. */
+static inline const char *xai_error_text(const xai_error *err) {
+  return err ? err->message : "";
+}
 
 const char *xai_status_name(xai_status status);
 

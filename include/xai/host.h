@@ -76,18 +76,18 @@ typedef enum {
   XAI_HOST_PARAMS_SRAM = 0,  /* model, params and arena in the tile's SRAM */
   XAI_HOST_PARAMS_LPDDR = 1, /* model and params in LPDDR (arena in SRAM if
                                 it fits, else LPDDR too) */
-  XAI_HOST_PARAMS_FLASH = 2, /* a flash image of model + params is
-                                programmed at address 0 and the model loaded
-                                from its entry 0; the params stream from
-                                flash at run time */
+  XAI_HOST_PARAMS_FLASH = 2, /* model + params are programmed as entry 0
+                                of the flash image (other entries kept) and
+                                the model loaded from it; the params stream
+                                from flash at run time */
 } xai_host_params_memory;
 
 /* Loads `model` with its params file `params` onto `engine`:
  *   SRAM, LPDDR: SET_PARAMS streams the params, then SET_MODEL (with
  *                XAI_SET_MODEL_WITH_PARAMS) the model, both to `memory`;
- *   FLASH:       builds the flash image in memory (xai_flash_image_build),
- *                programs it with FLASH_WRITE, then SET_MODEL from entry 0
- *                (this replaces what the flash held).
+ *   FLASH:       programs model + params as flash entry 0, keeping the
+ *                other entries (xai_host_flash_program_entry), then
+ *                SET_MODEL from entry 0.
  * progress (may be NULL) sees each transfer in turn (params or flash image,
  * then model). The device refuses params that belong to another model
  * (MODEL_ERROR) and a model that does not fit (NO_MEMORY); either way it
@@ -171,14 +171,16 @@ xai_status xai_host_status_from_device(xai_proto_status status);
 
 /* ---- Progress bar for command-line tools -------------------------------- */
 
-/* Draws "label [#####     ] 42% 1.2 MB/s" on stderr once a transfer has
- * taken over a second (short transfers print nothing). Pass
- * xai_host_progress_bar as the callback and the state as its user data. */
+/* Draws "label [#####     ]  42% 1.20 MB/s ETA 0:07" on stderr once a
+ * transfer has taken over a second (short transfers print nothing), and
+ * only when stderr is a terminal. Pass xai_host_progress_bar as the
+ * callback and the state as its user data. */
 typedef struct {
   const char *label;
   double start_s;  /* set by the first call */
   bool shown;
   int last_percent;
+  bool tty;        /* stderr is a terminal (set by init) */
 } xai_host_progress_bar_state;
 
 void xai_host_progress_bar_init(xai_host_progress_bar_state *s,

@@ -88,6 +88,19 @@ typedef enum {
  * params the last SET_PARAMS sent to the same engine. A device that
  * predates SET_PARAMS refuses the memory value (BAD_ARGUMENT). */
 #define XAI_SET_MODEL_WITH_PARAMS 0x80u
+/* SET_MODEL: OR into `arg` to ask for the arena's memory (the xformer's
+ * placement, docs/device.md); neither = the device chooses. From flash,
+ * XAI_SET_MODEL_FLASH_TO_LPDDR asks for the model in LPDDR (else the device
+ * chooses, SRAM first). A device that predates them refuses the memory
+ * value (BAD_ARGUMENT). */
+#define XAI_SET_MODEL_ARENA_SRAM 0x10u
+#define XAI_SET_MODEL_ARENA_LPDDR 0x20u
+#define XAI_SET_MODEL_FLASH_TO_LPDDR 0x40u
+#define XAI_SET_MODEL_FLAGS                                                  \
+  (XAI_SET_MODEL_WITH_PARAMS | XAI_SET_MODEL_ARENA_SRAM |                    \
+   XAI_SET_MODEL_ARENA_LPDDR | XAI_SET_MODEL_FLASH_TO_LPDDR)
+/* The memory without the flags: XAI_MODEL_TO_SRAM/LPDDR, FROM_FLASH. */
+#define XAI_SET_MODEL_BASE(arg) (XAI_SET_MODEL_MEMORY(arg) & ~XAI_SET_MODEL_FLAGS)
 
 /* Where an engine's model, arena and params went: the payload of the OK
  * reply to the LAST frame of a SET_MODEL (docs/protocol.md 6.4). Hosts that

@@ -166,8 +166,21 @@ const xai_op_resolver *xai_ref_resolver(void);
 const xai_op_resolver *xai_all_ops_resolver(void);
 
 /* Scalar cost estimate for an op with no VPU kernel (builtins on the
- * device): fills ctx->cost from its tensor sizes. */
+ * device): fills ctx->cost from its tensor sizes and a per-op table of
+ * scalar XS3 rates (op_default_cost.c; docs/vpu.md "Builtin ops"). */
 void xai_op_default_cost(xai_op_ctx *ctx);
+
+/* A tensor shape for xai_op_builtin_macs; rank -1 = tensor absent. */
+typedef struct {
+  const int32_t *dims;
+  int32_t rank;
+} xai_op_dims;
+/* Multiply-accumulates of a builtin op (CONV_2D, DEPTHWISE_CONV_2D,
+ * FULLY_CONNECTED, TRANSPOSE_CONV, BATCH_MATMUL, UNIDIRECTIONAL_SEQUENCE_LSTM,
+ * SVDF; 0 for others) from its input and output shapes. */
+uint64_t xai_op_builtin_macs(int32_t code, const xai_op_dims *in,
+                             uint32_t n_in, const xai_op_dims *out,
+                             uint32_t n_out);
 const xai_op_registration *xai_resolver_find(const xai_op_resolver *r,
                                              int32_t builtin_code,
                                              const char *custom_name);
@@ -177,6 +190,11 @@ const xai_op_registration *xai_resolver_find(const xai_op_resolver *r,
  * (in-place execution). An OfflineMemoryAllocation plan may give such an
  * output its input's offset; the plan check accepts that pair only. */
 bool xai_op_inplace_safe(int32_t builtin_code, const char *custom_name);
+
+/* Whether the op's output 0 is its input 0's bytes under another shape
+ * (RESHAPE, SQUEEZE, EXPAND_DIMS): the planner gives the output no buffer
+ * of its own but the input's, and the op copies nothing. */
+bool xai_op_is_view(int32_t builtin_code, const char *custom_name);
 
 /* ---- Interpreter ---------------------------------------------------------- */
 
@@ -293,6 +311,24 @@ uint64_t xai_params_overlap_ticks(const uint64_t *ticks,
 /* The params source of the interpreter running this op, or NULL. */
 const xai_params_source *xai_op_params(const xai_op_ctx *ctx);
 
+/* Whose arithmetic the builtin ops follow where TFLite Micro and LiteRT's
+ * reference kernels differ (docs/semantics.md). XAI_SEMANTICS_MODEL: what
+ * the model's `xai` metadata records ("semantics"), TFLite Micro if none. */
+typedef enum {
+  XAI_SEMANTICS_MODEL = 0,
+  XAI_SEMANTICS_TFLM,
+  XAI_SEMANTICS_LITERT,
+} xai_semantics;
+
+/* "tflm" / "litert" (and "model" for XAI_SEMANTICS_MODEL). */
+const char *xai_semantics_name(xai_semantics s);
+/* Parses "tflm" or "litert"; false for anything else. */
+bool xai_semantics_parse(const char *text, xai_semantics *out);
+/* The semantics a model's `xai` metadata records: TFLM when absent. */
+xai_semantics xai_model_semantics(const uint8_t *model, size_t size);
+/* The semantics the interpreter running this op follows (never MODEL). */
+xai_semantics xai_op_semantics(const xai_op_ctx *ctx);
+
 typedef struct {
   const uint8_t *model; /* stays alive and unchanged while the interp is used */
   size_t model_size;
@@ -305,6 +341,7 @@ typedef struct {
   void *hook_user;
   /* Params file for models with XAI_load_weights ops; NULL if none. */
   const xai_params_source *params;
+  xai_semantics semantics; /* MODEL (0): as the model's metadata says */
 } xai_interp_config;
 
 /* Validates the model, resolves every op (unsupported op: error naming op

@@ -60,6 +60,25 @@ enum {
   XAI_OP_VAR_HANDLE = 142, XAI_OP_READ_VARIABLE = 143,
   XAI_OP_ASSIGN_VARIABLE = 144,
 };
+/* The rest of TFLite Micro's builtins (docs/ops.md). */
+enum {
+  XAI_OP_DEPTH_TO_SPACE = 5, XAI_OP_EMBEDDING_LOOKUP = 7,
+  XAI_OP_L2_POOL_2D = 12, XAI_OP_SPACE_TO_DEPTH = 26,
+  XAI_OP_BATCH_TO_SPACE_ND = 37, XAI_OP_SPACE_TO_BATCH_ND = 38,
+  XAI_OP_EXP = 47, XAI_OP_LOG_SOFTMAX = 50, XAI_OP_LESS = 58, XAI_OP_NEG = 59,
+  XAI_OP_GREATER = 61, XAI_OP_GREATER_EQUAL = 62, XAI_OP_LESS_EQUAL = 63,
+  XAI_OP_SIN = 66, XAI_OP_EQUAL = 71, XAI_OP_NOT_EQUAL = 72, XAI_OP_LOG = 73,
+  XAI_OP_SQRT = 75, XAI_OP_RSQRT = 76, XAI_OP_ARG_MIN = 79,
+  XAI_OP_REDUCE_MAX = 82, XAI_OP_LOGICAL_OR = 84, XAI_OP_LOGICAL_AND = 86,
+  XAI_OP_LOGICAL_NOT = 87, XAI_OP_REDUCE_MIN = 89, XAI_OP_FLOOR_DIV = 90,
+  XAI_OP_SQUARE = 92, XAI_OP_ZEROS_LIKE = 93, XAI_OP_FILL = 94,
+  XAI_OP_FLOOR_MOD = 95, XAI_OP_SQUARED_DIFFERENCE = 99,
+  XAI_OP_MIRROR_PAD = 100, XAI_OP_ABS = 101, XAI_OP_CEIL = 104,
+  XAI_OP_REVERSE_V2 = 105, XAI_OP_ADD_N = 106, XAI_OP_GATHER_ND = 107,
+  XAI_OP_COS = 108, XAI_OP_ELU = 111, XAI_OP_ROUND = 116,
+  XAI_OP_SELECT_V2 = 123, XAI_OP_CUMSUM = 128, XAI_OP_BROADCAST_TO = 130,
+  XAI_OP_BROADCAST_ARGS = 145, XAI_OP_DYNAMIC_UPDATE_SLICE = 151,
+};
 
 /* "CONV_2D", ...; "BUILTIN_<n>" style names are not produced: unknown codes
  * give NULL so callers can print the number. */
@@ -126,6 +145,20 @@ typedef enum {
   XAI_OPTS_VAR_HANDLE = 111, /* strings container, shared_name not kept */
   XAI_OPTS_READ_VARIABLE = 112,
   XAI_OPTS_ASSIGN_VARIABLE = 113,
+  /* Tables of the ops in the second XAI_OP_ enum. */
+  XAI_OPTS_SPACE_TO_DEPTH = 19, XAI_OPTS_BATCH_TO_SPACE_ND = 24,
+  XAI_OPTS_SPACE_TO_BATCH_ND = 25, XAI_OPTS_EXP = 33,
+  XAI_OPTS_LOG_SOFTMAX = 36, XAI_OPTS_LESS = 41, XAI_OPTS_NEG = 42,
+  XAI_OPTS_GREATER = 44, XAI_OPTS_GREATER_EQUAL = 45,
+  XAI_OPTS_LESS_EQUAL = 46, XAI_OPTS_EQUAL = 53, XAI_OPTS_NOT_EQUAL = 54,
+  XAI_OPTS_ARG_MIN = 57, XAI_OPTS_LOGICAL_OR = 60, XAI_OPTS_LOGICAL_AND = 62,
+  XAI_OPTS_LOGICAL_NOT = 63, XAI_OPTS_FLOOR_DIV = 65, XAI_OPTS_SQUARE = 66,
+  XAI_OPTS_ZEROS_LIKE = 67, XAI_OPTS_FILL = 68, XAI_OPTS_FLOOR_MOD = 72,
+  XAI_OPTS_SQUARED_DIFFERENCE = 76, XAI_OPTS_MIRROR_PAD = 77,
+  XAI_OPTS_ABS = 78, XAI_OPTS_REVERSE_V2 = 81, XAI_OPTS_ADD_N = 82,
+  XAI_OPTS_GATHER_ND = 83, XAI_OPTS_COS = 84, XAI_OPTS_DEPTH_TO_SPACE = 94,
+  XAI_OPTS_SELECT_V2 = 98, XAI_OPTS_CUMSUM = 102,
+  XAI_OPTS_BROADCAST_TO = 104, XAI_OPTS_DYNAMIC_UPDATE_SLICE = 117,
 } xai_options_type;
 
 #define XAI_MAX_OPTION_INTS 8 /* longest int vector option we keep */
@@ -233,6 +266,9 @@ typedef struct {
   bool adj_x, adj_y, asymmetric_quantize_inputs;
 } xai_batch_matmul_options;
 typedef struct { int32_t init_subgraph_index; } xai_call_once_options;
+typedef struct { int32_t block_size; } xai_block_size_options; /* S2D, D2S */
+typedef struct { int8_t mode; } xai_mirror_pad_options; /* 0 REFLECT, 1 SYMMETRIC */
+typedef struct { bool exclusive, reverse; } xai_cumsum_options;
 
 typedef struct {
   uint8_t type; /* xai_options_type; tables without fields decode to type only */
@@ -268,6 +304,10 @@ typedef struct {
     xai_while_options while_;
     xai_batch_matmul_options batch_matmul;
     xai_call_once_options call_once;
+    xai_block_size_options space_to_depth, depth_to_space;
+    xai_arg_max_options arg_min;
+    xai_mirror_pad_options mirror_pad;
+    xai_cumsum_options cumsum;
   } u;
 } xai_options;
 

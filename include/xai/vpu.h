@@ -3,8 +3,9 @@
  *
  * Optimised kernels (src/kernels/xcore) are written ONLY against this API, one
  * call per instruction, so the same source maps 1:1 onto real VPU code. Each
- * call is one bundle; kernels add their scalar-only bundles with
- * xai_vpu_scalar(). docs/vpu.md lists the sources of every semantic below.
+ * call is one memory-lane bundle; kernels add their ALU-only bundles with
+ * xai_vpu_scalar(), scalar loads/stores with xai_vpu_mem() and loop
+ * branches with xai_vpu_branch(); FNOPs are added by the fetch model. docs/vpu.md lists the sources of every semantic below.
  *
  * Conventions used in the instruction comments:
  *   lanes      int8 mode: 32 x int8; int16: 16 x int16; int32: 8 x int32.
@@ -79,9 +80,12 @@ typedef struct {
   xai_vpu_vec vR, vD, vC;
   xai_vpu_mode mode;
   uint32_t ctrl;        /* last VSETC word (headroom bits are not modelled) */
-  uint64_t bundles;     /* VPU instructions + scalar-only bundles */
+  uint64_t bundles;     /* issue slots: VPU, scalar and FNOP bundles */
   uint64_t vpu_ops;     /* VPU instructions alone */
   uint64_t macs;        /* multiply-accumulates done by VLMACC* */
+  uint64_t fnops;       /* fetch no-ops (included in bundles) */
+  uint32_t ibuf;        /* bytes left in the instruction buffer */
+  uint32_t alu_pending; /* deferred ALU-only bundles (xai_vpu_defer) */
   xai_vpu_fault fault;  /* first fault since init/clear, or NONE */
   const char *fault_op; /* instruction name of that fault, e.g. "VLDR" */
   uintptr_t fault_addr; /* its address (0 for mode faults) */
@@ -93,10 +97,82 @@ typedef struct {
 /* Zeroes registers and counters and sets the mode. */
 void xai_vpu_init(xai_vpu_ctx *ctx, xai_vpu_mode mode);
 
-/* Adds n scalar-only bundles (loop control, address arithmetic that did not
- * pair with a VPU instruction). Call at loop granularity. */
+/* The fetch-buffer model (include/xai/xcore_machine.h, docs/vpu.md "Cycle
+ * model"): a bundle needs its 4 bytes in the buffer; if they are not there
+ * the thread first issues an FNOP, which fetches one line. */
+static inline void xai_vpu_fetch(xai_vpu_ctx *ctx) {
+  if (ctx->alu_pending && ctx->ibuf == XAI_XCORE_BUNDLE_BYTES) {
+    /* A deferred ALU bundle goes in the last buffered slot: it refills the
+     * buffer, so this bundle needs no FNOP (see xai_vpu_defer). */
+    ctx->alu_pending--;
+    ctx->bundles++;
+    ctx->ibuf = XAI_XCORE_IBUF_BYTES;
+  }
+  if (ctx->ibuf < XAI_XCORE_BUNDLE_BYTES) {
+    ctx->bundles++;
+    ctx->fnops++;
+    ctx->ibuf += XAI_XCORE_FETCH_BYTES;
+  }
+  ctx->ibuf -= XAI_XCORE_BUNDLE_BYTES;
+}
+
+/* Adds n ALU-lane-only bundles: arithmetic, compares, address arithmetic
+ * that found no memory-lane instruction to pair with. They leave the memory
+ * port free, so each refills the instruction buffer. Call at loop
+ * granularity. */
 static inline void xai_vpu_scalar(xai_vpu_ctx *ctx, uint64_t n) {
+  if (n == 0) return;
+  xai_vpu_fetch(ctx);
   ctx->bundles += n;
+  ctx->ibuf = XAI_XCORE_IBUF_BYTES;
+}
+
+/* n ALU-only bundles the schedule may place anywhere before the next
+ * xai_vpu_flush (address and bound arithmetic for the next tap, group or
+ * pixel, software-pipelined as hand-written XS3 loops do): each goes where
+ * the buffer is down to its last bundle, so it refills the buffer in the
+ * slot an FNOP would have taken. */
+static inline void xai_vpu_defer(xai_vpu_ctx *ctx, uint32_t n) {
+  ctx->alu_pending += n;
+}
+
+/* Issues the deferred ALU bundles that found no slot. */
+static inline void xai_vpu_flush(xai_vpu_ctx *ctx) {
+  uint32_t n = ctx->alu_pending;
+  ctx->alu_pending = 0;
+  xai_vpu_scalar(ctx, n);
+}
+
+/* Adds n scalar memory-lane bundles (LDW/STW/LD8U/ST8..., untaken branches;
+ * each may carry one ALU instruction). No refill: after the buffer runs dry
+ * every 4th costs an FNOP. Closed form of n xai_vpu_fetch calls. */
+static inline void xai_vpu_mem(xai_vpu_ctx *ctx, uint64_t n) {
+  for (; n && ctx->alu_pending; n--) { /* deferred ALU bundles first */
+    xai_vpu_fetch(ctx);
+    ctx->bundles++;
+  }
+  const uint64_t need = n * XAI_XCORE_BUNDLE_BYTES;
+  uint64_t f = 0;
+  if (need > ctx->ibuf)
+    f = (need - ctx->ibuf + XAI_XCORE_FETCH_BYTES - 1u) / XAI_XCORE_FETCH_BYTES;
+  ctx->fnops += f;
+  ctx->bundles += n + f;
+  ctx->ibuf = (uint32_t)(ctx->ibuf + f * XAI_XCORE_FETCH_BYTES - need);
+}
+
+/* A taken branch (the loop branch of one iteration, with its counter
+ * update paired in the ALU lane): a memory-lane bundle that fetches its
+ * target line. Loops generated unrolled charge none. */
+static inline void xai_vpu_branch(xai_vpu_ctx *ctx) {
+  xai_vpu_fetch(ctx);
+  ctx->bundles++;
+  ctx->ibuf = XAI_XCORE_FETCH_BYTES;
+}
+
+/* Spill reloads per iteration of a loop that keeps `live` values in
+ * registers: one stack LDW per value beyond XS3's 12 general registers. */
+static inline uint64_t xai_vpu_spills(unsigned live) {
+  return live > XAI_XCORE_GENERAL_REGS ? live - XAI_XCORE_GENERAL_REGS : 0u;
 }
 
 void xai_vpu_clear_fault(xai_vpu_ctx *ctx);
@@ -120,6 +196,7 @@ void xai_vpu_fault_record(xai_vpu_ctx *ctx, xai_vpu_fault fault,
 
 /* Internal: one bundle issued by a VPU instruction. */
 static inline void xai_vpu_issue(xai_vpu_ctx *ctx) {
+  xai_vpu_fetch(ctx);
   ctx->bundles++;
   ctx->vpu_ops++;
 }
@@ -195,6 +272,12 @@ static inline void xai_vpu_vstrpv(xai_vpu_ctx *ctx, void *addr,
     memcpy(dst, &ctx->vR, 32);
     return;
   }
+  if ((byte_mask & (byte_mask + 1u)) == 0) { /* the first n bytes */
+    unsigned n = 0;
+    while (byte_mask >> n) n++;
+    memcpy(dst, &ctx->vR, n);
+    return;
+  }
   for (unsigned i = 0; i < 32; i++)
     if (byte_mask & (1u << i)) dst[i] = ctx->vR.u8[i];
 }
@@ -239,6 +322,16 @@ static inline void xai_vpu_vlmaccr(xai_vpu_ctx *ctx, const void *addr) {
   ctx->vR.u16[0] = (uint16_t)(uint32_t)top;
   ctx->macs += 32;
 }
+
+/* Sixteen VLMACCRs of rows[0..15] in order, in int8 mode: registers,
+ * counters and faults exactly as the sixteen calls leave them, computed in
+ * one pass (the host-speed form of a 16-channel group block). */
+void xai_vpu_vlmaccr16(xai_vpu_ctx *ctx, const int8_t *const rows[16]);
+
+/* n pairs (VLDC c[k]; VLMACC m[k]) in int8 mode, with the registers,
+ * counters and faults of the 2n calls, in one pass (host speed). */
+void xai_vpu_vlmacc8_pairs(xai_vpu_ctx *ctx, const void *const *c,
+                           const void *const *m, unsigned n);
 
 /* VLMACCR1: binary (1-bit) dot product of all 256 bits of vC and mem into
  * the top accumulator, then rotate as VLMACCR:

@@ -92,6 +92,54 @@
  * binarized layers' utilisation is measured against it. */
 #define XAI_XCORE_PEAK_BINARY_MACS_PER_BUNDLE 256u
 
+/* ---- Issue lanes and instruction fetch --------------------------------------- */
+
+/* A dual-issue bundle pairs at most one ALU-lane instruction (arithmetic,
+ * logic, address arithmetic such as LDAW/ADD/SUB/SHL) with at most one
+ * memory/resource-lane instruction (every VPU instruction, scalar loads and
+ * stores, branches, resource instructions). Two memory-lane instructions
+ * never share a bundle, so a load, a store or a loop branch never hides
+ * under a VPU instruction (XS3 architecture manual, dual issue; the pairs
+ * written in lib_nn's and lib_xcore_math's XS3 assembly, e.g.
+ * `{ sub n, n, 1 ; bt n, loop }` and `{ add p, p, 32 ; vlmaccr p[0] }`). */
+
+/* Instruction fetch: the thread's instruction buffer is refilled 128 bits
+ * at a time, using the memory port of a bundle that leaves the memory lane
+ * free. A bundle that finds the buffer empty waits: the thread issues an
+ * FNOP (a fetch no-op, one issue slot) that does the fetch instead (XS3
+ * architecture manual, instruction fetch; xsim's --enable-fnop-tracing;
+ * lib_nn lookup8.S: "every cycle is a memory access, so there will also be
+ * a lot of FNOPs"; lib_xcore_math vect_s32_zip.S marks FNOPs inside its
+ * runs of VLMACCRs). A taken branch uses its own memory slot to fetch its
+ * target, so the buffer holds one fetch (a 16-byte aligned line; XMOS aligns
+ * loop tops with .align 16) after it. */
+#define XAI_XCORE_FETCH_BYTES 16u
+
+/* Buffer capacity. ESTIMATE: one fetch (128 bits). With this rule a run of
+ * memory-lane bundles costs one FNOP per 4 bundles after the buffer runs
+ * dry; vect_s32_zip.S annotates about one per 8 in its VLMACCR runs, so the
+ * model is on the slow (safe) side of XMOS's own annotation. */
+#define XAI_XCORE_IBUF_BYTES 16u
+
+/* Bytes per bundle in the buffer: a pair of 16-bit instructions or one
+ * 32-bit instruction (XS3 encodes both forms in 32 bits per issue slot;
+ * the inner loops of our kernels use only those forms). */
+#define XAI_XCORE_BUNDLE_BYTES 4u
+
+/* General registers a kernel's inner loop can keep values in: r0..r11 (sp,
+ * dp, cp and lr are reserved; XS3 ABI). A loop that needs more live values
+ * spills: every extra value costs a reload (a memory-lane LDW from the
+ * stack) per iteration. */
+#define XAI_XCORE_GENERAL_REGS 12u
+
+/* Code bytes of the kernels' unrolled inner blocks (the 16-VLMACCR group
+ * block of conv/FC in its aligned and zero-row forms, the 9-tap depthwise
+ * block, the requantization chains: about 1.5 KiB at 4 bytes per bundle),
+ * already inside the ~40 KiB of code that XAI_XCORE_FIRMWARE_BYTES_PER_TILE
+ * reserves. Loops the cycle model charges no branch for are exactly these
+ * blocks. */
+#define XAI_XCORE_UNROLLED_CODE_BYTES (1536u)
+
 /* ---- Software overheads (ESTIMATE) ----------------------------------------- */
 
 /* Cost of dispatching one operator, in bundles of the dispatching thread.

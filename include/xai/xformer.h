@@ -6,6 +6,7 @@
 #ifndef XAI_XFORMER_H
 #define XAI_XFORMER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,10 +42,24 @@ typedef struct {
   const char *target_config; /* --target-config FILE, or NULL */
   int quiet;               /* no report on stdout */
   const char *report_json; /* --report-json FILE, or NULL */
+  const char *report_html; /* --report-html FILE, or NULL */
   const char *output;      /* -o / --output FILE, or NULL */
   int help;                /* --help was given */
+  size_t weight_load_budget; /* --xcore-weight-load-budget: with a params
+                              file, ops whose weights exceed it load them in
+                              output-channel slices; 0 = what fits under
+                              the activations' peak */
+  int keep_names;          /* --xcore-keep-names: keep every tensor's name
+                              (default: only the graph inputs' and
+                              outputs'; the rest go to save model bytes) */
   int no_prefetch;         /* --xcore-no-prefetch: every weight load waits
                               for its transfer (docs/weights.md) */
+  const char *emit_c_dir;  /* --emit-c DIR: also write NAME.c / NAME.h */
+  const char *emit_c_name; /* --emit-c-name NAME (default: from -o) */
+  int litert_semantics;    /* --xcore-semantics litert: LiteRT's arithmetic
+                              (default TFLite Micro's; docs/semantics.md) */
+  uint32_t flash_entry;    /* --xcore-flash-entry: the flash image entry the
+                              model goes to, recorded in xai_placement */
 } xai_xformer_options;
 
 void xai_xformer_options_init(xai_xformer_options *o);
@@ -110,6 +125,22 @@ void xai_xformer_report_print(const xai_xformer_report *r, FILE *f);
 xai_status xai_xformer_report_write_json(const xai_xformer_report *r,
                                          const char *path, xai_error *err);
 
+/* The report as one self-contained HTML page (per-layer time bars with
+ * utilisation, arena over the schedule, memory map, weight loads); title
+ * names the model. */
+xai_status xai_xformer_report_write_html(const xai_xformer_report *r,
+                                         const char *title, const char *path,
+                                         xai_error *err);
+
+/* The report of a model the xformer already optimised (`xai report`), from
+ * the runtime's costs: params (NULL if none) is its params file, streamed
+ * from flash in the cost model. Only clock_mhz of o is used; the pass
+ * statistics and placement are not known and stay 0 / "". */
+xai_status xai_xformer_report_model(const uint8_t *model, size_t size,
+                                    const uint8_t *params, size_t params_size,
+                                    const xai_xformer_options *o,
+                                    xai_xformer_report *rep, xai_error *err);
+
 /* Compiles model[0..size). *out (and *params when o->params_file is set)
  * are malloc'd; rep may be NULL. A float model fails with a message on how
  * to quantize it. */
@@ -131,6 +162,10 @@ xai_status xai_xformer_write_outputs(const xai_xformer_options *o,
 xai_status xai_xformer_file(const char *in_path, const char *out_path,
                             const xai_xformer_options *o,
                             xai_xformer_report *rep, xai_error *err);
+
+/* Whether the xformer has an xcore lowering for the builtin (int8
+ * activations; the report names the ops it keeps and why). */
+bool xai_xformer_lowers(int32_t builtin_code);
 
 #ifdef __cplusplus
 }

@@ -2,8 +2,9 @@
 device emulator, with the calls of the seed's xcore_ai_ie module.
 
 A thin ctypes binding over the C host library (include/xai/host.h), built as
-libxai_host_py.so (python/xmos_ai_ie/CMakeLists.txt). The library is found
-through $XAI_HOST_PY_LIB, beside this file, or in <repo>/build/*/python/.
+libxai_host_py.so (python/xmos_ai_ie/CMakeLists.txt). An installed package
+loads the library beside this file; a source tree $XAI_HOST_PY_LIB, else
+<repo>/build/release/python/ (never a sanitizer build).
 
     from xmos_ai_ie import xcore_ai_ie_usb, xcore_ai_ie_emulator
     ie = xcore_ai_ie_emulator()          # starts the emulator if needed
@@ -15,9 +16,10 @@ through $XAI_HOST_PY_LIB, beside this file, or in <repo>/build/*/python/.
     print(ie.read_times())               # ms per layer
 """
 import ctypes
-import glob
 import os
-import struct
+
+from . import _tensors
+from ._libpath import find_library
 
 __all__ = ["xcore_ai_ie", "xcore_ai_ie_usb", "xcore_ai_ie_spi",
            "xcore_ai_ie_emulator", "XaiDeviceError"]
@@ -32,7 +34,6 @@ _TIMER_TICKS_PER_MS = 100000  # 100 MHz device timer
 # TFLite TensorType code -> (name, struct format of one element)
 _DTYPES = {0: ("float32", "f"), 2: ("int32", "i"), 3: ("uint8", "B"),
            7: ("int16", "h"), 9: ("int8", "b")}
-_FORMAT_OF = {name: fmt for name, fmt in _DTYPES.values()}
 _MEMORY = {"sram": 0, "lpddr": 1}
 # xai_host_params_memory (include/xai/host.h).
 _PARAMS_MEMORY = {"sram": 0, "lpddr": 1, "flash": 2}
@@ -75,6 +76,16 @@ class _Spec(ctypes.Structure):
                 ("tensors", _Tensor * _MAX_TENSORS)]
 
 
+class _Placement(ctypes.Structure):
+    """xai_host_model_placement (include/xai/host_placement.h)."""
+    _fields_ = [("present", ctypes.c_bool), ("model", ctypes.c_uint8),
+                ("arena", ctypes.c_uint8), ("params", ctypes.c_uint8),
+                ("flash_entry", ctypes.c_uint32),
+                ("sram_bytes", ctypes.c_uint64),
+                ("lpddr_bytes", ctypes.c_uint64),
+                ("flash_bytes", ctypes.c_uint64)]
+
+
 class _Layer(ctypes.Structure):
     _fields_ = [("ticks", ctypes.c_uint64),
                 ("op", ctypes.c_char * _NAME_BYTES)]
@@ -86,19 +97,8 @@ _lib = None
 
 
 def _find_library():
-    env = os.environ.get("XAI_HOST_PY_LIB")
-    if env:
-        return env
-    here = os.path.dirname(os.path.abspath(__file__))
-    candidates = [os.path.join(here, "libxai_host_py.so")]
-    repo = os.path.dirname(os.path.dirname(here))
-    candidates += sorted(glob.glob(os.path.join(repo, "build", "*", "python",
-                                                "libxai_host_py.so")))
-    for c in candidates:
-        if os.path.exists(c):
-            return c
-    raise OSError("libxai_host_py.so not found: build it (cmake --build "
-                  "BUILD --target xai_host_py) or set XAI_HOST_PY_LIB")
+    return find_library(os.path.dirname(os.path.abspath(__file__)),
+                        "libxai_host_py.so", env_file="XAI_HOST_PY_LIB")
 
 
 def _load():
@@ -136,6 +136,14 @@ def _load():
         "xai_host_flash_write": [p, u32, ctypes.c_char_p, sz, _PROGRESS, p, e],
         "xai_host_flash_read": [p, u32, ctypes.c_void_p, sz, _PROGRESS, p, e],
         "xai_host_reset": [p, e],
+        "xai_host_read_placement": [ctypes.c_char_p, sz,
+                                    ctypes.POINTER(_Placement), e],
+        "xai_host_flash_entry_placement": [p, u32, ctypes.POINTER(_Placement),
+                                           e],
+        "xai_host_load_flash_entry": [p, u8, u32, u8, ctypes.c_bool, e],
+        "xai_host_load_placed": [p, u8, ctypes.c_char_p, sz, ctypes.c_char_p,
+                                 sz, ctypes.POINTER(_Placement), _PROGRESS,
+                                 p, e],
     }
     for name, args in sigs.items():
         f = getattr(lib, name)
@@ -175,7 +183,7 @@ class xcore_ai_ie:
         self._timeout_ms = timeout_ms
         self.engine = engine
         self._dev = None
-        self._spec = None
+        self._specs = {}  # engine -> read_spec() of its model
 
     # -- plumbing ---------------------------------------------------------
     def _call(self, fn, *args):
@@ -240,7 +248,7 @@ class xcore_ai_ie:
         eng = self.engine if engine is None else engine
         self._call(_lib.xai_host_download_model, self._need(), eng, data,
                    len(data), _MEMORY[memory], cb, None)
-        self._spec = None
+        self._specs.pop(eng, None)
 
     def download_model_params(self, model, params, engine=None,
                               memory="flash", progress=None):
@@ -258,14 +266,42 @@ class xcore_ai_ie:
         self._call(_lib.xai_host_download_model_params, self._need(), eng,
                    data, len(data), pdata, len(pdata),
                    _PARAMS_MEMORY[memory], cb, None)
-        self._spec = None
+        self._specs.pop(eng, None)
+
+    def download_model_placed(self, model, params=None, engine=None,
+                              progress=None):
+        """Loads model bytes (and their params file) where the xformer
+        placed them (the model's xai_placement record: model, arena and
+        params memories, flash entry; as xmos_send_model does). A model
+        that does not fit raises an error naming the memory, the bytes
+        short and the xformer option that fixes it."""
+        data = bytes(model)
+        pdata = bytes(params) if params is not None else None
+        place = _Placement()
+        self._call(_load().xai_host_read_placement, data, len(data),
+                   ctypes.byref(place))
+        cb = _PROGRESS(lambda _u, done, total: progress(done, total)) \
+            if progress else _PROGRESS(0)
+        eng = self.engine if engine is None else engine
+        self._call(_lib.xai_host_load_placed, self._need(), eng, data,
+                   len(data), pdata, len(pdata) if pdata else 0,
+                   ctypes.byref(place), cb, None)
+        self._specs.pop(eng, None)
 
     def download_model_file(self, path, params_file=None, engine=None,
                             memory=None, progress=None):
-        """Loads a .tflite file; with params_file (the params xformer wrote)
-        memory may be "flash" (the default then), "lpddr" or "sram"."""
+        """Loads a .tflite file (and the params file xformer wrote for it):
+        by default where the xformer placed it (download_model_placed);
+        memory "sram", "lpddr" or, with params, "flash" overrides that."""
         with open(path, "rb") as f:
             model = f.read()
+        if memory is None:
+            params = None
+            if params_file is not None:
+                with open(params_file, "rb") as f:
+                    params = f.read()
+            self.download_model_placed(model, params, engine, progress)
+            return
         if params_file is None:
             self.download_model(model, engine, memory or "sram", progress)
             return
@@ -275,29 +311,43 @@ class xcore_ai_ie:
                                    progress)
 
     def set_model_from_flash(self, flash_entry, engine=None):
+        """Loads entry `flash_entry` of the device's flash image, with the
+        arena (and model) where the xformer placed them when the entry's
+        model records it."""
         eng = self.engine if engine is None else engine
-        self._call(_lib.xai_host_set_model_from_flash, self._need(), eng,
-                   flash_entry)
-        self._spec = None
+        place = _Placement()
+        err = _Error()
+        if _lib.xai_host_flash_entry_placement(
+                self._need(), flash_entry, ctypes.byref(place),
+                ctypes.byref(err)) != 0:
+            place.present = False
+        arena = place.arena if place.present else 0
+        model_lpddr = bool(place.present and place.model == 2)  # LPDDR
+        self._call(_lib.xai_host_load_flash_entry, self._need(), eng,
+                   flash_entry, arena, model_lpddr)
+        self._specs.pop(eng, None)
 
-    def read_spec(self):
-        """{"arena_bytes_used", "inputs": [...], "outputs": [...]}, each
-        tensor a dict of name, dtype, shape, scale, zero_point, bytes."""
+    def read_spec(self, engine=None):
+        """{"arena_bytes_used", "inputs": [...], "outputs": [...]} of the
+        engine's model, each tensor a dict of name, dtype, shape, scale,
+        zero_point, bytes."""
+        eng = self.engine if engine is None else engine
         s = _Spec()
-        self._call(_lib.xai_host_read_spec, self._need(), self.engine,
+        self._call(_lib.xai_host_read_spec, self._need(), eng,
                    ctypes.byref(s))
         n_in = s.input_count
-        self._spec = {
+        self._specs[eng] = {
             "arena_bytes_used": s.arena_bytes_used,
             "inputs": [_tensor_dict(s.tensors[i]) for i in range(n_in)],
             "outputs": [_tensor_dict(s.tensors[n_in + i])
                         for i in range(s.output_count)]}
-        return self._spec
+        return self._specs[eng]
 
-    def _tensor(self, kind, i):
-        if self._spec is None:
-            self.read_spec()
-        tensors = self._spec[kind]
+    def _tensor(self, kind, i, engine=None):
+        eng = self.engine if engine is None else engine
+        if eng not in self._specs:
+            self.read_spec(eng)
+        tensors = self._specs[eng][kind]
         if not 0 <= i < len(tensors):
             raise XaiDeviceError(f"the model has {len(tensors)} {kind}; "
                                  f"there is no {kind[:-1]} {i}")
@@ -317,17 +367,14 @@ class xcore_ai_ie:
 
     # -- inference --------------------------------------------------------
     def write_input_tensor(self, data, tensor_num=0, engine=None):
-        """data: bytes-like (raw tensor bytes), a numpy array, or a list of
-        ints in the input's type (int8 values -128..127, ...)."""
-        if isinstance(data, (list, tuple)):
-            dtype = self._tensor("inputs", tensor_num)["dtype"]
-            fmt = _FORMAT_OF.get(dtype, "b")
-            raw = struct.pack("<%d%s" % (len(data), fmt), *data)
-        elif hasattr(data, "tobytes"):
-            raw = data.tobytes()
-        else:
-            raw = bytes(data)
+        """data: bytes-like (raw tensor bytes), a numpy array of the input's
+        dtype and shape, or a list of numbers in the input's type (int8
+        values -128..127, ...). The engine's tensor spec is checked first:
+        a wrong dtype, shape or size raises TypeError/ValueError naming
+        the tensor."""
         eng = self.engine if engine is None else engine
+        raw = _tensors.input_bytes(
+            data, self._tensor("inputs", tensor_num, eng), tensor_num)
         self._call(_lib.xai_host_write_input, self._need(), eng, tensor_num,
                    raw, len(raw))
 
@@ -337,7 +384,7 @@ class xcore_ai_ie:
 
     def read_output_bytes(self, tensor_num=0, engine=None):
         eng = self.engine if engine is None else engine
-        cap = self._tensor("outputs", tensor_num)["bytes"]
+        cap = self._tensor("outputs", tensor_num, eng)["bytes"]
         buf = ctypes.create_string_buffer(max(cap, 1))
         n = ctypes.c_size_t()
         self._call(_lib.xai_host_read_output, self._need(), eng, tensor_num,
@@ -347,10 +394,15 @@ class xcore_ai_ie:
     def read_output_tensor(self, tensor_num=0, engine=None):
         """The output as a list of ints (floats for float32) in its type."""
         raw = self.read_output_bytes(tensor_num, engine)
-        dtype = self._tensor("outputs", tensor_num)["dtype"]
-        fmt = _FORMAT_OF.get(dtype, "B")
-        n = len(raw) // struct.calcsize(fmt)
-        return list(struct.unpack("<%d%s" % (n, fmt), raw[:n * struct.calcsize(fmt)]))
+        return _tensors.values(raw, self._tensor("outputs", tensor_num,
+                                                 engine))
+
+    def read_output_array(self, tensor_num=0, engine=None):
+        """The output as a numpy array of its dtype and shape, with .scale,
+        .zero_point and .dequantized (float32 real values)."""
+        raw = self.read_output_bytes(tensor_num, engine)
+        return _tensors.output_array(raw, self._tensor("outputs", tensor_num,
+                                                       engine))
 
     def read_layer_times(self, engine=None):
         """[(op name, device ticks of 10 ns), ...] in execution order."""
@@ -388,7 +440,7 @@ class xcore_ai_ie:
 
     def reset(self):
         self._call(_lib.xai_host_reset, self._need())
-        self._spec = None
+        self._specs = {}
 
 
 class xcore_ai_ie_usb(xcore_ai_ie):

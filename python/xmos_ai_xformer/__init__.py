@@ -11,13 +11,14 @@ written as underscores (``xcore_thread_count=5`` is
 is returned as bytes; files named by ``o``/``output``,
 ``xcore_flash_image_file`` and ``report_json`` are written as well.
 
-The C library (libxai_xformer.so) is found through the environment
-variable XAI_LIB_DIR, else in a build tree next to the source tree
-(build/*/python/).
+The C library (libxai_xformer.so) is the one installed with the package;
+in a source tree, the folder XAI_LIB_DIR names, else the release build
+(build/release/python/; never a sanitizer build).
 """
 import ctypes
-import glob
 import os
+
+from xmos_ai_ie._libpath import find_library
 
 __all__ = ["xformer"]
 
@@ -26,20 +27,8 @@ _lib = None
 
 
 def _find_library():
-    candidates = []
-    env = os.environ.get("XAI_LIB_DIR")
-    if env:
-        candidates.append(os.path.join(env, _LIB_NAME))
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    # newest build first: a stale build tree should not shadow a fresh one
-    found = glob.glob(os.path.join(root, "build", "*", "python", _LIB_NAME))
-    candidates += sorted(found, key=os.path.getmtime, reverse=True)
-    for path in candidates:
-        if os.path.exists(path):
-            return path
-    raise RuntimeError(
-        f"{_LIB_NAME} not found: build the target xai_xformer_py and set "
-        "XAI_LIB_DIR to the folder that holds it")
+    return find_library(os.path.dirname(os.path.abspath(__file__)), _LIB_NAME,
+                        env_dir="XAI_LIB_DIR")
 
 
 def _load():

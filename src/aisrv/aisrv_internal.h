@@ -41,6 +41,10 @@ typedef struct {
   uint32_t layers_seen;   /* executed (more than max_layers are not kept) */
   uint32_t pf_first, pf_pending; /* prefetched loads waiting for cover */
   uint64_t weight_bytes;  /* streamed weights of the last INVOKE */
+  /* Inputs (bit i = input i) whose last SET_INPUT began and did not
+   * complete: they hold part old, part new bytes, so INVOKE is refused
+   * until a whole upload replaces them (at most XAI_AISRV_MAX_IO). */
+  uint32_t inputs_partial;
   /* Where the arena and the params file are (XAI_PLACE_*), and the source
    * the interpreter's XAI_load_weights ops read the params through. */
   uint8_t arena_place;
@@ -123,6 +127,9 @@ xai_interp_config aisrv_interp_config(xai_aisrv *s, aisrv_engine *e,
  * params, places model, arena and params in the engine's memories and makes
  * it the engine's model; replies to req (with the placement on OK).
  * Returns whether the model was loaded. */
+/* SET_MODEL's flag bits make sense together; else replies BAD_ARGUMENT
+ * and returns false. */
+bool aisrv_set_model_flags_ok(xai_aisrv *s, const xai_frame_header *h);
 bool aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
                          const xai_frame_header *req, const uint8_t *model,
                          uint32_t bytes, aisrv_memory where,

@@ -21,47 +21,98 @@ static size_t used_in(const placement *p, uint8_t where) {
          (p->params == where ? p->params_room : 0);
 }
 
+bool aisrv_set_model_flags_ok(xai_aisrv *s, const xai_frame_header *h) {
+  uint32_t flags = XAI_SET_MODEL_MEMORY(h->arg) & XAI_SET_MODEL_FLAGS;
+  bool flash = XAI_SET_MODEL_BASE(h->arg) == XAI_MODEL_FROM_FLASH;
+  const char *bad = NULL;
+  if ((flags & XAI_SET_MODEL_ARENA_SRAM) && (flags & XAI_SET_MODEL_ARENA_LPDDR))
+    bad = "asks for the arena in both SRAM and LPDDR";
+  else if (flash && (flags & XAI_SET_MODEL_WITH_PARAMS))
+    bad = "from flash takes its params from the flash entry, not SET_PARAMS";
+  else if (!flash && (flags & XAI_SET_MODEL_FLASH_TO_LPDDR))
+    bad = "flag 0x40 (model from flash to LPDDR) needs memory FLASH (2)";
+  if (!bad) return true;
+  aisrv_reply_error(s, h, XAI_PS_BAD_ARGUMENT, "SET_MODEL arg 0x%x %s",
+                    (unsigned)h->arg, bad);
+  return false;
+}
+
+/* The arena memory SET_MODEL asked for: XAI_PLACE_SRAM/LPDDR, or NONE
+ * when the device chooses. */
+static uint8_t arena_request(const xai_frame_header *req) {
+  if (req->arg & XAI_SET_MODEL_ARENA_SRAM) return XAI_PLACE_SRAM;
+  if (req->arg & XAI_SET_MODEL_ARENA_LPDDR) return XAI_PLACE_LPDDR;
+  return XAI_PLACE_NONE;
+}
+
+static void reply_arena_short(xai_aisrv *s, aisrv_engine *e,
+                              const xai_frame_header *req, uint8_t where,
+                              size_t used, size_t arena) {
+  size_t cap = where == XAI_PLACE_LPDDR ? e->lpddr_bytes : e->sram_bytes;
+  size_t left = cap > used ? cap - used : 0;
+  aisrv_reply_error(
+      s, req, XAI_PS_NO_MEMORY,
+      "engine %u: arena of %zu bytes asked for in %s does not fit: %zu bytes "
+      "left there after the model, %zu bytes short; previous model kept",
+      e->index, arena, xai_proto_place_name(where), left, arena - left);
+}
+
 /* Chooses where the model and arena go. Replies NO_MEMORY (with the bytes
  * needed and available) and returns false when they do not fit. */
 static bool place(xai_aisrv *s, aisrv_engine *e, const xai_frame_header *req,
                   aisrv_memory where, uint32_t bytes, uint32_t pbytes,
                   placement *p) {
+  uint8_t want = arena_request(req);
+  if (want == XAI_PLACE_LPDDR && !e->lpddr) {
+    aisrv_reply_error(s, req, XAI_PS_NO_MEMORY,
+                      "engine %u: the arena is asked for in LPDDR and the "
+                      "device has none; previous model kept", e->index);
+    return false;
+  }
   if (where == AISRV_IN_AUTO) {
     /* From flash (docs/weights.md, placement "auto"): model and arena in
      * SRAM; else the model in SRAM and the arena in LPDDR; else both in
      * LPDDR (the arena returns to SRAM below if it fits there). */
     p->model = XAI_PLACE_SRAM;
     size_t sram = used_in(p, XAI_PLACE_SRAM);
-    if (sram + p->arena > e->sram_bytes && e->lpddr) {
-      if (sram <= e->sram_bytes &&
-          used_in(p, XAI_PLACE_LPDDR) + p->arena <= e->lpddr_bytes) {
-        p->arena_at = XAI_PLACE_LPDDR;
-        return true;
-      }
+    bool arena_sram = want != XAI_PLACE_LPDDR && sram + p->arena <= e->sram_bytes;
+    bool arena_lpddr = want != XAI_PLACE_SRAM && e->lpddr &&
+                       used_in(p, XAI_PLACE_LPDDR) + p->arena <= e->lpddr_bytes;
+    if (e->lpddr && !(sram <= e->sram_bytes && (arena_sram || arena_lpddr)))
       p->model = XAI_PLACE_LPDDR;
-    }
   } else {
     p->model = where == AISRV_IN_LPDDR ? XAI_PLACE_LPDDR : XAI_PLACE_SRAM;
   }
   size_t sram = used_in(p, XAI_PLACE_SRAM);
   size_t lpddr = used_in(p, XAI_PLACE_LPDDR);
-  if (p->model == XAI_PLACE_SRAM) {
-    /* A model in SRAM keeps its arena there too: that is what SRAM asks. */
+  if (p->model == XAI_PLACE_SRAM && want == XAI_PLACE_NONE &&
+      where != AISRV_IN_AUTO) {
+    /* A model sent to SRAM keeps its arena there too unless asked. */
     if (sram + p->arena > e->sram_bytes) {
       aisrv_reply_error(
           s, req, XAI_PS_NO_MEMORY,
           "engine %u: model %u bytes + params %zu bytes + arena %zu bytes = "
           "%zu bytes needed in SRAM; tile %u has %zu bytes available (%u "
-          "minus %u for the firmware); previous model kept",
+          "minus %u for the firmware), %zu bytes short; previous model kept",
           e->index, bytes, p->params == XAI_PLACE_SRAM ? (size_t)pbytes : 0,
           p->arena, sram + p->arena, e->index, e->sram_bytes,
-          s->cfg.sram_bytes_per_tile, s->cfg.firmware_bytes);
+          s->cfg.sram_bytes_per_tile, s->cfg.firmware_bytes,
+          sram + p->arena - e->sram_bytes);
       return false;
     }
     p->arena_at = XAI_PLACE_SRAM;
     return true;
   }
-  if (!e->lpddr || lpddr > e->lpddr_bytes) {
+  if (p->model == XAI_PLACE_SRAM && sram > e->sram_bytes) {
+    aisrv_reply_error(
+        s, req, XAI_PS_NO_MEMORY,
+        "engine %u: model %u bytes + params %zu bytes = %zu bytes needed in "
+        "SRAM; tile %u has %zu bytes available; previous model kept",
+        e->index, bytes, p->params == XAI_PLACE_SRAM ? (size_t)pbytes : 0,
+        sram, e->index, e->sram_bytes);
+    return false;
+  }
+  if (p->model == XAI_PLACE_LPDDR && (!e->lpddr || lpddr > e->lpddr_bytes)) {
     aisrv_reply_error(
         s, req, XAI_PS_NO_MEMORY,
         "engine %u: model %u bytes + params %zu bytes = %zu bytes needed in "
@@ -70,20 +121,32 @@ static bool place(xai_aisrv *s, aisrv_engine *e, const xai_frame_header *req,
         lpddr, e->lpddr_bytes);
     return false;
   }
-  /* The arena stays in SRAM when it fits there (faster), else joins the
-   * model in LPDDR. */
-  if (sram + p->arena <= e->sram_bytes) {
+  bool fits_sram = sram + p->arena <= e->sram_bytes;
+  bool fits_lpddr = e->lpddr && lpddr + p->arena <= e->lpddr_bytes;
+  if (want == XAI_PLACE_SRAM || want == XAI_PLACE_LPDDR) {
+    bool ok = want == XAI_PLACE_SRAM ? fits_sram : fits_lpddr;
+    if (!ok) {
+      reply_arena_short(s, e, req, want,
+                        want == XAI_PLACE_SRAM ? sram : lpddr, p->arena);
+      return false;
+    }
+    p->arena_at = want;
+    return true;
+  }
+  /* The arena stays in SRAM when it fits there (faster), else goes to
+   * LPDDR. */
+  if (fits_sram) {
     p->arena_at = XAI_PLACE_SRAM;
-  } else if (lpddr + p->arena <= e->lpddr_bytes) {
+  } else if (fits_lpddr) {
     p->arena_at = XAI_PLACE_LPDDR;
   } else {
     aisrv_reply_error(
         s, req, XAI_PS_NO_MEMORY,
-        "engine %u: model %u bytes in LPDDR (%zu available) and arena %zu "
-        "bytes in SRAM (%zu available on tile %u) or LPDDR (%zu left); "
-        "previous model kept",
-        e->index, bytes, e->lpddr_bytes, p->arena, e->sram_bytes - sram,
-        e->index, e->lpddr_bytes - lpddr);
+        "engine %u: model %u bytes in %s and arena %zu bytes in SRAM (%zu "
+        "available on tile %u) or LPDDR (%zu left); previous model kept",
+        e->index, bytes, xai_proto_place_name(p->model), p->arena,
+        e->sram_bytes > sram ? e->sram_bytes - sram : 0, e->index,
+        e->lpddr_bytes > lpddr ? e->lpddr_bytes - lpddr : 0);
     return false;
   }
   return true;
@@ -265,6 +328,7 @@ bool aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
   }
   e->model = dst;
   e->model_bytes = bytes;
+  e->inputs_partial = 0;
   e->memory = p.model == XAI_PLACE_LPDDR ? AISRV_IN_LPDDR : AISRV_IN_SRAM;
   e->arena_place = p.arena_at;
   e->params_place = params->place;

@@ -13,6 +13,7 @@ void aisrv_engine_drop(aisrv_engine *e) {
   e->layers_seen = 0;
   e->pf_pending = 0;
   e->weight_bytes = 0;
+  e->inputs_partial = 0;
   e->arena_place = XAI_PLACE_NONE;
   e->params_place = XAI_PLACE_NONE;
   e->params_bytes = 0;
@@ -150,6 +151,17 @@ void aisrv_cmd_invoke(xai_aisrv *s, aisrv_engine *e,
   if (!e->interp) {
     aisrv_reply_error(s, req, XAI_PS_NO_MODEL, "engine %u has no model; send "
                       "one with SET_MODEL before INVOKE", e->index);
+    return;
+  }
+  if (e->inputs_partial) {
+    uint32_t i = 0;
+    while (!(e->inputs_partial & (1u << i))) i++;
+    aisrv_reply_error(s, req, XAI_PS_BAD_ARGUMENT,
+                      "engine %u: input %u '%s' is incomplete: its last "
+                      "SET_INPUT was interrupted; send the whole input again "
+                      "before INVOKE", e->index, i,
+                      xai_interp_tensor_name(e->interp,
+                                             xai_interp_input(e->interp, i)));
     return;
   }
   e->layers = 0;

@@ -82,6 +82,7 @@ void aisrv_cmd_flash_read(xai_aisrv *s, const xai_frame_header *req,
 void aisrv_set_model_from_flash(xai_aisrv *s, aisrv_engine *e,
                                 const xai_frame_header *req) {
   uint32_t index = XAI_SET_MODEL_ENTRY(req->arg);
+  if (!aisrv_set_model_flags_ok(s, req)) return;
   if (!s->cfg.flash.size) {
     aisrv_reply_error(s, req, XAI_PS_BAD_ARGUMENT, "the device has no flash");
     return;
@@ -144,5 +145,7 @@ void aisrv_set_model_from_flash(xai_aisrv *s, aisrv_engine *e,
     params.image = img;
   }
   aisrv_engine_commit(s, e, req, s->cfg.staging.base, entry.model_bytes,
-                      AISRV_IN_AUTO, &params);
+                      (req->arg & XAI_SET_MODEL_FLASH_TO_LPDDR)
+                          ? AISRV_IN_LPDDR : AISRV_IN_AUTO,
+                      &params);
 }

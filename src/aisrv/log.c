@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "aisrv_internal.h"
+#ifdef XAI_DEVICE_LIB
+#include "xai/platform.h"
+#endif
 
 void aisrv_log(xai_aisrv *s, const char *fmt, ...) {
   char line[XAI_ERROR_MESSAGE_BYTES + 64];
@@ -14,6 +17,10 @@ void aisrv_log(xai_aisrv *s, const char *fmt, ...) {
   va_end(ap);
   if (n < 0) return;
   size_t len = (size_t)n < sizeof line - 2 ? (size_t)n : sizeof line - 2;
+#ifdef XAI_DEVICE_LIB
+  line[len] = '\0';
+  xai_platform_log(line); /* the firmware's sink (platform.h) */
+#endif
   line[len++] = '\n';
   if (len > s->log_cap) return;
   if (s->log_len + len > s->log_cap) {

@@ -192,13 +192,15 @@ static bool uses_engine(uint8_t cmd) {
 
 static bool is_upload(const xai_frame_header *h) {
   if (h->command == XAI_CMD_SET_MODEL)
-    return XAI_SET_MODEL_MEMORY(h->arg) != XAI_MODEL_FROM_FLASH;
+    return XAI_SET_MODEL_BASE(h->arg) != XAI_MODEL_FROM_FLASH;
   return h->command == XAI_CMD_SET_INPUT || h->command == XAI_CMD_FLASH_WRITE ||
          h->command == XAI_CMD_SET_PARAMS;
 }
 
 void xai_aisrv_handle_frame(xai_aisrv *s, const xai_frame_header *h,
                             const uint8_t *payload) {
+  /* Each reply carries its own request's error, never an earlier one. */
+  xai_error_clear(&s->err);
   if (h->flags & XAI_FRAME_REPLY) {
     aisrv_reply_error(s, h, XAI_PS_BAD_COMMAND,
                       "frame seq %u is marked as a reply; hosts send requests",
@@ -251,6 +253,7 @@ void xai_aisrv_handle_frame(xai_aisrv *s, const xai_frame_header *h,
 
 void xai_aisrv_handle_event(xai_aisrv *s, xai_decode_event ev,
                             const xai_decoded_frame *f) {
+  xai_error_clear(&s->err);
   switch (ev) {
     case XAI_DECODE_FRAME:
       xai_aisrv_handle_frame(s, &f->header, f->payload);

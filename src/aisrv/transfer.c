@@ -40,7 +40,8 @@ static bool open_transfer(xai_aisrv *s, const xai_frame_header *h) {
   aisrv_engine *e = h->engine < s->engines ? &s->eng[h->engine] : NULL;
   switch (h->command) {
     case XAI_CMD_SET_MODEL: {
-      uint32_t mem = XAI_SET_MODEL_MEMORY(h->arg) & ~XAI_SET_MODEL_WITH_PARAMS;
+      uint32_t mem = XAI_SET_MODEL_BASE(h->arg);
+      if (!aisrv_set_model_flags_ok(s, h)) return false;
       bool with_params = (h->arg & XAI_SET_MODEL_WITH_PARAMS) != 0;
       /* Params in the same memory count against it with the model. */
       uint32_t params_here = 0;
@@ -136,6 +137,9 @@ static bool open_transfer(xai_aisrv *s, const xai_frame_header *h) {
         return false;
       }
       xai_chunk_reassembler_init(&s->rx, t->data, (uint32_t)t->bytes);
+      /* The tensor is written in place: until the last chunk lands it is
+       * a mix of two inputs. */
+      e->inputs_partial |= 1u << h->tensor;
       return true;
     }
     case XAI_CMD_FLASH_WRITE: {
@@ -171,7 +175,7 @@ static void apply(xai_aisrv *s, const xai_frame_header *h) {
   aisrv_engine *e = &s->eng[h->engine < s->engines ? h->engine : 0];
   switch (h->command) {
     case XAI_CMD_SET_MODEL: {
-      uint32_t mem = XAI_SET_MODEL_MEMORY(h->arg) & ~XAI_SET_MODEL_WITH_PARAMS;
+      uint32_t mem = XAI_SET_MODEL_BASE(h->arg);
       if (!(h->arg & XAI_SET_MODEL_WITH_PARAMS)) {
         aisrv_engine_commit(s, e, h, s->cfg.staging.base, h->total,
                             (aisrv_memory)mem, NULL);
@@ -199,6 +203,7 @@ static void apply(xai_aisrv *s, const xai_frame_header *h) {
       aisrv_reply(s, h, XAI_PS_OK, NULL, 0);
       return;
     default: /* SET_INPUT: the bytes are already in the tensor */
+      e->inputs_partial &= ~(1u << h->tensor);
       aisrv_reply(s, h, XAI_PS_OK, NULL, 0);
       return;
   }

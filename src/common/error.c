@@ -2,20 +2,21 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
-xai_status xai_fail(xai_error *err, xai_status status, const char *fmt, ...) {
-  if (err && err->status == XAI_OK) {
-    /* Keep the first (innermost) message: it names the real cause. */
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, args);
-    va_end(args);
-    /* Messages quote names from untrusted files: keep them one line. */
-    for (char *c = err->message; *c; c++)
-      if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = '?';
-    err->status = status;
-  }
-  return status;
+void xai_fail_record(xai_error *err, xai_status status, const char *fmt,
+                     ...) {
+  if (!err) return;
+  char msg[XAI_ERROR_MESSAGE_BYTES];
+  va_list args;
+  va_start(args, fmt);
+  vsnprintf(msg, sizeof msg, fmt, args);
+  va_end(args);
+  /* Messages quote names from untrusted files: keep them one line. */
+  for (char *c = msg; *c; c++)
+    if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = '?';
+  memcpy(err->message, msg, sizeof msg);
+  err->status = status;
 }
 
 void xai_error_clear(xai_error *err) {

@@ -5,7 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+/* No model, params file, flash image, image or label list is this large:
+ * a bigger "file" is a device or a mistake, not something to allocate. */
+#define MAX_FILE_BYTES ((uint64_t)1 << 31)
 
 xai_status xai_file_read(const char *path, uint8_t **data, size_t *size,
                          xai_error *err) {
@@ -16,16 +21,30 @@ xai_status xai_file_read(const char *path, uint8_t **data, size_t *size,
     return xai_fail(err, XAI_ERR_IO, "%s: cannot open: %s", path,
                     strerror(errno));
   }
-  if (fseek(f, 0, SEEK_END) != 0) {
+  /* Checked on the open file (no race with a rename): a directory or a
+   * FIFO has no size to read, and ftell on one gives nonsense. */
+  struct stat st;
+  if (fstat(fileno(f), &st) != 0) {
     fclose(f);
-    return xai_fail(err, XAI_ERR_IO, "%s: cannot seek (not a regular file?)",
-                    path);
+    return xai_fail(err, XAI_ERR_IO, "%s: cannot stat: %s", path,
+                    strerror(errno));
   }
-  long length = ftell(f);
-  if (length < 0 || fseek(f, 0, SEEK_SET) != 0) {
+  if (!S_ISREG(st.st_mode)) {
     fclose(f);
-    return xai_fail(err, XAI_ERR_IO, "%s: cannot determine size", path);
+    return xai_fail(err, XAI_ERR_IO, "%s: is %s, not a regular file", path,
+                    S_ISDIR(st.st_mode) ? "a directory" : "a special file");
   }
+  if (st.st_size == 0) {
+    fclose(f);
+    return xai_fail(err, XAI_ERR_IO, "%s: is empty", path);
+  }
+  if ((uint64_t)st.st_size > MAX_FILE_BYTES) {
+    fclose(f);
+    return xai_fail(err, XAI_ERR_IO,
+                    "%s: is %lld bytes, more than the 2 GiB any xai input "
+                    "can be", path, (long long)st.st_size);
+  }
+  long length = (long)st.st_size;
   /* Round up so the allocation size is a multiple of the alignment. */
   size_t alloc = ((size_t)length + 16) & ~(size_t)15;
   uint8_t *buf = aligned_alloc(16, alloc);

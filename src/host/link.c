@@ -132,7 +132,9 @@ static xai_status device_error(xai_host_device *dev,
   while (n > 0 && (message[n - 1] == '\n' || message[n - 1] == '\r'))
     message[--n] = '\0';
   char log[300] = "";
-  if (!dev->in_error_report && req->command != XAI_CMD_GET_LOG)
+  /* Only a reply without its own message borrows the device log's last
+   * line: any other line would belong to an earlier request. */
+  if (!n && !dev->in_error_report && req->command != XAI_CMD_GET_LOG)
     last_log_line(dev, log, sizeof log);
   xai_status st = xai_host_status_from_device((xai_proto_status)rep->status);
   /* A log line that only repeats the reply's message adds nothing. */

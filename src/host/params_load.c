@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "device_internal.h"
-#include "xai/flash.h"
+#include "xai/host_placement.h"
 
 xai_status xai_host_download_params(xai_host_device *dev, uint8_t engine,
                                     const void *params, size_t size,
@@ -26,21 +26,9 @@ static xai_status via_flash(xai_host_device *dev, uint8_t engine,
                             const void *params, size_t params_size,
                             xai_host_progress_fn progress, void *progress_user,
                             xai_error *err) {
-  xai_flash_blob_pair pair = {model, model_size, params, params_size};
-  uint8_t *image = NULL;
-  size_t image_size = 0;
-  xai_status st = xai_flash_image_build(&pair, 1, &image, &image_size, err);
-  if (st != XAI_OK) return st;
-  if (dev->hello.flash_bytes && image_size > dev->hello.flash_bytes) {
-    st = xai_fail(err, XAI_ERR_NO_MEMORY,
-                  "the flash image of model + params is %zu bytes; the "
-                  "device's flash holds %u",
-                  image_size, dev->hello.flash_bytes);
-  } else {
-    st = xai_host_flash_write(dev, 0, image, image_size, progress,
-                              progress_user, err);
-  }
-  xai_flash_image_free(image);
+  xai_status st = xai_host_flash_program_entry(dev, 0, model, model_size,
+                                               params, params_size, progress,
+                                               progress_user, err);
   if (st != XAI_OK) return st;
   return xai_host_set_model_from_flash(dev, engine, 0, err);
 }

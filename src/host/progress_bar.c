@@ -1,8 +1,11 @@
-/* A stderr progress bar for the command-line tools, shown only when a
- * transfer takes over a second (quick ones stay quiet). */
+/* A stderr progress bar for the command-line tools, shown only on a
+ * terminal (nothing when stderr is piped or a file) and only when a
+ * transfer takes over a second (quick ones stay quiet): bar, percentage,
+ * rate and the time left at that rate. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "xai/host.h"
 
@@ -21,10 +24,12 @@ void xai_host_progress_bar_init(xai_host_progress_bar_state *s,
   s->start_s = -1.0;
   s->shown = false;
   s->last_percent = -1;
+  s->tty = isatty(fileno(stderr)) == 1;
 }
 
 void xai_host_progress_bar(void *state, uint64_t done, uint64_t total) {
   xai_host_progress_bar_state *s = state;
+  if (!s->tty) return;
   double now = now_s();
   if (s->start_s < 0) s->start_s = now;
   double elapsed = now - s->start_s;
@@ -37,9 +42,12 @@ void xai_host_progress_bar(void *state, uint64_t done, uint64_t total) {
   char bar[BAR_WIDTH + 1];
   for (int i = 0; i < BAR_WIDTH; i++) bar[i] = i < fill ? '#' : ' ';
   bar[BAR_WIDTH] = '\0';
-  double mbps = elapsed > 0 ? (double)done / elapsed / 1e6 : 0.0;
-  fprintf(stderr, "\r%s [%s] %3d%% %.1f MB/s", s->label ? s->label : "",
-          bar, percent, mbps);
+  double rate = elapsed > 0 ? (double)done / elapsed : 0.0;
+  double left = rate > 0 ? (double)(total - done) / rate : 0.0;
+  unsigned eta = (unsigned)(left + 0.5);
+  fprintf(stderr, "\r%s [%s] %3d%% %.2f MB/s ETA %u:%02u ",
+          s->label ? s->label : "", bar, percent, rate / 1e6, eta / 60,
+          eta % 60);
   if (done >= total) fputc('\n', stderr);
   fflush(stderr);
 }

@@ -258,27 +258,45 @@ static xai_status resolve_ops(xai_interp *ip, const xai_op_resolver *r,
   char msg[XAI_ERROR_MESSAGE_BYTES];
   size_t len = 0;
   len += (size_t)snprintf(msg, sizeof msg,
-                          "%u of %u ops have no kernel in xai; unsupported op "
-                          "types (custom ops quoted):", total, ops);
+                          "%u of %u ops have no kernel in xai (rewrite the "
+                          "model without them; `xai ops` lists the ops that "
+                          "run); op types (custom ops quoted):", total, ops);
   for (uint32_t k = 0; k < distinct && k < MAX_MISSING_LISTED; k++) {
     char nb[24];
     xai_tfl_opcode oc = {.builtin_code = missing[k].code,
                          .custom_code = missing[k].custom};
     const char *nm = op_type_name(&oc, nb, sizeof nb);
-    char where[40];
-    if (missing[k].sg)
-      snprintf(where, sizeof where, "sg %u op %u", missing[k].sg,
-               missing[k].op);
-    else
-      snprintf(where, sizeof where, "op %u", missing[k].op);
+    char where[40], sig[160];
+    xai_interp_op_where(missing[k].sg, missing[k].op, where, sizeof where);
+    /* Tensor types while the line stays short (512-byte messages). */
+    sig[0] = 0;
+    if (distinct <= 4) {
+      sig[0] = ':', sig[1] = ' ';
+      xai_interp_op_signature(&ip->view, missing[k].sg, missing[k].op, 0,
+                              sig + 2, sizeof sig - 2);
+    }
     const char *q = missing[k].code == XAI_OP_CUSTOM ? "'" : "";
     if (len < sizeof msg)
-      len += (size_t)snprintf(msg + len, sizeof msg - len, "%s %s%s%s (%s)",
-                              k ? "," : "", q, nm, q, where);
+      len += (size_t)snprintf(msg + len, sizeof msg - len, "%s %s%s%s (%s%s)",
+                              k ? "," : "", q, nm, q, where, sig);
   }
   if (distinct > MAX_MISSING_LISTED && len < sizeof msg)
-    snprintf(msg + len, sizeof msg - len, ", and %u more types",
-             distinct - MAX_MISSING_LISTED);
+    len += (size_t)snprintf(msg + len, sizeof msg - len,
+                            ", and %u more types",
+                            distinct - MAX_MISSING_LISTED);
+  if (total == 1) { /* one op: the same line as an unsupported type */
+    char where[40], sig[256], hint[256];
+    xai_tfl_opcode oc = {.builtin_code = missing[0].code,
+                         .custom_code = missing[0].custom};
+    char nb[24];
+    xai_interp_op_where(missing[0].sg, missing[0].op, where, sizeof where);
+    xai_interp_op_signature(&ip->view, missing[0].sg, missing[0].op, 1, sig,
+                            sizeof sig);
+    xai_interp_unsupported_hint(missing[0].code, missing[0].custom, hint,
+                                sizeof hint);
+    return xai_fail(err, XAI_ERR_UNSUPPORTED, "%s %s (%s): %s", where,
+                    op_type_name(&oc, nb, sizeof nb), sig, hint);
+  }
   return xai_fail(err, XAI_ERR_UNSUPPORTED, "%s", msg);
 }
 
@@ -377,6 +395,8 @@ static xai_status prepare_ops(xai_interp *ip, xai_error *err) {
         if (err && err->status == XAI_OK)
           xai_op_fail(ctx, st, "prepare failed (%s)",
                       xai_status_name(st));
+        if (st == XAI_ERR_UNSUPPORTED)
+          xai_interp_fail_unsupported(ip, sg, i, ctx->op_name, err);
         return st;
       }
     }
@@ -422,6 +442,9 @@ xai_status xai_interp_init_measure(xai_interp **out,
   ip->hook_user = cfg->hook_user;
   ip->params = cfg->params;
   ip->clock_mhz = cfg->clock_mhz ? cfg->clock_mhz : XAI_XCORE_CLOCK_MHZ_DEFAULT;
+  ip->semantics = cfg->semantics != XAI_SEMANTICS_MODEL
+                      ? cfg->semantics
+                      : xai_view_semantics(&view);
   ip->phase = XAI_PHASE_INIT;
   ip->subgraph_count = xai_tfl_subgraph_count(&view);
   if (ip->subgraph_count > XAI_MAX_SUBGRAPHS)
@@ -434,9 +457,18 @@ xai_status xai_interp_init_measure(xai_interp **out,
     memset(ip->subgraphs, 0, sizeof(xai_sg_state) * ip->subgraph_count);
     st = setup_subgraphs(ip, err);
   }
-  if (!st)
-    st = resolve_ops(ip, cfg->resolver ? cfg->resolver : xai_all_ops_resolver(),
-                     err);
+  const xai_op_resolver *resolver = cfg->resolver;
+#ifndef XAI_DEVICE_LIB
+  if (!resolver) resolver = xai_all_ops_resolver();
+#else
+  /* The device library has no default, so a firmware links only the
+   * kernels its resolver names. */
+  if (!st && !resolver)
+    st = xai_fail(err, XAI_ERR_ARGUMENT,
+                  "no op resolver: pass xai_all_ops_resolver() or the one "
+                  "xformer --emit-c wrote for the model");
+#endif
+  if (!st) st = resolve_ops(ip, resolver, err);
   if (!st) st = setup_ops(ip, err);
   if (!st) st = prepare_ops(ip, err);
   if (!st) st = xai_interp_plan(ip, cfg->planner, err);

@@ -63,11 +63,14 @@ typedef struct {
   uint32_t size;   /* rounded up to XAI_ARENA_ALIGN */
   int32_t fixed;   /* offline offset, or -1 to plan online */
   uint32_t offset; /* result */
-  bool placed;     /* planner bookkeeping */
   /* 1 + index of the buffer whose bytes this one takes over in place (an
    * offline plan put an in-place-safe op's output on its dying input, see
-   * xai_op_inplace_safe); 0 = none. The plan check allows that pair. */
+   * xai_op_inplace_safe), or, with `view`, of the buffer this tensor is a
+   * view of (xai_op_is_view: size 0 while planning, then that buffer's
+   * offset); 0 = none. The plan check allows an in-place pair. */
   uint32_t alias;
+  bool placed;     /* planner bookkeeping */
+  bool view;
 } xai_plan_buf;
 
 /* A planner places every buffer so that no two buffers whose lifetimes
@@ -123,6 +126,7 @@ struct xai_interp {
   uint32_t call_depth; /* current nesting of xai_op_invoke_subgraph */
   uint32_t clock_mhz;  /* device clock for op costs */
   const xai_params_source *params; /* params file, or NULL */
+  xai_semantics semantics;         /* TFLM or LITERT, resolved at init */
   /* The context of the op being prepared or run: one slot for all ops
    * (an xai_op_ctx is 104 bytes; a node in the tail is 32), filled by
    * xai_interp_load_op before each prepare/eval, with its decoded builtin
@@ -132,6 +136,9 @@ struct xai_interp {
   xai_op_node *ctx_node; /* the node ctx was loaded from, or NULL */
   xai_op_cost cost; /* every ctx->cost points here, the same way */
 };
+
+/* xai_model_semantics over an open view. */
+xai_semantics xai_view_semantics(const xai_tfl_view *view);
 
 /* Loads op i of subgraph sg into the context slot (tensor lists, options,
  * data; err NULL, everything checked at init) and returns it. Valid until
@@ -166,5 +173,20 @@ uint64_t xai_rt_now_ns(void);
 static inline size_t xai_align_up(size_t v, size_t a) {
   return (v + (a - 1)) & ~(a - 1);
 }
+
+/* Unsupported-op messages (interp_messages.c). "op N" or "subgraph S op N",
+ * as `xai inspect` numbers ops. */
+void xai_interp_op_where(uint32_t sg, uint32_t op, char *buf, size_t size);
+/* "INT8[1,4] INT32[1] -> INT8[4]": the op's tensors ("INT8 INT32 ->
+ * INT8" without shapes). */
+void xai_interp_op_signature(const xai_tfl_view *v, uint32_t sg, uint32_t op,
+                             int shapes, char *buf, size_t size);
+/* What would make the op run: the types xai takes, or that it has none. */
+void xai_interp_unsupported_hint(int32_t code, const char *custom, char *buf,
+                                 size_t size);
+/* Rewrites err (an op's XAI_ERR_UNSUPPORTED from prepare) into the one-line
+ * form: where, op, tensors, reason, hint. */
+void xai_interp_fail_unsupported(xai_interp *ip, uint32_t sg, uint32_t op,
+                                 const char *op_name, xai_error *err);
 
 #endif

@@ -221,12 +221,63 @@ static bool is_subgraph_io(const xai_sg_state *s, int32_t t) {
   return false;
 }
 
+/* The buffer whose bytes a tensor's buffer uses: itself, or the buffer it
+ * is a view of. */
+static xai_plan_buf *bytes_of(const plan_ctx *pc, xai_plan_buf *b) {
+  return b && b->view ? &pc->plan[b->alias - 1] : b;
+}
+
+/* Views (xai_op_is_view): the output becomes a size-0 buffer that takes
+ * its input's offset once placed, and the input's buffer lives as long as
+ * either tensor. Inputs and outputs of the graph may be views too. Both must
+ * be activations; an offline plan keeps its own layout unless it put the
+ * two at the same offset (a plan made without views stays valid). Ops in
+ * order, so a view of a view shares the first buffer. */
+static void merge_views(const plan_ctx *pc) {
+  const xai_interp *ip = pc->ip;
+  for (uint32_t sg = 0; sg < ip->subgraph_count; sg++) {
+    const xai_sg_state *s = &ip->subgraphs[sg];
+    for (uint32_t i = 0; i < s->op_count; i++) {
+      const xai_op_node *n = &s->ops[i];
+      xai_i32_span in, out;
+      xai_interp_op_io(ip, sg, i, &in, &out);
+      if (n->call_count || in.count < 1 || out.count != 1 ||
+          !xai_op_is_view(n->reg->builtin_code, n->reg->custom_name))
+        continue;
+      xai_plan_buf *bo = tensor_buf(pc, sg, out.data[0]);
+      xai_plan_buf *bi = bytes_of(pc, tensor_buf(pc, sg, in.data[0]));
+      if (!bo || !bi || bo == bi || bo->view || bo->alias ||
+          s->tensors[bo->tensor].bytes != s->tensors[bi->tensor].bytes ||
+          (bo->fixed >= 0 || bi->fixed >= 0 ? bo->fixed != bi->fixed : false))
+        continue;
+      if (bo->first < bi->first) bi->first = bo->first;
+      if (bo->last > bi->last) bi->last = bo->last;
+      bo->alias = (uint32_t)(bi - pc->plan) + 1;
+      bo->view = true;
+      bo->size = 0;
+      bo->fixed = -1;
+    }
+  }
+}
+
+/* Whether a subgraph output (or a view of one) uses buffer b's bytes: its
+ * bytes must survive the last op even when it is read there. */
+static bool holds_output(const plan_ctx *pc, uint32_t sg,
+                         const xai_plan_buf *b) {
+  const xai_sg_state *s = &pc->ip->subgraphs[sg];
+  for (uint32_t k = 0; k < s->outputs.count; k++)
+    if (bytes_of(pc, tensor_buf(pc, sg, s->outputs.data[k])) == b) return true;
+  return false;
+}
+
 /* In-place execution under an offline plan: when an op that
  * xai_op_inplace_safe() lists has its output at the same fixed offset as an
  * input of the same byte size whose last use is that op, the two buffers
  * are one in memory; record it so the plan check accepts the overlap.
- * Subgraph inputs and outputs are never overwritten (the caller owns them),
- * and ops that call subgraphs are left out (their steps span the calls). */
+ * Subgraph 0's inputs may be overwritten (as any planner reuses their bytes
+ * once they die); a called subgraph's inputs and outputs never are (the
+ * caller owns them), and ops that call subgraphs are left out (their steps
+ * span the calls). */
 static void mark_inplace(const plan_ctx *pc) {
   const xai_interp *ip = pc->ip;
   for (uint32_t sg = 0; sg < ip->subgraph_count; sg++) {
@@ -239,11 +290,13 @@ static void mark_inplace(const plan_ctx *pc) {
           !xai_op_inplace_safe(n->reg->builtin_code, n->reg->custom_name))
         continue;
       xai_plan_buf *bo = tensor_buf(pc, sg, out.data[0]);
-      if (!bo || bo->fixed < 0) continue;
+      if (!bo || bo->view || bo->fixed < 0) continue;
       for (uint32_t k = 0; k < in.count; k++) {
-        xai_plan_buf *bi = tensor_buf(pc, sg, in.data[k]);
+        xai_plan_buf *bi = bytes_of(pc, tensor_buf(pc, sg, in.data[k]));
         if (!bi || bi == bo || bi->fixed != bo->fixed ||
-            bi->last != bo->first || is_subgraph_io(s, in.data[k]) ||
+            bi->last != bo->first ||
+            (sg > 0 && is_subgraph_io(s, in.data[k])) ||
+            holds_output(pc, sg, bi) ||
             s->tensors[bi->tensor].bytes != s->tensors[bo->tensor].bytes)
           continue;
         bo->alias = (uint32_t)(bi - pc->plan) + 1;
@@ -274,7 +327,7 @@ static xai_status fill_bufs(const xai_interp *ip, xai_plan_buf *plan,
       if (size > UINT32_MAX || size < s->tensors[t].bytes)
         return plan_too_big(ip, s->tensors[t].bytes, err);
       plan[k++] = (xai_plan_buf){sg,    t,     UINT32_MAX, UNSET, UNSET,
-                                 (uint32_t)size, -1, 0,    false, 0};
+                                 (uint32_t)size, -1, 0,    0, false, false};
     }
   }
   for (uint32_t sg = 0; sg < ip->subgraph_count; sg++) {
@@ -285,7 +338,7 @@ static xai_status fill_bufs(const xai_interp *ip, xai_plan_buf *plan,
         if (size > UINT32_MAX || size < r->size)
           return plan_too_big(ip, r->size, err);
         plan[k++] = (xai_plan_buf){sg,    UINT32_MAX, i,     UNSET, UNSET,
-                                   (uint32_t)size, -1, 0, false, 0};
+                                   (uint32_t)size, -1, 0, 0, false, false};
       }
   }
   return XAI_OK;
@@ -345,11 +398,14 @@ xai_status xai_interp_plan(xai_interp *ip, xai_planner_kind kind,
 
   st = apply_offline(ip, plan, tensor_bufs, kind, err);
   if (st) return st;
+  merge_views(&pc);
   mark_inplace(&pc);
   size_t head = 0;
   st = xai_plan_greedy(plan, count, &head, err);
   if (!st) st = xai_plan_check(plan, count, err);
   if (st) return st;
+  for (uint32_t r = 0; r < tensor_bufs; r++)
+    if (plan[r].view) plan[r].offset = plan[plan[r].alias - 1].offset;
   ip->head = xai_align_up(head, XAI_ARENA_ALIGN);
   ip->plan_count = count;
   ip->plan_tensor_count = tensor_bufs;

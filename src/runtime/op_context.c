@@ -89,7 +89,7 @@ xai_status xai_op_fail(const xai_op_ctx *ctx, xai_status status,
   va_start(args, fmt);
   vsnprintf(msg, sizeof msg, fmt, args);
   va_end(args);
-  if (ctx->subgraph)
+  if (ctx->subgraph) /* numbered as `xai inspect` numbers them */
     return xai_fail(ctx->err, status, "subgraph %u op %u %s: %s",
                     ctx->subgraph, ctx->index, ctx->op_name, msg);
   return xai_fail(ctx->err, status, "op %u %s: %s", ctx->index, ctx->op_name,

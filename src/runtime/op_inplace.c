@@ -30,3 +30,9 @@ bool xai_op_inplace_safe(int32_t builtin_code, const char *custom_name) {
     if (k_builtins[i] == builtin_code) return true;
   return false;
 }
+
+bool xai_op_is_view(int32_t builtin_code, const char *custom_name) {
+  (void)custom_name;
+  return builtin_code == XAI_OP_RESHAPE || builtin_code == XAI_OP_SQUEEZE ||
+         builtin_code == XAI_OP_EXPAND_DIMS;
+}

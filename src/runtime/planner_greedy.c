@@ -86,7 +86,8 @@ xai_status xai_plan_check(const xai_plan_buf *bufs, uint32_t count,
       if (!lives_overlap(a, b) ||
           !bytes_overlap(a->offset, a->size, b->offset, b->size))
         continue;
-      if (a->alias == j + 1 || b->alias == i + 1) continue; /* in place */
+      if ((!a->view && a->alias == j + 1) || (!b->view && b->alias == i + 1))
+        continue; /* in place */
       if (a->tensor != UINT32_MAX && b->tensor != UINT32_MAX)
         return xai_fail(
             err, XAI_ERR_FORMAT,

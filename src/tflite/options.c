@@ -191,6 +191,23 @@ static const xai_option_field k_call_once[] = {
     F_I32("init_subgraph_index", call_once.init_subgraph_index, 0),
 };
 
+static const xai_option_field k_space_to_depth[] = {
+    F_I32("block_size", space_to_depth.block_size, 0),
+};
+static const xai_option_field k_depth_to_space[] = {
+    F_I32("block_size", depth_to_space.block_size, 0),
+};
+static const xai_option_field k_arg_min[] = {
+    F_I8("output_type", arg_min.output_type, 0),
+};
+static const xai_option_field k_mirror_pad[] = {
+    F_I8("mode", mirror_pad.mode, 0),
+};
+static const xai_option_field k_cumsum[] = {
+    F_BOOL("exclusive", cumsum.exclusive, 0),
+    F_BOOL("reverse", cumsum.reverse, 0),
+};
+
 #define DESC(t, n, f) {t, n, (uint8_t)COUNT(f), f}
 #define EMPTY(t, n) {t, n, 0, NULL}
 
@@ -246,6 +263,39 @@ static const xai_options_desc k_descs[] = {
     EMPTY(XAI_OPTS_VAR_HANDLE, "VarHandleOptions"),
     EMPTY(XAI_OPTS_READ_VARIABLE, "ReadVariableOptions"),
     EMPTY(XAI_OPTS_ASSIGN_VARIABLE, "AssignVariableOptions"),
+    DESC(XAI_OPTS_SPACE_TO_DEPTH, "SpaceToDepthOptions", k_space_to_depth),
+    DESC(XAI_OPTS_DEPTH_TO_SPACE, "DepthToSpaceOptions", k_depth_to_space),
+    DESC(XAI_OPTS_ARG_MIN, "ArgMinOptions", k_arg_min),
+    DESC(XAI_OPTS_MIRROR_PAD, "MirrorPadOptions", k_mirror_pad),
+    DESC(XAI_OPTS_CUMSUM, "CumsumOptions", k_cumsum),
+    EMPTY(XAI_OPTS_BATCH_TO_SPACE_ND, "BatchToSpaceNDOptions"),
+    EMPTY(XAI_OPTS_SPACE_TO_BATCH_ND, "SpaceToBatchNDOptions"),
+    EMPTY(XAI_OPTS_EXP, "ExpOptions"),
+    EMPTY(XAI_OPTS_LOG_SOFTMAX, "LogSoftmaxOptions"),
+    EMPTY(XAI_OPTS_LESS, "LessOptions"),
+    EMPTY(XAI_OPTS_NEG, "NegOptions"),
+    EMPTY(XAI_OPTS_GREATER, "GreaterOptions"),
+    EMPTY(XAI_OPTS_GREATER_EQUAL, "GreaterEqualOptions"),
+    EMPTY(XAI_OPTS_LESS_EQUAL, "LessEqualOptions"),
+    EMPTY(XAI_OPTS_EQUAL, "EqualOptions"),
+    EMPTY(XAI_OPTS_NOT_EQUAL, "NotEqualOptions"),
+    EMPTY(XAI_OPTS_LOGICAL_OR, "LogicalOrOptions"),
+    EMPTY(XAI_OPTS_LOGICAL_AND, "LogicalAndOptions"),
+    EMPTY(XAI_OPTS_LOGICAL_NOT, "LogicalNotOptions"),
+    EMPTY(XAI_OPTS_FLOOR_DIV, "FloorDivOptions"),
+    EMPTY(XAI_OPTS_SQUARE, "SquareOptions"),
+    EMPTY(XAI_OPTS_ZEROS_LIKE, "ZerosLikeOptions"),
+    EMPTY(XAI_OPTS_FILL, "FillOptions"),
+    EMPTY(XAI_OPTS_FLOOR_MOD, "FloorModOptions"),
+    EMPTY(XAI_OPTS_SQUARED_DIFFERENCE, "SquaredDifferenceOptions"),
+    EMPTY(XAI_OPTS_ABS, "AbsOptions"),
+    EMPTY(XAI_OPTS_REVERSE_V2, "ReverseV2Options"),
+    EMPTY(XAI_OPTS_ADD_N, "AddNOptions"),
+    EMPTY(XAI_OPTS_GATHER_ND, "GatherNdOptions"),
+    EMPTY(XAI_OPTS_COS, "CosOptions"),
+    EMPTY(XAI_OPTS_SELECT_V2, "SelectV2Options"),
+    EMPTY(XAI_OPTS_BROADCAST_TO, "BroadcastToOptions"),
+    EMPTY(XAI_OPTS_DYNAMIC_UPDATE_SLICE, "DynamicUpdateSliceOptions"),
 };
 
 /* Every member of the BuiltinOptions union, by union type (schema.fbs). */

@@ -45,6 +45,14 @@ void xai_vpu_vlashr(xai_vpu_ctx *ctx, const void *addr, int32_t shr) {
   if (!xai_vpu_addr_ok(ctx, addr, "VLASHR")) return;
   xai_vpu_vec m;
   memcpy(&m, addr, 32);
+  if (ctx->mode == XAI_VPU_MODE_INT16 && shr >= -15 && shr < 16) {
+    /* the requantization chains' case, in straight lanes */
+    for (unsigned i = 0; i < 16; i++) {
+      int32_t v = shr >= 0 ? m.s16[i] >> shr : m.s16[i] * (1 << -shr);
+      ctx->vR.s16[i] = (int16_t)(v > 32767 ? 32767 : v < -32767 ? -32767 : v);
+    }
+    return;
+  }
   const unsigned n = xai_vpu_lanes(ctx->mode), bits = lane_bits(ctx->mode);
   for (unsigned i = 0; i < n; i++)
     lane_set(&ctx->vR, ctx->mode, i,
@@ -56,6 +64,13 @@ void xai_vpu_vladd(xai_vpu_ctx *ctx, const void *addr) {
   if (!xai_vpu_addr_ok(ctx, addr, "VLADD")) return;
   xai_vpu_vec m;
   memcpy(&m, addr, 32);
+  if (ctx->mode == XAI_VPU_MODE_INT16) {
+    for (unsigned i = 0; i < 16; i++) {
+      int32_t v = (int32_t)ctx->vR.s16[i] + m.s16[i];
+      ctx->vR.s16[i] = (int16_t)(v > 32767 ? 32767 : v < -32767 ? -32767 : v);
+    }
+    return;
+  }
   const unsigned n = xai_vpu_lanes(ctx->mode), bits = lane_bits(ctx->mode);
   for (unsigned i = 0; i < n; i++) {
     int64_t s = lane_get(&ctx->vR, ctx->mode, i) + lane_get(&m, ctx->mode, i);
@@ -137,6 +152,14 @@ void xai_vpu_vdepth8(xai_vpu_ctx *ctx) {
   const unsigned cut = lane_bits(ctx->mode) - 8;
   xai_vpu_vec out;
   memset(&out, 0, sizeof out);
+  if (ctx->mode == XAI_VPU_MODE_INT16) {
+    for (unsigned i = 0; i < 16; i++) {
+      int32_t v = ((int32_t)ctx->vR.s16[i] + 128) >> 8;
+      out.s8[i] = (int8_t)(v > 127 ? 127 : v < -127 ? -127 : v);
+    }
+    ctx->vR = out;
+    return;
+  }
   for (unsigned i = 0; i < n; i++)
     out.s8[i] = (int8_t)xai_vpu_sat(
         xai_vpu_rshr(lane_get(&ctx->vR, ctx->mode, i), cut), 8);

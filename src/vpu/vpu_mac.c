@@ -27,11 +27,41 @@ static void rotate_accumulators(xai_vpu_ctx *ctx) {
   }
 }
 
+/* acc[i] = sat32(acc[i] + p[i]) over the 16 accumulators of int8/int16
+ * mode, in straight-line lanes the host compiler vectorises. */
+static void acc32_add16(xai_vpu_ctx *ctx, const int32_t p[16]) {
+  for (unsigned i = 0; i < 16; i++) {
+    /* 32-bit wrap-around sum plus overflow test: the same value as the
+     * saturated 64-bit sum, in lanes the compiler can vectorise */
+    uint32_t a = ((uint32_t)ctx->vD.u16[i] << 16) | ctx->vR.u16[i];
+    uint32_t b = (uint32_t)p[i], s = a + b;
+    uint32_t over = ((a ^ s) & (b ^ s)) >> 31;       /* signed overflow */
+    uint32_t sat = 0x7FFFFFFFu + (a >> 31) * 2u;      /* +MAX or -MAX */
+    s = over ? sat : s;
+    s = s == 0x80000000u ? 0x80000001u : s;           /* symmetric */
+    ctx->vD.u16[i] = (uint16_t)(s >> 16);
+    ctx->vR.u16[i] = (uint16_t)s;
+  }
+}
+
 void xai_vpu_vlmacc(xai_vpu_ctx *ctx, const void *addr) {
   xai_vpu_issue(ctx);
   if (!xai_vpu_addr_ok(ctx, addr, "VLMACC")) return;
   xai_vpu_vec m;
   memcpy(&m, addr, 32);
+  int32_t p[16];
+  if (ctx->mode == XAI_VPU_MODE_INT8) {
+    for (unsigned i = 0; i < 16; i++) p[i] = (int32_t)ctx->vC.s8[i] * m.s8[i];
+    acc32_add16(ctx, p);
+    ctx->macs += 16;
+    return;
+  }
+  if (ctx->mode == XAI_VPU_MODE_INT16) {
+    for (unsigned i = 0; i < 16; i++) p[i] = (int32_t)ctx->vC.s16[i] * m.s16[i];
+    acc32_add16(ctx, p);
+    ctx->macs += 16;
+    return;
+  }
   switch (ctx->mode) {
     case XAI_VPU_MODE_INT8:
       for (unsigned i = 0; i < 16; i++) {
@@ -115,6 +145,13 @@ void xai_vpu_vlmaccr1(xai_vpu_ctx *ctx, const void *addr) {
   ctx->macs += 256;
 }
 
+/* Whether all 16 shifts are in 1..31. */
+static int vlsat_plain(const xai_vpu_vec *sh) {
+  unsigned bad = 0;
+  for (unsigned i = 0; i < 16; i++) bad |= (unsigned)(sh->u16[i] - 1u) >= 31u;
+  return !bad;
+}
+
 void xai_vpu_vlsat(xai_vpu_ctx *ctx, const void *shifts) {
   xai_vpu_issue(ctx);
   if (!xai_vpu_addr_ok(ctx, shifts, "VLSAT")) return;
@@ -128,6 +165,20 @@ void xai_vpu_vlsat(xai_vpu_ctx *ctx, const void *shifts) {
       int64_t a = (int64_t)(((uint64_t)ctx->vD.u32[i] << 32) | ctx->vR.u32[i]);
       out.s32[i] = (int32_t)xai_vpu_sat(xai_vpu_rshr(a, sh.u32[i] > 62 ? 62 : sh.u32[i]), 32);
     }
+  } else if (vlsat_plain(&sh)) {
+    /* Every shift in 1..31: one rounding shift per lane, no special cases
+     * (the requantization chains' case). */
+    const int64_t hi = ctx->mode == XAI_VPU_MODE_INT8 ? 127 : 32767;
+    int32_t r[16];
+    for (unsigned i = 0; i < 16; i++) {
+      int64_t a = (int32_t)(((uint32_t)ctx->vD.u16[i] << 16) | ctx->vR.u16[i]);
+      int64_t v = (a + ((int64_t)1 << (sh.u16[i] - 1))) >> sh.u16[i];
+      r[i] = (int32_t)(v > hi ? hi : v < -hi ? -hi : v);
+    }
+    if (ctx->mode == XAI_VPU_MODE_INT8)
+      for (unsigned i = 0; i < 16; i++) out.s8[i] = (int8_t)r[i];
+    else
+      for (unsigned i = 0; i < 16; i++) out.s16[i] = (int16_t)r[i];
   } else {
     const unsigned bits = ctx->mode == XAI_VPU_MODE_INT8 ? 8u : 16u;
     for (unsigned i = 0; i < 16; i++) {
@@ -161,4 +212,68 @@ void xai_vpu_vadddr(xai_vpu_ctx *ctx) {
     memset(&ctx->vR, 0, sizeof ctx->vR);
     xai_vpu_acc32_set(ctx, 0, xai_vpu_sat(sum, 32));
   }
+}
+
+/* 16 int8 VLMACCRs as one step (docs/vpu.md): the k-th row's dot product
+ * ends in acc[15 - k], each sum saturated once, exactly as the rotating
+ * sequence leaves them. Counts as 16 VPU bundles through the fetch model.
+ * Falls back to single instructions outside int8 mode or on a bad address,
+ * so faults are recorded the same way. */
+void xai_vpu_vlmaccr16(xai_vpu_ctx *ctx, const int8_t *const rows[16]) {
+  int ok = ctx->mode == XAI_VPU_MODE_INT8;
+  for (unsigned k = 0; k < 16 && ok; k++)
+    ok = rows[k] && ((uintptr_t)rows[k] & (XAI_XCORE_VPU_ALIGN - 1u)) == 0;
+  if (!ok) {
+    for (unsigned k = 0; k < 16; k++) xai_vpu_vlmaccr(ctx, rows[k]);
+    return;
+  }
+  for (unsigned k = 0; k < 16; k++) xai_vpu_issue(ctx);
+  int32_t p[16];
+  for (unsigned k = 0; k < 16; k++) {
+    const int8_t *r = rows[k];
+    int32_t dot = 0;
+    for (unsigned j = 0; j < 32; j++) dot += (int16_t)ctx->vC.s8[j] * (int16_t)r[j];
+    p[15 - k] = dot;
+  }
+  acc32_add16(ctx, p);
+  ctx->macs += 16u * 32u;
+}
+
+/* n pairs (VLDC c[k]; VLMACC m[k]) in int8 mode as one step: the sums are
+ * saturated after every product as the single instructions do, but kept in
+ * 32-bit lanes until the end. Same registers (vC = c[n-1]), counters and
+ * faults as the 2n calls; falls back to them outside int8 mode or on a bad
+ * address. */
+void xai_vpu_vlmacc8_pairs(xai_vpu_ctx *ctx, const void *const *c,
+                           const void *const *m, unsigned n) {
+  int ok = ctx->mode == XAI_VPU_MODE_INT8 && n > 0;
+  for (unsigned k = 0; k < n && ok; k++)
+    ok = c[k] && m[k] &&
+         (((uintptr_t)c[k] | (uintptr_t)m[k]) & (XAI_XCORE_VPU_ALIGN - 1u)) == 0;
+  if (!ok) {
+    for (unsigned k = 0; k < n; k++) {
+      xai_vpu_vldc(ctx, c[k]);
+      xai_vpu_vlmacc(ctx, m[k]);
+    }
+    return;
+  }
+  for (unsigned k = 0; k < 2 * n; k++) xai_vpu_issue(ctx);
+  uint32_t acc[16];
+  for (unsigned i = 0; i < 16; i++)
+    acc[i] = ((uint32_t)ctx->vD.u16[i] << 16) | ctx->vR.u16[i];
+  for (unsigned k = 0; k < n; k++) {
+    const int8_t *x = (const int8_t *)c[k], *w = (const int8_t *)m[k];
+    for (unsigned i = 0; i < 16; i++) {
+      uint32_t a = acc[i], b = (uint32_t)((int32_t)x[i] * w[i]), s = a + b;
+      uint32_t over = ((a ^ s) & (b ^ s)) >> 31;
+      s = over ? 0x7FFFFFFFu + (a >> 31) * 2u : s;
+      acc[i] = s == 0x80000000u ? 0x80000001u : s;
+    }
+  }
+  memcpy(&ctx->vC, c[n - 1], 32);
+  for (unsigned i = 0; i < 16; i++) {
+    ctx->vD.u16[i] = (uint16_t)(acc[i] >> 16);
+    ctx->vR.u16[i] = (uint16_t)acc[i];
+  }
+  ctx->macs += 16u * n;
 }

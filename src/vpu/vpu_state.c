@@ -8,6 +8,8 @@ void xai_vpu_init(xai_vpu_ctx *ctx, xai_vpu_mode mode) {
   memset(ctx, 0, sizeof *ctx);
   ctx->mode = mode;
   ctx->ctrl = (uint32_t)mode << 8;
+  /* Entered by a call, whose target fetch filled the buffer. */
+  ctx->ibuf = XAI_XCORE_FETCH_BYTES;
 }
 
 void xai_vpu_vsetc(xai_vpu_ctx *ctx, uint32_t ctrl) {

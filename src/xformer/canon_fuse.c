@@ -68,7 +68,9 @@ xai_status xf_canon_fuse_activation(xf_ctx *x, uint32_t op, bool *done,
   *field = act;
   po->outputs[0] = out;
   xai_status st = xai_model_remove_operator(x->m, 0, op);
-  if (st) return xai_fail(err, st, "canonicalise: cannot remove op %u", op);
+  if (st)
+    return xai_fail(err, st, "canonicalise: cannot remove op %u: %s", op,
+                    xai_error_text(err));
   x->canon_acts_fused++;
   *done = true;
   return XAI_OK;

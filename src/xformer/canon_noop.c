@@ -38,7 +38,9 @@ xai_status xf_canon_drop_noop(xf_ctx *x, uint32_t op, bool *done,
     xf_canon_rewire_inputs(x, in, out);
   }
   xai_status st = xai_model_remove_operator(x->m, 0, op);
-  if (st) return xai_fail(err, st, "canonicalise: cannot remove op %u", op);
+  if (st)
+    return xai_fail(err, st, "canonicalise: cannot remove op %u: %s", op,
+                    xai_error_text(err));
   x->canon_ops_dropped++;
   *done = true;
   return XAI_OK;

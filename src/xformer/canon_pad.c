@@ -108,7 +108,9 @@ xai_status xf_canon_fold_pad(xf_ctx *x, uint32_t op, bool *done,
   *padding = XAI_PADDING_SAME;
   co->inputs[0] = in;
   xai_status st = xai_model_remove_operator(x->m, 0, op);
-  if (st) return xai_fail(err, st, "canonicalise: cannot remove op %u", op);
+  if (st)
+    return xai_fail(err, st, "canonicalise: cannot remove op %u: %s", op,
+                    xai_error_text(err));
   x->canon_pads_folded++;
   *done = true;
   return XAI_OK;

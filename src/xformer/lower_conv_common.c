@@ -22,8 +22,16 @@ bool xf_conv_int8_act(xf_ctx *x, uint32_t op, int32_t t, const char *what,
     xf_keep(x, op, "%s is missing", what);
     return false;
   }
+  if (tt->type == XAI_TYPE_INT16) {
+    /* 16x8: the VPU's 8-bit MAC path has no int16 activations, and an
+     * int16 x int8 split into byte halves would not be exact with TFLite's
+     * int64-bias requantization. */
+    xf_keep(x, op, "%s is INT16 (16x8): stays a builtin; the xcore conv/FC "
+            "kernels multiply int8 activations only", what);
+    return false;
+  }
   if (tt->type != XAI_TYPE_INT8) {
-    xf_keep(x, op, "%s '%s' is %s; xcore kernels take INT8 only", what,
+    xf_keep(x, op, "%s '%.40s' is %s; xcore kernels take INT8 only", what,
             tname(x, t), xai_tensor_type_name(tt->type));
     return false;
   }

@@ -105,8 +105,9 @@ xai_status xf_lower_fully_connected(xf_ctx *x, uint32_t op, bool *done,
   p.input_offset = -zi;
   p.filter_offset = 0;
   p.output_offset = zo;
-  /* LiteRT's int8 FULLY_CONNECTED rounds once (see the reference op). */
-  p.single_rounding = true;
+  /* LiteRT's int8 FULLY_CONNECTED rounds once, TFLite Micro's twice (see
+   * the reference op). */
+  p.single_rounding = x->opt->litert_semantics != 0;
   xf_conv_act_range(act, out_scale, zo, &p.act_min, &p.act_max);
   xai_fc_dims d = {batches, depth, units};
   size_t size = xai_fc_s8_xcore_packed_size(&d);

@@ -42,18 +42,27 @@ static xai_status lower_lut(xf_ctx *x, uint32_t op, int32_t code, bool *done,
     case XAI_OP_RELU6:
     case XAI_OP_RELU_N1_TO_1: {
       xai_relu_params p;
-      xai_relu_params_make(qi.scale, qi.zero_point, qo.scale, qo.zero_point,
-                           code == XAI_OP_RELU_N1_TO_1 ? -1.0f : 0.0f,
-                           code == XAI_OP_RELU6 ? 6.0f : 1.0f,
-                           code == XAI_OP_RELU, INT8_MIN, INT8_MAX, &p);
+      if (code == XAI_OP_RELU6 && !x->opt->litert_semantics)
+        xai_relu6_tflm_params_make(qi.scale, qi.zero_point, INT8_MIN,
+                                   INT8_MAX, &p);
+      else
+        xai_relu_params_make(qi.scale, qi.zero_point, qo.scale,
+                             qo.zero_point,
+                             code == XAI_OP_RELU_N1_TO_1 ? -1.0f : 0.0f,
+                             code == XAI_OP_RELU6 ? 6.0f : 1.0f,
+                             code == XAI_OP_RELU, INT8_MIN, INT8_MAX, &p);
       st = xai_lut_s8_pack_relu(&p, &lut, &e);
       break;
     }
     case XAI_OP_LEAKY_RELU: {
       xai_leaky_relu_params p;
-      xai_leaky_relu_params_make(qi.scale, qi.zero_point, qo.scale,
-                                 qo.zero_point, o->options.u.leaky_relu.alpha,
-                                 &p);
+      const float alpha = o->options.u.leaky_relu.alpha;
+      if (x->opt->litert_semantics)
+        xai_leaky_relu_params_make(qi.scale, qi.zero_point, qo.scale,
+                                   qo.zero_point, alpha, &p);
+      else
+        xai_leaky_relu_params_make_tflm(qi.scale, qi.zero_point, qo.scale,
+                                        qo.zero_point, alpha, &p);
       st = xai_lut_s8_pack_leaky_relu(&p, &lut, &e);
       break;
     }

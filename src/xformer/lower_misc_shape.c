@@ -38,6 +38,67 @@ static bool read_paddings(xf_ctx *x, int32_t t, uint32_t rank,
   return true;
 }
 
+/* int16 PAD as byte pairs on the int8 kernel: exact when the pad value's
+ * two bytes are equal. TFLite pads int16 with the output zero point (0 in
+ * 16x8 models) or PADV2's constant. */
+static xai_status lower_pad_s16(xf_ctx *x, uint32_t op, const char *name,
+                                const xai_tensor *ti, const xai_tensor *to,
+                                bool *done, xai_error *err) {
+  const xai_operator *o = xf_op(x, op);
+  if (ti->rank < 1 || ti->rank > XF_MISC_PAD_MAX_RANK ||
+      to->rank != ti->rank) {
+    xf_keep(x, op, "%s: rank %u (1 to %d)", name, ti->rank,
+            XF_MISC_PAD_MAX_RANK);
+    return XAI_OK;
+  }
+  int32_t before[XF_MISC_PAD_MAX_RANK] = {0}, after[XF_MISC_PAD_MAX_RANK] = {0};
+  if (!read_paddings(x, o->inputs[1], ti->rank, before, after)) {
+    xf_keep(x, op, "%s: paddings are not a constant non-negative [%u, 2] "
+            "tensor", name, ti->rank);
+    return XAI_OK;
+  }
+  for (uint32_t i = 0; i < ti->rank; i++)
+    if ((int64_t)ti->shape[i] + before[i] + after[i] != to->shape[i]) {
+      xf_keep(x, op, "%s: output shape does not match the paddings", name);
+      return XAI_OK;
+    }
+  float scale;
+  int32_t zo = 0;
+  if (xf_quant(x, o->outputs[0], &scale, &zo) && zo != 0) {
+    xf_keep(x, op, "%s: int16 output zero point %d (16x8 needs 0)", name,
+            (int)zo);
+    return XAI_OK;
+  }
+  int32_t value = zo;
+  const int32_t cv = o->input_count > 2 ? o->inputs[2] : -1;
+  if (cv >= 0) {
+    size_t size = 0;
+    const uint8_t *data = xf_const_data(x, cv, &size);
+    const xai_tensor *tc = xf_tensor(x, cv);
+    int16_t v16 = 0;
+    if (!tc || tc->type != XAI_TYPE_INT16 || !data || size < 2) {
+      xf_keep(x, op, "%s: constant_values is not a constant int16", name);
+      return XAI_OK;
+    }
+    memcpy(&v16, data, 2);
+    value = v16;
+  }
+  if (value != 0 && value != -1) {
+    xf_keep(x, op, "%s: int16 pad value %d: its two bytes differ, and the "
+            "xcore PAD kernel fills bytes", name, (int)value);
+    return XAI_OK;
+  }
+  xai_flexbuf_builder b;
+  xf_misc_options_begin(x, &b);
+  xai_flexbuf_add_int(&b, "pv", value);
+  xai_flexbuf_add_int_vector(&b, "pb", before, ti->rank);
+  xai_flexbuf_add_int_vector(&b, "pa", after, ti->rank);
+  const int32_t in = o->inputs[0];
+  xai_status st = xf_misc_replace(x, op, "XAI_pad", &in, 1, NULL, 0, &b, err);
+  if (!st) *done = true;
+  return st;
+}
+
 static xai_status lower_pad(xf_ctx *x, uint32_t op, bool v2, bool *done,
                             xai_error *err) {
   const xai_operator *o = xf_op(x, op);
@@ -48,11 +109,13 @@ static xai_status lower_pad(xf_ctx *x, uint32_t op, bool v2, bool *done,
   }
   xf_misc_quant qi, qo;
   const int32_t in = o->inputs[0], out = o->outputs[0];
+  const xai_tensor *ti = xf_tensor(x, in), *to = xf_tensor(x, out);
+  if (ti && to && ti->type == XAI_TYPE_INT16 && to->type == XAI_TYPE_INT16)
+    return lower_pad_s16(x, op, name, ti, to, done, err);
   if (!xf_misc_s8(x, in, &qi) || !xf_misc_s8(x, out, &qo)) {
-    xf_keep(x, op, "%s: not int8 (xcore PAD is int8 only)", name);
+    xf_keep(x, op, "%s: not int8 or int16 (xcore PAD moves bytes)", name);
     return XAI_OK;
   }
-  const xai_tensor *ti = xf_tensor(x, in), *to = xf_tensor(x, out);
   if (ti->rank > XF_MISC_PAD_MAX_RANK || to->rank != ti->rank) {
     xf_keep(x, op, "%s: rank %u (at most %d)", name, ti->rank,
             XF_MISC_PAD_MAX_RANK);

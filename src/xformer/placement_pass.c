@@ -30,6 +30,7 @@ static xai_status write_metadata(xf_ctx *x, xai_error *err) {
   xai_flexbuf_map_begin(&b, NULL);
   xai_flexbuf_add_string(&b, "arena", xf_mem_name(p->arena));
   xai_flexbuf_add_uint(&b, "flash_bytes", p->flash_bytes);
+  xai_flexbuf_add_uint(&b, "flash_entry", x->opt->flash_entry);
   xai_flexbuf_add_uint(&b, "lpddr_bytes", p->lpddr_bytes);
   xai_flexbuf_add_string(&b, "model", xf_mem_name(p->model));
   xai_flexbuf_add_string(&b, "params",

@@ -29,7 +29,6 @@ typedef struct {
   size_t *bytes;      /* per tensor: exact bytes */
   int64_t *greedy;    /* per tensor: the greedy plan's offset, -1 if none */
   int32_t *producer;  /* per tensor: op index or -1 */
-  bool *io;           /* subgraph input or output */
   bool *out;          /* subgraph output */
   bool *in;           /* subgraph input */
   uint32_t scratch_count;
@@ -49,7 +48,6 @@ static void problem_free(problem *p) {
   free(p->bytes);
   free(p->greedy);
   free(p->producer);
-  free(p->io);
   free(p->out);
   free(p->in);
   free(p->scratch_op);
@@ -73,12 +71,11 @@ static xai_status problem_init(problem *p, xf_ctx *x, const xf_plan_run *r,
   p->bytes = calloc(nt, sizeof *p->bytes);
   p->greedy = malloc(nt * sizeof *p->greedy);
   p->producer = malloc(nt * sizeof *p->producer);
-  p->io = calloc(nt, sizeof *p->io);
   p->out = calloc(nt, sizeof *p->out);
   p->in = calloc(nt, sizeof *p->in);
   p->scratch_op = malloc((plan_count + 1) * sizeof *p->scratch_op);
   p->scratch_size = malloc((plan_count + 1) * sizeof *p->scratch_size);
-  if (!p->size || !p->bytes || !p->greedy || !p->producer || !p->io ||
+  if (!p->size || !p->bytes || !p->greedy || !p->producer ||
       !p->out || !p->in || !p->scratch_op || !p->scratch_size)
     return no_memory(err);
   for (uint32_t t = 0; t < nt; t++) {
@@ -100,10 +97,10 @@ static xai_status problem_init(problem *p, xf_ctx *x, const xf_plan_run *r,
   }
   for (uint32_t i = 0; i < sg->input_count; i++)
     if (sg->inputs[i] >= 0 && (uint32_t)sg->inputs[i] < p->n_tensors)
-      p->io[sg->inputs[i]] = p->in[sg->inputs[i]] = true;
+      p->in[sg->inputs[i]] = true;
   for (uint32_t i = 0; i < sg->output_count; i++)
     if (sg->outputs[i] >= 0 && (uint32_t)sg->outputs[i] < p->n_tensors)
-      p->io[sg->outputs[i]] = p->out[sg->outputs[i]] = true;
+      p->out[sg->outputs[i]] = true;
   for (uint32_t i = 0; i < p->n_ops; i++) {
     const xai_operator *o = &sg->operators[i];
     for (uint32_t k = 0; k < o->output_count; k++)
@@ -123,6 +120,14 @@ static bool op_inplace_safe(const problem *p, uint32_t op) {
   if (o->opcode_index >= m->opcode_count) return false;
   const xai_opcode *c = &m->opcodes[o->opcode_index];
   return xai_op_inplace_safe(c->builtin_code, c->custom_code);
+}
+
+static bool op_is_view(const problem *p, uint32_t op) {
+  const xai_model *m = p->x->m;
+  const xai_operator *o = &m->subgraphs[0].operators[op];
+  if (o->opcode_index >= m->opcode_count) return false;
+  const xai_opcode *c = &m->opcodes[o->opcode_index];
+  return xai_op_is_view(c->builtin_code, c->custom_code);
 }
 
 /* Tensor lifetimes under `order` (pos[op] = step), as interp_plan.c
@@ -150,6 +155,16 @@ static uint32_t root(uint32_t *parent, uint32_t t) {
   return t;
 }
 
+/* Puts group a (a root) into group b (a root): b's lifetime and output
+ * flag cover both. */
+static void join(uint32_t *parent, uint32_t *first, uint32_t *last,
+                 bool *gout, uint32_t a, uint32_t b) {
+  parent[a] = b;
+  if (first[a] < first[b]) first[b] = first[a];
+  if (last[a] > last[b]) last[b] = last[a];
+  gout[b] |= gout[a];
+}
+
 /* Builds and places the buffers of one candidate; fills cand->offset and
  * cand->local_head. */
 static xai_status plan_candidate(const problem *p, candidate *cand,
@@ -161,17 +176,35 @@ static xai_status plan_candidate(const problem *p, candidate *cand,
   uint32_t *last = malloc(nt * sizeof *last);
   uint32_t *parent = malloc(nt * sizeof *parent);
   uint32_t *item_of = malloc(nt * sizeof *item_of);
+  bool *gout = malloc(nt * sizeof *gout);
   uint32_t cap = nt + p->scratch_count;
   xf_plan_item *items = malloc(cap * sizeof *items);
   uint32_t *order = malloc(cap * sizeof *order);
   xai_status st = XAI_OK;
-  if (!pos || !first || !last || !parent || !item_of || !items || !order) {
+  if (!pos || !first || !last || !parent || !item_of || !gout || !items ||
+      !order) {
     st = no_memory(err);
     goto done;
   }
   for (uint32_t s = 0; s < no; s++) pos[cand->order[s]] = s;
   lifetimes(p, pos, first, last);
   for (uint32_t t = 0; t < nt; t++) parent[t] = t;
+  /* Views always share their input's buffer (the runtime's merge_views);
+   * group lifetimes are kept per root in first/last, and `out` marks groups
+   * holding a graph output. */
+  for (uint32_t t = 0; t < p->n_tensors; t++) gout[t] = p->out[t];
+  for (uint32_t s = 0; s < no; s++) {
+    const xai_operator *o = &sg->operators[cand->order[s]];
+    if (o->input_count < 1 || o->output_count != 1 ||
+        !op_is_view(p, cand->order[s]))
+      continue;
+    int32_t in = o->inputs[0], out = o->outputs[0];
+    if (!planned(p, in) || !planned(p, out) || parent[out] != (uint32_t)out ||
+        p->bytes[in] != p->bytes[out])
+      continue;
+    uint32_t g = root(parent, (uint32_t)in);
+    if (g != (uint32_t)out) join(parent, first, last, gout, (uint32_t)out, g);
+  }
   if (inplace) {
     for (uint32_t s = 0; s < no; s++) {
       uint32_t op = cand->order[s];
@@ -183,10 +216,12 @@ static xai_status plan_candidate(const problem *p, candidate *cand,
       for (uint32_t k = 0; k < o->input_count; k++) {
         int32_t in = o->inputs[k];
         /* Mirrors the runtime's check (interp_plan.c mark_inplace). */
-        if (!planned(p, in) || (uint32_t)in == out || last[in] != s ||
-            p->io[in] || p->bytes[in] != p->bytes[out])
+        if (!planned(p, in) || (uint32_t)in == out) continue;
+        uint32_t g = root(parent, (uint32_t)in);
+        if (g == root(parent, out) || last[g] != s || gout[g] ||
+            p->bytes[in] != p->bytes[out])
           continue;
-        parent[out] = root(parent, (uint32_t)in);
+        join(parent, first, last, gout, root(parent, out), g);
         break;
       }
     }
@@ -201,8 +236,6 @@ static xai_status plan_candidate(const problem *p, candidate *cand,
     if (!planned(p, (int32_t)t) || parent[t] == t) continue;
     xf_plan_item *it = &items[item_of[root(parent, t)]];
     if (p->size[t] > it->size) it->size = p->size[t];
-    if (first[t] < it->first) it->first = first[t];
-    if (last[t] > it->last) it->last = last[t];
   }
   for (uint32_t k = 0; k < p->scratch_count; k++) {
     uint32_t s = p->scratch_op[k] < no ? pos[p->scratch_op[k]] : 0;
@@ -219,6 +252,7 @@ done:
   free(last);
   free(parent);
   free(item_of);
+  free(gout);
   free(items);
   free(order);
   return st;

@@ -7,11 +7,15 @@
 #include "xai/xcore_machine.h"
 #include "xformer_internal.h"
 
-typedef enum { OPT_UINT, OPT_SIZE, OPT_STRING, OPT_MEMORY, OPT_FLAG } opt_kind;
+typedef enum {
+  OPT_UINT, OPT_SIZE, OPT_STRING, OPT_MEMORY, OPT_FLAG, OPT_SEMANTICS
+} opt_kind;
 
 typedef enum {
   ID_THREADS, ID_PARAMS, ID_EXTERNAL, ID_MEMORY, ID_TARGET, ID_CLOCK,
-  ID_REPORT, ID_OUTPUT, ID_QUIET, ID_HELP, ID_NO_PREFETCH,
+  ID_REPORT, ID_REPORT_HTML, ID_OUTPUT, ID_QUIET, ID_HELP, ID_NO_PREFETCH,
+  ID_EMIT_C, ID_EMIT_C_NAME, ID_SEMANTICS, ID_LOAD_BUDGET, ID_KEEP_NAMES,
+  ID_FLASH_ENTRY,
 } opt_id;
 
 typedef struct {
@@ -36,21 +40,40 @@ static const opt_desc k_options[] = {
      "same as --xcore-flash-image-file"},
     {"xcore-load-externally-if-larger", "--", ID_EXTERNAL, OPT_SIZE, 0, 0, "N",
      "bytes above which a constant goes to the params file (default 100)"},
+    {"xcore-weight-load-budget", "--", ID_LOAD_BUDGET, OPT_SIZE, 0, 0, "N",
+     "with a params file, load weights larger than N bytes in output-channel "
+     "slices (default 0: what fits under the activations' peak)"},
     {"xcore-memory", "--", ID_MEMORY, OPT_MEMORY, 0, 0,
      "auto|internal|external|flash|custom",
      "where model, arena and params live on the device (default auto)"},
+    {"xcore-flash-entry", "--", ID_FLASH_ENTRY, OPT_UINT, 0, 65535, "N",
+     "flash image entry the model and params go to (build_flash_file's "
+     "order; default 0), recorded for xmos_send_model"},
     {"target-config", "--", ID_TARGET, OPT_STRING, 0, 0, "FILE",
      "device description (memories and sizes) for --xcore-memory custom"},
     {"xcore-clock-mhz", "--", ID_CLOCK, OPT_UINT, 100, 1000, "N",
      "core clock for the time estimates, 100 to 1000 (default 800)"},
     {"report-json", "--", ID_REPORT, OPT_STRING, 0, 0, "FILE",
      "also write the per-layer report as JSON to FILE"},
+    {"report-html", "--", ID_REPORT_HTML, OPT_STRING, 0, 0, "FILE",
+     "also write the report as one self-contained HTML page to FILE"},
     {"o", "-", ID_OUTPUT, OPT_STRING, 0, 0, "FILE",
      "the optimised model (written atomically)"},
     {"output", "--", ID_OUTPUT, OPT_STRING, 0, 0, "FILE", "same as -o"},
     {"xcore-no-prefetch", "--", ID_NO_PREFETCH, OPT_FLAG, 0, 0, NULL,
      "load each layer's streamed weights only when it runs (default: one "
      "layer early, where the arena has room)"},
+    {"emit-c", "--", ID_EMIT_C, OPT_STRING, 0, 0, "DIR",
+     "also write the model as C source, DIR/NAME.c and NAME.h (docs/firmware.md)"},
+    {"emit-c-name", "--", ID_EMIT_C_NAME, OPT_STRING, 0, 0, "NAME",
+     "C name prefix for --emit-c (default: the output file's base name)"},
+    {"xcore-semantics", "--", ID_SEMANTICS, OPT_SEMANTICS, 0, 0,
+     "tflm|litert",
+     "arithmetic where TFLite Micro and LiteRT differ (default tflm; "
+     "recorded in the model)"},
+    {"xcore-keep-names", "--", ID_KEEP_NAMES, OPT_FLAG, 0, 0, NULL,
+     "keep every tensor's name in the optimised model (default: only the "
+     "graph inputs' and outputs')"},
     {"quiet", "--", ID_QUIET, OPT_FLAG, 0, 0, NULL,
      "do not print the report"},
     {"help", "--", ID_HELP, OPT_FLAG, 0, 0, NULL, "print this help"},
@@ -141,6 +164,7 @@ static xai_status set_known(xai_xformer_options *o, const opt_desc *d,
     if (d->id == ID_QUIET) o->quiet = 1;
     if (d->id == ID_HELP) o->help = 1;
     if (d->id == ID_NO_PREFETCH) o->no_prefetch = 1;
+    if (d->id == ID_KEEP_NAMES) o->keep_names = 1;
     return XAI_OK;
   }
   if (!value)
@@ -155,13 +179,15 @@ static xai_status set_known(xai_xformer_options *o, const opt_desc *d,
                         d->dashes, d->name, value, d->min, d->max);
       if (d->id == ID_THREADS) o->thread_count = (unsigned)v;
       if (d->id == ID_CLOCK) o->clock_mhz = (uint32_t)v;
+      if (d->id == ID_FLASH_ENTRY) o->flash_entry = (uint32_t)v;
       return XAI_OK;
     case OPT_SIZE:
       if (!parse_uint(value, &v) || v > SIZE_MAX)
         return xai_fail(err, XAI_ERR_ARGUMENT,
                         "%s%s '%.40s': must be a whole number of bytes (0 or "
                         "more)", d->dashes, d->name, value);
-      o->load_externally_if_larger = (size_t)v;
+      if (d->id == ID_EXTERNAL) o->load_externally_if_larger = (size_t)v;
+      if (d->id == ID_LOAD_BUDGET) o->weight_load_budget = (size_t)v;
       return XAI_OK;
     case OPT_MEMORY:
       for (size_t i = 0; i < sizeof k_memory_names / sizeof *k_memory_names;
@@ -173,6 +199,13 @@ static xai_status set_known(xai_xformer_options *o, const opt_desc *d,
       return xai_fail(err, XAI_ERR_ARGUMENT,
                       "%s%s '%.40s': must be one of auto, internal, external, "
                       "flash, custom", d->dashes, d->name, value);
+    case OPT_SEMANTICS:
+      if (strcmp(value, "tflm") && strcmp(value, "litert"))
+        return xai_fail(err, XAI_ERR_ARGUMENT,
+                        "%s%s '%.40s': must be tflm or litert", d->dashes,
+                        d->name, value);
+      o->litert_semantics = !strcmp(value, "litert");
+      return XAI_OK;
     case OPT_STRING:
       if (!*value)
         return xai_fail(err, XAI_ERR_ARGUMENT, "%s%s: empty file name",
@@ -180,7 +213,10 @@ static xai_status set_known(xai_xformer_options *o, const opt_desc *d,
       if (d->id == ID_PARAMS) o->params_file = value;
       if (d->id == ID_TARGET) o->target_config = value;
       if (d->id == ID_REPORT) o->report_json = value;
+      if (d->id == ID_REPORT_HTML) o->report_html = value;
       if (d->id == ID_OUTPUT) o->output = value;
+      if (d->id == ID_EMIT_C) o->emit_c_dir = value;
+      if (d->id == ID_EMIT_C_NAME) o->emit_c_name = value;
       return XAI_OK;
     case OPT_FLAG:
       break;

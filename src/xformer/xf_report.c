@@ -56,8 +56,11 @@ static void copy_name(char *dst, size_t cap, const char *src) {
 static const char *find_note(const xf_layer_note *notes, uint32_t n,
                              const char *tensor) {
   if (!tensor || !*tensor) return NULL;
+  /* Notes keep the first sizeof tensor - 1 bytes of the name (seanet's
+   * names run to 300): compare that much. */
   for (uint32_t i = 0; i < n; i++)
-    if (!strcmp(notes[i].tensor, tensor)) return notes[i].text;
+    if (!strncmp(notes[i].tensor, tensor, sizeof notes[i].tensor - 1))
+      return notes[i].text;
   return NULL;
 }
 
@@ -212,4 +215,26 @@ void xai_xformer_report_free(xai_xformer_report *r) {
   free(r->layers);
   r->layers = NULL;
   r->layer_count = 0;
+}
+
+xai_status xai_xformer_report_model(const uint8_t *model, size_t size,
+                                    const uint8_t *params, size_t params_size,
+                                    const xai_xformer_options *o,
+                                    xai_xformer_report *rep, xai_error *err) {
+  xai_error_clear(err);
+  xai_params_source src;
+  if (params) src = xai_params_memory(params, params_size, XAI_PARAMS_FLASH);
+  xai_status st = xf_report_build(model, size, params ? &src : NULL, o, NULL,
+                                  0, rep, err);
+  if (st) return st;
+  rep->model_bytes = size;
+  rep->params_bytes = params ? params_size : 0;
+  rep->thread_count = 1;
+  for (uint32_t i = 0; i < rep->layer_count; i++) {
+    const xai_xformer_layer *l = &rep->layers[i];
+    if (l->threads > rep->thread_count) rep->thread_count = l->threads;
+    if (!strcmp(l->op, "XAI_load_weights")) rep->params_load_ops++;
+  }
+  rep->params_tensors_moved = rep->params_load_ops;
+  return XAI_OK;
 }

@@ -1,7 +1,5 @@
 /* The report as a table for people and as JSON for scripts. */
 #include <inttypes.h>
-#include <stdarg.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "xformer_internal.h"
@@ -42,78 +40,28 @@ void xai_xformer_report_print(const xai_xformer_report *r, FILE *f) {
             (double)(r->ticks + r->load_hidden_ticks) / 1e5);
 }
 
-/* A growing text buffer; a failed allocation sets `failed` and later
- * appends do nothing, so the writer checks once at the end. */
-typedef struct {
-  char *data;
-  size_t len, cap;
-  int failed;
-} text_buf;
-
-static void put(text_buf *b, const char *fmt, ...) XAI_PRINTF(2, 3);
-static void put(text_buf *b, const char *fmt, ...) {
-  if (b->failed) return;
-  for (;;) {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(b->data ? b->data + b->len : NULL,
-                      b->data ? b->cap - b->len : 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-      b->failed = 1;
-      return;
-    }
-    if (b->data && b->len + (size_t)n < b->cap) {
-      b->len += (size_t)n;
-      return;
-    }
-    size_t cap = b->cap ? b->cap * 2 : 4096;
-    while (cap < b->len + (size_t)n + 1) cap *= 2;
-    char *d = realloc(b->data, cap);
-    if (!d) {
-      b->failed = 1;
-      return;
-    }
-    b->data = d;
-    b->cap = cap;
-  }
-}
-
-static void put_string(text_buf *b, const char *s) {
-  put(b, "\"");
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\')
-      put(b, "\\%c", *p);
-    else if (*p < 0x20)
-      put(b, "\\u%04x", *p);
-    else
-      put(b, "%c", *p);
-  }
-  put(b, "\"");
-}
-
 xai_status xai_xformer_report_write_json(const xai_xformer_report *r,
                                          const char *path, xai_error *err) {
   xai_error_clear(err);
-  text_buf b = {0};
-  put(&b, "{\n  \"threads\": %u,\n  \"clock_mhz\": %" PRIu32 ",\n  \"layers\": [",
+  xf_text b = {0};
+  xf_text_put(&b, "{\n  \"threads\": %u,\n  \"clock_mhz\": %" PRIu32 ",\n  \"layers\": [",
       r->thread_count, r->clock_mhz);
   for (uint32_t i = 0; i < r->layer_count; i++) {
     const xai_xformer_layer *l = &r->layers[i];
-    put(&b, "%s\n    {\"index\": %" PRIu32 ", \"op\": ", i ? "," : "",
+    xf_text_put(&b, "%s\n    {\"index\": %" PRIu32 ", \"op\": ", i ? "," : "",
         l->index);
-    put_string(&b, l->op);
-    put(&b, ", \"kernel\": ");
-    put_string(&b, l->kernel);
-    put(&b, ", \"macs\": %" PRIu64 ", \"ticks\": %" PRIu64
+    xf_text_json_string(&b, l->op);
+    xf_text_put(&b, ", \"kernel\": ");
+    xf_text_json_string(&b, l->kernel);
+    xf_text_put(&b, ", \"macs\": %" PRIu64 ", \"ticks\": %" PRIu64
         ", \"ms\": %.6f, \"utilisation\": %.6f, \"threads\": %" PRIu32
         ", \"arena_in_use\": %zu, \"note\": ",
         l->macs, l->ticks, l->ms, l->utilisation, l->threads,
         l->arena_in_use);
-    put_string(&b, l->note);
-    put(&b, "}");
+    xf_text_json_string(&b, l->note);
+    xf_text_put(&b, "}");
   }
-  put(&b, "\n  ],\n  \"totals\": {\"layers\": %" PRIu32 ", \"model_bytes\": %zu"
+  xf_text_put(&b, "\n  ],\n  \"totals\": {\"layers\": %" PRIu32 ", \"model_bytes\": %zu"
       ", \"params_bytes\": %zu, \"arena_bytes\": %zu, "
       "\"greedy_arena_bytes\": %zu, \"macs\": %" PRIu64 ", \"ticks\": %" PRIu64
       ", \"ms\": %.6f, \"mac_efficiency\": %.6f, \"pads_folded\": %" PRIu32
@@ -126,13 +74,7 @@ xai_status xai_xformer_report_write_json(const xai_xformer_report *r,
       r->pads_folded, r->activations_fused, r->ops_dropped,
       r->params_tensors_moved, r->params_load_ops, r->params_prefetched,
       r->load_hidden_ticks);
-  put_string(&b, r->placement);
-  put(&b, "}\n}\n");
-  xai_status st;
-  if (b.failed)
-    st = xai_fail(err, XAI_ERR_NO_MEMORY, "report JSON: out of memory");
-  else
-    st = xai_file_write_atomic(path, b.data, b.len, err);
-  free(b.data);
-  return st;
+  xf_text_json_string(&b, r->placement);
+  xf_text_put(&b, "}\n}\n");
+  return xf_text_write(&b, path, "report JSON", err);
 }

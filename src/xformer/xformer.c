@@ -1,7 +1,8 @@
 /* The xformer driver: read, check, run the passes in order, write, report.
- * Pass order (SYSTEM.md section 5): refuse float → canonicalise → lower →
+ * Pass order (SYSTEM.md section 5): check → canonicalise → slice large
+ * weights (with a params file) → lower (float ops stay builtins) →
  * drop dead tensors → plan memory → place → split params → `xai` metadata
- * → prefetch loads (params_prefetch.c). */
+ * → prefetch loads (params_prefetch.c) → shrink (model_shrink.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,10 @@ static xai_status write_metadata(xf_ctx *x, xai_error *err) {
   xai_flexbuf_add_uint(&b, "threads", x->opt->thread_count);
   xai_flexbuf_add_uint(&b, "clock_mhz", x->opt->clock_mhz);
   xai_flexbuf_add_string(&b, "target", "xcore.ai");
+  /* Read by the runtime (xai_model_semantics), so the device's builtins
+   * compute as the xformer's kernels were built to. */
+  xai_flexbuf_add_string(&b, "semantics",
+                         x->opt->litert_semantics ? "litert" : "tflm");
   xai_flexbuf_map_end(&b);
   const uint8_t *data;
   size_t size;
@@ -83,6 +88,7 @@ static xai_status check_options(const xai_xformer_options *o, xai_error *err) {
 static xai_status run_passes(xf_ctx *x, note_list *nl, xai_error *err) {
   xai_status st = xf_check_model(x, err);
   if (!st) st = xf_canonicalise(x, err);
+  if (!st) st = xf_slice_weights(x, err);
   if (!st) st = resolve_notes(x, nl, err);
   if (!st) st = xf_lower_all(x, err);
   if (!st) st = resolve_notes(x, nl, err);
@@ -125,7 +131,9 @@ xai_status xai_xformer_run(const uint8_t *model, size_t size,
   if (!st) st = write_metadata(&x, err);
   /* last edit: it measures the model bytes exactly as written */
   if (!st) st = xf_prefetch_params(&x, p_size, err);
-  if (!st) st = xai_model_write(&m, out, out_size, err);
+  /* With a report: written once as is (the report's notes find layers by
+   * tensor name), then again shrunk. */
+  if (!st && rep) st = xai_model_write(&m, out, out_size, err);
   if (!st && rep) {
     /* Weights stream from where the placement put them. */
     xai_params_kind kind = XAI_PARAMS_RAM;
@@ -141,9 +149,17 @@ xai_status xai_xformer_run(const uint8_t *model, size_t size,
       xai_fail(err, st, "the optimised model does not load in the runtime: "
                "%.440s", msg);
     }
+    fill_pass_stats(&x, rep);
+  }
+  if (!st) st = xf_shrink_model(&x, err);
+  if (!st) {
+    free(*out);
+    *out = NULL;
+    st = xai_model_write(&m, out, out_size, err);
+  }
+  if (!st && rep) {
     rep->model_bytes = *out_size;
     rep->params_bytes = p_size;
-    fill_pass_stats(&x, rep);
   }
   if (!st && params) {
     *params = p;
@@ -193,12 +209,17 @@ xai_status xai_xformer_file(const char *in_path, const char *out_path,
   if (!opt.output)
     return xai_fail(err, XAI_ERR_ARGUMENT,
                     "no output file: give -o OUT.tflite");
+  xai_status st = xai_xf_emit_c_check(&opt, err);
+  if (st) return st;
   uint8_t *in = NULL;
   size_t in_size = 0;
-  xai_status st = xai_file_read(in_path, &in, &in_size, err);
+  st = xai_file_read(in_path, &in, &in_size, err);
   if (st) return st;
   xai_xformer_report local;
-  xai_xformer_report *r = rep ? rep : (opt.report_json ? &local : NULL);
+  xai_xformer_report *r =
+      rep ? rep
+          : (opt.report_json || opt.report_html || opt.emit_c_dir ? &local
+                                                                  : NULL);
   uint8_t *out = NULL, *params = NULL;
   size_t out_size = 0, params_size = 0;
   st = xai_xformer_run(in, in_size, &opt, &out, &out_size, &params,
@@ -212,6 +233,15 @@ xai_status xai_xformer_file(const char *in_path, const char *out_path,
   }
   if (!st && opt.report_json)
     st = xai_xformer_report_write_json(r, opt.report_json, err);
+  if (!st && opt.report_html) {
+    const char *base = strrchr(in_path, '/');
+    st = xai_xformer_report_write_html(r, base ? base + 1 : in_path,
+                                       opt.report_html, err);
+  }
+  /* C source first: a failure there leaves no optimised model behind */
+  if (!st && opt.emit_c_dir)
+    st = xai_xf_emit_c(&opt, in_path, out, out_size, params, params_size, r,
+                       err);
   if (!st)
     st = xai_xformer_write_outputs(&opt, out, out_size, params, params_size,
                                    err);

@@ -102,6 +102,7 @@ typedef struct {
   uint32_t canon_pads_folded;  /* PAD/PADV2 folded into a conv's padding */
   uint32_t canon_acts_fused;   /* RELU/RELU6/RELU_N1_TO_1 fused */
   uint32_t canon_ops_dropped;  /* no-op RESHAPE/QUANTIZE removed */
+  uint32_t weights_sliced_ops; /* ops split into weight slices */
 } xf_ctx;
 
 typedef xai_status (*xf_lower_fn)(xf_ctx *x, uint32_t op, bool *done,
@@ -141,10 +142,11 @@ void xf_keep(xf_ctx *x, uint32_t op, const char *fmt, ...) XAI_PRINTF(3, 4);
 xai_status xf_remove_dead_tensors(xf_ctx *x, xai_error *err);
 
 /* ---- Passes (the driver, xformer.c, runs them in this order) ---------- */
-/* Refuses float models (xf_check.c): a FLOAT32 tensor feeding any op other
- * than a boundary QUANTIZE/DEQUANTIZE gives XAI_ERR_UNSUPPORTED with the
- * converter settings for full-integer quantization. */
+/* Checks the model has a subgraph (xf_check.c). */
 xai_status xf_check_model(xf_ctx *x, xai_error *err);
+/* True (and a report note naming the quantization settings) when op has a
+ * float32 input or output: it stays a builtin. */
+bool xf_keep_if_float(xf_ctx *x, uint32_t op);
 /* True for the Larq Compute Engine custom ops (lower_lce.c), which the
  * xformer keeps: their weights are already 1 bit a parameter. */
 bool xf_lce_op_name(const char *custom_code);
@@ -157,6 +159,10 @@ bool xf_lce_input_movable(const char *custom_code, uint32_t k);
 void xf_lce_layer_note(const xai_op_cost *cost, char *note, size_t size);
 /* Folds pads, fuses activations, drops no-op RESHAPE/QUANTIZE (canon*.c). */
 xai_status xf_canonicalise(xf_ctx *x, xai_error *err);
+/* With a params file: splits CONV_2D / FULLY_CONNECTED ops whose weights
+ * exceed the load budget by output channels, joined by a CONCATENATION
+ * (slice_weights.c). */
+xai_status xf_slice_weights(xf_ctx *x, xai_error *err);
 /* Tries every registered lowering on each op (lower.c). */
 xai_status xf_lower_all(xf_ctx *x, xai_error *err);
 /* Plans the arena and writes OfflineMemoryAllocation metadata (plan*.c). */
@@ -172,6 +178,9 @@ xai_status xf_split_params(xf_ctx *x, uint8_t **params, size_t *params_size,
  * the model and params placed there (params_size: the params file). Off
  * with opt->no_prefetch (params_prefetch.c, docs/weights.md). */
 xai_status xf_prefetch_params(xf_ctx *x, size_t params_size, xai_error *err);
+/* Last: drops tensor names but the graph io's (unless opt->keep_names)
+ * and stores identical constant buffers once (model_shrink.c). */
+xai_status xf_shrink_model(xf_ctx *x, xai_error *err);
 /* Bytes xf_split_params would move (the same selection), without moving. */
 size_t xf_params_movable_bytes(xf_ctx *x);
 /* Chooses the placement (opt->memory, opt->target_config) for the model as
@@ -209,5 +218,28 @@ xai_interp_config xf_interp_config(const uint8_t *model, size_t size,
 xai_status xf_interp_on_heap(xai_interp_config *cfg, size_t need,
                              void **arena, xai_interp **ip, const char *what,
                              xai_error *err);
+
+/* ---- Text output (xf_text.c) ---------------------------------------- */
+typedef struct {
+  char *data;
+  size_t len, cap;
+  int failed;
+} xf_text;
+void xf_text_put(xf_text *b, const char *fmt, ...) XAI_PRINTF(2, 3);
+void xf_text_json_string(xf_text *b, const char *s); /* quoted, escaped */
+void xf_text_html(xf_text *b, const char *s);        /* HTML-escaped */
+/* Writes b to path atomically and frees it; "WHAT: out of memory" if an
+ * append failed. */
+xai_status xf_text_write(xf_text *b, const char *path, const char *what,
+                         xai_error *err);
+
+/* ---- --emit-c (emit_c.c) ------------------------------------------------
+ * The check runs before compiling (a bad directory or name fails fast);
+ * the emit writes DIR/NAME.h and DIR/NAME.c for the compiled model. */
+xai_status xai_xf_emit_c_check(const xai_xformer_options *o, xai_error *err);
+xai_status xai_xf_emit_c(const xai_xformer_options *o, const char *in_desc,
+                         const uint8_t *model, size_t model_size,
+                         const uint8_t *params, size_t params_size,
+                         const xai_xformer_report *rep, xai_error *err);
 
 #endif

@@ -7,9 +7,16 @@
 int main(void) {
   xai_error err = {0};
   CHECK(xai_fail(&err, XAI_ERR_FORMAT, "first %d", 1) == XAI_ERR_FORMAT);
+  /* The record holds the latest failure only (issue #12: an older message
+   * must never stand in for a newer error). */
   xai_fail(&err, XAI_ERR_IO, "second");
-  CHECK(strcmp(err.message, "first 1") == 0); /* innermost cause is kept */
-  CHECK(err.status == XAI_ERR_FORMAT);
+  CHECK(strcmp(err.message, "second") == 0);
+  CHECK(err.status == XAI_ERR_IO);
+  /* Context may quote the cause it wraps. */
+  xai_fail(&err, XAI_ERR_IO, "context: %s", err.message);
+  CHECK(strcmp(err.message, "context: second") == 0);
+  CHECK(xai_fail(NULL, XAI_ERR_RANGE, "x") == XAI_ERR_RANGE);
+  CHECK(strcmp(xai_error_text(NULL), "") == 0);
   xai_error_clear(&err);
   CHECK(err.status == XAI_OK);
 

@@ -9,7 +9,7 @@ get_filename_component(name "${FUZZER}" NAME)
 get_filename_component(crashes "${CORPUS}/../${name}-crashes" ABSOLUTE)
 file(MAKE_DIRECTORY "${crashes}")
 execute_process(
-  COMMAND "${FUZZER}" -max_total_time=${seconds} -print_final_stats=1
+  COMMAND "${FUZZER}" -max_total_time=${seconds} -print_final_stats=1 ${FLAGS}
           -rss_limit_mb=2048 -artifact_prefix=${crashes}/ "${CORPUS}"
   RESULT_VARIABLE rc
   OUTPUT_VARIABLE out

@@ -122,10 +122,14 @@ static int handle(server *s, const xai_frame_header *h, const uint8_t *p) {
     }
     case XAI_CMD_SET_MODEL: {
       if (h->flags & XAI_FRAME_FIRST) {
-        if (h->total > sizeof s->model)
+        if (h->total > sizeof s->model) {
+          /* A log whose last line belongs to an earlier request. */
+          snprintf(s->log, sizeof s->log,
+                   "INVOKE: engine 0 has no model (an older line)\n");
           return reply_text(s, h, XAI_PS_NO_MEMORY,
                             "model needs 600000 bytes of SRAM, 480000 "
                             "available");
+        }
         xai_chunk_reassembler_reset(&s->model_rx);
       }
       if (mode == FAKE_CLOSE_MID_DOWNLOAD && s->set_model_chunks++ == 2)

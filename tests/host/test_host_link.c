@@ -154,6 +154,10 @@ static void test_error_mapping(void) {
   CHECK_EQ_INT(st, XAI_ERR_NO_MEMORY);
   CHECK(contains(err.message, "SET_MODEL (engine 0): device replied "
                               "NO_MEMORY: model needs 600000 bytes"));
+  /* A reply with its own message gets nothing older appended (issue #12:
+   * an unrelated device log line used to follow it). */
+  CHECK(!contains(err.message, "device log"));
+  CHECK(!contains(err.message, "has no model"));
   xai_host_close(dev);
   fake_device_stop(&d);
   CHECK(d.frames < 10); /* not all 25 chunks of `big` */

@@ -86,6 +86,10 @@ static int run_model(const char *dir, const char *file) {
   }
   xai_interp_config c =
       xai_test_interp_config(model, size, g_arena, sizeof g_arena);
+  /* The goldens come from a TFLite Micro that computed LEAKY_RELU's ratios
+   * in float32, as LiteRT does (today's computes them in double; the
+   * TFLM-mode check against its interpreter is tests/oracle). */
+  c.semantics = XAI_SEMANTICS_LITERT;
   xai_interp *ip = NULL;
   if (xai_interp_init(&ip, &c, &err) != XAI_OK) {
     fprintf(stderr, "%s: init: %s\n", file, err.message);

@@ -100,7 +100,12 @@ with tempfile.TemporaryDirectory(prefix="xai-py-") as tmp:
         check(ie.read_output_tensor() == out, "engine 1 output")
 
         # A device error names the command and status.
-        raises(lambda: ie.write_input_tensor(b"\0" * 5), "SET_INPUT", "device replied")
+        raises(lambda: ie.set_model_from_flash(9), "SET_MODEL", "device replied")
+        try:
+            ie.write_input_tensor(b"\0" * 5)
+            check(False, "a 5-byte input was accepted")
+        except ValueError as e:
+            check("3072 bytes" in str(e) and "got 5 bytes" in str(e), str(e))
         blob = bytes(range(256)) * 64
         ie.flash_write(blob, address=4096)
         check(ie.flash_read(len(blob), address=4096) == blob, "flash round trip")

@@ -46,10 +46,11 @@ static void run_free(run *r) { xai_test_heap_interp_free(r); }
 
 static xai_status run_init(run *r, const uint8_t *model, size_t size,
                            const xai_op_resolver *res, xai_planner_kind kind,
-                           xai_error *err) {
+                           xai_semantics sem, xai_error *err) {
   xai_interp_config c = xai_test_interp_config(model, size, NULL, 0);
   c.resolver = res;
   c.planner = kind;
+  c.semantics = sem;
   return xai_test_heap_interp_init(r, &c, err);
 }
 
@@ -162,7 +163,7 @@ static void check_model(const char *path, int whole_model) {
   xai_error err;
   run ref;
   if (run_init(&ref, model, size, xai_ref_resolver(), XAI_PLANNER_GREEDY,
-               &err)) {
+               XAI_SEMANTICS_MODEL, &err)) {
     fprintf(stderr, "skip %s: the reference runtime cannot load it: %s\n",
             name, err.message);
     g_skipped++;
@@ -177,11 +178,17 @@ static void check_model(const char *path, int whole_model) {
     return;
   }
   size_t greedy_head = xai_interp_arena_head(ref.ip);
-  for (size_t ti = 0; ti < sizeof k_threads / sizeof k_threads[0]; ti++) {
-    unsigned th = k_threads[ti];
+  /* Every thread count in TFLite Micro's semantics (the default), then 5
+   * threads in LiteRT's: the reference runs in the chosen semantics, the
+   * optimised model in what its metadata records. */
+  const size_t n_runs = sizeof k_threads / sizeof k_threads[0] + 1;
+  for (size_t ti = 0; ti < n_runs; ti++) {
+    const int litert = ti + 1 == n_runs;
+    unsigned th = litert ? 5u : k_threads[ti];
     xai_xformer_options o;
     xai_xformer_options_init(&o);
     o.thread_count = th;
+    o.litert_semantics = litert;
     o.quiet = 1;
     uint8_t *opt = NULL;
     size_t opt_size = 0;
@@ -192,17 +199,21 @@ static void check_model(const char *path, int whole_model) {
       CHECK_EQ_INT(st, XAI_OK);
       continue;
     }
+    /* The choice is recorded for the runtime and the device. */
+    CHECK(xai_model_semantics(opt, opt_size) ==
+          (litert ? XAI_SEMANTICS_LITERT : XAI_SEMANTICS_TFLM));
     /* Stateful models (LSTM variables) start afresh on both sides. */
     run_free(&ref);
     st = run_init(&ref, model, size, xai_ref_resolver(), XAI_PLANNER_GREEDY,
-                  &err);
+                  litert ? XAI_SEMANTICS_LITERT : XAI_SEMANTICS_TFLM, &err);
     CHECK_EQ_INT(st, XAI_OK);
     if (st) {
       free(opt);
       break;
     }
     run xo;
-    st = run_init(&xo, opt, opt_size, NULL, XAI_PLANNER_AUTO, &err);
+    st = run_init(&xo, opt, opt_size, NULL, XAI_PLANNER_AUTO,
+                  XAI_SEMANTICS_MODEL, &err);
     if (st) {
       fprintf(stderr, "%s th=%u: optimised model does not load: %s\n", name,
               th, err.message);
@@ -224,7 +235,8 @@ static void check_model(const char *path, int whole_model) {
      * where the arena peaks. */
     size_t head = xai_interp_arena_head(xo.ip);
     run xg;
-    st = run_init(&xg, opt, opt_size, NULL, XAI_PLANNER_GREEDY, &err);
+    st = run_init(&xg, opt, opt_size, NULL, XAI_PLANNER_GREEDY,
+                  XAI_SEMANTICS_MODEL, &err);
     CHECK_EQ_INT(st, XAI_OK);
     if (!st) {
       size_t opt_greedy = xai_interp_arena_head(xg.ip);

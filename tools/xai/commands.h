@@ -6,5 +6,7 @@ int xai_cmd_inspect(int argc, char **argv);
 int xai_cmd_run(int argc, char **argv);
 int xai_cmd_flash_info(int argc, char **argv);
 int xai_cmd_device(int argc, char **argv);
+int xai_cmd_report(int argc, char **argv);
+int xai_cmd_ops(int argc, char **argv);
 
 #endif

@@ -13,6 +13,8 @@ typedef struct {
 static const command commands[] = {
     {"inspect", xai_cmd_inspect, "print a model's tensors, ops, MACs and sizes"},
     {"run", xai_cmd_run, "run a model on the host: outputs, per-op time, arena plan"},
+    {"ops", xai_cmd_ops, "list the supported ops, their tensor types and what the xformer lowers"},
+    {"report", xai_cmd_report, "write an optimised model's report as an HTML page"},
     {"flash-info", xai_cmd_flash_info, "list a flash image's entries and verify their CRCs"},
     {"device", xai_cmd_device, "start, stop or query the device emulator"},
 };

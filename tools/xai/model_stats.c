@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "xai/flexbuf.h"
+#include "xai/runtime.h"
 
 static uint64_t elements(xai_i32_span shape) {
   uint64_t n = 1;
@@ -49,34 +50,25 @@ static uint64_t xai_op_macs(const xai_tfl_view *v, uint32_t sg,
   return 0;
 }
 
-/* Multiply-accumulates of the ops that have them, from their shapes. */
+/* Multiply-accumulates of the ops that have them, from their shapes (the
+ * runtime's cost model counts them with the same function). */
 static uint64_t op_macs(const xai_tfl_view *v, uint32_t sg, int32_t code,
                         const xai_tfl_operator *op) {
-  xai_i32_span out = tensor_shape(v, sg, op->outputs, 0);
-  xai_i32_span filter = tensor_shape(v, sg, op->inputs, 1);
-  switch (code) {
-    case XAI_OP_CONV_2D: /* filter [Cout, KH, KW, Cin] */
-      if (filter.count == 4)
-        return elements(out) * (uint64_t)filter.data[1] * filter.data[2] *
-               filter.data[3];
-      return 0;
-    case XAI_OP_DEPTHWISE_CONV_2D: /* filter [1, KH, KW, Cout] */
-      if (filter.count == 4)
-        return elements(out) * (uint64_t)filter.data[1] * filter.data[2];
-      return 0;
-    case XAI_OP_FULLY_CONNECTED: /* filter [units, depth] */
-      if (filter.count == 2) return elements(out) * (uint64_t)filter.data[1];
-      return 0;
-    case XAI_OP_TRANSPOSE_CONV: { /* inputs: shape, filter [Cout,KH,KW,Cin], x */
-      xai_i32_span x = tensor_shape(v, sg, op->inputs, 2);
-      if (filter.count == 4)
-        return elements(x) * (uint64_t)filter.data[0] * filter.data[1] *
-               filter.data[2];
-      return 0;
-    }
-    default:
-      return 0;
+  enum { MAX = 24 };
+  xai_op_dims in[MAX], out[MAX];
+  uint32_t n_in = op->inputs.count < MAX ? op->inputs.count : MAX;
+  uint32_t n_out = op->outputs.count < MAX ? op->outputs.count : MAX;
+  for (uint32_t i = 0; i < n_in; i++) {
+    xai_i32_span s = tensor_shape(v, sg, op->inputs, i);
+    in[i].dims = s.data;
+    in[i].rank = op->inputs.data[i] < 0 ? -1 : (int32_t)s.count;
   }
+  for (uint32_t i = 0; i < n_out; i++) {
+    xai_i32_span s = tensor_shape(v, sg, op->outputs, i);
+    out[i].dims = s.data;
+    out[i].rank = op->outputs.data[i] < 0 ? -1 : (int32_t)s.count;
+  }
+  return xai_op_builtin_macs(code, in, n_in, out, n_out);
 }
 
 static int is_constant(const xai_tfl_view *v, uint32_t sg, int32_t index,

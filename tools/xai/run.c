@@ -100,7 +100,7 @@ static void usage(FILE *out) {
           "FILE]\n"
           "               [--arena] [--repeat N] [--planner "
           "auto|greedy|offline] [--quiet]\n"
-          "               [--params FILE]\n"
+          "               [--params FILE] [--semantics tflm|litert]\n"
           "Runs MODEL on the host; prints outputs, per-op host time and "
           "modelled xcore.ai time.\n"
           "  --input FILE   raw bytes of all inputs, concatenated in order\n"
@@ -111,6 +111,11 @@ static void usage(FILE *out) {
           "  --repeat N     invoke N times; times are means\n"
           "  --params FILE  params file written by xformer "
           "--xcore-flash-image-file\n"
+          "  --semantics S  arithmetic of the builtin ops: tflm (TFLite "
+          "Micro) or litert\n"
+          "                 (LiteRT's reference kernels); default: what the "
+          "model records,\n"
+          "                 else tflm\n"
           "  --quiet        print nothing but errors (for scripts)\n");
 }
 
@@ -221,6 +226,7 @@ typedef struct {
   int have_seed, arena, quiet;
   uint64_t seed;
   long repeat;
+  const char *semantics;
 } run_args;
 
 static int parse(int argc, char **argv, run_args *a) {
@@ -240,6 +246,8 @@ static int parse(int argc, char **argv, run_args *a) {
       a->params = argv[++i];
     } else if (!strcmp(s, "--planner") && has_next) {
       a->planner = argv[++i];
+    } else if (!strcmp(s, "--semantics") && has_next) {
+      a->semantics = argv[++i];
     } else if (!strcmp(s, "--random") && has_next) {
       char *end;
       a->seed = strtoull(argv[++i], &end, 0);
@@ -360,6 +368,8 @@ static int run(const run_args *a, const uint8_t *model, size_t model_size,
     else if (strcmp(a->planner, "auto"))
       return fail("--planner takes auto, greedy or offline");
   }
+  if (a->semantics && !xai_semantics_parse(a->semantics, &cfg.semantics))
+    return fail("--semantics takes tflm or litert");
   xai_error err;
   xai_error_clear(&err);
   size_t needed;

@@ -9,12 +9,25 @@
 
 #include "xai/aisrv.h"
 
+/* The link the emulator paces its bytes to (link_model.c). */
+typedef enum { EMU_LINK_USB = 0, EMU_LINK_SPI, EMU_LINK_INSTANT } emu_link_kind;
+typedef struct {
+  emu_link_kind kind;
+  uint32_t spi_khz;    /* SPI clock */
+  uint64_t busy_until; /* CLOCK_MONOTONIC ns the wire is busy until */
+} emu_link;
+/* Wire time of `bytes` (frame_start: the first bytes of a frame, which
+ * pay the per-frame cost), and a sleep until the wire would be free. */
+uint64_t emu_link_ns(const emu_link *l, size_t bytes, bool frame_start);
+void emu_link_pace(emu_link *l, size_t bytes, bool frame_start);
+
 typedef struct {
   const char *socket_path;
   uint32_t tiles, sram_kib, firmware_kib, lpddr_mib, flash_mib, flash_mbps,
       clock_mhz;
   const char *flash_file;
   bool foreground;
+  emu_link link;
 } emu_options;
 
 /* Device flash in memory, mirrored to a file when one is given, so what

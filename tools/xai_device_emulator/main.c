@@ -28,6 +28,10 @@ static void usage(FILE *out) {
           "  --flash-mbps N    bandwidth of params streamed from flash, MB/s\n"
           "                    (50; QSPI parts give 25..50, 66 at most)\n"
           "  --clock-mhz N     core clock (800)\n"
+          "  --link usb|spi    pace bytes to the board's link (usb: 2.0 high\n"
+          "                    speed bulk, the default; spi: --spi-khz)\n"
+          "  --spi-khz N       SPI clock for --link spi, kHz (20000)\n"
+          "  --instant         no link pacing (tests)\n"
           "  --foreground      stay in the foreground (default: detach once\n"
           "                    listening; the log goes to SOCKET.log)\n");
 }
@@ -67,6 +71,8 @@ static int parse(int argc, char **argv, emu_options *o) {
   o->flash_mib = 16;
   o->flash_mbps = 50;
   o->clock_mhz = 800;
+  o->link.kind = EMU_LINK_USB;
+  o->link.spi_khz = 20000;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     int r = 0;
@@ -76,6 +82,20 @@ static int parse(int argc, char **argv, emu_options *o) {
     } else if (!strcmp(a, "--foreground")) {
       o->foreground = true;
       continue;
+    } else if (!strcmp(a, "--instant")) {
+      o->link.kind = EMU_LINK_INSTANT;
+      continue;
+    } else if (!strcmp(a, "--link") && v) {
+      if (!strcmp(v, "usb")) o->link.kind = EMU_LINK_USB;
+      else if (!strcmp(v, "spi")) o->link.kind = EMU_LINK_SPI;
+      else if (!strcmp(v, "instant")) o->link.kind = EMU_LINK_INSTANT;
+      else {
+        fprintf(stderr, "xai_device_emulator: --link must be usb, spi or "
+                "instant\n");
+        return -1;
+      }
+    } else if (!strcmp(a, "--spi-khz")) {
+      r = parse_u32(a, v, 100, 100000, &o->link.spi_khz);
     } else if (!strcmp(a, "--socket") && v) {
       o->socket_path = v;
     } else if (!strcmp(a, "--flash") && v) {

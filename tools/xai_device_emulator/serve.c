@@ -32,6 +32,7 @@ typedef struct {
   client *clients[MAX_CLIENTS]; /* in order of arrival; [0] is served */
   int count;
   xai_aisrv *srv;
+  emu_link link; /* the served client's link timing */
 } emu_state;
 
 static volatile sig_atomic_t stop_requested;
@@ -57,6 +58,7 @@ static void send_all(client *c, const uint8_t *p, size_t n) {
 
 static void write_reply(void *user, const uint8_t *frame, size_t n) {
   emu_state *st = user;
+  emu_link_pace(&st->link, n, true);
   if (st->count) send_all(st->clients[0], frame, n);
 }
 
@@ -78,9 +80,13 @@ static void on_bytes(emu_state *st, int k, const uint8_t *data, size_t n) {
       if (!used) break;
       continue;
     }
-    if (k == 0)
+    if (k == 0) {
+      /* A whole request has crossed the wire before the device sees it. */
+      if (ev == XAI_DECODE_FRAME)
+        emu_link_pace(&st->link, XAI_PROTO_FRAME_BYTES(f.header.length),
+                      true);
       xai_aisrv_handle_event(st->srv, ev, &f);
-    else if (ev == XAI_DECODE_FRAME || ev == XAI_DECODE_CRC ||
+    } else if (ev == XAI_DECODE_FRAME || ev == XAI_DECODE_CRC ||
              ev == XAI_DECODE_TOO_LARGE || ev == XAI_DECODE_BAD_VERSION)
       reply_busy(c, &f.header);
   }
@@ -164,6 +170,7 @@ int emu_serve(const emu_options *opt, int ready_fd) {
   snprintf(pid_path, sizeof pid_path, "%s.pid", opt->socket_path);
   emu_state st;
   memset(&st, 0, sizeof st);
+  st.link = opt->link;
 
   xai_aisrv_config cfg;
   memset(&cfg, 0, sizeof cfg);

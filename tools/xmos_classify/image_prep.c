@@ -94,3 +94,50 @@ void xc_softmax(double *v, size_t n) {
   }
   for (size_t i = 0; i < n; i++) v[i] /= sum;
 }
+
+static int is_channels(int32_t c, int alpha) {
+  return c == 1 || c == 3 || (alpha && c == 4);
+}
+
+static int layout_of(unsigned rank, const int32_t *s, int alpha,
+                     xc_layout *l) {
+  if (rank == 4 && s[0] == 1 && is_channels(s[3], alpha)) {
+    *l = (xc_layout){s[1], s[2], s[3], 0};
+    return 0;
+  }
+  if (rank == 4 && s[0] == 1 && is_channels(s[1], alpha)) {
+    *l = (xc_layout){s[2], s[3], s[1], 1};
+    return 0;
+  }
+  if (rank == 3 && is_channels(s[2], alpha)) {
+    *l = (xc_layout){s[0], s[1], s[2], 0};
+    return 0;
+  }
+  return -1;
+}
+
+int xc_image_layout(unsigned rank, const int32_t *shape, xc_layout *l) {
+  return layout_of(rank, shape, 0, l);
+}
+
+int xc_image_layout_alpha(unsigned rank, const int32_t *shape, xc_layout *l) {
+  return layout_of(rank, shape, 1, l);
+}
+
+void xc_quantized_range(int dtype, float scale, int32_t zero_point,
+                        float *lo, float *hi) {
+  double qmin = 0, qmax = 0;
+  switch (dtype) {
+    case 9: qmin = -128; qmax = 127; break;
+    case 3: qmin = 0; qmax = 255; break;
+    case 7: qmin = -32768; qmax = 32767; break;
+    default: break;
+  }
+  if (qmax == 0 || !(scale > 0)) {
+    *lo = 0.0f;
+    *hi = 1.0f;
+    return;
+  }
+  *lo = (float)(scale * (qmin - zero_point));
+  *hi = (float)(scale * (qmax - zero_point));
+}

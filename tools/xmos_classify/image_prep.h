@@ -34,4 +34,18 @@ double xc_dequantize(const void *raw, size_t i, int dtype, float scale,
  * overflow). */
 void xc_softmax(double *v, size_t n);
 
+/* An image tensor's layout: [1,H,W,C] or [H,W,C] with C in {1,3} (or
+ * {1,3,4} when alpha is allowed), else [1,C,H,W] (NCHW). -1 if neither. */
+typedef struct {
+  int h, w, c, nchw;
+} xc_layout;
+int xc_image_layout(unsigned rank, const int32_t *shape, xc_layout *l);
+int xc_image_layout_alpha(unsigned rank, const int32_t *shape, xc_layout *l);
+
+/* The real range a tensor's quantization covers, [scale x (qmin - zp),
+ * scale x (qmax - zp)]: pixels 0..255 span it (one step per pixel value
+ * for 8-bit tensors). [0, 1] for float32 and unquantized tensors. */
+void xc_quantized_range(int dtype, float scale, int32_t zero_point,
+                        float *lo, float *hi);
+
 #endif

@@ -16,12 +16,22 @@ static int shared_option(xmos_args *a, int argc, char **argv, int *i) {
   if (strcmp(arg, "--device") == 0) {
     a->device = argv[++*i];
   } else if (strcmp(arg, "--timeout-ms") == 0) {
-    a->timeout_ms = strtoul(argv[++*i], NULL, 10);
+    /* A whole number of ms, 1 ms .. 1 hour: "abc" or "-1" is a typo. */
+    const char *v = argv[++*i];
+    char *end;
+    a->timeout_ms = strtoul(v, &end, 10);
+    if (v[0] < '0' || v[0] > '9' || *end || a->timeout_ms < 1 ||
+        a->timeout_ms > 3600000) {
+      fprintf(stderr, "%s: bad --timeout-ms '%s' (a whole number of "
+              "milliseconds, 1..3600000)\n", a->tool, v);
+      return 2;
+    }
   } else if (a->has_engine && strcmp(arg, "--engine") == 0) {
     /* Engines are a byte on the wire; "1x" is a typo, not engine 1. */
     char *end;
-    a->engine = strtoul(argv[++*i], &end, 10);
-    if (*end || a->engine > 255) {
+    const char *v = argv[++*i];
+    a->engine = strtoul(v, &end, 10);
+    if (v[0] < '0' || v[0] > '9' || *end || a->engine > 255) {
       fprintf(stderr, "%s: bad --engine '%s'\n", a->tool, argv[*i]);
       return 2;
     }
@@ -50,7 +60,7 @@ int xmos_args_parse(xmos_args *a, int argc, char **argv) {
     }
     a->path = arg;
   }
-  if (!a->path) {
+  if (!a->path && !a->path_optional) {
     a->usage(stderr);
     return 2;
   }

@@ -25,6 +25,7 @@ typedef struct {
   int has_engine;        /* the tool takes --engine */
   xmos_args_option_fn option; /* the tool's own options, or NULL */
   void *user;            /* for option */
+  int path_optional;     /* the positional argument may be left out */
   /* Results. */
   const char *device;    /* --device, NULL for the default */
   unsigned long timeout_ms, engine;

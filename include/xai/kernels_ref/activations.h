@@ -78,6 +78,12 @@ void xai_relu_params_make(float input_scale, int32_t input_zp,
                           float act_min, float act_max, int act_max_is_inf,
                           int32_t type_min, int32_t type_max,
                           xai_relu_params *p);
+/* TFLite Micro's quantized RELU6: a clamp of the input to [zp_in,
+ * zp_in + round(6 / in_scale)] (within the type) that ignores the output
+ * quantization; expressed as xai_relu_params with an identity multiplier. */
+void xai_relu6_tflm_params_make(float input_scale, int32_t input_zp,
+                                int32_t type_min, int32_t type_max,
+                                xai_relu_params *p);
 xai_status xai_relu_s8_ref(const xai_relu_params *p, size_t count,
                            const int8_t *in, int8_t *out);
 xai_status xai_relu_s16_ref(const xai_relu_params *p, size_t count,
@@ -93,9 +99,14 @@ typedef struct {
   int32_t multiplier_alpha, shift_alpha;
 } xai_leaky_relu_params;
 
+/* LiteRT: the ratios in float32. */
 void xai_leaky_relu_params_make(float input_scale, int32_t input_zp,
                                 float output_scale, int32_t output_zp,
                                 float alpha, xai_leaky_relu_params *p);
+/* The same for TFLite Micro, which computes the ratios in double. */
+void xai_leaky_relu_params_make_tflm(float input_scale, int32_t input_zp,
+                                     float output_scale, int32_t output_zp,
+                                     float alpha, xai_leaky_relu_params *p);
 xai_status xai_leaky_relu_s8_ref(const xai_leaky_relu_params *p,
                                  size_t count, const int8_t *in, int8_t *out);
 xai_status xai_leaky_relu_s16_ref(const xai_leaky_relu_params *p,

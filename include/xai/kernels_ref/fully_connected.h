@@ -49,6 +49,15 @@ xai_status xai_fully_connected_s16_ref(const xai_fc_params *p,
                                        const int16_t *in,
                                        const int8_t *weights,
                                        const int64_t *bias, int16_t *out);
+/* int16 activations with an int32 bias, as TFLite Micro runs them: the
+ * accumulator is int32 (the bias type) and the requantization the 32-bit
+ * MultiplyByQuantizedMultiplier (fully_connected_s16_b32.c). */
+xai_status xai_fully_connected_s16_b32_ref(const xai_fc_params *p,
+                                           const xai_per_channel_quant *q,
+                                           const xai_fc_dims *d,
+                                           const int16_t *in,
+                                           const int8_t *weights,
+                                           const int32_t *bias, int16_t *out);
 /* float32: sums in input order, then + bias, then clamp to [act_min,
  * act_max] (xai_float_activation_range). */
 xai_status xai_fully_connected_f32_ref(const xai_fc_dims *d, float act_min,

@@ -282,6 +282,8 @@ static inline size_t xai_xcore_blob_bytes(const int8_t *weights,
 /* Scalar bundles charged per output of a scalar-requantized group
  * (ESTIMATE: xcore MACCS 32x32->64 plus rounding, shift, clamp, store). */
 #define XAI_RQ_SCALAR_BUNDLES_PER_OUTPUT 12u
+/* Of those, memory-lane bundles: 4 loads, 1 store, 1 loop branch. */
+#define XAI_RQ_SCALAR_MEM_PER_OUTPUT 6u
 
 /* Fills one group from up to 16 channels (n <= 16) of per-channel
  * multipliers and shifts (TFLite: real = M * 2^(shift-31)), the rounding

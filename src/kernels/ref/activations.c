@@ -53,6 +53,21 @@ void xai_relu_params_make(float input_scale, int32_t input_zp,
   }
 }
 
+void xai_relu6_tflm_params_make(float input_scale, int32_t input_zp,
+                                int32_t type_min, int32_t type_max,
+                                xai_relu_params *p) {
+  /* MBQM(x, 2^30, 1) = round(2x * 2^30 / 2^31) = x exactly. */
+  p->output_multiplier = 1 << 30;
+  p->output_shift = 1;
+  p->input_offset = 0;
+  p->output_offset = 0;
+  int32_t lo = input_zp;
+  int32_t hi = input_zp + (int32_t)roundf(6.0f / input_scale);
+  p->act_min = lo > type_min ? lo : type_min;
+  p->act_max = hi < type_max ? hi : type_max;
+  if (p->act_min > type_max) p->act_min = type_max;
+}
+
 static inline int32_t relu_one(const xai_relu_params *p, int32_t x) {
   int32_t v = p->output_offset + xai_mbqm(x - p->input_offset,
                                           p->output_multiplier,

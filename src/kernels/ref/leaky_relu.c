@@ -17,6 +17,22 @@ void xai_leaky_relu_params_make(float input_scale, int32_t input_zp,
   p->output_offset = output_zp;
 }
 
+void xai_leaky_relu_params_make_tflm(float input_scale, int32_t input_zp,
+                                     float output_scale, int32_t output_zp,
+                                     float alpha, xai_leaky_relu_params *p) {
+  /* TFLite Micro's LeakyReluPrepare evaluates both ratios in double (seen
+   * against its interpreter: the float32 ratios differ on ties). */
+  const double alpha_real = (double)input_scale * alpha / output_scale;
+  const double identity_real = (double)input_scale / output_scale;
+  int s = 0;
+  xai_quantize_multiplier(alpha_real, &p->multiplier_alpha, &s);
+  p->shift_alpha = s;
+  xai_quantize_multiplier(identity_real, &p->multiplier_identity, &s);
+  p->shift_identity = s;
+  p->input_offset = input_zp;
+  p->output_offset = output_zp;
+}
+
 static inline int32_t leaky_one(const xai_leaky_relu_params *p, int32_t x,
                                 int32_t lo, int32_t hi) {
   const int32_t v = x - p->input_offset;

@@ -45,8 +45,7 @@ xai_status xai_add_s8_xcore(xai_vpu_ctx *ctx, const xai_add_s8_xcore_params *p,
   if (begin == end) return XAI_OK;
   if (!in1 || !in2 || !out) return XAI_ERR_ARGUMENT;
   for (size_t i = begin; i < end; i++) out[i] = add_one(p, in1[i], in2[i]);
-  xai_vpu_scalar(ctx, (uint64_t)(end - begin) *
-                          XAI_ADD_S8_XCORE_BUNDLES_PER_ELEMENT);
+  xai_ew_charge_scalar(ctx, end - begin, XAI_ADD_S8_XCORE_BUNDLES_PER_ELEMENT);
   return XAI_OK;
 }
 
@@ -64,9 +63,8 @@ xai_status xai_add_s8_xcore_bcast(xai_vpu_ctx *ctx,
     xai_ew_bcast_offsets(bc, i, &o1, &o2);
     out[i] = add_one(p, in1[o1], in2[o2]);
   }
-  xai_vpu_scalar(ctx, (uint64_t)(end - begin) *
-                          (XAI_ADD_S8_XCORE_BUNDLES_PER_ELEMENT +
-                           XAI_EW_BCAST_BUNDLES));
+  xai_ew_charge_scalar(ctx, end - begin,
+                       XAI_ADD_S8_XCORE_BUNDLES_PER_ELEMENT + XAI_EW_BCAST_BUNDLES);
   return XAI_OK;
 }
 

@@ -36,7 +36,8 @@ xai_status xai_concat_s8_xcore(xai_vpu_ctx *ctx, uint32_t count,
       const size_t len = (size_t)axis_sizes[i] * (size_t)inner;
       const size_t lo = dst > begin ? dst : begin;
       const size_t hi = dst + len < end ? dst + len : end;
-      xai_vpu_scalar(ctx, 3); /* chunk bounds */
+      xai_vpu_scalar(ctx, 2); /* chunk bounds */
+      xai_vpu_branch(ctx);    /* input loop */
       if (lo < hi) {
         if (!inputs[i]) return XAI_ERR_ARGUMENT;
         const int8_t *src = inputs[i] + o * len;

@@ -284,14 +284,15 @@ static void gather_range(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
     int words = n % 4 == 0 && ci % 4 == 0 && c % 4 == 0 && (pos - from) % 4 == 0;
     if (iy < 0 || iy >= op->in.h || ix < 0 || ix >= op->in.w) {
       memset(dst, zp, (size_t)n);
-      xai_vpu_scalar(ctx, words ? (uint64_t)(n / 4) : (uint64_t)n);
+      xai_xc_charge_fill(ctx, words ? (size_t)(n / 4) : (size_t)n);
     } else {
       const int8_t *src =
           in + (((size_t)b * op->in.h + iy) * op->in.w + ix) * (size_t)c + ci;
       memcpy(dst, src, (size_t)n);
       xai_xc_charge_copy(ctx, (size_t)n, words);
     }
-    xai_vpu_scalar(ctx, 3); /* bounds test, addresses */
+    xai_vpu_scalar(ctx, 2); /* div/mod walk, addresses */
+    xai_vpu_branch(ctx);    /* bounds test; loop */
     dst += n;
     pos += n;
   }
@@ -324,13 +325,16 @@ static void run_window(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
       int32_t x1 = x0 + (npix - 1) * p->stride_w +
                    (op->filter.w - 1) * p->dilation_w; /* last pixel read */
       int32_t span = (x1 - x0 + 1) * ic;
-      xai_vpu_scalar(ctx, 4); /* pixel loop, output address */
+      xai_vpu_defer(ctx, 3); /* output address, window bounds */
+      xai_vpu_branch(ctx);    /* pixel loop */
+      xai_vpu_mem(ctx, xai_vpu_spills(XAI_XC_PIXEL_LOOP_LIVE));
       xai_xc_bias_init(ctx, op->bias, 0);
       for (int32_t fy = 0; fy < op->filter.h; fy++) {
         int32_t iy = oy * p->stride_h - p->pad_h + fy * p->dilation_h;
         const int8_t *src = zpvec;
         int32_t a = -1; /* the zero-point vector suits every slot */
-        xai_vpu_scalar(ctx, 2); /* bounds test, window address */
+        xai_vpu_defer(ctx, 1); /* window address */
+        xai_vpu_branch(ctx);    /* row loop (the bounds test pairs) */
         if (iy >= 0 && iy < op->in.h) {
           size_t rowoff = ((size_t)b * op->in.h + (size_t)iy) * op->in.w;
           /* x0 may be negative: the wrap keeps the residue mod 4. */
@@ -349,7 +353,7 @@ static void run_window(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
                                   (size_t)(j % ic)]
                              : zpvec[0];
             }
-            xai_vpu_scalar(ctx, 2u * (uint64_t)span);
+            xai_xc_charge_copy(ctx, (size_t)span, 0);
             src = stage;
           }
         }
@@ -358,11 +362,12 @@ static void run_window(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
         int32_t slot = a < 0 ? 0 : a;
         if (n_al != 4 && a > 0)
           slot = popcount4(op->window_aligns & ((1 << a) - 1));
-        if (n_al != 4 && n_al != 1) xai_vpu_scalar(ctx, 1);
+        if (n_al != 4 && n_al != 1) xai_vpu_mem(ctx, 1); /* slot table */
         xai_vpu_vldc(ctx, src);
         xai_xc_mac16(ctx, op->weights + (size_t)(fy * n_al + slot) * 512u);
       }
       xai_rq_run(ctx, op->rq, op->consts, o, npix * oc, rq_scratch);
+      xai_vpu_flush(ctx);
     }
   }
 }
@@ -410,7 +415,7 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
   int8_t *patch = (int8_t *)scratch;
   if (mode == PATCH_GATHERED) {
     memset(patch + op->k, 0, (size_t)(op->k_pad - op->k));
-    xai_vpu_scalar(ctx, (uint64_t)(op->k_pad - op->k));
+    xai_xc_charge_fill(ctx, (size_t)(op->k_pad - op->k));
   }
   xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
   const int32_t c = op->in.c, chunks_per_tap = c / 32;
@@ -424,7 +429,9 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
     for (int32_t ox = 0; ox < op->out.w; ox++) {
       int8_t *o = out + (((size_t)b * op->out.h + oy) * op->out.w + ox) *
                             (size_t)op->out.c;
-      xai_vpu_scalar(ctx, 4); /* pixel loop, output address */
+      xai_vpu_defer(ctx, 3); /* output address */
+      xai_vpu_branch(ctx);    /* pixel loop */
+      xai_vpu_mem(ctx, xai_vpu_spills(XAI_XC_PIXEL_LOOP_LIVE));
       const int8_t *base = NULL; /* PATCH_IN_PLACE: the patch's first byte */
       int staged_last = 0;
       if (mode == PATCH_GATHERED) {
@@ -436,7 +443,7 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
                       (size_t)(ox * p->stride_w - p->pad_w)) *
                      (size_t)c;
         base = in + off;
-        xai_vpu_scalar(ctx, 2); /* patch address */
+        xai_vpu_defer(ctx, 2); /* patch address, end test */
         /* The last chunk's read would pass the end of the input. */
         if (off + (size_t)op->k_pad > in_bytes) {
           staged_last = 1;
@@ -448,7 +455,9 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
         const int8_t *wg = op->weights + (size_t)g * group_bytes;
         const int32_t rows = xai_xc_group_rows(op->out.c, g);
         xai_xc_bias_init(ctx, op->bias, g);
-        xai_vpu_scalar(ctx, 2); /* group loop */
+        xai_vpu_defer(ctx, 1); /* weight and record addresses */
+        xai_vpu_branch(ctx);    /* group loop */
+        xai_vpu_mem(ctx, 1);    /* ldw: the group's record offset */
         if (mode == PATCH_DIRECT) {
           int32_t chunk = 0;
           for (int32_t fy = 0; fy < op->filter.h; fy++) {
@@ -461,10 +470,12 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
                   inside ? in + (((size_t)b * op->in.h + iy) * op->in.w +
                                  ix) * (size_t)c
                          : zpvec;
-              xai_vpu_scalar(ctx, 2); /* bounds test, tap address */
+              xai_vpu_defer(ctx, 2); /* bounds test, tap address */
+              xai_vpu_branch(ctx);    /* tap loop */
               for (int32_t j = 0; j < chunks_per_tap; j++, chunk++) {
                 xai_vpu_vldc(ctx, inside ? src + 32 * j : zpvec);
                 xai_xc_mac_rows(ctx, wg + (size_t)chunk * 32u * rows, rows);
+                if (chunks_per_tap > 1) xai_vpu_branch(ctx); /* chunk loop */
               }
             }
           }
@@ -484,12 +495,14 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
             }
             xai_vpu_vldc(ctx, src);
             xai_xc_mac_rows(ctx, wg + (size_t)j * 32u * rows, rows);
+            xai_vpu_branch(ctx); /* chunk loop */
           }
         }
         int n = op->out.c - 16 * g < 16 ? op->out.c - 16 * g : 16;
         xai_rq_run(ctx, xai_xc_group(op->weights, op->bias, op->n_groups, g),
                    op->consts, o + 16 * g, n, rq_scratch);
       }
+      xai_vpu_flush(ctx);
     }
   }
   return XAI_OK;

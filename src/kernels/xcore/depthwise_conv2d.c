@@ -201,14 +201,24 @@ xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
       int8_t *o = out + (((size_t)b * op->out.h + oy) * op->out.w + ox) *
                             (size_t)oc;
       int inner = interior(op, in, b, oy, ox, npix, in_bytes);
-      xai_vpu_scalar(ctx, 6); /* pixel loop, output address, interior test */
+      xai_vpu_defer(ctx, 5); /* output address, interior test */
+      xai_vpu_branch(ctx);    /* pixel loop */
+      xai_vpu_mem(ctx, xai_vpu_spills(XAI_XC_PIXEL_LOOP_LIVE));
       int32_t ix0 = ox * p->stride_w - p->pad_w;
       for (int32_t g = 0; g < op->n_groups; g++) {
         int lanes = step > 1 ? npix * oc
                     : oc - 16 * g < 16 ? oc - 16 * g
                                        : 16;
         xai_xc_bias_init(ctx, op->bias, g);
-        xai_vpu_scalar(ctx, 2);
+        xai_vpu_defer(ctx, 1); /* weight and record addresses */
+        xai_vpu_branch(ctx);    /* group loop */
+        xai_vpu_mem(ctx, 1);    /* ldw: the group's record offset */
+        /* Interior pixels of filters up to 3x3 run a generated unrolled tap
+         * block (XAI_XCORE_UNROLLED_CODE_BYTES); others loop per tap. */
+        const int tap_loop = !inner || op->k > 9;
+        /* The unrolled block runs as one emulator step (same counts). */
+        const void *blk_c[9], *blk_w[9];
+        unsigned blk = 0;
         int32_t t = 0;
         for (int32_t fy = 0; fy < op->filter.h; fy++) {
           int32_t iy = oy * p->stride_h - p->pad_h + fy * p->dilation_h;
@@ -220,7 +230,7 @@ xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
             if (inner) {
               src = in + pix + (size_t)g * 16u;
             } else {
-              xai_vpu_scalar(ctx, 2); /* bounds test, tap address */
+              xai_vpu_scalar(ctx, 2); /* bounds tests, tap address */
               int row_in = iy >= 0 && iy < op->in.h;
               int all_in = row_in && ix >= 0 && ix + npix - 1 < op->in.w;
               size_t off = pix + (size_t)g * 16u;
@@ -238,19 +248,27 @@ xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
                                       (size_t)(ch / mult)]
                                  : zpvec[0];
                 }
-                xai_vpu_scalar(ctx, 2u * (uint64_t)lanes);
+                xai_xc_charge_copy(ctx, (size_t)lanes, 0);
                 src = stage;
               }
             }
+            const int8_t *wt =
+                op->weights + ((size_t)g * (size_t)op->k + (size_t)t) * 16u;
+            if (!tap_loop) {
+              blk_c[blk] = src;
+              blk_w[blk++] = wt;
+              continue;
+            }
             xai_vpu_vldc(ctx, src);
-            xai_vpu_vlmacc(ctx,
-                           op->weights +
-                               ((size_t)g * (size_t)op->k + (size_t)t) * 16u);
+            xai_vpu_vlmacc(ctx, wt);
+            xai_vpu_branch(ctx);
           }
         }
+        if (blk) xai_vpu_vlmacc8_pairs(ctx, blk_c, blk_w, blk);
         xai_rq_run(ctx, xai_xc_group(op->weights, op->bias, op->n_groups, g),
                    op->consts, o + 16 * g, lanes, s);
       }
+      xai_vpu_flush(ctx);
     }
   }
   return XAI_OK;

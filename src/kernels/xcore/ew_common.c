@@ -40,7 +40,8 @@ void xai_xcore_copy_bytes(xai_vpu_ctx *ctx, int8_t *dst, const int8_t *src,
   if ((((uintptr_t)dst ^ (uintptr_t)src) & (XAI_XCORE_VPU_ALIGN - 1u)) != 0) {
     /* Different alignment mod 4: no vector form; ld8u + st8 per byte. */
     memcpy(dst, src, n);
-    xai_vpu_scalar(ctx, 2u * n);
+    xai_vpu_mem(ctx, 2u * n);
+    for (size_t i = 0; i < n; i += 4) xai_vpu_branch(ctx); /* unrolled by 4 */
     return;
   }
   const size_t head = (uintptr_t)dst & (XAI_XCORE_VPU_ALIGN - 1u);
@@ -53,6 +54,7 @@ void xai_xcore_copy_bytes(xai_vpu_ctx *ctx, int8_t *dst, const int8_t *src,
     uint32_t mask = xai_ew_mask(last) & ~xai_ew_mask(first);
     xai_vpu_vldr(ctx, xai_ew_src(ctx, s + off, src_lo, src_hi, &stage));
     xai_vpu_vstrpv(ctx, d + off, mask);
+    xai_vpu_branch(ctx);
   }
 }
 
@@ -61,7 +63,7 @@ void xai_xcore_fill_bytes(xai_vpu_ctx *ctx, int8_t *dst, size_t n,
   if (n == 0) return;
   xai_ew_vec v;
   xai_ew_fill_s8(&v, value);
-  xai_vpu_scalar(ctx, XAI_EW_FILL_BUNDLES);
+  xai_vpu_mem(ctx, XAI_EW_FILL_BUNDLES);
   xai_vpu_vldr(ctx, v.b);
   const size_t head = (uintptr_t)dst & (XAI_XCORE_VPU_ALIGN - 1u);
   int8_t *d = dst - head;
@@ -69,5 +71,6 @@ void xai_xcore_fill_bytes(xai_vpu_ctx *ctx, int8_t *dst, size_t n,
     size_t first = off < head ? head - off : 0;
     size_t last = head + n - off < 32 ? head + n - off : 32;
     xai_vpu_vstrpv(ctx, d + off, xai_ew_mask(last) & ~xai_ew_mask(first));
+    xai_vpu_branch(ctx);
   }
 }

@@ -53,8 +53,20 @@ static inline const void *xai_ew_src(xai_vpu_ctx *ctx, const int8_t *p,
       stage->b[i] = p[i];
       copied++;
     }
-  xai_vpu_scalar(ctx, 2u * ((copied + 3u) / 4u));
+  xai_vpu_mem(ctx, 2u * ((copied + 3u) / 4u));
   return stage->b;
+}
+
+/* Charges n elements of a scalar element-wise loop of `per` bundles each:
+ * two byte loads, one byte store and the loop branch are memory-lane, the
+ * rest ALU. */
+static inline void xai_ew_charge_scalar(xai_vpu_ctx *ctx, size_t n,
+                                        unsigned per) {
+  for (size_t i = 0; i < n; i++) {
+    xai_vpu_mem(ctx, 3u);
+    xai_vpu_scalar(ctx, per - 4u);
+    xai_vpu_branch(ctx);
+  }
 }
 
 /* Saturating add of a constant c (|c| may exceed the int16 range by up to

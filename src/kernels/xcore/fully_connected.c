@@ -130,13 +130,15 @@ xai_status xai_fc_s8_xcore(xai_vpu_ctx *ctx, const xai_fc_xcore *op,
   xai_vpu_scalar(ctx, 8);
   if (have_row) {
     memset(row + k, 0, (size_t)(op->k_pad - k));
-    xai_vpu_scalar(ctx, (uint64_t)(op->k_pad - k));
+    xai_xc_charge_fill(ctx, (size_t)(op->k_pad - k));
   }
   xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
   const size_t group_bytes = (size_t)op->k_pad * 16u;
   for (int32_t b = 0; b < op->d.batches; b++) {
     const int8_t *x = in + (size_t)b * (size_t)k;
-    xai_vpu_scalar(ctx, 3); /* batch loop */
+    xai_vpu_defer(ctx, 2); /* input address, alignment test */
+    xai_vpu_branch(ctx);    /* batch loop */
+    xai_vpu_mem(ctx, xai_vpu_spills(XAI_XC_PIXEL_LOOP_LIVE));
     const int aligned = ((uintptr_t)x & 3u) == 0;
     /* In place, the last chunk is read from the stage when it would pass
      * the end of the input. */
@@ -156,7 +158,9 @@ xai_status xai_fc_s8_xcore(xai_vpu_ctx *ctx, const xai_fc_xcore *op,
       const int8_t *wg = op->weights + (size_t)g * group_bytes;
       const int32_t rows = xai_xc_group_rows(o_depth, g);
       xai_xc_bias_init(ctx, op->bias, g);
-      xai_vpu_scalar(ctx, 2); /* group loop */
+      xai_vpu_defer(ctx, 1); /* weight and record addresses */
+      xai_vpu_branch(ctx);    /* group loop */
+      xai_vpu_mem(ctx, 1);    /* ldw: the group's record offset */
       for (int32_t j = 0; j < n_chunks; j++) {
         const int8_t *src = x + 32 * j;
         if (chunked) {
@@ -170,12 +174,14 @@ xai_status xai_fc_s8_xcore(xai_vpu_ctx *ctx, const xai_fc_xcore *op,
         }
         xai_vpu_vldc(ctx, src);
         xai_xc_mac_rows(ctx, wg + (size_t)j * 32u * rows, rows);
+        xai_vpu_branch(ctx); /* chunk loop */
       }
       int n = o_depth - 16 * g < 16 ? o_depth - 16 * g : 16;
       xai_rq_run(ctx, xai_xc_group(op->weights, op->bias, op->n_groups, g),
                  op->consts, out + (size_t)b * (size_t)o_depth + 16 * g, n,
                  frame.rq);
     }
+    xai_vpu_flush(ctx);
   }
   return XAI_OK;
 }

@@ -7,8 +7,12 @@ static void lut_scalar(xai_vpu_ctx *ctx, const xai_lut_s8_packed *lut,
                        const int8_t *in, int8_t *out, size_t begin,
                        size_t end) {
   for (size_t i = begin; i < end; i++) out[i] = lut->table[(uint8_t)in[i]];
-  xai_vpu_scalar(ctx, (uint64_t)((end - begin + 3u) / 4u) *
-                          XAI_LUT_S8_XCORE_BUNDLES_PER_4);
+  for (size_t i = begin; i < end; i += 4) {
+    /* 4 x (ld8u, ld8u from the table, st8), the loop branch */
+    xai_vpu_mem(ctx, 12u);
+    xai_vpu_scalar(ctx, XAI_LUT_S8_XCORE_BUNDLES_PER_4 - 13u);
+    xai_vpu_branch(ctx);
+  }
 }
 
 /* 16 elements per step: acc = B (VLDD/VLDR), VLMACC with vC = K, VLSAT to
@@ -26,8 +30,8 @@ static void lut_affine(xai_vpu_ctx *ctx, const xai_lut_s8_packed *lut,
   xai_ew_fill_u16(&shifts, lut->shift);
   xai_ew_fill_s16(&v127, 127);
   xai_ew_fill_s8(&v80, INT8_MIN);
-  xai_vpu_scalar(ctx, 6u * XAI_EW_FILL_BUNDLES +
-                          xai_ew_clamp16_make(&clamp, lut->lo, lut->hi));
+  xai_vpu_mem(ctx, 6u * XAI_EW_FILL_BUNDLES +
+                      xai_ew_clamp16_make(&clamp, lut->lo, lut->hi));
   const int fix_neg = lut->lo == INT8_MIN;
   xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
   xai_vpu_vldc(ctx, kvec.b);
@@ -51,15 +55,14 @@ static void lut_affine(xai_vpu_ctx *ctx, const xai_lut_s8_packed *lut,
       xai_vpu_vstr(ctx, m.b);
       uint32_t mask;
       memcpy(&mask, m.b, 4);
-      xai_vpu_scalar(ctx, 2); /* ldw mask, branch if no lane is -128 */
+      xai_vpu_mem(ctx, 2); /* ldw mask, branch if no lane is -128 */
       if (mask & tail) {
         xai_vpu_vldr(ctx, v80.b);
         xai_vpu_vstrpv(ctx, out + i, mask & tail);
       }
     }
     xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
-    xai_vpu_scalar(ctx, 1); /* loop: pointer add + branch pair with VPU ops
-                               except one */
+    xai_vpu_branch(ctx); /* loop (the pointer steps pair with VPU ops) */
   }
 }
 

@@ -20,8 +20,7 @@ xai_status xai_mul_s8_xcore(xai_vpu_ctx *ctx, const xai_mul_params *p,
   if (begin == end) return XAI_OK;
   if (!in1 || !in2 || !out) return XAI_ERR_ARGUMENT;
   for (size_t i = begin; i < end; i++) out[i] = mul_one(p, in1[i], in2[i]);
-  xai_vpu_scalar(ctx, (uint64_t)(end - begin) *
-                          XAI_MUL_S8_XCORE_BUNDLES_PER_ELEMENT);
+  xai_ew_charge_scalar(ctx, end - begin, XAI_MUL_S8_XCORE_BUNDLES_PER_ELEMENT);
   return XAI_OK;
 }
 
@@ -38,9 +37,8 @@ xai_status xai_mul_s8_xcore_bcast(xai_vpu_ctx *ctx, const xai_mul_params *p,
     xai_ew_bcast_offsets(bc, i, &o1, &o2);
     out[i] = mul_one(p, in1[o1], in2[o2]);
   }
-  xai_vpu_scalar(ctx, (uint64_t)(end - begin) *
-                          (XAI_MUL_S8_XCORE_BUNDLES_PER_ELEMENT +
-                           XAI_EW_BCAST_BUNDLES));
+  xai_ew_charge_scalar(ctx, end - begin,
+                       XAI_MUL_S8_XCORE_BUNDLES_PER_ELEMENT + XAI_EW_BCAST_BUNDLES);
   return XAI_OK;
 }
 

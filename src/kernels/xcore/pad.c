@@ -63,6 +63,7 @@ xai_status xai_pad_s8_xcore(xai_vpu_ctx *ctx, const xai_shape *in_shape,
       in_stride *= (size_t)in_shape->dims[d];
     }
     xai_vpu_scalar(ctx, 2u + 3u * (uint64_t)last); /* div/mod walk */
+    xai_vpu_branch(ctx);                            /* row loop */
     int8_t *dst = out + row * out_row;
     if (!inside || in_row == 0) {
       xai_xcore_fill_bytes(ctx, dst, out_row, pad_value);

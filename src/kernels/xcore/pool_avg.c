@@ -20,7 +20,11 @@ static void avg_scalar_pixel(xai_vpu_ctx *ctx, const xai_pool_params *p,
   }
   /* ld8s + add per tap; divide with rounding (sign test, add/sub c/2,
    * divs: 4), clamp 2, st8, loop 2. */
-  xai_vpu_scalar(ctx, (uint64_t)(c1 - c0) * (2u * (uint64_t)count + 9u));
+  for (int32_t c = c0; c < c1; c++) {
+    xai_vpu_mem(ctx, (uint64_t)count + 1u); /* the ld8s, the st8 */
+    xai_vpu_scalar(ctx, 6u);
+    xai_vpu_branch(ctx);
+  }
 }
 
 typedef struct {
@@ -35,7 +39,8 @@ static void div_vectors_load(xai_vpu_ctx *ctx, div_vectors *v,
   xai_ew_fill_u16(&v->bias_lo, (uint16_t)((uint32_t)d->bias & 0xFFFFu));
   xai_ew_fill_s16(&v->mult, d->multiplier);
   xai_ew_fill_u16(&v->shift, d->shift);
-  xai_vpu_scalar(ctx, 4u * XAI_EW_FILL_BUNDLES + 2u);
+  xai_vpu_mem(ctx, 4u * XAI_EW_FILL_BUNDLES);
+  xai_vpu_scalar(ctx, 2u);
   v->count = count;
 }
 
@@ -61,14 +66,15 @@ xai_status xai_avgpool2d_s8_xcore(xai_vpu_ctx *ctx, const xai_pool_params *p,
   xai_ew_fill_u16(&zero16, 0);
   xai_ew_fill_s16(&v127, 127);
   xai_ew_fill_s8(&v80, INT8_MIN);
-  xai_vpu_scalar(ctx, 4u * XAI_EW_FILL_BUNDLES +
-                          xai_ew_clamp16_make(&clamp, p->act_min, p->act_max));
+  xai_vpu_mem(ctx, 4u * XAI_EW_FILL_BUNDLES +
+                      xai_ew_clamp16_make(&clamp, p->act_min, p->act_max));
   const int fix_neg = p->act_min == INT8_MIN;
   for (int32_t row = r->row_begin; row < r->row_end; row++) {
     const int32_t b = row / out_dims->h, oy = row % out_dims->h;
     for (int32_t ox = 0; ox < out_dims->w; ox++) {
       const xai_pool_window w = xai_pool_window_at(p, in_dims, oy, ox);
       xai_vpu_scalar(ctx, XAI_POOL_WINDOW_BUNDLES);
+      xai_vpu_branch(ctx); /* pixel loop */
       if (w.y1 <= w.y0 || w.x1 <= w.x0) return XAI_ERR_ARGUMENT;
       const int32_t count = (w.y1 - w.y0) * (w.x1 - w.x0);
       /* Sizes past the table (> XAI_AVGPOOL_DIV_MAX) have no VPU form. */
@@ -92,6 +98,7 @@ xai_status xai_avgpool2d_s8_xcore(xai_vpu_ctx *ctx, const xai_pool_params *p,
         xai_vpu_vclrdr(ctx);
         for (int32_t y = w.y0; y < w.y1; y++) {
           xai_vpu_scalar(ctx, 1); /* row address */
+          xai_vpu_branch(ctx);    /* row loop */
           for (int32_t x = w.x0; x < w.x1; x++)
             xai_vpu_vlmacc(ctx, xai_ew_src(ctx,
                                            in + xai_pool_off(in_dims, b, y,
@@ -118,7 +125,11 @@ xai_status xai_avgpool2d_s8_xcore(xai_vpu_ctx *ctx, const xai_pool_params *p,
             o[i] = (int8_t)v;
           }
           /* ld16s, ld16u, shl+or, divide with rounding (4), clamp 2, st8 */
-          xai_vpu_scalar(ctx, 11u * (uint64_t)n);
+          for (int32_t i = 0; i < n; i++) {
+            xai_vpu_mem(ctx, 3u);    /* ld16s, ld16u, st8 */
+            xai_vpu_scalar(ctx, 7u);
+            xai_vpu_branch(ctx);
+          }
           continue;
         }
         /* s as int16 lanes (exact: |s| <= 128c <= 32767). */
@@ -153,7 +164,7 @@ xai_status xai_avgpool2d_s8_xcore(xai_vpu_ctx *ctx, const xai_pool_params *p,
           xai_vpu_vstr(ctx, m.b);
           uint32_t mask;
           memcpy(&mask, m.b, 4);
-          xai_vpu_scalar(ctx, 2); /* ldw mask, branch if none */
+          xai_vpu_mem(ctx, 2); /* ldw mask, branch if none */
           if (mask & tail) {
             xai_vpu_vldr(ctx, v80.b);
             xai_vpu_vstrpv(ctx, o, mask & tail);

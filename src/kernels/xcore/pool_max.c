@@ -7,7 +7,7 @@
 static uint32_t mask_of_vr(xai_vpu_ctx *ctx, xai_ew_vec *tmp) {
   xai_vpu_vdepth1(ctx);
   xai_vpu_vstr(ctx, tmp->b);
-  xai_vpu_scalar(ctx, 1);
+  xai_vpu_mem(ctx, 1); /* ldw of the mask */
   uint32_t m;
   memcpy(&m, tmp->b, 4);
   return m;
@@ -30,7 +30,11 @@ static void max_scalar_pixel(xai_vpu_ctx *ctx, const xai_pool_params *p,
   }
   /* ld8s + max (2 with the compare) per tap, clamp 2 + st8 + loop 2. */
   const uint64_t taps = (uint64_t)(w->y1 - w->y0) * (uint64_t)(w->x1 - w->x0);
-  xai_vpu_scalar(ctx, (uint64_t)(c1 - c0) * (3u * taps + 5u));
+  for (int32_t c = c0; c < c1; c++) {
+    xai_vpu_mem(ctx, taps + 1u); /* the ld8s, the st8 */
+    xai_vpu_scalar(ctx, 2u * taps + 2u);
+    xai_vpu_branch(ctx);
+  }
 }
 
 xai_status xai_maxpool2d_s8_xcore(xai_vpu_ctx *ctx, const xai_pool_params *p,
@@ -49,13 +53,14 @@ xai_status xai_maxpool2d_s8_xcore(xai_vpu_ctx *ctx, const xai_pool_params *p,
   xai_ew_fill_s8(&lo, (int8_t)p->act_min);
   xai_ew_fill_s8(&hi, (int8_t)p->act_max);
   xai_ew_fill_s8(&lowest, INT8_MIN);
-  xai_vpu_scalar(ctx, 3u * XAI_EW_FILL_BUNDLES);
+  xai_vpu_mem(ctx, 3u * XAI_EW_FILL_BUNDLES);
   xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
   for (int32_t row = r->row_begin; row < r->row_end; row++) {
     const int32_t b = row / out_dims->h, oy = row % out_dims->h;
     for (int32_t ox = 0; ox < out_dims->w; ox++) {
       const xai_pool_window w = xai_pool_window_at(p, in_dims, oy, ox);
       xai_vpu_scalar(ctx, XAI_POOL_WINDOW_BUNDLES);
+      xai_vpu_branch(ctx); /* pixel loop */
       int8_t *dst = out + xai_pool_off(out_dims, b, oy, ox, r->ch_begin);
       if (!vector) {
         max_scalar_pixel(ctx, p, in_dims, in, &w, b, dst, r->ch_begin,
@@ -67,6 +72,7 @@ xai_status xai_maxpool2d_s8_xcore(xai_vpu_ctx *ctx, const xai_pool_params *p,
         int first = 1;
         for (int32_t y = w.y0; y < w.y1; y++) {
           xai_vpu_scalar(ctx, 1); /* row address */
+          xai_vpu_branch(ctx);    /* row loop */
           for (int32_t x = w.x0; x < w.x1; x++) {
             const int8_t *tap = xai_ew_src(
                 ctx, in + xai_pool_off(in_dims, b, y, x, c), in, in_end,

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "requant_internal.h"
 #include "xai/kernels_ref/quant.h"
 
 /* Signed base-2^16 digits: v = d[0] + d[1]*2^16 + d[2]*2^32, d[0], d[1]
@@ -555,7 +556,14 @@ static void run_scalar(xai_vpu_ctx *ctx, const xai_rq_group *g,
     if (v > c->act_max) v = c->act_max;
     out[i] = (int8_t)v;
   }
-  xai_vpu_scalar(ctx, (uint64_t)n * XAI_RQ_SCALAR_BUNDLES_PER_OUTPUT);
+  for (int i = 0; i < n; i++) {
+    /* two accumulator halves, multiplier and shift loaded, one byte
+     * stored, one loop branch; the rest is ALU work */
+    xai_vpu_mem(ctx, XAI_RQ_SCALAR_MEM_PER_OUTPUT - 1u);
+    xai_vpu_scalar(ctx, XAI_RQ_SCALAR_BUNDLES_PER_OUTPUT -
+                            XAI_RQ_SCALAR_MEM_PER_OUTPUT);
+    xai_vpu_branch(ctx);
+  }
 }
 
 /* The int16 output stage: y (int16, saturated) in vR on entry; adds the
@@ -583,7 +591,7 @@ static void out16(xai_vpu_ctx *ctx, const xai_rq_consts *c, int8_t *out,
     xai_vpu_vdepth1(ctx);
     xai_vpu_vstr(ctx, t);
     memcpy(&neg, t, 4); /* scalar load of the mask */
-    xai_vpu_scalar(ctx, 1);
+    xai_vpu_mem(ctx, 1);
   }
   xai_vpu_vlashr(ctx, y, -8); /* y * 256, saturating */
   xai_vpu_vdepth8(ctx);       /* back to int8 with saturation to +-127 */
@@ -596,10 +604,10 @@ static void out16(xai_vpu_ctx *ctx, const xai_rq_consts *c, int8_t *out,
     xai_vpu_vldr(ctx, k_b80);
     xai_vpu_vstrpv(ctx, dst, neg);
   }
-  if (c->fix128) xai_vpu_scalar(ctx, 1); /* the branch on the mask */
+  if (c->fix128) xai_vpu_mem(ctx, 1); /* the branch on the mask */
   if (!aligned) {
     memcpy(out, y, (size_t)n);
-    xai_vpu_scalar(ctx, 2u * (uint64_t)n); /* byte load + store each */
+    xai_xc_charge_copy(ctx, (size_t)n, 0);
   }
   xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
 }
@@ -630,7 +638,7 @@ static void out8(xai_vpu_ctx *ctx, const void *final_shift,
     void *y = slot(scratch, BUF_Y);
     xai_vpu_vstrpv(ctx, y, 0xFFFFFFFFu);
     memcpy(out, y, (size_t)n);
-    xai_vpu_scalar(ctx, 2u * (uint64_t)n); /* byte load + store each */
+    xai_xc_charge_copy(ctx, (size_t)n, 0);
   }
 }
 

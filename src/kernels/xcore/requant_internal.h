@@ -59,8 +59,8 @@ xai_status xai_xc_layout_placeholder(void *mem, size_t size,
                                      size_t weight_bytes, int32_t n_groups);
 
 /* Group g's record (blob = the weights pointer, the blob's start). The
- * index load is address arithmetic that pairs with the MAC loop's VPU
- * instructions, like the other per-group pointer steps. */
+ * index load is a memory-lane bundle: the kernels charge it with
+ * xai_vpu_mem at the top of their group loop. */
 static inline const xai_rq_group *xai_xc_group(const int8_t *blob,
                                                const int16_t *bias,
                                                int32_t n_groups, int32_t g) {
@@ -127,7 +127,9 @@ static inline void xai_xc_bias_init(xai_vpu_ctx *ctx, const int16_t *bias,
 /* 16 VLMACCRs of one 32-byte chunk against one group's 16 rows (vC must
  * hold the input chunk). */
 static inline void xai_xc_mac16(xai_vpu_ctx *ctx, const int8_t *rows) {
-  for (int r = 0; r < 16; r++) xai_vpu_vlmaccr(ctx, rows + 32 * r);
+  const int8_t *r[16];
+  for (int k = 0; k < 16; k++) r[k] = rows + 32 * k;
+  xai_vpu_vlmaccr16(ctx, r);
 }
 
 /* The same for a group of n stored rows (xai_xc_group_rows): first 16 - n
@@ -135,14 +137,33 @@ static inline void xai_xc_mac16(xai_vpu_ctx *ctx, const int8_t *rows) {
  * the n rows, which end in lanes n-1 .. 0. Same bundles as 16 rows. */
 static inline void xai_xc_mac_rows(xai_vpu_ctx *ctx, const int8_t *rows,
                                    int32_t n) {
-  for (int32_t r = n; r < 16; r++) xai_vpu_vlmaccr(ctx, xai_xc_zero32);
-  for (int32_t r = 0; r < n; r++) xai_vpu_vlmaccr(ctx, rows + 32 * r);
+  const int8_t *r[16];
+  int k = 0;
+  for (int32_t i = n; i < 16; i++) r[k++] = xai_xc_zero32;
+  for (int32_t i = 0; i < n; i++) r[k++] = rows + 32 * i;
+  xai_vpu_vlmaccr16(ctx, r);
 }
 
 /* Charges a scalar copy of n bytes: word copies when both sides allow
- * it, else byte copies (a load and a store each). */
+ * it, else byte copies; a load and a store each (two memory-lane bundles,
+ * the pointer steps pair with them), in a loop unrolled by 4 (one branch
+ * per 4 elements). */
 static inline void xai_xc_charge_copy(xai_vpu_ctx *ctx, size_t n, int words) {
-  xai_vpu_scalar(ctx, words ? 2u * ((n + 3u) / 4u) : 2u * n);
+  const uint64_t units = words ? (n + 3u) / 4u : n;
+  xai_vpu_mem(ctx, 2u * units);
+  for (uint64_t i = 0; i < (units + 3u) / 4u; i++) xai_vpu_branch(ctx);
 }
+
+/* Charges n scalar stores of a fill (memset), unrolled by 4 likewise. */
+static inline void xai_xc_charge_fill(xai_vpu_ctx *ctx, size_t n) {
+  xai_vpu_mem(ctx, n);
+  for (size_t i = 0; i < (n + 3u) / 4u; i++) xai_vpu_branch(ctx);
+}
+
+/* Spill reloads per output pixel (or FC batch row) of the conv and FC
+ * kernels: their pixel loops keep input, output, weight, bias, record and
+ * constants pointers, the zero-point vector, the pixel, group and chunk
+ * (or tap) counters, the row offset and the bound: 14 live values. */
+#define XAI_XC_PIXEL_LOOP_LIVE 14u
 
 #endif

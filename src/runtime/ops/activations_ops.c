@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "activations_float_internal.h"
 #include "elementwise_internal.h"
 
 typedef enum {
@@ -155,6 +156,11 @@ static xai_status prepare_relu(xai_op_ctx *ctx, act_kind kind) {
   xai_ew_type_range(in->type, &lo, &hi);
   const float amin = kind == A_RELU1 ? -1.0f : 0.0f;
   const float amax = kind == A_RELU6 ? 6.0f : 1.0f;
+  if (kind == A_RELU6 && xai_op_semantics(ctx) == XAI_SEMANTICS_TFLM) {
+    xai_relu6_tflm_params_make(in->scale, in->zero_point, lo, hi,
+                               &d->u.relu);
+    return XAI_OK;
+  }
   xai_relu_params_make(in->scale, in->zero_point, out->scale, out->zero_point,
                        amin, amax, kind == A_RELU, lo, hi, &d->u.relu);
   return XAI_OK;
@@ -170,8 +176,12 @@ static xai_status prepare_leaky(xai_op_ctx *ctx) {
                        "int16 LEAKY_RELU needs zero points 0 (got %d and %d)",
                        (int)in->zero_point, (int)out->zero_point);
   const float alpha = ctx->options ? ctx->options->u.leaky_relu.alpha : 0.2f;
-  xai_leaky_relu_params_make(in->scale, in->zero_point, out->scale,
-                             out->zero_point, alpha, &d->u.leaky);
+  if (xai_op_semantics(ctx) == XAI_SEMANTICS_TFLM)
+    xai_leaky_relu_params_make_tflm(in->scale, in->zero_point, out->scale,
+                                    out->zero_point, alpha, &d->u.leaky);
+  else
+    xai_leaky_relu_params_make(in->scale, in->zero_point, out->scale,
+                               out->zero_point, alpha, &d->u.leaky);
   return XAI_OK;
 }
 
@@ -253,10 +263,29 @@ static xai_status eval(xai_op_ctx *ctx) {
   return XAI_ERR_STATE;
 }
 
+/* float32 inputs take TFLM's float kernels (activations_float_ops.c). */
+static bool float_in(const xai_op_ctx *ctx) {
+  const xai_rt_tensor *in = xai_op_input(ctx, 0);
+  return in && in->type == XAI_TYPE_FLOAT32;
+}
+static xai_status eval_any(xai_op_ctx *ctx) {
+  return float_in(ctx) ? xai_act_float_eval(ctx) : eval(ctx);
+}
+#define FLOAT_OR(kind, prepare_int)                                      \
+  static xai_status prepare_int##_any(xai_op_ctx *ctx) {                 \
+    return float_in(ctx) ? xai_act_float_prepare(ctx, kind)              \
+                         : prepare_int(ctx);                             \
+  }
+FLOAT_OR(XAI_ACTF_SOFTMAX, prepare_softmax)
+FLOAT_OR(XAI_ACTF_LEAKY_RELU, prepare_leaky)
+FLOAT_OR(XAI_ACTF_HARD_SWISH, prepare_hard_swish)
+
 static xai_status prepare_logistic(xai_op_ctx *ctx) {
+  if (float_in(ctx)) return xai_act_float_prepare(ctx, XAI_ACTF_LOGISTIC);
   return prepare_lut(ctx, A_LOGISTIC);
 }
 static xai_status prepare_tanh(xai_op_ctx *ctx) {
+  if (float_in(ctx)) return xai_act_float_prepare(ctx, XAI_ACTF_TANH);
   return prepare_lut(ctx, A_TANH);
 }
 static xai_status prepare_relu0(xai_op_ctx *ctx) {
@@ -270,11 +299,12 @@ static xai_status prepare_relu1(xai_op_ctx *ctx) {
 }
 
 const xai_op_registration xai_op_softmax = {XAI_OP_SOFTMAX, NULL,
-                                            prepare_softmax, eval, NULL};
+                                            prepare_softmax_any, eval_any,
+                                            NULL};
 const xai_op_registration xai_op_logistic = {XAI_OP_LOGISTIC, NULL,
-                                             prepare_logistic, eval, NULL};
+                                             prepare_logistic, eval_any, NULL};
 const xai_op_registration xai_op_tanh = {XAI_OP_TANH, NULL, prepare_tanh,
-                                         eval, NULL};
+                                         eval_any, NULL};
 const xai_op_registration xai_op_relu = {XAI_OP_RELU, NULL, prepare_relu0,
                                          eval, NULL};
 const xai_op_registration xai_op_relu6 = {XAI_OP_RELU6, NULL, prepare_relu6,
@@ -282,8 +312,10 @@ const xai_op_registration xai_op_relu6 = {XAI_OP_RELU6, NULL, prepare_relu6,
 const xai_op_registration xai_op_relu_n1_to_1 = {XAI_OP_RELU_N1_TO_1, NULL,
                                                  prepare_relu1, eval, NULL};
 const xai_op_registration xai_op_leaky_relu = {XAI_OP_LEAKY_RELU, NULL,
-                                               prepare_leaky, eval, NULL};
+                                               prepare_leaky_any, eval_any,
+                                               NULL};
 const xai_op_registration xai_op_prelu = {XAI_OP_PRELU, NULL, prepare_prelu,
                                           eval, NULL};
 const xai_op_registration xai_op_hard_swish = {XAI_OP_HARD_SWISH, NULL,
-                                               prepare_hard_swish, eval, NULL};
+                                               prepare_hard_swish_any,
+                                               eval_any, NULL};

@@ -4,6 +4,7 @@
  * the input depth is a multiple of the filter depth. */
 #include <string.h>
 
+#include "conv_float_internal.h"
 #include "conv_ops_internal.h"
 
 enum { CONV_S8, CONV_S16_ACC64, CONV_S16_ACC32 };
@@ -133,5 +134,14 @@ static xai_status eval(xai_op_ctx *ctx) {
   return st ? xai_conv_op_kernel_failed(ctx, st) : XAI_OK;
 }
 
-const xai_op_registration xai_op_conv_2d = {XAI_OP_CONV_2D, NULL, prepare,
-                                            eval, NULL};
+/* float32 inputs take TFLM's float kernel (conv_float_ops.c). */
+static xai_status prepare_any(xai_op_ctx *ctx) {
+  return xai_conv_float_input(ctx) ? xai_conv_float_prepare(ctx, XAI_CONVF_CONV)
+                                   : prepare(ctx);
+}
+static xai_status eval_any(xai_op_ctx *ctx) {
+  return xai_conv_float_input(ctx) ? xai_conv_float_eval(ctx) : eval(ctx);
+}
+
+const xai_op_registration xai_op_conv_2d = {XAI_OP_CONV_2D, NULL, prepare_any,
+                                            eval_any, NULL};

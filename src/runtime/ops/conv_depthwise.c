@@ -4,6 +4,7 @@
  * the kernel computes with; the option must agree when it is set. */
 #include <string.h>
 
+#include "conv_float_internal.h"
 #include "conv_ops_internal.h"
 
 typedef struct {
@@ -115,5 +116,14 @@ static xai_status eval(xai_op_ctx *ctx) {
   return st ? xai_conv_op_kernel_failed(ctx, st) : XAI_OK;
 }
 
-const xai_op_registration xai_op_depthwise_conv_2d = {
-    XAI_OP_DEPTHWISE_CONV_2D, NULL, prepare, eval, NULL};
+/* float32 inputs take TFLM's float kernel (conv_float_ops.c). */
+static xai_status prepare_any(xai_op_ctx *ctx) {
+  return xai_conv_float_input(ctx) ? xai_conv_float_prepare(ctx, XAI_CONVF_DEPTHWISE)
+                                   : prepare(ctx);
+}
+static xai_status eval_any(xai_op_ctx *ctx) {
+  return xai_conv_float_input(ctx) ? xai_conv_float_eval(ctx) : eval(ctx);
+}
+
+const xai_op_registration xai_op_depthwise_conv_2d = {XAI_OP_DEPTHWISE_CONV_2D, NULL, prepare_any,
+                                            eval_any, NULL};

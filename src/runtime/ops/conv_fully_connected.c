@@ -5,7 +5,7 @@
 
 #include "conv_ops_internal.h"
 
-enum { FC_S8, FC_S16, FC_F32 };
+enum { FC_S8, FC_S16, FC_F32, FC_S16_B32 };
 
 typedef struct {
   int kind;
@@ -71,6 +71,7 @@ static xai_status prepare(xai_op_ctx *ctx) {
   if (!st) st = xai_conv_op_output(ctx, &out);
   if (st) return st;
   const xai_fully_connected_options *o = &ctx->options->u.fully_connected;
+  bool wide_bias = false;
 
   fc_data *d = xai_op_alloc_persistent(ctx, sizeof *d);
   if (!d) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
@@ -129,7 +130,13 @@ static xai_status prepare(xai_op_ctx *ctx) {
     st = xai_conv_op_check_bias(ctx, bias, 2, XAI_TYPE_INT32, units);
   } else if (in->type == XAI_TYPE_INT16) {
     d->kind = FC_S16;
-    st = xai_conv_op_check_bias(ctx, bias, 2, XAI_TYPE_INT64, units);
+    /* TFLite Micro takes an int32 bias too, and then accumulates in int32
+     * (xai_fully_connected_s16_b32_ref). */
+    wide_bias = bias && bias->type == XAI_TYPE_INT32;
+    st = xai_conv_op_check_bias(ctx, bias, 2,
+                                wide_bias ? XAI_TYPE_INT32 : XAI_TYPE_INT64,
+                                units);
+    if (wide_bias) d->kind = FC_S16_B32;
     if (!st && (in->zero_point != 0 || out->zero_point != 0))
       return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
                          "int16 input/output zero points are %d/%d; TFLite "
@@ -153,8 +160,10 @@ static xai_status prepare(xai_op_ctx *ctx) {
   d->p.output_offset = out->zero_point;
   /* LiteRT's int8 FULLY_CONNECTED requantizes with a single rounding
    * (checked against BUILTIN_REF on mobilenet_v2 and hello_world_int8,
-   * where the double-rounding reference kernel differs by 1 on ties). */
-  d->p.single_rounding = d->kind == FC_S8;
+   * where the double-rounding reference kernel differs by 1 on ties);
+   * TFLite Micro's rounds twice, like its conv. */
+  d->p.single_rounding = d->kind == FC_S8 &&
+                         xai_op_semantics(ctx) == XAI_SEMANTICS_LITERT;
   xai_conv_op_act_range(out, act, &d->p.act_min, &d->p.act_max);
   return xai_conv_op_const_aligned(
       ctx, bias, d->kind == FC_S16 ? sizeof(int64_t) : sizeof(int32_t),
@@ -169,8 +178,9 @@ static xai_status prepare(xai_op_ctx *ctx) {
 static xai_status eval_quantized(xai_op_ctx *ctx, const fc_data *d,
                                  const int8_t *weights, const void *bias,
                                  const void *in, void *out) {
-  const bool s16 = d->kind == FC_S16;
-  const size_t in_size = s16 ? 2 : 1, bias_size = s16 ? 8 : 4;
+  const bool s16 = d->kind == FC_S16 || d->kind == FC_S16_B32;
+  const size_t in_size = s16 ? 2 : 1;
+  const size_t bias_size = d->kind == FC_S16 ? 8 : 4;
   const int32_t units = d->dims.output_depth, depth = d->dims.input_depth;
   int32_t mult[FC_UNIT_CHUNK], shift[FC_UNIT_CHUNK];
   for (int32_t b = 0; b < d->dims.batches; b++) {
@@ -184,7 +194,11 @@ static xai_status eval_quantized(xai_op_ctx *ctx, const fc_data *d,
       const int8_t *w = weights + (size_t)u0 * depth;
       const void *bb = bias ? (const uint8_t *)bias + u0 * bias_size : NULL;
       xai_status st =
-          s16 ? xai_fully_connected_s16_ref(&d->p, &q, &dims,
+          d->kind == FC_S16_B32
+              ? xai_fully_connected_s16_b32_ref(
+                    &d->p, &q, &dims, (const int16_t *)(const void *)x, w, bb,
+                    (int16_t *)(void *)y)
+          : s16 ? xai_fully_connected_s16_ref(&d->p, &q, &dims,
                                             (const int16_t *)(const void *)x,
                                             w, bb, (int16_t *)(void *)y)
               : xai_fully_connected_s8_ref(&d->p, &q, &dims,

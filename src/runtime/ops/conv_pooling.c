@@ -4,6 +4,7 @@
  * only the fused activation clamps, in the output's quantization. */
 #include <string.h>
 
+#include "conv_float_internal.h"
 #include "conv_ops_internal.h"
 
 typedef struct {
@@ -89,7 +90,25 @@ static xai_status eval_max(xai_op_ctx *ctx) {
   return st ? xai_conv_op_kernel_failed(ctx, st) : XAI_OK;
 }
 
-const xai_op_registration xai_op_average_pool_2d = {XAI_OP_AVERAGE_POOL_2D,
-                                                    NULL, prepare, eval_avg, NULL};
-const xai_op_registration xai_op_max_pool_2d = {XAI_OP_MAX_POOL_2D, NULL,
-                                                prepare, eval_max, NULL};
+/* float32 inputs take TFLM's float kernels (conv_float_ops.c). */
+static xai_status prepare_avg(xai_op_ctx *ctx) {
+  return xai_conv_float_input(ctx)
+             ? xai_conv_float_prepare(ctx, XAI_CONVF_AVG_POOL)
+             : prepare(ctx);
+}
+static xai_status prepare_max(xai_op_ctx *ctx) {
+  return xai_conv_float_input(ctx)
+             ? xai_conv_float_prepare(ctx, XAI_CONVF_MAX_POOL)
+             : prepare(ctx);
+}
+static xai_status eval_avg_any(xai_op_ctx *ctx) {
+  return xai_conv_float_input(ctx) ? xai_conv_float_eval(ctx) : eval_avg(ctx);
+}
+static xai_status eval_max_any(xai_op_ctx *ctx) {
+  return xai_conv_float_input(ctx) ? xai_conv_float_eval(ctx) : eval_max(ctx);
+}
+
+const xai_op_registration xai_op_average_pool_2d = {
+    XAI_OP_AVERAGE_POOL_2D, NULL, prepare_avg, eval_avg_any, NULL};
+const xai_op_registration xai_op_max_pool_2d = {
+    XAI_OP_MAX_POOL_2D, NULL, prepare_max, eval_max_any, NULL};

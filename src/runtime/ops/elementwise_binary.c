@@ -1,5 +1,6 @@
 /* ADD, SUB, MUL, MAXIMUM, MINIMUM (TFLite add.cc, sub.cc, mul.cc,
  * maximum_minimum.cc): broadcasting binary ops on int8/int16. */
+#include "arith_float_internal.h"
 #include "elementwise_internal.h"
 
 typedef enum { K_ADD, K_SUB, K_MUL, K_MAX, K_MIN } bin_kind;
@@ -30,6 +31,16 @@ static xai_status prepare(xai_op_ctx *ctx, bin_kind kind) {
   static const int8_t types[] = {XAI_TYPE_INT8, XAI_TYPE_INT16};
   xai_rt_tensor *a, *b, *out;
   xai_status st = xai_ew_input(ctx, 0, &a);
+  if (!st && xai_arith_wide_type(a->type)) {
+    /* float32/int32 (int64 for MAXIMUM/MINIMUM): TFLM's float kernels. */
+    static const xai_arith_fn fns[] = {XAI_ARITH_ADD, XAI_ARITH_SUB,
+                                       XAI_ARITH_MUL, XAI_ARITH_MAXIMUM,
+                                       XAI_ARITH_MINIMUM};
+    static const int8_t wide[] = {XAI_TYPE_FLOAT32, XAI_TYPE_INT32,
+                                  XAI_TYPE_INT64};
+    return xai_arith_wide_prepare(ctx, fns[kind], wide,
+                                  kind == K_MAX || kind == K_MIN ? 3 : 2);
+  }
   if (!st) st = xai_ew_input(ctx, 1, &b);
   if (!st) st = xai_ew_output(ctx, 0, &out);
   if (!st) st = xai_ew_check_type(ctx, a, "input 1", types, 2);
@@ -103,6 +114,8 @@ static xai_status prepare(xai_op_ctx *ctx, bin_kind kind) {
 }
 
 static xai_status eval(xai_op_ctx *ctx) {
+  if (xai_arith_wide_type(xai_op_input(ctx, 0)->type))
+    return xai_arith_wide_eval(ctx);
   const bin_data *d = ctx->data;
   const void *a = xai_op_input(ctx, 0)->data, *b = xai_op_input(ctx, 1)->data;
   void *out = xai_op_output(ctx, 0)->data;

@@ -1,6 +1,7 @@
-/* MEAN (int8, int16) and SUM (int8) over constant axes (TFLite reduce.cc,
+/* MEAN (int8, int16, float32) and SUM (int8, float32) over constant axes (TFLite reduce.cc,
  * reference QuantizedMeanOrSum). */
 #include "elementwise_internal.h"
+#include "reduce_more_internal.h"
 
 typedef struct {
   int sum;
@@ -15,6 +16,8 @@ static xai_status prepare(xai_op_ctx *ctx, int sum) {
   static const int8_t axis_types[] = {XAI_TYPE_INT32};
   xai_rt_tensor *in, *axes, *out;
   xai_status st = xai_ew_input(ctx, 0, &in);
+  if (!st && in->type == XAI_TYPE_FLOAT32)
+    return xai_reduce_more_prepare(ctx, sum ? XAI_REDUCE_SUM : XAI_REDUCE_MEAN);
   if (!st) st = xai_ew_input(ctx, 1, &axes);
   if (!st) st = xai_ew_output(ctx, 0, &out);
   if (!st) st = xai_ew_check_type(ctx, in, "input", mean_types, sum ? 1 : 2);
@@ -55,6 +58,8 @@ static xai_status prepare(xai_op_ctx *ctx, int sum) {
 }
 
 static xai_status eval(xai_op_ctx *ctx) {
+  if (xai_op_input(ctx, 0)->type == XAI_TYPE_FLOAT32)
+    return xai_reduce_more_eval(ctx);
   const reduce_data *d = ctx->data;
   const void *in = xai_op_input(ctx, 0)->data;
   void *out = xai_op_output(ctx, 0)->data;

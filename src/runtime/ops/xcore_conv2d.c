@@ -1,8 +1,11 @@
 /* XAI_conv2d and XAI_depthwise_conv2d (docs/xcore_ops.md): run the xcore
  * CONV_2D / DEPTHWISE_CONV_2D kernels over output rows split across the
- * emulated threads. Geometry comes from the options; the kernel's pointers
- * are re-bound to the packed tensor at every eval, because that tensor may
- * be loaded into the arena at run time. */
+ * emulated threads. Geometry comes from the options, decoded again at
+ * every eval rather than kept in the arena (16 bytes an op stay, not 190:
+ * the options are in the model, and decoding them costs microseconds
+ * against a conv's milliseconds); the kernel's pointers are bound to the
+ * packed tensor at every eval, because that tensor may be loaded into the
+ * arena at run time. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,18 +13,23 @@
 #include "xai/kernels_xcore/conv.h"
 #include "xcore_conv_internal.h"
 
+/* What an op keeps in the arena tail. */
 typedef struct {
-  xai_conv_xcore op; /* geometry only: pointers are bound per eval */
-  int depthwise;
-  uint32_t th;
-  size_t slice;      /* scratch bytes per thread */
+  uint8_t depthwise;
+  uint8_t th;
   int32_t scratch;
-  uint64_t macs;
+  uint32_t slice; /* scratch bytes per thread */
 } xconv_data;
 
-static xai_status bind(const xconv_data *d, xai_conv_xcore *op,
-                       const void *mem, size_t size) {
-  *op = d->op;
+/* The op's geometry (pointers unbound) as prepare checked it. */
+typedef struct {
+  xai_conv_xcore op;
+  uint64_t macs;
+} xconv_geom;
+
+static xai_status bind(const xconv_data *d, const xconv_geom *g,
+                       xai_conv_xcore *op, const void *mem, size_t size) {
+  *op = g->op;
   return d->depthwise ? xai_dwconv2d_s8_xcore_bind(op, mem, size)
                       : xai_conv2d_s8_xcore_bind(op, mem, size);
 }
@@ -34,11 +42,11 @@ static xai_status run(const xconv_data *d, xai_vpu_ctx *v,
              : xai_conv2d_s8_xcore(v, op, in, out, r0, r1, scratch, d->slice);
 }
 
-static const char *kernel_name(const xconv_data *d) {
+static const char *kernel_name(const xconv_data *d, const xconv_geom *g) {
   return d->depthwise              ? "depthwise"
-         : d->op.direct            ? "conv2d_direct"
-         : d->op.window            ? "conv2d_window"
-         : d->op.patch_contiguous ? "conv2d_in_place"
+         : g->op.direct            ? "conv2d_direct"
+         : g->op.window            ? "conv2d_window"
+         : g->op.patch_contiguous ? "conv2d_in_place"
                                    : "conv2d_im2col";
 }
 
@@ -61,19 +69,23 @@ static xai_status check_shape(xai_op_ctx *ctx, const xai_rt_tensor *t,
                      (int)want->h, (int)want->w, (int)want->c);
 }
 
-static xai_status prepare(xai_op_ctx *ctx, int depthwise) {
+/* Decodes and checks the options against the tensors into *g; *th gets
+ * the "th" option. Every failure names what is wrong (prepare reports it;
+ * later calls repeat a decode that already passed). */
+static xai_status geometry(xai_op_ctx *ctx, int depthwise, xconv_geom *g,
+                           int32_t *th) {
   xai_rt_tensor *in, *packed, *out;
   xai_status st = xai_xconv_tensors(ctx, &in, &packed, &out);
   if (st) return st;
   xai_flexbuf_ref map;
   st = xai_xconv_options(ctx, &map);
   if (st) return st;
-  int32_t th, ih, iw, ic, oh, ow, oc, kh, kw, sh, sw, dh, dw, ph, pw, zi;
+  int32_t ih, iw, ic, oh, ow, oc, kh, kw, sh, sw, dh, dw, ph, pw, zi;
   const int32_t big = 1 << 20;
   struct {
     const char *key;
     int32_t lo, hi, *v;
-  } keys[] = {{"th", 1, 8, &th},       {"ih", 1, big, &ih},
+  } keys[] = {{"th", 1, 8, th},        {"ih", 1, big, &ih},
               {"iw", 1, big, &iw},     {"ic", 1, big, &ic},
               {"oh", 1, big, &oh},     {"ow", 1, big, &ow},
               {"oc", 1, big, &oc},     {"kh", 1, big, &kh},
@@ -90,12 +102,8 @@ static xai_status prepare(xai_op_ctx *ctx, int depthwise) {
                        "input tensor %d and output tensor %d must be rank 4 "
                        "(NHWC) with at least one batch", (int)ctx->inputs[0],
                        (int)ctx->outputs[0]);
-  xconv_data *d = xai_op_alloc_persistent(ctx, sizeof *d);
-  if (!d) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
-  memset(d, 0, sizeof *d);
-  ctx->data = d;
-  d->depthwise = depthwise;
-  xai_conv_xcore *op = &d->op;
+  memset(g, 0, sizeof *g);
+  xai_conv_xcore *op = &g->op;
   op->in = (xai_dims4){in->dims[0], ih, iw, ic};
   op->out = (xai_dims4){in->dims[0], oh, ow, oc};
   op->filter = depthwise ? (xai_dims4){1, kh, kw, oc}
@@ -117,6 +125,8 @@ static xai_status prepare(xai_op_ctx *ctx, int depthwise) {
   /* Output zero point and clamp live in the blob (xai_rq_consts). */
   op->p.act_min = -128;
   op->p.act_max = 127;
+  g->macs = (uint64_t)xai_rt_tensor_elements(out) * (uint64_t)kh *
+            (uint64_t)kw * (uint64_t)(depthwise ? 1 : ic);
   size_t need = depthwise
                     ? xai_dwconv2d_s8_xcore_packed_size(&op->in, &op->filter,
                                                         &op->out)
@@ -127,22 +137,43 @@ static xai_status prepare(xai_op_ctx *ctx, int depthwise) {
            (int)kh, (int)kw, (int)ic, (int)oc);
   st = xai_xconv_check_packed(ctx, packed, need, geom);
   if (st) return st;
-  if (bind(d, op, NULL, 0) != XAI_OK)
+  xai_status bs = depthwise ? xai_dwconv2d_s8_xcore_bind(op, NULL, 0)
+                            : xai_conv2d_s8_xcore_bind(op, NULL, 0);
+  if (bs != XAI_OK)
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
                        "the options give an inconsistent geometry (%s)", geom);
+  return XAI_OK;
+}
+
+static xai_status prepare(xai_op_ctx *ctx, int depthwise) {
+  xconv_geom g;
+  int32_t th = 1;
+  xai_status st = geometry(ctx, depthwise, &g, &th);
+  if (st) return st;
+  xconv_data *d = xai_op_alloc_persistent(ctx, sizeof *d);
+  if (!d) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
+  memset(d, 0, sizeof *d);
+  ctx->data = d;
+  d->depthwise = (uint8_t)depthwise;
+  const xai_rt_tensor *packed = xai_op_input(ctx, 1);
   /* A model constant is checked once here; a blob loaded at run time is
    * checked by the bind of each eval. */
   if (packed->mem == XAI_MEM_CONST && packed->data) {
     xai_conv_xcore probe;
-    if (bind(d, &probe, packed->data, packed->bytes) != XAI_OK)
+    if (bind(d, &g, &probe, packed->data, packed->bytes) != XAI_OK)
       return xai_xconv_blob_invalid(ctx, packed);
   }
+  const xai_conv_xcore *op = &g.op;
   size_t per = depthwise ? xai_dwconv2d_s8_xcore_scratch_size(op)
                          : xai_conv2d_s8_xcore_scratch_size(op);
-  d->th = xai_xconv_threads((uint32_t)th, (int64_t)op->out.n * op->out.h);
-  d->macs = (uint64_t)xai_rt_tensor_elements(out) * (uint64_t)kh *
-            (uint64_t)kw * (uint64_t)(depthwise ? 1 : ic);
-  return xai_xconv_request_scratch(ctx, per, d->th, &d->slice, &d->scratch);
+  d->th = (uint8_t)xai_xconv_threads((uint32_t)th,
+                                     (int64_t)op->out.n * op->out.h);
+  size_t slice = 0;
+  st = xai_xconv_request_scratch(ctx, per, d->th, &slice, &d->scratch);
+  if (!st && slice > UINT32_MAX)
+    return xai_op_fail(ctx, XAI_ERR_RANGE, "scratch of %zu bytes", slice);
+  d->slice = (uint32_t)slice;
+  return st;
 }
 
 static xai_status eval(xai_op_ctx *ctx) {
@@ -150,8 +181,12 @@ static xai_status eval(xai_op_ctx *ctx) {
   const xai_rt_tensor *in = xai_op_input(ctx, 0);
   const xai_rt_tensor *packed = xai_op_input(ctx, 1);
   xai_rt_tensor *out = xai_op_output(ctx, 0);
+  xconv_geom g;
+  int32_t th;
+  xai_status gs = geometry(ctx, d->depthwise, &g, &th);
+  if (gs) return gs;
   xai_conv_xcore op;
-  if (bind(d, &op, packed->data, packed->bytes) != XAI_OK)
+  if (bind(d, &g, &op, packed->data, packed->bytes) != XAI_OK)
     return xai_xconv_blob_invalid(ctx, packed);
   uint8_t *scratch = xai_op_scratch(ctx, d->scratch);
   const int32_t rows = op.out.n * op.out.h;
@@ -171,8 +206,8 @@ static xai_status eval(xai_op_ctx *ctx) {
     if (st) return st;
     bundles[t] = v.bundles;
   }
-  return xai_xconv_fill_cost(ctx, bundles, d->th, d->macs, packed->bytes,
-                             kernel_name(d));
+  return xai_xconv_fill_cost(ctx, bundles, d->th, g.macs, packed->bytes,
+                             kernel_name(d, &g));
 }
 
 /* ---- Estimate ---------------------------------------------------------------
@@ -192,8 +227,9 @@ static uint64_t mix(uint64_t h, uint64_t v) {
   return (h ^ v) * 1099511628211ull; /* FNV-1a step */
 }
 
-static uint64_t row_signature(const xconv_data *d, int32_t row) {
-  const xai_conv_xcore *op = &d->op;
+static uint64_t row_signature(const xconv_data *d, const xconv_geom *g,
+                              int32_t row) {
+  const xai_conv_xcore *op = &g->op;
   const int32_t b = row / op->out.h, oy = row % op->out.h;
   const uint64_t in_row = (uint64_t)op->in.w * (uint64_t)op->in.c;
   const uint64_t in_bytes = (uint64_t)op->in.n * op->in.h * in_row;
@@ -235,12 +271,16 @@ static xai_status estimate(xai_op_ctx *ctx) {
   const xai_rt_tensor *in = xai_op_input(ctx, 0);
   const xai_rt_tensor *packed = xai_op_input(ctx, 1);
   xai_rt_tensor *out = xai_op_output(ctx, 0);
+  xconv_geom g;
+  int32_t th;
+  xai_status gs = geometry(ctx, d->depthwise, &g, &th);
+  if (gs) return gs;
   void *owned = NULL;
   const void *blob = xai_xconv_estimate_blob(packed, &owned);
   int8_t *x = calloc(1, in->bytes ? in->bytes : 1);
   int8_t *y = malloc(out->bytes ? out->bytes : 1);
   void *scratch = malloc(d->slice ? d->slice : 16);
-  const int32_t rows = d->op.out.n * d->op.out.h;
+  const int32_t rows = g.op.out.n * g.op.out.h;
   sig_entry *sigs = malloc((size_t)rows * sizeof *sigs);
   xai_status st = XAI_OK;
   if (!blob || !x || !y || !scratch || !sigs) {
@@ -249,14 +289,14 @@ static xai_status estimate(xai_op_ctx *ctx) {
   }
   if (owned) {
     xai_status ps = d->depthwise
-                        ? xai_dwconv2d_s8_xcore_placeholder(&d->op, owned,
+                        ? xai_dwconv2d_s8_xcore_placeholder(&g.op, owned,
                                                             packed->bytes)
-                        : xai_conv2d_s8_xcore_placeholder(&d->op, owned,
+                        : xai_conv2d_s8_xcore_placeholder(&g.op, owned,
                                                           packed->bytes);
     (void)ps; /* a refused placeholder fails the bind below */
   }
   xai_conv_xcore op;
-  if (bind(d, &op, blob, packed->bytes) != XAI_OK) {
+  if (bind(d, &g, &op, blob, packed->bytes) != XAI_OK) {
     st = xai_op_fail(ctx, XAI_ERR_ARGUMENT, "packed tensor does not bind");
     goto done;
   }
@@ -271,7 +311,7 @@ static xai_status estimate(xai_op_ctx *ctx) {
     xai_xcore_split(rows, d->th, t, &r0, &r1);
     bundles[t] = setup;
     for (int32_t r = r0; r < r1 && !st; r++) {
-      uint64_t sig = row_signature(d, r);
+      uint64_t sig = row_signature(d, &g, r);
       uint32_t k = 0;
       while (k < n_sigs && sigs[k].sig != sig) k++;
       if (k == n_sigs) {
@@ -287,8 +327,8 @@ static xai_status estimate(xai_op_ctx *ctx) {
     st = xai_op_fail(ctx, st, "the xcore kernel refused the estimate run");
     goto done;
   }
-  st = xai_xconv_fill_cost(ctx, bundles, d->th, d->macs, packed->bytes,
-                           kernel_name(d));
+  st = xai_xconv_fill_cost(ctx, bundles, d->th, g.macs, packed->bytes,
+                           kernel_name(d, &g));
 done:
   free(owned);
   free(x);

@@ -1,5 +1,7 @@
 /* XAI_pad and XAI_concat: int8 data movement with the xcore kernels
- * (xai/kernels_xcore/elementwise.h). Neither is in-place safe (threads
+ * (xai/kernels_xcore/elementwise.h); XAI_pad also moves int16 tensors as
+ * byte pairs (the xformer lowers int16 PAD only when the pad value's two
+ * bytes are equal, i.e. 0 or -1). Neither is in-place safe (threads
  * write output rows that other threads' input rows may still occupy).
  *   XAI_pad: input; options {th, pv, pb, pa} (pad value, padding before
  *            and after each dimension).
@@ -28,9 +30,11 @@ static xai_status pad_prepare(xai_op_ctx *ctx) {
   if (st) return st;
   d->threads = threads;
   if ((st = xai_xcore_misc_check_io(ctx, 1))) return st;
-  xai_rt_tensor *in, *out;
-  if ((st = xai_xcore_misc_check_s8(ctx, 0, 0, SIZE_MAX, &in)) ||
-      (st = xai_xcore_misc_check_s8(ctx, 0, 1, SIZE_MAX, &out)))
+  xai_rt_tensor *in = xai_op_input(ctx, 0), *out = xai_op_output(ctx, 0);
+  const bool s16 = in && out && in->type == XAI_TYPE_INT16 &&
+                   out->type == XAI_TYPE_INT16 && in->rank > 0;
+  if (!s16 && ((st = xai_xcore_misc_check_s8(ctx, 0, 0, SIZE_MAX, &in)) ||
+               (st = xai_xcore_misc_check_s8(ctx, 0, 1, SIZE_MAX, &out))))
     return st;
   if (in->rank > XAI_SHAPE_MAX_RANK || out->rank != in->rank)
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
@@ -55,6 +59,12 @@ static xai_status pad_prepare(xai_op_ctx *ctx) {
                          i, (int)in->dims[i], (int)d->before[i],
                          (int)d->after[i], (int)out->dims[i]);
     if (i + 1 < in->rank) d->rows *= (size_t)out->dims[i];
+  }
+  if (s16) { /* rows of bytes: the last axis counts bytes */
+    const uint32_t last = in->rank - 1;
+    d->in.dims[last] *= 2;
+    d->before[last] *= 2;
+    d->after[last] *= 2;
   }
   return XAI_OK;
 }
