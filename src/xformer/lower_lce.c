@@ -28,6 +28,6 @@ void xf_lce_layer_note(const xai_op_cost *cost, char *note, size_t size) {
                               (XAI_XCORE_PEAK_BINARY_MACS_PER_BUNDLE *
                                (double)bundles)
                         : 0.0;
-  snprintf(note, size, "binary MACs; %.1f%% of the 1-bit peak (scalar "
-           "reference kernel)", 100.0 * util);
+  snprintf(note, size, "binary MACs; %.1f%% of the 1-bit peak (VLMACCR1)",
+           100.0 * util);
 }
