@@ -34,10 +34,13 @@ static uint64_t rq_bundles(const xai_rq_group *g, const xai_rq_consts *c) {
   return ctx.bundles;
 }
 
+static double last_ms; /* the last report()'s 5-thread time */
+
 static void report(const char *name, uint64_t macs, uint64_t bundles,
                    uint64_t rq, double goal, const uint64_t *tb, unsigned n) {
   xai_vpu_op_time t;
   xai_xcore_op_time(tb, n, &t, NULL);
+  last_ms = t.ms;
   printf("%-34s MACs %9llu bundles %9llu b/MAC %.3f util %5.1f%% (goal "
          ">= %2.0f%%) requant %4.1f%% (goal <= 10%%) 5 threads %.3f ms\n",
          name, (unsigned long long)macs, (unsigned long long)bundles,
@@ -136,6 +139,8 @@ static void fc(const char *name, int32_t k, int32_t o) {
   free(w), free(x), free(y), free(m), free(s), free(mem), free(scr);
 }
 
+#include "xcore_conv_binary.h"
+
 int main(void) {
   conv("CONV 3x3 32->32 16x16 (direct)", 0, 16, 16, 32, 32, 3, 1);
   conv("CONV 3x3 64->64 16x16 (direct)", 0, 16, 16, 64, 64, 3, 1);
@@ -156,5 +161,7 @@ int main(void) {
   conv("DW 3x3 256 3x3 s1", 1, 3, 3, 256, 256, 3, 1);
   fc("FC 256->64", 256, 64);
   fc("FC 1024->1000", 1024, 1000);
+  conv("CONV 3x3 256->256 16x16 (int8 twin)", 0, 16, 16, 256, 256, 3, 1);
+  binary_conv(16, 256, last_ms);
   return 0;
 }

@@ -130,6 +130,9 @@
  * (SYSTEM.md section 4). Utilisation = MACs / (32 * bundles). At 800 MHz with
  * 5 threads: 800e6 / 5 * 5 * 32 = 25.6 GMAC/s per tile. */
 #define XAI_XCORE_PEAK_MACS_PER_BUNDLE 32u
+/* 1-bit mode: VLMACCR1 does 256 XNOR-popcount MACs (SYSTEM.md section 4);
+ * binarized layers' utilisation is measured against it. */
+#define XAI_XCORE_PEAK_BINARY_MACS_PER_BUNDLE 256u
 
 /* ---- Issue lanes and instruction fetch --------------------------------------- */
 

@@ -121,6 +121,11 @@ static const xai_op_info k_catalog[] = {
     C("LceBconv2d", "bitpacked int32 in; float32, int8 or bitpacked out", "binary conv, every LCE converter option"),
     C("LceBMaxPool2d", "bitpacked int32", ""),
     /* xcore ops (emitted by the xformer, docs/xcore_ops.md). */
+    /* Binarized: Larq Compute Engine ops, as LCE 0.16 (docs in lce.h). */
+    C("LceQuantize", "float32, int8 -> bitpacked int32", "bitpacks the last axis"),
+    C("LceDequantize", "bitpacked int32 -> float32, int8", ""),
+    C("LceBconv2d", "bitpacked int32 -> float32, int8, bitpacked int32", "VLMACCR1 kernel; every LCE 0.16 option"),
+    C("LceBMaxPool2d", "bitpacked int32", ""),
     C("XAI_conv2d", "int8", "emitted by the xformer"),
     C("XAI_depthwise_conv2d", "int8", "emitted by the xformer"),
     C("XAI_fc", "int8", "emitted by the xformer"),

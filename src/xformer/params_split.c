@@ -27,6 +27,8 @@
 static bool input_movable(xf_ctx *x, uint32_t op, uint32_t k) {
   const xai_operator *o = xf_op(x, op);
   const xai_opcode *oc = &x->m->opcodes[o->opcode_index];
+  if (oc->builtin_code == XAI_OP_CUSTOM && xf_lce_op_name(oc->custom_code))
+    return xf_lce_input_movable(oc->custom_code, k);
   if (oc->builtin_code == XAI_OP_CUSTOM)
     return oc->custom_code && strncmp(oc->custom_code, "XAI_", 4) == 0 &&
            strcmp(oc->custom_code, LOAD_OP_NAME) != 0;

@@ -180,13 +180,17 @@ xai_status xf_report_build(const uint8_t *model, size_t size,
     const char *note = find_note(notes, note_count,
                                  out ? xai_op_tensor_name(ctx, out) : NULL);
     copy_name(l->note, sizeof l->note, note);
-    if (!note && cost->overlap_ticks)
+    if (!note && strcmp(l->op, "LceBconv2d") == 0)
+      xf_lce_layer_note(cost, l->note, sizeof l->note);
+    else if (!note && cost->overlap_ticks)
       snprintf(l->note, sizeof l->note, "prefetch: %llu of %llu ticks "
                "under the next op",
                (unsigned long long)(cost->ticks - c.exposed[i]),
                (unsigned long long)cost->ticks);
-    rep->macs += l->macs;
     rep->ticks += l->ticks;
+    /* binary MACs are not int8 ones: the totals count int8 layers only */
+    if (strcmp(l->op, "LceBconv2d") == 0) continue;
+    rep->macs += l->macs;
     bundles += op_bundles(cost);
   }
   rep->ms = (double)rep->ticks / (XAI_XCORE_REF_TIMER_HZ / 1000.0);

@@ -176,6 +176,13 @@ bool xf_keep_if_float(xf_ctx *x, uint32_t op);
 /* True for the Larq Compute Engine custom ops (lower_lce.c), which the
  * xformer keeps: their weights are already 1 bit a parameter. */
 bool xf_lce_op_name(const char *custom_code);
+/* Report note of an LceBconv2d layer: its MACs are binary ones, measured
+ * against the 1-bit peak (256 a bundle, VLMACCR1) instead of int8's. */
+/* Whether input k of an LCE op is read only in eval, so it may move to the
+ * params file: LceBconv2d's bitpacked filter and thresholds (its float
+ * multiplier and bias are fused in prepare and stay). */
+bool xf_lce_input_movable(const char *custom_code, uint32_t k);
+void xf_lce_layer_note(const xai_op_cost *cost, char *note, size_t size);
 /* Folds pads, fuses activations, drops no-op RESHAPE/QUANTIZE (canon*.c). */
 xai_status xf_canonicalise(xf_ctx *x, xai_error *err);
 /* With a params file: splits CONV_2D / FULLY_CONNECTED ops whose weights

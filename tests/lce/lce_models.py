@@ -237,6 +237,10 @@ def bitpacked_chain(seed=3):
     return n.finish([b3, side])
 
 
+# int8 weight bytes of bitpacked_chain's three convolutions (cout*kh*kw*cin
+# per group), the yardstick for its 1-bit params
+BITPACKED_CHAIN_INT8_WEIGHT_BYTES = 64 * 9 * 64 + 96 * 9 * 32 + 48 * 9 * 96
+
 NETWORKS = {"net_quicknet_cifar": quicknet_cifar,
             "net_binary_dense": binary_dense_stack,
             "net_bitpacked_chain": bitpacked_chain}
