@@ -115,6 +115,11 @@ static const xai_op_info k_catalog[] = {
     B(XAI_OP_IF, "bool, int32, int8 condition", ""),
     B(XAI_OP_WHILE, "any", ""),
     B(XAI_OP_CALL_ONCE, "any", ""),
+    /* Larq Compute Engine binarized ops. */
+    C("LceQuantize", "float32, int8", "to bitpacked int32"),
+    C("LceDequantize", "float32, int8", "from bitpacked int32"),
+    C("LceBconv2d", "bitpacked int32 in; float32, int8 or bitpacked out", "binary conv, every LCE converter option"),
+    C("LceBMaxPool2d", "bitpacked int32", ""),
     /* xcore ops (emitted by the xformer, docs/xcore_ops.md). */
     C("XAI_conv2d", "int8", "emitted by the xformer"),
     C("XAI_depthwise_conv2d", "int8", "emitted by the xformer"),
