@@ -9,7 +9,8 @@ import sys
 
 def main(path):
     code = ("from tflite_micro.python.tflite_micro import runtime\n"
-            "runtime.Interpreter.from_file(%r).print_allocations()\n" % path)
+            "runtime.Interpreter.from_file(%r, arena_size=64 << 20)"
+            ".print_allocations()\n" % path)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True,
                          text=True).stderr
     for line in out.splitlines():

@@ -232,6 +232,7 @@ typedef enum {
   XAI_PARAMS_RAM = 0, /* a params blob in memory (host, or device SRAM) */
   XAI_PARAMS_FLASH,   /* params of a flash image entry (QSPI) */
   XAI_PARAMS_LPDDR,   /* params in external LPDDR */
+  XAI_PARAMS_TILES,   /* spread over tiles' SRAM, served over the links */
 } xai_params_kind;
 
 /* Copying SRAM to SRAM on one thread: a 32-byte VPU load and store take 2
@@ -248,7 +249,40 @@ struct xai_params_source {
   uint32_t size;        /* bytes of the params file */
   uint8_t kind;         /* xai_params_kind */
   uint64_t bytes_per_s; /* streaming bandwidth; 0 = the kind's default */
+  /* Optional: 100 MHz ticks to stream n bytes at `offset` when the cost
+   * depends on where they are (params over several tiles); NULL = bytes /
+   * xai_params_bytes_per_s. */
+  uint64_t (*ticks)(const xai_params_source *src, uint32_t offset,
+                    uint32_t n);
 };
+
+/* Params spread over tiles (docs/multitile.md): part i holds bytes
+ * [offset, offset + bytes) of the params file at `base`, on a tile reached
+ * at bytes_per_s with latency_ticks per transfer (the computing tile's own
+ * part: the SRAM copy rate, latency 0). Parts are in file order, contiguous,
+ * and cover the file; a read spanning parts costs each piece. *state must
+ * outlive the source. */
+#define XAI_PARAMS_MAX_PARTS 8u
+typedef struct {
+  const uint8_t *base;
+  uint32_t offset, bytes;
+  uint64_t bytes_per_s;
+  uint32_t latency_ticks;
+  uint8_t tile; /* index relative to the computing tile (0 = itself) */
+} xai_params_part;
+typedef struct {
+  uint32_t count;
+  xai_params_part part[XAI_PARAMS_MAX_PARTS];
+} xai_params_tiles_state;
+xai_status xai_params_tiles(xai_params_source *src,
+                            const xai_params_tiles_state *state,
+                            xai_error *err);
+/* The parts the xformer recorded in the model's `xai_tiles` metadata
+ * (bases NULL: the caller points each at its tile's copy); *has_tiles false
+ * when the model has none. */
+xai_status xai_params_tiles_from_model(xai_params_tiles_state *state,
+                                       const uint8_t *model, size_t size,
+                                       bool *has_tiles, xai_error *err);
 
 /* A params file held in memory (which must outlive the source). */
 xai_params_source xai_params_memory(const void *params, size_t size,

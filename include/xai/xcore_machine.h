@@ -50,6 +50,48 @@
 #define XAI_XCORE_REF_TIMER_HZ 100000000u
 #define XAI_XCORE_REF_TIMER_MHZ 100u
 
+/* ---- Tiles, chips and the links between them ------------------------------ */
+
+/* Chips one device may span (xformer --xcore-chips, the emulator's
+ * --chips): the user guide's "N XCORE.AI" configurations (2 x N x 512 kB,
+ * N x 51.2 GMAC/s); 4 chips = 8 tiles, the most the AI server addresses. */
+#define XAI_XCORE_CHIPS_MAX 4u
+
+/* The two tiles' switches are joined by four internal links, so at most
+ * four inter-tile channel connections are open at once (XMOS forum answer
+ * by an XMOS engineer on XU2xx/xcore switch limits: "the switches only have
+ * 4 links between them"). */
+#define XAI_XCORE_TILE_LINKS 4u
+
+/* One xCONNECT link moves an 8-bit token every ~10 switch cycles at the
+ * minimal symbol/token delays ("0,1": symbol time = delay + 2 cycles,
+ * inter-token time = delay + 1; 20 ns a token = 50 MB/s at a 500 MHz
+ * switch clock, which agrees with measurements; XS1 link timing as XMOS's
+ * link guidelines describe it). ESTIMATE for xcore.ai: the same 50 MB/s per
+ * internal link, and a weight stream over all four links between the two
+ * tiles of a chip: 200 MB/s. */
+#define XAI_XCORE_INTERNAL_LINK_BYTES_PER_S 50000000u
+#define XAI_XCORE_INTER_TILE_BYTES_PER_S                                      \
+  (XAI_XCORE_TILE_LINKS * XAI_XCORE_INTERNAL_LINK_BYTES_PER_S)
+
+/* Chip to chip (xLINK): a 5-wire external link carries 250 Mbit/s of data
+ * at a 7.5 ns symbol time (XMOS "XS1-L Link Performance and Design
+ * Guidelines", Data Rates): 31.25 MB/s. ESTIMATE for boards: two 5-wire
+ * xLINKs between neighbouring chips, 62.5 MB/s; board traces may need
+ * longer delays, so this is an upper figure. */
+#define XAI_XCORE_XLINK_BYTES_PER_S 31250000u
+#define XAI_XCORE_XLINKS_PER_CHIP_PAIR 2u
+#define XAI_XCORE_INTER_CHIP_BYTES_PER_S                                      \
+  (XAI_XCORE_XLINKS_PER_CHIP_PAIR * XAI_XCORE_XLINK_BYTES_PER_S)
+
+/* Latency of one transfer (a request token to the serving tile, the route
+ * through the switches and the first data token back), in 100 MHz ticks.
+ * ESTIMATE: inside a chip a few tens of switch cycles plus the serving
+ * thread's wake-up, ~100 ns = 10 ticks; each chip hop adds the pins and the
+ * external symbol times of the route header, ~1 us = 100 ticks. */
+#define XAI_XCORE_INTER_TILE_LATENCY_TICKS 10u
+#define XAI_XCORE_INTER_CHIP_LATENCY_TICKS 100u
+
 /* ---- External memories --------------------------------------------------- */
 
 /* Optional LPDDR1, reachable from one tile; 64 MiB is the size on the

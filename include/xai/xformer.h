@@ -60,6 +60,9 @@ typedef struct {
                               (default TFLite Micro's; docs/semantics.md) */
   uint32_t flash_entry;    /* --xcore-flash-entry: the flash image entry the
                               model goes to, recorded in xai_placement */
+  unsigned tiles, chips;   /* --xcore-tiles / --xcore-chips; 0 = from
+                              --target-config, else 1 tile on 1 chip
+                              (docs/multitile.md) */
 } xai_xformer_options;
 
 void xai_xformer_options_init(xai_xformer_options *o);
@@ -97,6 +100,17 @@ typedef struct {
   char note[160];       /* why an op stayed a builtin, or "" */
 } xai_xformer_layer;
 
+/* One tile of a partitioned model: what it holds and, for the tiles that
+ * serve weights, what their link carries per inference. */
+typedef struct {
+  uint32_t tile, chip;
+  size_t model_bytes, arena_bytes, weights_bytes; /* held on this tile */
+  uint64_t compute_ticks;    /* computing on this tile per inference */
+  uint64_t link_bytes;       /* sent to the computing tile per inference */
+  uint64_t link_ticks;       /* time those bytes take on the link */
+  uint32_t link_mbps;        /* the link's bandwidth (0: the computing tile) */
+} xai_xformer_tile;
+
 typedef struct {
   xai_xformer_layer *layers; /* malloc'd */
   uint32_t layer_count;
@@ -118,6 +132,11 @@ typedef struct {
    * hidden; ticks + load_hidden_ticks is the time without prefetch. */
   uint32_t params_prefetched;
   uint64_t load_hidden_ticks;
+  /* Multi-tile (docs/multitile.md): one entry per tile the model uses,
+   * tile 0 computing; empty for a one-tile model. */
+  uint32_t tile_count;
+  xai_xformer_tile tiles[8];
+  char partition[200];       /* one line: the mode chosen and why */
 } xai_xformer_report;
 
 void xai_xformer_report_free(xai_xformer_report *r);

@@ -62,6 +62,7 @@ uint64_t xai_params_bytes_per_s(const xai_params_source *src) {
   switch (src ? src->kind : XAI_PARAMS_RAM) {
   case XAI_PARAMS_FLASH: return XAI_XCORE_FLASH_BYTES_PER_S_DEFAULT;
   case XAI_PARAMS_LPDDR: return XAI_XCORE_LPDDR_BYTES_PER_S;
+  case XAI_PARAMS_TILES: return XAI_XCORE_INTER_TILE_BYTES_PER_S;
   default: return XAI_PARAMS_RAM_BYTES_PER_S;
   }
 }

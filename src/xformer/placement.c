@@ -17,6 +17,7 @@ const char *xf_mem_name(int mem) {
   case XF_MEM_SRAM: return "sram";
   case XF_MEM_LPDDR: return "lpddr";
   case XF_MEM_FLASH: return "flash";
+  case XF_MEM_TILES: return "tiles";
   default: return "?";
   }
 }
@@ -29,6 +30,8 @@ void xf_target_default(xf_target *t) {
   t->flash_mib = XAI_XCORE_FLASH_BYTES_MAX / (1024u * 1024u);
   t->flash_mbps = XAI_XCORE_FLASH_BYTES_PER_S_DEFAULT / 1000000u;
   t->clock_mhz = XAI_XCORE_CLOCK_MHZ_DEFAULT;
+  t->tile_link_mbps = XAI_XCORE_INTER_TILE_BYTES_PER_S / 1000000u;
+  t->chip_link_mbps = XAI_XCORE_INTER_CHIP_BYTES_PER_S / 1000000u;
   t->model_memory = t->arena_memory = t->params_memory = -1;
 }
 
@@ -52,6 +55,10 @@ static const num_key k_num_keys[] = {
     {"flash_mib", offsetof(xf_target, flash_mib), 1u << 16},
     {"flash_mbps", offsetof(xf_target, flash_mbps), 10000},
     {"clock_mhz", offsetof(xf_target, clock_mhz), 10000},
+    {"tiles", offsetof(xf_target, tiles), 2 * XAI_XCORE_CHIPS_MAX},
+    {"chips", offsetof(xf_target, chips), XAI_XCORE_CHIPS_MAX},
+    {"tile_link_mbps", offsetof(xf_target, tile_link_mbps), 100000},
+    {"chip_link_mbps", offsetof(xf_target, chip_link_mbps), 100000},
 };
 
 static xai_status set_key(xf_target *t, const char *key, const char *val,
@@ -76,7 +83,8 @@ static xai_status set_key(xf_target *t, const char *key, const char *val,
     return xai_fail(err, XAI_ERR_ARGUMENT,
                     "%.200s line %u: unknown key '%.40s'; keys are sram_kib, "
                     "firmware_kib, lpddr_mib, flash_mib, flash_mbps, "
-                    "clock_mhz, model_memory, arena_memory, params_memory",
+                    "clock_mhz, tiles, chips, tile_link_mbps, chip_link_mbps, "
+                    "model_memory, arena_memory, params_memory",
                     where, line, key);
   int m = mem_from_name(val);
   if (m < 0)

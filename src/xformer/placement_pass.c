@@ -51,9 +51,10 @@ xai_status xf_place(xf_ctx *x, xai_error *err) {
   xf_target_default(&t);
   xai_status st = XAI_OK;
   if (x->opt->target_config) st = xf_target_load(&t, x->opt->target_config, err);
+  if (!st) st = xf_target_tiles(x->opt, &t, err);
   xf_sizes s;
   if (!st) st = measure(x, &s, err);
-  if (!st) st = xf_placement_choose(&t, x->opt->memory, &s, &x->placement, err);
+  if (!st) st = xf_partition_choose(x, &t, &s, &x->placement, err);
   if (st) return st;
   x->placed = true;
   return write_metadata(x, err);

@@ -16,6 +16,7 @@ typedef enum {
   ID_REPORT, ID_REPORT_HTML, ID_OUTPUT, ID_QUIET, ID_HELP, ID_NO_PREFETCH,
   ID_EMIT_C, ID_EMIT_C_NAME, ID_SEMANTICS, ID_LOAD_BUDGET, ID_KEEP_NAMES,
   ID_FLASH_ENTRY,
+  ID_TILES, ID_CHIPS,
 } opt_id;
 
 typedef struct {
@@ -53,6 +54,13 @@ static const opt_desc k_options[] = {
      "device description (memories and sizes) for --xcore-memory custom"},
     {"xcore-clock-mhz", "--", ID_CLOCK, OPT_UINT, 100, 1000, "N",
      "core clock for the time estimates, 100 to 1000 (default 800)"},
+    {"xcore-tiles", "--", ID_TILES, OPT_UINT, 1, 2 * XAI_XCORE_CHIPS_MAX, "N",
+     "tiles the model may spread over, 1 to 8 (default 1, or 2 per chip "
+     "with --xcore-chips); weights of a model too big for one tile are "
+     "held on the others (needs --xcore-flash-image-file)"},
+    {"xcore-chips", "--", ID_CHIPS, OPT_UINT, 1, XAI_XCORE_CHIPS_MAX, "N",
+     "xcore.ai chips linked by xLINK that form the device, 1 to 4 (default "
+     "1)"},
     {"report-json", "--", ID_REPORT, OPT_STRING, 0, 0, "FILE",
      "also write the per-layer report as JSON to FILE"},
     {"report-html", "--", ID_REPORT_HTML, OPT_STRING, 0, 0, "FILE",
@@ -180,6 +188,8 @@ static xai_status set_known(xai_xformer_options *o, const opt_desc *d,
       if (d->id == ID_THREADS) o->thread_count = (unsigned)v;
       if (d->id == ID_CLOCK) o->clock_mhz = (uint32_t)v;
       if (d->id == ID_FLASH_ENTRY) o->flash_entry = (uint32_t)v;
+      if (d->id == ID_TILES) o->tiles = (unsigned)v;
+      if (d->id == ID_CHIPS) o->chips = (unsigned)v;
       return XAI_OK;
     case OPT_SIZE:
       if (!parse_uint(value, &v) || v > SIZE_MAX)

@@ -131,6 +131,7 @@ xai_status xai_xformer_run(const uint8_t *model, size_t size,
   if (!st) st = write_metadata(&x, err);
   /* last edit: it measures the model bytes exactly as written */
   if (!st) st = xf_prefetch_params(&x, p_size, err);
+  if (!st) st = xf_partition_assign(&x, p_size, err);
   /* With a report: written once as is (the report's notes find layers by
    * tensor name), then again shrunk. */
   if (!st && rep) st = xai_model_write(&m, out, out_size, err);
@@ -140,7 +141,13 @@ xai_status xai_xformer_run(const uint8_t *model, size_t size,
     if (x.placement.params == XF_MEM_FLASH) kind = XAI_PARAMS_FLASH;
     if (x.placement.params == XF_MEM_LPDDR) kind = XAI_PARAMS_LPDDR;
     xai_params_source src = xai_params_memory(p, p_size, kind);
-    st = xf_report_build(*out, *out_size, p_size ? &src : NULL, o, nl.items,
+    xai_params_tiles_state parts = x.tiles.parts;
+    if (x.placement.params == XF_MEM_TILES) {
+      for (uint32_t i = 0; i < parts.count; i++)
+        parts.part[i].base = p + parts.part[i].offset;
+      st = xai_params_tiles(&src, &parts, err);
+    }
+    if (!st) st = xf_report_build(*out, *out_size, p_size ? &src : NULL, o, nl.items,
                          nl.count, rep, err);
     if (st && err) {
       char msg[XAI_ERROR_MESSAGE_BYTES];
@@ -160,6 +167,7 @@ xai_status xai_xformer_run(const uint8_t *model, size_t size,
   if (!st && rep) {
     rep->model_bytes = *out_size;
     rep->params_bytes = p_size;
+    xf_partition_report(&x, rep);
   }
   if (!st && params) {
     *params = p;

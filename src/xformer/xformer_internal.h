@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "xai/common.h"
 #include "xai/flexbuf.h"
@@ -34,7 +35,8 @@ typedef struct {
 
 /* ---- Placement (placement*.c, docs/weights.md) --------------------------
  * Which memory holds the model, the arena and the params on the device. */
-typedef enum { XF_MEM_SRAM = 0, XF_MEM_LPDDR, XF_MEM_FLASH } xf_mem;
+/* XF_MEM_TILES: params only, spread over the tiles' SRAM (partition.c). */
+typedef enum { XF_MEM_SRAM = 0, XF_MEM_LPDDR, XF_MEM_FLASH, XF_MEM_TILES } xf_mem;
 typedef struct {
   uint8_t model, arena, params; /* xf_mem each; params == model when the
                                    weights stay inside the model */
@@ -49,6 +51,8 @@ typedef struct {
 typedef struct {
   uint32_t sram_kib, firmware_kib, lpddr_mib, flash_mib, flash_mbps,
       clock_mhz;
+  uint32_t tiles, chips;  /* 0 = unset (docs/multitile.md) */
+  uint32_t tile_link_mbps, chip_link_mbps; /* inter-tile, xLINK */
   int8_t model_memory, arena_memory, params_memory; /* xf_mem, -1 unset */
 } xf_target;
 
@@ -78,7 +82,28 @@ typedef struct {
 xai_status xf_placement_choose(const xf_target *t, xai_xf_memory want,
                                const xf_sizes *s, xf_placement *out,
                                xai_error *err);
-const char *xf_mem_name(int mem); /* "sram", "lpddr", "flash" */
+const char *xf_mem_name(int mem); /* "sram", "lpddr", "flash", "tiles" */
+
+/* ---- Multi-tile (partition*.c, docs/multitile.md) -------------------------
+ * A model whose weights do not fit its tile keeps model and arena on tile 0
+ * (the computing tile) and its params file spread over the SRAM of tiles
+ * 0..used-1, each part streamed to tile 0 over its link. */
+typedef struct {
+  uint32_t tiles, chips;        /* the target's */
+  uint32_t used;                /* tiles holding part of the params */
+  uint32_t part_count;
+  xai_params_tiles_state parts; /* bases NULL until a params blob is given */
+} xf_tile_plan;
+
+/* Tiles and chips of the target after the options (tiles default to 1, or
+ * 2 per chip when chips are given); fails when tiles exceed 2 per chip. */
+xai_status xf_target_tiles(const xai_xformer_options *o, xf_target *t,
+                           xai_error *err);
+/* Link to tile `tile` (relative to the computing tile 0): bandwidth in
+ * bytes/s and latency in 100 MHz ticks. */
+void xf_tile_link(const xf_target *t, uint32_t tile, uint64_t *bytes_per_s,
+                  uint32_t *latency_ticks);
+
 
 typedef struct {
   xai_model *m;                 /* the model being compiled */
@@ -98,6 +123,7 @@ typedef struct {
    * ops stream from placement.params. */
   bool placed;
   xf_placement placement;
+  xf_tile_plan tiles;          /* placement.params == XF_MEM_TILES */
   /* Filled by xf_canonicalise for the report (canon*.c). */
   uint32_t canon_pads_folded;  /* PAD/PADV2 folded into a conv's padding */
   uint32_t canon_acts_fused;   /* RELU/RELU6/RELU_N1_TO_1 fused */
@@ -180,6 +206,20 @@ size_t xf_params_movable_bytes(xf_ctx *x);
  * it is now (after planning, before the split) and records it in x and in
  * the `xai_placement` metadata (placement_pass.c). */
 xai_status xf_place(xf_ctx *x, xai_error *err);
+
+/* Placement for a target with more than one tile when one tile is not
+ * enough or slower: compares the single-tile placements with params over
+ * the tiles by the time streaming weights costs per inference. */
+xai_status xf_partition_choose(xf_ctx *x, const xf_target *t,
+                               const xf_sizes *s, xf_placement *out,
+                               xai_error *err);
+/* After the split and the prefetch: splits the params file of params_size
+ * bytes over the tiles (tile 0 first, with what model + arena leave) and
+ * records the parts in the `xai_tiles` metadata. */
+xai_status xf_partition_assign(xf_ctx *x, size_t params_size, xai_error *err);
+/* Fills rep's per-tile table and partition line (partition_report.c). */
+void xf_partition_report(const xf_ctx *x, xai_xformer_report *rep);
+void xf_partition_print(const xai_xformer_report *r, FILE *f);
 
 /* ---- Report (xf_report.c) ---------------------------------------------- */
 /* A note tied to the op by its first output tensor's name, which survives

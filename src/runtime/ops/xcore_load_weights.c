@@ -48,6 +48,7 @@ static xai_status parse_options(xai_op_ctx *ctx, load_data *d,
       !xai_flexbuf_get_string(&v, &mem, &len, &e)) {
     if (strcmp(mem, "lpddr") == 0) d->planned_kind = XAI_PARAMS_LPDDR;
     else if (strcmp(mem, "sram") == 0) d->planned_kind = XAI_PARAMS_RAM;
+    else if (strcmp(mem, "tiles") == 0) d->planned_kind = XAI_PARAMS_TILES;
   }
   uint64_t pf = 0;
   xai_error_clear(&e);
@@ -125,23 +126,27 @@ static xai_status load_prepare(xai_op_ctx *ctx) {
 
 static void fill_cost(xai_op_ctx *ctx, const load_data *d,
                       const xai_params_source *src) {
-  uint64_t bytes = 0;
-  for (uint32_t i = 0; i < d->count; i++)
-    bytes += xai_op_output(ctx, i)->bytes;
+  uint64_t bytes = 0, ticks = 0;
   xai_params_source planned;
   memset(&planned, 0, sizeof planned);
   planned.kind = d->planned_kind;
   if (!src) src = &planned;
-  uint64_t bps = xai_params_bytes_per_s(src);
+  for (uint32_t i = 0; i < d->count; i++) {
+    size_t b = xai_op_output(ctx, i)->bytes;
+    bytes += b;
+    if (src->ticks) ticks += src->ticks(src, d->offsets[i], (uint32_t)b);
+  }
+  if (!src->ticks) ticks = xai_params_ticks(bytes, xai_params_bytes_per_s(src));
   memset(ctx->cost, 0, sizeof *ctx->cost);
   ctx->cost->weight_bytes = bytes;
-  ctx->cost->ticks = xai_params_ticks(bytes, bps);
+  ctx->cost->ticks = ticks;
   if (ctx->cost->ticks == 0) ctx->cost->ticks = 1; /* not the scalar default */
   ctx->cost->cycles = ctx->cost->ticks * ctx->clock_mhz / 100u;
   ctx->cost->threads = 1;
   if (d->prefetch) ctx->cost->overlap_ticks = ctx->cost->ticks;
   ctx->cost->kernel = src->kind == XAI_PARAMS_FLASH   ? "load_flash"
                      : src->kind == XAI_PARAMS_LPDDR ? "load_lpddr"
+                     : src->kind == XAI_PARAMS_TILES ? "load_tiles"
                                                       : "load_sram";
 }
 
