@@ -143,19 +143,21 @@ static xai_status lower(xf_ctx *x, uint32_t op, const conv_geom *g,
     goto out;
   }
   xf_conv_emit e;
-  /* Bundles of one output row (an estimate of the kernels' loops: per
-   * pixel and group of 16 channels, 17 per 32-byte chunk of the patch, or
-   * 2 per tap for depthwise, plus about 45 for the requantization). */
+  /* Bundles of one output pixel, the unit the runtime splits over
+   * threads (an estimate of the kernels' loops: per group of 16
+   * channels, 17 per 32-byte chunk of the patch, or 2 per tap for
+   * depthwise, plus about 45 for the requantization). */
   uint64_t taps = (uint64_t)g->filter.h * (uint64_t)g->filter.w;
   uint64_t chunk_bundles =
       depthwise ? 2u * taps
                 : 17u * ((taps * (uint64_t)g->filter.c + 31u) / 32u);
-  uint64_t row_bundles = (uint64_t)g->out.w *
-                         (uint64_t)((g->out.c + 15) / 16) *
-                         (chunk_bundles + 47u);
+  uint64_t pixel_bundles =
+      (uint64_t)((g->out.c + 15) / 16) * (chunk_bundles + 47u);
   st = xf_conv_emit_begin(
       &e, size,
-      xf_conv_threads(x, (int64_t)g->out.n * g->out.h, row_bundles), err);
+      xf_conv_threads(x, (int64_t)g->out.n * g->out.h * g->out.w,
+                      pixel_bundles),
+      err);
   if (st) goto out;
   xai_per_channel_quant q = {.multiplier = mult, .shift = shift};
   xai_conv_xcore packed;

@@ -104,16 +104,26 @@ static void run_case(const conv_case *c) {
                            : xai_conv2d_s8_xcore_scratch_size(&op);
   void *scratch = tu_alloc(ss);
   int32_t rows = c->out.n * c->out.h;
+  int32_t units = rows * (c->depthwise ? xai_dwconv2d_s8_xcore_row_units(&op)
+                                       : xai_conv2d_s8_xcore_row_units(&op));
   for (unsigned t = 0; t < 4 && st == XAI_OK; t++) {
     unsigned n = thread_counts[t];
+    /* 1 and 2 threads split rows, 5 and 8 work units (pixels or pixel
+     * blocks, as the runtime does): ranges start and end inside rows. */
+    const int by_units = t >= 2;
     memset(got, 0x5A, out_n + 1);
     for (unsigned i = 0; i < n; i++) {
       int32_t r0, r1;
-      xai_xcore_split(rows, n, i, &r0, &r1);
+      xai_xcore_split(by_units ? units : rows, n, i, &r0, &r1);
       xai_vpu_ctx ctx;
       xai_vpu_init(&ctx, XAI_VPU_MODE_INT8);
       xai_status rs =
-          c->depthwise
+          by_units
+              ? (c->depthwise ? xai_dwconv2d_s8_xcore_units(
+                                    &ctx, &op, in, got, r0, r1, scratch, ss)
+                              : xai_conv2d_s8_xcore_units(
+                                    &ctx, &op, in, got, r0, r1, scratch, ss))
+          : c->depthwise
               ? xai_dwconv2d_s8_xcore(&ctx, &op, in, got, r0, r1, scratch, ss)
               : xai_conv2d_s8_xcore(&ctx, &op, in, got, r0, r1, scratch, ss);
       CHECK_EQ_INT(rs, XAI_OK);

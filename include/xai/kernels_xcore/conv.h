@@ -181,6 +181,25 @@ xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
                                  int32_t row_begin, int32_t row_end,
                                  void *scratch, size_t scratch_size);
 
+/* Finer split for threads: a work unit is one output pixel, or one block
+ * of pixels a vector computes together (window P, depthwise replicas),
+ * in row-major order: row r holds units [r * R, (r + 1) * R) with R =
+ * _row_units (op bound: depthwise reads the blob's consts). The _units
+ * runs compute units [u_begin, u_end) with the bundles of the row runs
+ * (a row range is the same as its units range). */
+int32_t xai_conv2d_s8_xcore_row_units(const xai_conv_xcore *op);
+int32_t xai_dwconv2d_s8_xcore_row_units(const xai_conv_xcore *op);
+xai_status xai_conv2d_s8_xcore_units(xai_vpu_ctx *ctx,
+                                     const xai_conv_xcore *op,
+                                     const int8_t *in, int8_t *out,
+                                     int32_t u_begin, int32_t u_end,
+                                     void *scratch, size_t scratch_size);
+xai_status xai_dwconv2d_s8_xcore_units(xai_vpu_ctx *ctx,
+                                       const xai_conv_xcore *op,
+                                       const int8_t *in, int8_t *out,
+                                       int32_t u_begin, int32_t u_end,
+                                       void *scratch, size_t scratch_size);
+
 /* ---- Threads --------------------------------------------------------------
  * Even split of `total` work items (rows, channel groups) over n threads:
  * thread i gets [*begin, *end); the first total % n threads get one more. */

@@ -306,8 +306,8 @@ static void gather_range(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
  * edge, or whose read would pass the end of the input, is staged with the
  * zero point in padded positions (a = 0). */
 static void run_window(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
-                       const int8_t *in, int8_t *out, int32_t row_begin,
-                       int32_t row_end, int8_t *zpvec, int8_t *stage,
+                       const int8_t *in, int8_t *out, int32_t u_begin,
+                       int32_t u_end, int8_t *zpvec, int8_t *stage,
                        void *rq_scratch) {
   const xai_conv_params *p = &op->p;
   const int32_t ic = op->in.c, oc = op->out.c, step = op->window;
@@ -315,9 +315,12 @@ static void run_window(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
   const size_t in_bytes =
       (size_t)op->in.n * op->in.h * op->in.w * (size_t)ic;
   const int aligned_in = ((uintptr_t)in & 3u) == 0;
-  for (int32_t row = row_begin; row < row_end; row++) {
+  const int32_t nb = (op->out.w + step - 1) / step;
+  for (int32_t row = u_begin / nb; (int64_t)row * nb < u_end; row++) {
     int32_t b = row / op->out.h, oy = row % op->out.h;
-    for (int32_t ox = 0; ox < op->out.w; ox += step) {
+    int32_t ox_end = xai_xc_unit_ox_end(row, nb, step, op->out.w, u_end);
+    for (int32_t ox = xai_xc_unit_ox_begin(row, nb, step, u_begin);
+         ox < ox_end; ox += step) {
       int32_t npix = op->out.w - ox < step ? op->out.w - ox : step;
       int8_t *o = out + (((size_t)b * op->out.h + oy) * op->out.w + ox) *
                             (size_t)oc;
@@ -379,13 +382,33 @@ typedef enum {
   PATCH_CHUNKED     /* each 32-byte chunk gathered into the stage vector */
 } patch_mode;
 
+int32_t xai_conv2d_s8_xcore_row_units(const xai_conv_xcore *op) {
+  int32_t step = op->window ? op->window : 1;
+  return (op->out.w + step - 1) / step;
+}
+
 xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
                                const int8_t *in, int8_t *out,
                                int32_t row_begin, int32_t row_end,
                                void *scratch, size_t scratch_size) {
   int32_t rows = op ? op->out.n * op->out.h : 0;
-  if (!ctx || !op || !in || !out || row_begin < 0 || row_end > rows ||
-      row_begin > row_end || ((uintptr_t)scratch & 3u) ||
+  if (!op || row_begin < 0 || row_end > rows || row_begin > row_end)
+    return XAI_ERR_ARGUMENT;
+  int32_t nb = xai_conv2d_s8_xcore_row_units(op);
+  return xai_conv2d_s8_xcore_units(ctx, op, in, out, row_begin * nb,
+                                   row_end * nb, scratch, scratch_size);
+}
+
+xai_status xai_conv2d_s8_xcore_units(xai_vpu_ctx *ctx,
+                                     const xai_conv_xcore *op,
+                                     const int8_t *in, int8_t *out,
+                                     int32_t u_begin, int32_t u_end,
+                                     void *scratch, size_t scratch_size) {
+  int64_t units = op ? (int64_t)op->out.n * op->out.h *
+                           xai_conv2d_s8_xcore_row_units(op)
+                     : 0;
+  if (!ctx || !op || !in || !out || u_begin < 0 || u_end > units ||
+      u_begin > u_end || ((uintptr_t)scratch & 3u) ||
       scratch_size < xai_conv2d_s8_xcore_scratch_size(op) ||
       (scratch_size && !scratch))
     return XAI_ERR_ARGUMENT;
@@ -403,7 +426,7 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
    * (the same bits, more copies). */
   if (op->window) {
     xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
-    run_window(ctx, op, in, out, row_begin, row_end, zpvec, stage,
+    run_window(ctx, op, in, out, u_begin, u_end, zpvec, stage,
                rq_scratch);
     return XAI_OK;
   }
@@ -424,9 +447,12 @@ xai_status xai_conv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
   const size_t in_bytes =
       (size_t)op->in.n * op->in.h * op->in.w * (size_t)c;
   const size_t group_bytes = (size_t)op->k_pad * 16u;
-  for (int32_t row = row_begin; row < row_end; row++) {
+  const int32_t nb = op->out.w;
+  for (int32_t row = u_begin / nb; (int64_t)row * nb < u_end; row++) {
     int32_t b = row / op->out.h, oy = row % op->out.h;
-    for (int32_t ox = 0; ox < op->out.w; ox++) {
+    int32_t ox_end = xai_xc_unit_ox_end(row, nb, 1, op->out.w, u_end);
+    for (int32_t ox = xai_xc_unit_ox_begin(row, nb, 1, u_begin); ox < ox_end;
+         ox++) {
       int8_t *o = out + (((size_t)b * op->out.h + oy) * op->out.w + ox) *
                             (size_t)op->out.c;
       xai_vpu_defer(ctx, 3); /* output address */

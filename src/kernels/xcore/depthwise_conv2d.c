@@ -165,15 +165,45 @@ static int interior(const xai_conv_xcore *op, const int8_t *in, int32_t b,
   return last + 32u <= in_bytes;
 }
 
+/* Pixels per vector: a blob with replicated lanes computes adjacent
+ * output pixels together when their taps are adjacent in the input
+ * (stride 1 along x): lane l = pixel l / C, channel l % C. */
+static int32_t dw_step(const xai_conv_xcore *op) {
+  return op->consts && op->consts->replicas >= 2 && op->p.stride_w == 1 &&
+                 op->depth_multiplier == 1 && op->n_groups == 1
+             ? (int32_t)op->consts->replicas
+             : 1;
+}
+
+int32_t xai_dwconv2d_s8_xcore_row_units(const xai_conv_xcore *op) {
+  int32_t step = dw_step(op);
+  return (op->out.w + step - 1) / step;
+}
+
 xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
                                  const int8_t *in, int8_t *out,
                                  int32_t row_begin, int32_t row_end,
                                  void *scratch, size_t scratch_size) {
+  int32_t rows = op ? op->out.n * op->out.h : 0;
+  if (!op || row_begin < 0 || row_end > rows || row_begin > row_end)
+    return XAI_ERR_ARGUMENT;
+  int32_t nb = xai_dwconv2d_s8_xcore_row_units(op);
+  return xai_dwconv2d_s8_xcore_units(ctx, op, in, out, row_begin * nb,
+                                     row_end * nb, scratch, scratch_size);
+}
+
+xai_status xai_dwconv2d_s8_xcore_units(xai_vpu_ctx *ctx,
+                                       const xai_conv_xcore *op,
+                                       const int8_t *in, int8_t *out,
+                                       int32_t u_begin, int32_t u_end,
+                                       void *scratch, size_t scratch_size) {
   (void)scratch;
   (void)scratch_size;
-  int32_t rows = op ? op->out.n * op->out.h : 0;
-  if (!ctx || !op || !in || !out || row_begin < 0 || row_end > rows ||
-      row_begin > row_end)
+  int64_t units = op ? (int64_t)op->out.n * op->out.h *
+                           xai_dwconv2d_s8_xcore_row_units(op)
+                     : 0;
+  if (!ctx || !op || !in || !out || u_begin < 0 || u_end > units ||
+      u_begin > u_end)
     return XAI_ERR_ARGUMENT;
   const xai_conv_params *p = &op->p;
   xai_xc_frame frame;
@@ -185,18 +215,15 @@ xai_status xai_dwconv2d_s8_xcore(xai_vpu_ctx *ctx, const xai_conv_xcore *op,
   xai_vpu_scalar(ctx, 16);
   xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
   const int32_t ic = op->in.c, oc = op->out.c, mult = op->depth_multiplier;
-  /* Pixels per vector: a blob with replicated lanes computes adjacent
-   * output pixels together when their taps are adjacent in the input
-   * (stride 1 along x): lane l = pixel l / C, channel l % C. */
-  const int32_t step = op->consts->replicas >= 2 && p->stride_w == 1 &&
-                               mult == 1 && op->n_groups == 1
-                           ? (int32_t)op->consts->replicas
-                           : 1;
+  const int32_t step = dw_step(op);
   const size_t in_bytes =
       (size_t)op->in.n * op->in.h * op->in.w * (size_t)ic;
-  for (int32_t row = row_begin; row < row_end; row++) {
+  const int32_t nb = (op->out.w + step - 1) / step;
+  for (int32_t row = u_begin / nb; (int64_t)row * nb < u_end; row++) {
     int32_t b = row / op->out.h, oy = row % op->out.h;
-    for (int32_t ox = 0; ox < op->out.w; ox += step) {
+    int32_t ox_end = xai_xc_unit_ox_end(row, nb, step, op->out.w, u_end);
+    for (int32_t ox = xai_xc_unit_ox_begin(row, nb, step, u_begin);
+         ox < ox_end; ox += step) {
       int32_t npix = op->out.w - ox < step ? op->out.w - ox : step;
       int8_t *o = out + (((size_t)b * op->out.h + oy) * op->out.w + ox) *
                             (size_t)oc;

@@ -166,4 +166,22 @@ static inline void xai_xc_charge_fill(xai_vpu_ctx *ctx, size_t n) {
  * (or tap) counters, the row offset and the bound: 14 live values. */
 #define XAI_XC_PIXEL_LOOP_LIVE 14u
 
+/* Work units of the conv kernels (conv.h: xai_conv2d_s8_xcore_units):
+ * row r holds units [r * nb, (r + 1) * nb), unit j of the row its
+ * pixels [j * step, j * step + step). The first and one past the last
+ * output x of row r inside units [u_begin, u_end). */
+static inline int32_t xai_xc_unit_ox_begin(int32_t row, int32_t nb,
+                                           int32_t step, int32_t u_begin) {
+  int64_t first = (int64_t)row * nb;
+  return first < u_begin ? (int32_t)(u_begin - first) * step : 0;
+}
+static inline int32_t xai_xc_unit_ox_end(int32_t row, int32_t nb,
+                                         int32_t step, int32_t out_w,
+                                         int32_t u_end) {
+  int64_t end = (int64_t)(row + 1) * nb;
+  if (end <= u_end) return out_w;
+  int32_t ox = (int32_t)(u_end - (int64_t)row * nb) * step;
+  return ox < out_w ? ox : out_w;
+}
+
 #endif

@@ -1,6 +1,7 @@
 /* XAI_conv2d and XAI_depthwise_conv2d (docs/xcore_ops.md): run the xcore
- * CONV_2D / DEPTHWISE_CONV_2D kernels over output rows split across the
- * emulated threads. Geometry comes from the options, decoded again at
+ * CONV_2D / DEPTHWISE_CONV_2D kernels over output pixels (or the pixel
+ * blocks one vector computes) split across the emulated threads, so that
+ * a small feature map still feeds every thread. Geometry comes from the options, decoded again at
  * every eval rather than kept in the arena (16 bytes an op stay, not 190:
  * the options are in the model, and decoding them costs microseconds
  * against a conv's milliseconds); the kernel's pointers are bound to the
@@ -34,12 +35,20 @@ static xai_status bind(const xconv_data *d, const xconv_geom *g,
                       : xai_conv2d_s8_xcore_bind(op, mem, size);
 }
 
+/* Runs work units [u0, u1) (conv.h: output pixels or pixel blocks). */
 static xai_status run(const xconv_data *d, xai_vpu_ctx *v,
                       const xai_conv_xcore *op, const int8_t *in, int8_t *out,
-                      int32_t r0, int32_t r1, void *scratch) {
-  return d->depthwise
-             ? xai_dwconv2d_s8_xcore(v, op, in, out, r0, r1, scratch, d->slice)
-             : xai_conv2d_s8_xcore(v, op, in, out, r0, r1, scratch, d->slice);
+                      int32_t u0, int32_t u1, void *scratch) {
+  return d->depthwise ? xai_dwconv2d_s8_xcore_units(v, op, in, out, u0, u1,
+                                                    scratch, d->slice)
+                      : xai_conv2d_s8_xcore_units(v, op, in, out, u0, u1,
+                                                  scratch, d->slice);
+}
+
+/* Work units of one output row of a bound op. */
+static int32_t row_units(const xconv_data *d, const xai_conv_xcore *op) {
+  return d->depthwise ? xai_dwconv2d_s8_xcore_row_units(op)
+                      : xai_conv2d_s8_xcore_row_units(op);
 }
 
 static const char *kernel_name(const xconv_data *d, const xconv_geom *g) {
@@ -166,8 +175,8 @@ static xai_status prepare(xai_op_ctx *ctx, int depthwise) {
   const xai_conv_xcore *op = &g.op;
   size_t per = depthwise ? xai_dwconv2d_s8_xcore_scratch_size(op)
                          : xai_conv2d_s8_xcore_scratch_size(op);
-  d->th = (uint8_t)xai_xconv_threads((uint32_t)th,
-                                     (int64_t)op->out.n * op->out.h);
+  d->th = (uint8_t)xai_xconv_threads(
+      (uint32_t)th, (int64_t)op->out.n * op->out.h * op->out.w);
   size_t slice = 0;
   st = xai_xconv_request_scratch(ctx, per, d->th, &slice, &d->scratch);
   if (!st && slice > UINT32_MAX)
@@ -189,17 +198,17 @@ static xai_status eval(xai_op_ctx *ctx) {
   if (bind(d, &g, &op, packed->data, packed->bytes) != XAI_OK)
     return xai_xconv_blob_invalid(ctx, packed);
   uint8_t *scratch = xai_op_scratch(ctx, d->scratch);
-  const int32_t rows = op.out.n * op.out.h;
+  const int32_t units = op.out.n * op.out.h * row_units(d, &op);
   uint64_t bundles[8] = {0};
   for (uint32_t t = 0; t < d->th; t++) {
     int32_t r0, r1;
-    xai_xcore_split(rows, d->th, t, &r0, &r1);
+    xai_xcore_split(units, d->th, t, &r0, &r1);
     xai_vpu_ctx v;
     xai_vpu_init(&v, XAI_VPU_MODE_INT8);
     xai_status st = run(d, &v, &op, in->data, out->data, r0, r1,
                         xai_xconv_thread_scratch(scratch, d->slice, t));
     if (st)
-      return xai_op_fail(ctx, st, "the xcore kernel refused rows %d..%d; "
+      return xai_op_fail(ctx, st, "the xcore kernel refused units %d..%d; "
                          "this is an xai bug, please report it", (int)r0,
                          (int)r1);
     st = xai_xconv_check_fault(ctx, &v, t);
@@ -220,7 +229,9 @@ static xai_status eval(xai_op_ctx *ctx) {
  * chunk near the end of the input. So the
  * kernel runs once per distinct row signature, on a zero input, and each
  * thread's count is  setup + sum over its rows of (row bundles - setup),
- * with setup measured by an empty run. Exact except for the data-dependent
+ * with setup measured by an empty run; a thread's range starts or ends
+ * inside a row when the split is by pixels: those partial rows (at most
+ * two a thread) run as they are. Exact except for the data-dependent
  * -128 fix-up in requantization (two bundles per 16 outputs that hold
  * -128), which a zero input does not trigger. */
 static uint64_t mix(uint64_t h, uint64_t v) {
@@ -280,7 +291,7 @@ static xai_status estimate(xai_op_ctx *ctx) {
   int8_t *x = calloc(1, in->bytes ? in->bytes : 1);
   int8_t *y = malloc(out->bytes ? out->bytes : 1);
   void *scratch = malloc(d->slice ? d->slice : 16);
-  const int32_t rows = g.op.out.n * g.op.out.h;
+  int32_t rows = g.op.out.n * g.op.out.h;
   sig_entry *sigs = malloc((size_t)rows * sizeof *sigs);
   xai_status st = XAI_OK;
   if (!blob || !x || !y || !scratch || !sigs) {
@@ -306,17 +317,28 @@ static xai_status estimate(xai_op_ctx *ctx) {
   const uint64_t setup = v.bundles;
   uint32_t n_sigs = 0;
   uint64_t bundles[8] = {0};
+  const int32_t nb = st ? 1 : row_units(d, &op);
   for (uint32_t t = 0; t < d->th && !st; t++) {
-    int32_t r0, r1;
-    xai_xcore_split(rows, d->th, t, &r0, &r1);
+    int32_t u0, u1;
+    xai_xcore_split(rows * nb, d->th, t, &u0, &u1);
     bundles[t] = setup;
-    for (int32_t r = r0; r < r1 && !st; r++) {
+    for (int32_t u = u0; u < u1 && !st;) {
+      const int32_t r = u / nb, row_end = (r + 1) * nb;
+      if (u != r * nb || row_end > u1) {
+        int32_t seg_end = row_end < u1 ? row_end : u1;
+        xai_vpu_init(&v, XAI_VPU_MODE_INT8);
+        st = run(d, &v, &op, x, y, u, seg_end, scratch);
+        bundles[t] += v.bundles - setup;
+        u = seg_end;
+        continue;
+      }
+      u = row_end;
       uint64_t sig = row_signature(d, &g, r);
       uint32_t k = 0;
       while (k < n_sigs && sigs[k].sig != sig) k++;
       if (k == n_sigs) {
         xai_vpu_init(&v, XAI_VPU_MODE_INT8);
-        st = run(d, &v, &op, x, y, r, r + 1, scratch);
+        st = run(d, &v, &op, x, y, r * nb, row_end, scratch);
         sigs[n_sigs].sig = sig;
         sigs[n_sigs++].bundles = v.bundles - setup;
       }
