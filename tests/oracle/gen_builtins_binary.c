@@ -113,11 +113,11 @@ void gen_builtins_binary(gen_ctx *g) {
     uint8_t opts;
     const char *tag;
     int int32_too;
-  } ariths[] = {
+  } ariths[] = {  /* int32_too: also int32 */
       {"add", XAI_OP_ADD, XAI_OPTS_ADD, "__f", 1},
       {"sub", XAI_OP_SUB, XAI_OPTS_SUB, "__f", 1},
       {"mul", XAI_OP_MUL, XAI_OPTS_MUL, "__f", 1},
-      {"div", XAI_OP_DIV, XAI_OPTS_DIV, "__nz", 0},
+      {"div", XAI_OP_DIV, XAI_OPTS_DIV, "__nz", 1},
       {"floor_div", XAI_OP_FLOOR_DIV, XAI_OPTS_FLOOR_DIV, "__nz", 0},
       {"floor_mod", XAI_OP_FLOOR_MOD, XAI_OPTS_FLOOR_MOD, "__nz", 0},
       {"squared_difference", XAI_OP_SQUARED_DIFFERENCE,
@@ -132,4 +132,11 @@ void gen_builtins_binary(gen_ctx *g) {
       binary(g, ariths[k].name, ariths[k].op, XAI_TYPE_INT32, XAI_TYPE_INT32,
              ariths[k].opts, ariths[k].tag);
   }
+  /* TFLM's quantized DIV (int8) and SQUARED_DIFFERENCE (int8, int16). */
+  binary(g, "div", XAI_OP_DIV, XAI_TYPE_INT8, XAI_TYPE_INT8, XAI_OPTS_DIV,
+         "__nzq");
+  binary(g, "squared_difference", XAI_OP_SQUARED_DIFFERENCE, XAI_TYPE_INT8,
+         XAI_TYPE_INT8, XAI_OPTS_SQUARED_DIFFERENCE, "");
+  binary(g, "squared_difference", XAI_OP_SQUARED_DIFFERENCE, XAI_TYPE_INT16,
+         XAI_TYPE_INT16, XAI_OPTS_SQUARED_DIFFERENCE, "");
 }

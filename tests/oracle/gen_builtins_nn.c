@@ -48,6 +48,21 @@ static void rows_op(gen_ctx *g, const char *nm, int32_t op, uint8_t opts_type,
   gen_finish(g, &gm, name, op, 1, &o);
 }
 
+/* int8 L2_NORMALIZATION: output in 1/128 steps, zero point 0. */
+static void l2norm_s8(gen_ctx *g, const int32_t *shape, uint32_t rank, int i) {
+  gen_model gm;
+  gen_begin(&gm);
+  float s;
+  int32_t z;
+  bt_quant(g, XAI_TYPE_INT8, &s, &z);
+  bt_input(&gm, XAI_TYPE_INT8, shape, rank, s, z);
+  bt_output(&gm, XAI_TYPE_INT8, shape, rank, 1.0f / 128, 0);
+  xai_options o = {.type = XAI_OPTS_L2NORM};
+  char name[96];
+  snprintf(name, sizeof name, "l2_normalization_int8_%d", i);
+  gen_finish(g, &gm, name, XAI_OP_L2_NORMALIZATION, 1, &o);
+}
+
 static void l2_pool(gen_ctx *g, int i, int padding, int32_t f, int32_t s,
                     int act) {
   const int32_t in[4] = {1, 7, 6, 3};
@@ -178,6 +193,9 @@ void gen_builtins_nn(gen_ctx *g) {
   const int32_t s1[3] = {2, 3, 8}, s2[2] = {1, 17}, s3[4] = {1, 2, 2, 5};
   rows_op(g, "l2_normalization", XAI_OP_L2_NORMALIZATION, XAI_OPTS_L2NORM, s1, 3, 0);
   rows_op(g, "l2_normalization", XAI_OP_L2_NORMALIZATION, XAI_OPTS_L2NORM, s2, 2, 1);
+  l2norm_s8(g, s1, 3, 0);
+  l2norm_s8(g, s2, 2, 1);
+  l2norm_s8(g, s3, 4, 2);
   rows_op(g, "log_softmax", XAI_OP_LOG_SOFTMAX, XAI_OPTS_LOG_SOFTMAX, s1, 3, 0);
   rows_op(g, "log_softmax", XAI_OP_LOG_SOFTMAX, XAI_OPTS_LOG_SOFTMAX, s3, 4, 1);
   static const struct { const char *nm; int32_t op; uint8_t opts; } acts[] = {

@@ -222,18 +222,25 @@ static void cumsum(gen_ctx *g, int8_t t) {
     xai_options o = {.type = XAI_OPTS_CUMSUM};
     o.u.cumsum.exclusive = i & 1;
     o.u.cumsum.reverse = (i >> 1) & 1;
+    /* int8 sums outgrow the input's range: a wider output scale. */
+    if (t == XAI_TYPE_INT8) s *= (float)(2 + i), z = i == 3 ? 0 : -z / 2;
     finish(g, &gm, t, &in, s, z, "cumsum", i, XAI_OP_CUMSUM, &o);
   }
 }
 
 static void add_n(gen_ctx *g, int8_t t) {
-  static const struct { shp s; int n; } c[] = {{{3, {2, 3, 4}}, 2}, {{1, {7}}, 3}};
-  for (int i = 0; i < 2; i++) {
+  static const struct { shp s; int n; } c[] = {
+      {{3, {2, 3, 4}}, 2}, {{1, {7}}, 3}, {{2, {4, 9}}, 5}};
+  for (int i = 0; i < 3; i++) {
     gen_model gm;
     gen_begin(&gm);
-    for (int k = 0; k < c[i].n; k++) bt_input(&gm, t, c[i].s.dims, c[i].s.rank, 0, 0);
+    float s;
+    int32_t z;
+    bt_quant(g, t, &s, &z);
+    for (int k = 0; k < c[i].n; k++) bt_input(&gm, t, c[i].s.dims, c[i].s.rank, s, z);
     xai_options o = {.type = XAI_OPTS_ADD_N};
-    finish(g, &gm, t, &c[i].s, 0, 0, "add_n", i, XAI_OP_ADD_N, &o);
+    if (t == XAI_TYPE_INT8) s *= (float)c[i].n * 0.75f, z = i == 1 ? 5 : -z;
+    finish(g, &gm, t, &c[i].s, s, z, "add_n", i, XAI_OP_ADD_N, &o);
   }
 }
 
@@ -277,8 +284,10 @@ void gen_builtins_shape(gen_ctx *g) {
   for (int k = 0; k < 3; k++) fill(g, fl[k]);
   broadcast_args(g, i32);
   broadcast_args(g, i64);
-  cumsum(g, f);
-  add_n(g, f);
+  for (int k = 0; k < 2; k++) {
+    cumsum(g, fs8[k]);
+    add_n(g, fs8[k]);
+  }
   const int8_t types[] = {f, s8, s16, i32, XAI_TYPE_UINT32, b};
   const int8_t *from = types, *to = types;
   for (int i = 0; i < 6; i++)

@@ -7,7 +7,7 @@ the compiled model too; every output byte must match TFLM's.
   oracle_tflm_ops.py DIR_OR_MODEL... --xai XAI --xformer XFORMER [--seeds N]
 
 Model names pick the inputs: `__pos` non-negative real values, `__nz` a
-non-zero second input, `__idxN` integers in [0, N), `__big` floats in (-24, 24), `__f` float edge values (0, +-0.5, +-1.5, 2.5, ...)
+non-zero second input (`__nzq`: never its zero point), `__idxN` integers in [0, N), `__big` floats in (-24, 24), `__f` float edge values (0, +-0.5, +-1.5, 2.5, ...)
 mixed into the random ones. A model the xformer refuses because it is float
 is counted as `after-xformer skipped (float)`: the xformer passes float ops
 through only once that lands. Exit 77 when TFLM is not installed.
@@ -78,6 +78,9 @@ def make_input(rng, d, k, name):
     x = rng.integers(lo, hi, size=shape, endpoint=True, dtype=np.int64)
     if nz:
         x = np.where(x == 0, 1, x)
+    if "__nzq" in name and k == 1 and zps is not None and len(zps):
+        z = int(zps[0])  # a quantized divisor: never its zero point
+        x = np.where(x == z, z + 1 if z < hi else z - 1, x)
     return x.astype(dtype)
 
 

@@ -1,5 +1,5 @@
-/* float32 / int32 binary arithmetic: DIV, FLOOR_DIV, FLOOR_MOD,
- * SQUARED_DIFFERENCE, and the float/int32 paths of ADD, SUB, MUL, MAXIMUM,
+/* float32 / int32 binary arithmetic: FLOOR_DIV, FLOOR_MOD, the wide paths
+ * of DIV and SQUARED_DIFFERENCE (arith_quant_ops.c), and the float/int32 paths of ADD, SUB, MUL, MAXIMUM,
  * MINIMUM (elementwise_binary.c hands those types here). */
 #include "arith_float_internal.h"
 #include "elementwise_internal.h"
@@ -80,7 +80,6 @@ xai_status xai_arith_wide_eval(xai_op_ctx *ctx) {
 }
 
 static const int8_t k_f32[] = {XAI_TYPE_FLOAT32};
-static const int8_t k_f32_i32[] = {XAI_TYPE_FLOAT32, XAI_TYPE_INT32};
 
 #define ARITH(name, code, fn, types)                                      \
   static xai_status prepare_##name(xai_op_ctx *ctx) {                     \
@@ -89,8 +88,5 @@ static const int8_t k_f32_i32[] = {XAI_TYPE_FLOAT32, XAI_TYPE_INT32};
   }                                                                       \
   const xai_op_registration xai_op_##name = {code, NULL, prepare_##name,  \
                                              xai_arith_wide_eval, NULL};
-ARITH(div, XAI_OP_DIV, XAI_ARITH_DIV, k_f32)
 ARITH(floor_div, XAI_OP_FLOOR_DIV, XAI_ARITH_FLOOR_DIV, k_f32)
 ARITH(floor_mod, XAI_OP_FLOOR_MOD, XAI_ARITH_FLOOR_MOD, k_f32)
-ARITH(squared_difference, XAI_OP_SQUARED_DIFFERENCE,
-      XAI_ARITH_SQUARED_DIFFERENCE, k_f32_i32)

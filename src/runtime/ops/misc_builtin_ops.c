@@ -4,6 +4,7 @@
 
 #include "elementwise_internal.h"
 #include "shape_internal.h"
+#include "xai/kernels_ref/arith_quant.h"
 #include "xai/kernels_ref/movement.h"
 
 typedef struct {
@@ -12,6 +13,7 @@ typedef struct {
   xai_shape shape;
   int32_t axis;
   int exclusive, reverse;
+  xai_qsum_s8_params q; /* int8 ADD_N / CUMSUM */
 } misc_data;
 
 static misc_data *alloc_data(xai_op_ctx *ctx) {
@@ -130,14 +132,26 @@ static xai_status bargs_eval(xai_op_ctx *ctx) {
 }
 
 /* ---- CUMSUM -------------------------------------------------------------- */
-static const int8_t k_f32[] = {XAI_TYPE_FLOAT32};
+static const int8_t k_f32_s8[] = {XAI_TYPE_FLOAT32, XAI_TYPE_INT8};
+
+/* int8 ADD_N / CUMSUM: quantized input and output (TFLM's rescaled sum). */
+static xai_status qsum_prepare(xai_op_ctx *ctx, const xai_rt_tensor *in,
+                               const xai_rt_tensor *out, misc_data *d) {
+  if (in->type != XAI_TYPE_INT8) return XAI_OK;
+  xai_status st = xai_ew_check_quantized(ctx, in, "input");
+  if (!st) st = xai_ew_check_quantized(ctx, out, "output");
+  if (st) return st;
+  xai_qsum_s8_params_make(in->scale, in->zero_point, out->scale,
+                          out->zero_point, &d->q);
+  return XAI_OK;
+}
 
 static xai_status cumsum_prepare(xai_op_ctx *ctx) {
   xai_rt_tensor *in, *axis, *out;
   xai_status st = xai_shape_op_input(ctx, 0, "input", &in);
   if (!st) st = xai_shape_op_input(ctx, 1, "axis", &axis);
   if (!st) st = xai_shape_op_output(ctx, 0, &out);
-  if (!st) st = xai_ew_check_type(ctx, in, "input", k_f32, 1);
+  if (!st) st = xai_ew_check_type(ctx, in, "input", k_f32_s8, 2);
   if (!st) st = xai_shape_op_same_type(ctx, in, "input", out, "output");
   if (st) return st;
   if (!xai_shape_op_is_const(axis))
@@ -153,11 +167,17 @@ static xai_status cumsum_prepare(xai_op_ctx *ctx) {
     return st;
   d->exclusive = ctx->options->u.cumsum.exclusive;
   d->reverse = ctx->options->u.cumsum.reverse;
+  if ((st = qsum_prepare(ctx, in, out, d))) return st;
   return xai_shape_op_check_dims(ctx, out, "output", &d->shape);
 }
 
 static xai_status cumsum_eval(xai_op_ctx *ctx) {
   const misc_data *d = ctx->data;
+  if (d->type == XAI_TYPE_INT8) {
+    xai_cumsum_s8_ref(&d->q, &d->shape, d->axis, d->exclusive, d->reverse,
+                      xai_op_input(ctx, 0)->data, xai_op_output(ctx, 0)->data);
+    return XAI_OK;
+  }
   xai_cumsum_ref(d->type, &d->shape, d->axis, d->exclusive, d->reverse,
                  xai_op_input(ctx, 0)->data, xai_op_output(ctx, 0)->data);
   return XAI_OK;
@@ -169,7 +189,7 @@ static xai_status add_n_prepare(xai_op_ctx *ctx) {
   xai_rt_tensor *in0, *out;
   xai_status st = xai_shape_op_input(ctx, 0, "input 1", &in0);
   if (!st) st = xai_shape_op_output(ctx, 0, &out);
-  if (!st) st = xai_ew_check_type(ctx, in0, "input 1", k_f32, 1);
+  if (!st) st = xai_ew_check_type(ctx, in0, "input 1", k_f32_s8, 2);
   if (!st) st = xai_shape_op_same_type(ctx, in0, "input 1", out, "output");
   if (st) return st;
   if (ctx->input_count > ADD_N_MAX)
@@ -187,7 +207,13 @@ static xai_status add_n_prepare(xai_op_ctx *ctx) {
         (st = xai_shape_op_same_type(ctx, in0, "input 1", t, "input")) ||
         (st = xai_shape_op_check_dims(ctx, t, "input", &d->shape)))
       return st;
+    if (in0->type == XAI_TYPE_INT8 &&
+        (t->scale != in0->scale || t->zero_point != in0->zero_point))
+      return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
+                         "int8 inputs must share one scale and zero point "
+                         "(input %u differs from input 1)", k + 1);
   }
+  if ((st = qsum_prepare(ctx, in0, out, d))) return st;
   return xai_shape_op_check_dims(ctx, out, "output", &d->shape);
 }
 
@@ -196,6 +222,11 @@ static xai_status add_n_eval(xai_op_ctx *ctx) {
   const void *in[ADD_N_MAX];
   for (uint32_t k = 0; k < ctx->input_count; k++)
     in[k] = xai_op_input(ctx, k)->data;
+  if (d->type == XAI_TYPE_INT8) {
+    xai_add_n_s8_ref(&d->q, d->count, (const int8_t *const *)in,
+                     ctx->input_count, xai_op_output(ctx, 0)->data);
+    return XAI_OK;
+  }
   xai_add_n_ref(d->type, d->count, in, ctx->input_count,
                 xai_op_output(ctx, 0)->data);
   return XAI_OK;

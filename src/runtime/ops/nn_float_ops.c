@@ -2,6 +2,7 @@
  * in float32, int8 and int16 (TFLite Micro's reference kernels). */
 #include "arith_float_internal.h"
 #include "elementwise_internal.h"
+#include "xai/kernels_ref/arith_quant.h"
 #include "xai/kernels_ref/nn_float.h"
 #include "xai/kernels_ref/quant.h"
 
@@ -15,13 +16,16 @@ typedef struct {
 } nn_data;
 
 static const int8_t k_f32[] = {XAI_TYPE_FLOAT32};
+static const int8_t k_f32_s8[] = {XAI_TYPE_FLOAT32, XAI_TYPE_INT8};
 
 static xai_status begin(xai_op_ctx *ctx, uint32_t inputs, xai_rt_tensor **in,
                         xai_rt_tensor **out, nn_data **d) {
   xai_status st = xai_ew_input(ctx, 0, in);
   if (!st) st = xai_ew_output(ctx, 0, out);
-  if (!st) st = xai_ew_check_type(ctx, *in, "input", k_f32, 1);
-  if (!st) st = xai_ew_check_type(ctx, *out, "output", k_f32, 1);
+  /* int8 only where TFLM takes it (L2_NORMALIZATION). */
+  const int s8 = ctx->builtin_code == XAI_OP_L2_NORMALIZATION;
+  if (!st) st = xai_ew_check_type(ctx, *in, "input", k_f32_s8, s8 ? 2 : 1);
+  if (!st) st = xai_ew_same_type(ctx, *in, "input", *out, "output");
   for (uint32_t k = 1; !st && k < inputs; k++) {
     xai_rt_tensor *t;
     st = xai_ew_input(ctx, k, &t);
@@ -55,6 +59,12 @@ static xai_status l2norm_prepare(xai_op_ctx *ctx) {
 }
 static xai_status l2norm_eval(xai_op_ctx *ctx) {
   const nn_data *d = ctx->data;
+  const xai_rt_tensor *in = xai_op_input(ctx, 0);
+  if (in->type == XAI_TYPE_INT8) {
+    xai_l2_norm_s8_ref(in->zero_point, d->outer, d->depth, in->data,
+                       xai_op_output(ctx, 0)->data);
+    return XAI_OK;
+  }
   xai_l2_norm_f32_ref(d->outer, d->depth, d->act_min, d->act_max,
                       xai_op_input(ctx, 0)->data, xai_op_output(ctx, 0)->data);
   return XAI_OK;
