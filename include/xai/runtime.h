@@ -129,6 +129,21 @@ const char *xai_op_tensor_name(const xai_op_ctx *ctx, const xai_rt_tensor *t);
  * interpreter. NULL when the arena is full (the op fails; the interpreter
  * reports the bytes needed). */
 void *xai_op_alloc_persistent(xai_op_ctx *ctx, size_t bytes);
+
+/* Resource variables (VAR_HANDLE, ASSIGN_VARIABLE, READ_VARIABLE), one set
+ * per interpreter that lives as long as it does, as TFLite Micro's
+ * MicroResourceVariables: an id per (container, shared_name) (an empty
+ * container matches any), a buffer allocated once in prepare and filled
+ * with `fill`, never reset between invokes. Prepare only, except _data. */
+/* VAR_HANDLE's prepare: the id, also bound to the op's output tensor. */
+int32_t xai_op_resource_id(xai_op_ctx *ctx, const char *container,
+                           const char *shared_name);
+/* The id bound to input i (a VAR_HANDLE output in the same subgraph). */
+int32_t xai_op_resource_of_input(xai_op_ctx *ctx, uint32_t i);
+xai_status xai_op_resource_allocate(xai_op_ctx *ctx, int32_t id,
+                                    size_t bytes, uint8_t fill);
+/* The variable's buffer and size (NULL when it was never allocated). */
+void *xai_op_resource_data(xai_op_ctx *ctx, int32_t id, size_t *bytes);
 /* Prepare only: asks for `bytes` of scratch valid during this op's eval;
  * the planner overlaps scratch with dead activations. */
 xai_status xai_op_request_scratch(xai_op_ctx *ctx, size_t bytes,

@@ -142,7 +142,7 @@ typedef enum {
   XAI_OPTS_WHILE = 93,
   XAI_OPTS_BATCH_MATMUL = 101,
   XAI_OPTS_CALL_ONCE = 103,
-  XAI_OPTS_VAR_HANDLE = 111, /* strings container, shared_name not kept */
+  XAI_OPTS_VAR_HANDLE = 111,
   XAI_OPTS_READ_VARIABLE = 112,
   XAI_OPTS_ASSIGN_VARIABLE = 113,
   /* Tables of the ops in the second XAI_OP_ enum. */
@@ -266,6 +266,13 @@ typedef struct {
   bool adj_x, adj_y, asymmetric_quantize_inputs;
 } xai_batch_matmul_options;
 typedef struct { int32_t init_subgraph_index; } xai_call_once_options;
+/* VarHandleOptions' strings, NUL-terminated; longer names are refused. */
+#define XAI_VAR_CONTAINER_MAX 32
+#define XAI_VAR_NAME_MAX 64
+typedef struct {
+  char container[XAI_VAR_CONTAINER_MAX];
+  char shared_name[XAI_VAR_NAME_MAX];
+} xai_var_handle_options;
 typedef struct { int32_t block_size; } xai_block_size_options; /* S2D, D2S */
 typedef struct { int8_t mode; } xai_mirror_pad_options; /* 0 REFLECT, 1 SYMMETRIC */
 typedef struct { bool exclusive, reverse; } xai_cumsum_options;
@@ -304,6 +311,7 @@ typedef struct {
     xai_while_options while_;
     xai_batch_matmul_options batch_matmul;
     xai_call_once_options call_once;
+    xai_var_handle_options var_handle;
     xai_block_size_options space_to_depth, depth_to_space;
     xai_arg_max_options arg_min;
     xai_mirror_pad_options mirror_pad;

@@ -135,6 +135,7 @@ struct xai_interp {
   xai_options options;
   xai_op_node *ctx_node; /* the node ctx was loaded from, or NULL */
   xai_op_cost cost; /* every ctx->cost points here, the same way */
+  struct xai_resource_vars *vars; /* VAR_HANDLE's variables, or NULL */
 };
 
 /* xai_model_semantics over an open view. */

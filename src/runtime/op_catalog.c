@@ -115,6 +115,9 @@ static const xai_op_info k_catalog[] = {
     B(XAI_OP_IF, "bool, int32, int8 condition", ""),
     B(XAI_OP_WHILE, "any", ""),
     B(XAI_OP_CALL_ONCE, "any", ""),
+    B(XAI_OP_VAR_HANDLE, "resource", "variables keep their values across invokes"),
+    B(XAI_OP_ASSIGN_VARIABLE, "any", "the first assign sizes the variable"),
+    B(XAI_OP_READ_VARIABLE, "any", ""),
     /* Larq Compute Engine binarized ops. */
     C("LceQuantize", "float32, int8", "to bitpacked int32"),
     C("LceDequantize", "float32, int8", "from bitpacked int32"),

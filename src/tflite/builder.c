@@ -119,6 +119,13 @@ static xai_status write_options(xai_fbb *b, const xai_options *o,
   }
   for (uint32_t i = 0; i < d->field_count; i++) {
     const xai_option_field *f = &d->fields[i];
+    if (f->name && f->kind == XAI_FIELD_STRING) {
+      /* Empty is the schema default: leave the field out. */
+      char str[XAI_VAR_NAME_MAX] = {0};
+      memcpy(str, base + f->offset, (size_t)f->default_int - 1);
+      if (str[0]) lists[i] = xai_fbb_string(b, str);
+      continue;
+    }
     if (!f->name || f->kind != XAI_FIELD_INT_LIST) continue;
     xai_int_list list;
     memcpy(&list, base + f->offset, sizeof list);
@@ -165,6 +172,7 @@ static xai_status write_options(xai_fbb *b, const xai_options *o,
           break;
         }
         case XAI_FIELD_INT_LIST:
+        case XAI_FIELD_STRING:
           if (lists[i]) xai_fbb_add_ref(b, i, lists[i]);
           break;
         default:

@@ -158,6 +158,12 @@ static bool options_eq(diff_ctx *c, const xai_options *a,
       case XAI_FIELD_I32:
       case XAI_FIELD_U32:
       case XAI_FIELD_F32: n = 4; break;
+      case XAI_FIELD_STRING:
+        if (strncmp((const char *)pa + f->offset, (const char *)pb + f->offset,
+                    (size_t)f->default_int)) {
+          return differ(c, "%s.%s differs", d->name, f->name);
+        }
+        continue;
       case XAI_FIELD_INT_LIST: {
         xai_int_list la, lb;
         memcpy(&la, pa + f->offset, sizeof la);

@@ -14,7 +14,7 @@ static const type_info k_types[] = {
     {"FLOAT32", 4},    {"FLOAT16", 2},    {"INT32", 4},    {"UINT8", 1},
     {"INT64", 8},      {"STRING", 0},     {"BOOL", 1},     {"INT16", 2},
     {"COMPLEX64", 8},  {"INT8", 1},       {"FLOAT64", 8},  {"COMPLEX128", 16},
-    {"UINT64", 8},     {"RESOURCE", 0},   {"VARIANT", 0},  {"UINT32", 4},
+    {"UINT64", 8},     {"RESOURCE", 4},   {"VARIANT", 0},  {"UINT32", 4},
     {"UINT16", 2},     {"INT4", 0},       {"BFLOAT16", 2}, {"INT2", 0},
     {"UINT4", 0},      {"FLOAT8_E4M3FN", 1}, {"FLOAT8_E5M2", 1},
 };

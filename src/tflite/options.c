@@ -20,7 +20,12 @@
 #define F_U32(n, m) {n, XAI_FIELD_U32, OFF(m), 0, 0.0f}
 #define F_F32(n, m, d) {n, XAI_FIELD_F32, OFF(m), 0, d}
 #define F_LIST(n, m) {n, XAI_FIELD_INT_LIST, OFF(m), -1, 0.0f}
+#define F_STR(n, m, cap) {n, XAI_FIELD_STRING, OFF(m), cap, 0.0f}
 
+static const xai_option_field k_var_handle[] = {
+    F_STR("container", var_handle.container, XAI_VAR_CONTAINER_MAX),
+    F_STR("shared_name", var_handle.shared_name, XAI_VAR_NAME_MAX),
+};
 static const xai_option_field k_conv2d[] = {
     F_I8("padding", conv2d.padding, 0),
     F_I32("stride_w", conv2d.stride_w, 0),
@@ -258,9 +263,7 @@ static const xai_options_desc k_descs[] = {
     DESC(XAI_OPTS_WHILE, "WhileOptions", k_while),
     DESC(XAI_OPTS_BATCH_MATMUL, "BatchMatMulOptions", k_batch_matmul),
     DESC(XAI_OPTS_CALL_ONCE, "CallOnceOptions", k_call_once),
-    /* VarHandleOptions has two strings (container, shared_name) that
-     * xai_options cannot hold; the table is modelled without them. */
-    EMPTY(XAI_OPTS_VAR_HANDLE, "VarHandleOptions"),
+    DESC(XAI_OPTS_VAR_HANDLE, "VarHandleOptions", k_var_handle),
     EMPTY(XAI_OPTS_READ_VARIABLE, "ReadVariableOptions"),
     EMPTY(XAI_OPTS_ASSIGN_VARIABLE, "AssignVariableOptions"),
     DESC(XAI_OPTS_SPACE_TO_DEPTH, "SpaceToDepthOptions", k_space_to_depth),
@@ -381,6 +384,7 @@ void xai_options_set_defaults(xai_options *opts, uint8_t type) {
       case XAI_FIELD_U32: *(uint32_t *)p = (uint32_t)f->default_int; break;
       case XAI_FIELD_F32: *(float *)p = f->default_float; break;
       case XAI_FIELD_INT_LIST: ((xai_int_list *)p)->count = -1; break;
+      case XAI_FIELD_STRING: *(char *)p = '\0'; break;
     }
   }
 }
@@ -426,6 +430,17 @@ xai_status xai_options_decode(const uint8_t *data, uint32_t table,
         l->count = (int32_t)n;
         for (uint32_t k = 0; k < n; k++)
           l->values[k] = xai_fb_i32(data + v + 4 + 4 * k);
+        break;
+      }
+      case XAI_FIELD_STRING: {
+        const uint32_t v = xai_fb_deref(data, p);
+        const uint32_t n = xai_fb_vec_len(data, v);
+        if (n >= (uint32_t)f->default_int)
+          return xai_fail(err, XAI_ERR_UNSUPPORTED,
+                          "%s.%s is %u bytes long; at most %d are supported",
+                          d->name, f->name, n, f->default_int - 1);
+        memcpy(m, data + v + 4, n);
+        ((char *)m)[n] = '\0';
         break;
       }
     }
@@ -479,6 +494,17 @@ static void put_value(text *t, const xai_options *opts,
       for (int i = 0; i < n; i++)
         put(t, "%s%d", i ? (json ? ", " : ",") : "", (int)l->values[i]);
       put(t, "]");
+      break;
+    }
+    case XAI_FIELD_STRING: {
+      /* Quoted in both forms; JSON-escape the two characters that need it
+       * and drop other control bytes. */
+      put(t, "\"");
+      for (const char *c = p; *c; c++) {
+        if (*c == '"' || *c == '\\') put(t, "\\%c", *c);
+        else if ((unsigned char)*c >= 0x20) put(t, "%c", *c);
+      }
+      put(t, "\"");
       break;
     }
   }

@@ -96,6 +96,7 @@ static bool check_options(xai_fbc *c, const xai_fbc_table *t, uint8_t type) {
         ok = xai_fbc_vector_field(c, t, i, 4, 4, &v);
         break;
       }
+      case XAI_FIELD_STRING: ok = xai_fbc_string_field(c, t, i); break;
       default:
         ok = xai_fbc_scalar_field(c, t, i, 4);
         break;

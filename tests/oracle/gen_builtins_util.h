@@ -26,5 +26,6 @@ void gen_builtins_binary(gen_ctx *g);
 void gen_builtins_shape(gen_ctx *g);
 void gen_builtins_misc(gen_ctx *g);
 void gen_builtins_nn(gen_ctx *g);
+void gen_builtins_variables(gen_ctx *g);
 
 #endif

@@ -8,7 +8,7 @@ the compiled model too; every output byte must match TFLM's.
 
 Model names pick the inputs: `__pos` non-negative real values, `__nz` a
 non-zero second input (`__nzq`: never its zero point), `__idxN` integers in [0, N), `__big` floats in (-24, 24), `__f` float edge values (0, +-0.5, +-1.5, 2.5, ...)
-mixed into the random ones. A model the xformer refuses because it is float
+mixed into the random ones, `__repN` N invokes. A model the xformer refuses because it is float
 is counted as `after-xformer skipped (float)`: the xformer passes float ops
 through only once that lands. Exit 77 when TFLM is not installed.
 """
@@ -101,7 +101,8 @@ def tflm_in_child(model, seed):
                    for k, d in enumerate(details(it, it.get_input_details))]
             for k, x in enumerate(ins):
                 it.set_input(x, k)
-            it.invoke()
+            for _ in range(repeats(name)):
+                it.invoke()
             outs = [np.array(it.get_output(k))
                     for k in range(len(details(it, it.get_output_details)))]
             payload = pickle.dumps(("ok", (ins, outs)))
@@ -120,6 +121,12 @@ def tflm_in_child(model, seed):
     return (value, None) if kind == "ok" else (None, value)
 
 
+def repeats(name):
+    """`__repN`: invoke N times (state that persists across invokes)."""
+    m = re.search(r"__rep(\d+)", name)
+    return int(m.group(1)) if m else 1
+
+
 def xai_run(xai, model, inputs, workdir):
     in_path = os.path.join(workdir, "in.bin")
     out_path = os.path.join(workdir, "out.bin")
@@ -128,9 +135,10 @@ def xai_run(xai, model, inputs, workdir):
             f.write(np.ascontiguousarray(x).tobytes())
     if os.path.exists(out_path):
         os.remove(out_path)
+    rep = ["--repeat", str(repeats(os.path.basename(model)))]
     p = subprocess.run([xai, "run", model, "--input", in_path, "--output",
-                        out_path, "--quiet"], capture_output=True, text=True,
-                       timeout=120)
+                        out_path, "--quiet"] + rep, capture_output=True,
+                       text=True, timeout=120)
     if p.returncode != 0:
         return None, ((p.stderr or p.stdout).strip().splitlines() or ["?"])[-1]
     with open(out_path, "rb") as f:
@@ -158,7 +166,7 @@ def mismatch(expected, got):
 
 
 def xformer(xf, model, threads, workdir):
-    out = os.path.join(workdir, f"x{threads}.tflite")
+    out = os.path.join(workdir, f"x{threads}_{os.path.basename(model)}")
     p = subprocess.run([xf, model, "-o", out, "--xcore-thread-count",
                         str(threads), "--quiet"], capture_output=True,
                        text=True, timeout=120)
