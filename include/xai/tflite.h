@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "xai/common.h"
 
@@ -266,13 +267,23 @@ typedef struct {
   bool adj_x, adj_y, asymmetric_quantize_inputs;
 } xai_batch_matmul_options;
 typedef struct { int32_t init_subgraph_index; } xai_call_once_options;
-/* VarHandleOptions' strings, NUL-terminated; longer names are refused. */
-#define XAI_VAR_CONTAINER_MAX 32
-#define XAI_VAR_NAME_MAX 64
+/* VarHandleOptions' strings (NULL when absent). Decoded, they point into
+ * the model bytes (flatbuffer strings end in NUL), so they are valid while
+ * those bytes are, as borrowed buffers are. The pointers are kept as bytes
+ * so xai_options keeps its 4-byte alignment and size (one sits in every
+ * interpreter): use xai_opt_str / xai_opt_str_set. */
 typedef struct {
-  char container[XAI_VAR_CONTAINER_MAX];
-  char shared_name[XAI_VAR_NAME_MAX];
+  unsigned char container[sizeof(const char *)];
+  unsigned char shared_name[sizeof(const char *)];
 } xai_var_handle_options;
+static inline const char *xai_opt_str(const unsigned char *slot) {
+  const char *s;
+  memcpy(&s, slot, sizeof s);
+  return s;
+}
+static inline void xai_opt_str_set(unsigned char *slot, const char *s) {
+  memcpy(slot, &s, sizeof s);
+}
 typedef struct { int32_t block_size; } xai_block_size_options; /* S2D, D2S */
 typedef struct { int8_t mode; } xai_mirror_pad_options; /* 0 REFLECT, 1 SYMMETRIC */
 typedef struct { bool exclusive, reverse; } xai_cumsum_options;

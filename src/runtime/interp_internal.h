@@ -127,6 +127,9 @@ struct xai_interp {
   uint32_t clock_mhz;  /* device clock for op costs */
   const xai_params_source *params; /* params file, or NULL */
   xai_semantics semantics;         /* TFLM or LITERT, resolved at init */
+  /* VAR_HANDLE's variable table: its offset in the arena + 1, 0 = none
+   * (32 bits in what was padding: the interpreter does not grow). */
+  uint32_t vars_at;
   /* The context of the op being prepared or run: one slot for all ops
    * (an xai_op_ctx is 104 bytes; a node in the tail is 32), filled by
    * xai_interp_load_op before each prepare/eval, with its decoded builtin
@@ -135,7 +138,6 @@ struct xai_interp {
   xai_options options;
   xai_op_node *ctx_node; /* the node ctx was loaded from, or NULL */
   xai_op_cost cost; /* every ctx->cost points here, the same way */
-  struct xai_resource_vars *vars; /* VAR_HANDLE's variables, or NULL */
 };
 
 /* xai_model_semantics over an open view. */

@@ -7,9 +7,9 @@
 #define XAI_MAX_RESOURCE_VARS 16
 #define XAI_MAX_RESOURCE_HANDLES 32
 
+/* Names point into the model bytes, which outlive the interpreter's use. */
 typedef struct {
-  char container[XAI_VAR_CONTAINER_MAX];
-  char shared_name[XAI_VAR_NAME_MAX];
+  const char *container, *shared_name;
   void *data;
   size_t bytes;
 } resource_var;
@@ -26,8 +26,14 @@ struct xai_resource_vars {
   resource_handle handle[XAI_MAX_RESOURCE_HANDLES];
 };
 
+static struct xai_resource_vars *table(const xai_interp *ip) {
+  return ip->vars_at ? (struct xai_resource_vars *)(void *)(
+                           (uint8_t *)ip->tail.base + ip->vars_at - 1)
+                     : NULL;
+}
+
 static int32_t bind(xai_op_ctx *ctx, int32_t id) {
-  struct xai_resource_vars *v = ctx->interp->vars;
+  struct xai_resource_vars *v = table(ctx->interp);
   if (ctx->output_count < 1 || ctx->outputs[0] < 0) return id;
   if (v->handle_count >= XAI_MAX_RESOURCE_HANDLES) {
     xai_op_fail(ctx, XAI_ERR_UNSUPPORTED, "more than %d VAR_HANDLE ops",
@@ -40,7 +46,7 @@ static int32_t bind(xai_op_ctx *ctx, int32_t id) {
 }
 
 int32_t xai_op_resource_of_input(xai_op_ctx *ctx, uint32_t i) {
-  const struct xai_resource_vars *v = ctx->interp->vars;
+  const struct xai_resource_vars *v = table(ctx->interp);
   const int32_t t = i < ctx->input_count ? ctx->inputs[i] : -1;
   for (uint32_t k = 0; v && t >= 0 && k < v->handle_count; k++)
     if (v->handle[k].subgraph == ctx->subgraph && v->handle[k].tensor == t)
@@ -55,17 +61,20 @@ int32_t xai_op_resource_of_input(xai_op_ctx *ctx, uint32_t i) {
 int32_t xai_op_resource_id(xai_op_ctx *ctx, const char *container,
                            const char *shared_name) {
   xai_interp *ip = ctx->interp;
-  if (!ip->vars) {
-    ip->vars = xai_op_alloc_persistent(ctx, sizeof *ip->vars);
-    if (!ip->vars) {
+  struct xai_resource_vars *v = table(ip);
+  if (!v) {
+    v = xai_op_alloc_persistent(ctx, sizeof *v);
+    if (!v) {
       xai_op_fail(ctx, XAI_ERR_NO_MEMORY,
                   "arena full: the resource variable table (%zu bytes) "
-                  "does not fit", sizeof *ip->vars);
+                  "does not fit", sizeof *v);
       return -1;
     }
-    memset(ip->vars, 0, sizeof *ip->vars);
+    memset(v, 0, sizeof *v);
+    ip->vars_at = (uint32_t)((uint8_t *)v - (uint8_t *)ip->tail.base) + 1;
   }
-  struct xai_resource_vars *v = ip->vars;
+  if (!container) container = "";
+  if (!shared_name) shared_name = "";
   for (uint32_t i = 0; i < v->count; i++)
     if ((!container[0] || !strcmp(container, v->var[i].container)) &&
         !strcmp(shared_name, v->var[i].shared_name))
@@ -76,13 +85,13 @@ int32_t xai_op_resource_id(xai_op_ctx *ctx, const char *container,
     return -1;
   }
   resource_var *r = &v->var[v->count];
-  memcpy(r->container, container, sizeof r->container);
-  memcpy(r->shared_name, shared_name, sizeof r->shared_name);
+  r->container = container;
+  r->shared_name = shared_name;
   return bind(ctx, (int32_t)v->count++);
 }
 
 static resource_var *find(xai_op_ctx *ctx, int32_t id) {
-  struct xai_resource_vars *v = ctx->interp->vars;
+  struct xai_resource_vars *v = table(ctx->interp);
   if (!v || id < 0 || (uint32_t)id >= v->count) return NULL;
   return &v->var[id];
 }

@@ -120,10 +120,10 @@ static xai_status write_options(xai_fbb *b, const xai_options *o,
   for (uint32_t i = 0; i < d->field_count; i++) {
     const xai_option_field *f = &d->fields[i];
     if (f->name && f->kind == XAI_FIELD_STRING) {
-      /* Empty is the schema default: leave the field out. */
-      char str[XAI_VAR_NAME_MAX] = {0};
-      memcpy(str, base + f->offset, (size_t)f->default_int - 1);
-      if (str[0]) lists[i] = xai_fbb_string(b, str);
+      /* NULL (absent) stays absent. */
+      const char *str;
+      memcpy(&str, base + f->offset, sizeof str);
+      if (str) lists[i] = xai_fbb_string(b, str);
       continue;
     }
     if (!f->name || f->kind != XAI_FIELD_INT_LIST) continue;

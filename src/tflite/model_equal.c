@@ -158,12 +158,14 @@ static bool options_eq(diff_ctx *c, const xai_options *a,
       case XAI_FIELD_I32:
       case XAI_FIELD_U32:
       case XAI_FIELD_F32: n = 4; break;
-      case XAI_FIELD_STRING:
-        if (strncmp((const char *)pa + f->offset, (const char *)pb + f->offset,
-                    (size_t)f->default_int)) {
+      case XAI_FIELD_STRING: {
+        const char *sa, *sb;
+        memcpy(&sa, pa + f->offset, sizeof sa);
+        memcpy(&sb, pb + f->offset, sizeof sb);
+        if ((sa == NULL) != (sb == NULL) || (sa && strcmp(sa, sb)))
           return differ(c, "%s.%s differs", d->name, f->name);
-        }
         continue;
+      }
       case XAI_FIELD_INT_LIST: {
         xai_int_list la, lb;
         memcpy(&la, pa + f->offset, sizeof la);

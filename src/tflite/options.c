@@ -20,11 +20,11 @@
 #define F_U32(n, m) {n, XAI_FIELD_U32, OFF(m), 0, 0.0f}
 #define F_F32(n, m, d) {n, XAI_FIELD_F32, OFF(m), 0, d}
 #define F_LIST(n, m) {n, XAI_FIELD_INT_LIST, OFF(m), -1, 0.0f}
-#define F_STR(n, m, cap) {n, XAI_FIELD_STRING, OFF(m), cap, 0.0f}
+#define F_STR(n, m) {n, XAI_FIELD_STRING, OFF(m), 0, 0.0f}
 
 static const xai_option_field k_var_handle[] = {
-    F_STR("container", var_handle.container, XAI_VAR_CONTAINER_MAX),
-    F_STR("shared_name", var_handle.shared_name, XAI_VAR_NAME_MAX),
+    F_STR("container", var_handle.container),
+    F_STR("shared_name", var_handle.shared_name),
 };
 static const xai_option_field k_conv2d[] = {
     F_I8("padding", conv2d.padding, 0),
@@ -384,7 +384,7 @@ void xai_options_set_defaults(xai_options *opts, uint8_t type) {
       case XAI_FIELD_U32: *(uint32_t *)p = (uint32_t)f->default_int; break;
       case XAI_FIELD_F32: *(float *)p = f->default_float; break;
       case XAI_FIELD_INT_LIST: ((xai_int_list *)p)->count = -1; break;
-      case XAI_FIELD_STRING: *(char *)p = '\0'; break;
+      case XAI_FIELD_STRING: xai_opt_str_set(p, NULL); break;
     }
   }
 }
@@ -432,17 +432,10 @@ xai_status xai_options_decode(const uint8_t *data, uint32_t table,
           l->values[k] = xai_fb_i32(data + v + 4 + 4 * k);
         break;
       }
-      case XAI_FIELD_STRING: {
-        const uint32_t v = xai_fb_deref(data, p);
-        const uint32_t n = xai_fb_vec_len(data, v);
-        if (n >= (uint32_t)f->default_int)
-          return xai_fail(err, XAI_ERR_UNSUPPORTED,
-                          "%s.%s is %u bytes long; at most %d are supported",
-                          d->name, f->name, n, f->default_int - 1);
-        memcpy(m, data + v + 4, n);
-        ((char *)m)[n] = '\0';
+      case XAI_FIELD_STRING:
+        /* The reader checked the string and its terminating NUL. */
+        xai_opt_str_set(m, (const char *)data + xai_fb_deref(data, p) + 4);
         break;
-      }
     }
   }
   return XAI_OK;
@@ -500,7 +493,7 @@ static void put_value(text *t, const xai_options *opts,
       /* Quoted in both forms; JSON-escape the two characters that need it
        * and drop other control bytes. */
       put(t, "\"");
-      for (const char *c = p; *c; c++) {
+      for (const char *c = xai_opt_str(p); c && *c; c++) {
         if (*c == '"' || *c == '\\') put(t, "\\%c", *c);
         else if ((unsigned char)*c >= 0x20) put(t, "%c", *c);
       }

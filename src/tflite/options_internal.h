@@ -17,7 +17,7 @@ typedef enum {
   XAI_FIELD_U32,
   XAI_FIELD_F32,
   XAI_FIELD_INT_LIST, /* [int] vector -> xai_int_list */
-  XAI_FIELD_STRING,   /* string -> char[default_int], NUL-terminated */
+  XAI_FIELD_STRING,   /* string -> const char * into the model bytes */
 } xai_field_kind;
 
 typedef struct {

@@ -63,6 +63,24 @@ static void l2norm_s8(gen_ctx *g, const int32_t *shape, uint32_t rank, int i) {
   gen_finish(g, &gm, name, XAI_OP_L2_NORMALIZATION, 1, &o);
 }
 
+/* int16 LOGISTIC / TANH: zero points 0, output 2^-15; power-of-two input
+ * scales (2^-12, 2^-11) and general ones. */
+static void act_s16(gen_ctx *g, const char *nm, int32_t op) {
+  static const float scales[] = {1.0f / 4096, 1.0f / 2048, 3.1e-4f, 1.7e-3f,
+                                 2.0e-5f};
+  static const int32_t shape[3] = {2, 5, 13};
+  for (int i = 0; i < 5; i++) {
+    gen_model gm;
+    gen_begin(&gm);
+    bt_input(&gm, XAI_TYPE_INT16, shape, 3, scales[i], 0);
+    bt_output(&gm, XAI_TYPE_INT16, shape, 3, 1.0f / 32768, 0);
+    char name[96];
+    snprintf(name, sizeof name, "%s_int16_%d", nm, i);
+    gen_finish(g, &gm, name, op, 1, NULL);
+  }
+  (void)g;
+}
+
 static void l2_pool(gen_ctx *g, int i, int padding, int32_t f, int32_t s,
                     int act) {
   const int32_t in[4] = {1, 7, 6, 3};
@@ -193,6 +211,8 @@ void gen_builtins_nn(gen_ctx *g) {
   const int32_t s1[3] = {2, 3, 8}, s2[2] = {1, 17}, s3[4] = {1, 2, 2, 5};
   rows_op(g, "l2_normalization", XAI_OP_L2_NORMALIZATION, XAI_OPTS_L2NORM, s1, 3, 0);
   rows_op(g, "l2_normalization", XAI_OP_L2_NORMALIZATION, XAI_OPTS_L2NORM, s2, 2, 1);
+  act_s16(g, "logistic", XAI_OP_LOGISTIC);
+  act_s16(g, "tanh", XAI_OP_TANH);
   l2norm_s8(g, s1, 3, 0);
   l2norm_s8(g, s2, 2, 1);
   l2norm_s8(g, s3, 4, 2);

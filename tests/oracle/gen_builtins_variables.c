@@ -25,8 +25,7 @@ static int32_t var_handle(gen_model *gm, const char *name) {
   const int32_t h =
       xai_model_add_tensor(&gm->m, 0, tn, XAI_TYPE_RESOURCE, NULL, 0, 0);
   xai_options o = {.type = XAI_OPTS_VAR_HANDLE};
-  snprintf(o.u.var_handle.shared_name, sizeof o.u.var_handle.shared_name,
-           "%s", name);
+  xai_opt_str_set(o.u.var_handle.shared_name, name);
   op(gm, XAI_OP_VAR_HANDLE, NULL, 0, &h, 1, &o);
   return h;
 }

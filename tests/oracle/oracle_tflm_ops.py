@@ -99,9 +99,10 @@ def tflm_in_child(model, seed):
             rng = np.random.default_rng(seed)
             ins = [make_input(rng, d, k, name)
                    for k, d in enumerate(details(it, it.get_input_details))]
-            for k, x in enumerate(ins):
-                it.set_input(x, k)
+            # Inputs share arena memory with later tensors: set each time.
             for _ in range(repeats(name)):
+                for k, x in enumerate(ins):
+                    it.set_input(x, k)
                 it.invoke()
             outs = [np.array(it.get_output(k))
                     for k in range(len(details(it, it.get_output_details)))]

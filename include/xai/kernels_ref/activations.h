@@ -51,6 +51,13 @@ xai_status xai_softmax_s8_s16_ref(const xai_softmax_params *p, size_t outer,
                                   size_t depth, const int8_t *in,
                                   int16_t *out);
 
+/* ---- LOGISTIC / TANH int16 as TFLite Micro (lut_s16.c) ------------------
+ * mult 0: the power-of-two form (input scale 2^-12 after left_shift). */
+void xai_tflm_logistic_s16(int32_t mult, int32_t left_shift, size_t n,
+                           const int16_t *in, int16_t *out);
+void xai_tflm_tanh_s16(int32_t mult, int32_t left_shift, size_t n,
+                       const int16_t *in, int16_t *out);
+
 /* ---- LOGISTIC / TANH int8 (and any int8 -> int8 lookup) ---------------
  * TFLite's reference kernel for int8 uses a 256-entry table computed in
  * Prepare from float32 expf/tanhf (LUTPopulate); eval is a table lookup. */

@@ -83,6 +83,12 @@ typedef struct {
   int8_t projection_clip;           /* 0: none */
   int32_t output_state_zero_point;
   int32_t input_zero_point;
+  /* TFLite Micro's arithmetic (xai_lstm_step_s8_tflm_ref): each gate FC
+   * saturated on its own, table sigmoid/tanh, the products through
+   * MultiplyByQuantizedMultiplier: forget x cell and input x cell gate to
+   * the cell scale; hidden_* then come from the output state's scale. */
+  int32_t forget_cell_multiplier, forget_cell_shift;
+  int32_t input_cell_multiplier, input_cell_shift;
 } xai_lstm_s8_params;
 
 /* Scratch: 4 int16 gate buffers of batch*n_cell (a spent gate buffer
@@ -95,6 +101,15 @@ xai_status xai_lstm_step_s8_ref(const xai_lstm_s8_params *p,
                                 const int8_t *input, int8_t *output_state,
                                 int16_t *cell_state, int8_t *output,
                                 void *scratch);
+
+/* The same step as TFLite Micro's UNIDIRECTIONAL_SEQUENCE_LSTM computes
+ * it (lstm_eval.h LstmStep): no CIFG, peephole or projection (TFLM refuses
+ * them). Same buffers and scratch as xai_lstm_step_s8_ref. */
+xai_status xai_lstm_step_s8_tflm_ref(const xai_lstm_s8_params *p,
+                                     const int8_t *input,
+                                     int8_t *output_state,
+                                     int16_t *cell_state, int8_t *output,
+                                     void *scratch);
 
 /* gemmlowp fixed-point functions on int16 as TFLite's LSTM uses them:
  * logistic of a Q3.12 input to Q0.15, tanh of a Q(int_bits).(15-int_bits)

@@ -5,6 +5,7 @@
 
 #include "conv_internal.h"
 #include "gemmlowp_s16_internal.h"
+#include "lstm_internal.h"
 #include "quant_internal.h"
 #include "xai/kernels_ref/quant.h"
 #include "xai/kernels_ref/recurrent.h"
@@ -34,7 +35,7 @@ static int32_t rdbpot32(int32_t x, int exponent) {
  * saturated. TFLite folds offset * row_sum(W) into the bias at prepare;
  * taking the offset here gives the same int32 bits (both are sums modulo
  * 2^32) without a persistent int32 per row. bias may be NULL (zero). */
-static void matmul_acc16(const int8_t *x, int32_t offset, const int32_t *bias,
+void xai_lstm_matmul_acc16(const int8_t *x, int32_t offset, const int32_t *bias,
                          const int8_t *w, int32_t mult, int32_t shift,
                          int32_t n_batch, int32_t n_in, int32_t n_out,
                          int16_t *gate) {
@@ -71,10 +72,10 @@ static void gate_compute(const xai_lstm_s8_params *p, const xai_lstm_gate_s8 *g,
                          int16_t *gate) {
   const size_t n = (size_t)p->batch * p->n_cell;
   memset(gate, 0, n * sizeof *gate);
-  matmul_acc16(input, -p->input_zero_point, g->bias, g->input_weights,
+  xai_lstm_matmul_acc16(input, -p->input_zero_point, g->bias, g->input_weights,
                g->input_multiplier, g->input_shift, p->batch, p->n_input,
                p->n_cell, gate);
-  matmul_acc16(output_state, -p->output_state_zero_point, NULL,
+  xai_lstm_matmul_acc16(output_state, -p->output_state_zero_point, NULL,
                g->recurrent_weights, g->recurrent_multiplier,
                g->recurrent_shift, p->batch, p->n_output, p->n_cell, gate);
   if (g->cell_weights) {

@@ -20,6 +20,7 @@ typedef struct {
   union {
     xai_softmax_params softmax;
     int8_t lut[256];
+    struct { int32_t mult, left_shift; } lut16; /* int16 LOGISTIC / TANH */
     xai_relu_params relu;
     xai_leaky_relu_params leaky;
     struct {
@@ -123,11 +124,56 @@ static xai_status prepare_softmax(xai_op_ctx *ctx) {
   return XAI_OK;
 }
 
+/* TFLM CheckedLog2: log2 in float, within 1e-3 of an integer. */
+static bool checked_log2(float x, int *out) {
+  const float l = logf(x) * (1.0f / logf(2.0f)), r = roundf(l);
+  *out = (int)r;
+  return fabsf(l - r) < 1e-3f;
+}
+
+/* int16 LOGISTIC / TANH (TFLM logistic_common.cc, tanh.cc): zero points 0,
+ * output scale 2^-15; a power-of-two input scale of 2^-12 (TANH: or
+ * 2^-11) uses the table's own 3x, others a 15-bit multiplier and shift. */
+static xai_status prepare_lut16(xai_op_ctx *ctx, act_kind kind,
+                                const xai_rt_tensor *in,
+                                const xai_rt_tensor *out, act_data *d) {
+  if (in->zero_point || out->zero_point)
+    return xai_op_fail(ctx, XAI_ERR_FORMAT,
+                       "int16 input and output need zero point 0");
+  int l2;
+  bool pot = checked_log2(in->scale, &l2);
+  int32_t shift = 12 + l2;
+  pot = pot && (shift == 0 || (kind == A_TANH && shift == 1));
+  int32_t mult = 0;
+  if (!pot) {
+    double m = (double)in->scale * 4096.0 * 3.0;
+    shift = 0;
+    while (m <= 32767.0 / 2.0 && shift <= 30) {
+      shift++;
+      m *= 2.0;
+    }
+    mult = (int32_t)m;
+    if (mult > 32767)
+      return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
+                         "int16 input scale %g is too large for TFLite "
+                         "Micro's table (its multiplier exceeds 15 bits)",
+                         (double)in->scale);
+  }
+  if (!checked_log2(out->scale, &l2) || l2 != -15)
+    return xai_op_fail(ctx, XAI_ERR_FORMAT,
+                       "int16 output scale is %g; TFLite Micro needs 2^-15",
+                       (double)out->scale);
+  d->u.lut16.mult = mult;
+  d->u.lut16.left_shift = shift;
+  return XAI_OK;
+}
+
 static xai_status prepare_lut(xai_op_ctx *ctx, act_kind kind) {
   xai_rt_tensor *in, *out;
   act_data *d;
-  xai_status st = begin(ctx, kind, k_s8, 1, &in, &out, &d);
+  xai_status st = begin(ctx, kind, k_s8_s16, 2, &in, &out, &d);
   if (st) return st;
+  if (in->type == XAI_TYPE_INT16) return prepare_lut16(ctx, kind, in, out, d);
   /* TFLite's int8 LOGISTIC insists on an output scale of exactly 1/256. */
   if (kind == A_LOGISTIC && out->scale != 1.0f / 256)
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
@@ -239,6 +285,11 @@ static xai_status eval(xai_op_ctx *ctx) {
                                       out);
     case A_LOGISTIC:
     case A_TANH:
+      if (s16) {
+        (d->kind == A_TANH ? xai_tflm_tanh_s16 : xai_tflm_logistic_s16)(
+            d->u.lut16.mult, d->u.lut16.left_shift, d->count, in, out);
+        return XAI_OK;
+      }
       return xai_lut_s8_ref(d->u.lut, d->count, in, out);
     case A_RELU:
     case A_RELU6:

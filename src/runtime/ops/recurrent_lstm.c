@@ -3,8 +3,10 @@
  * lstm_eval EvalInteger8x8_16): int8 input/output/output state, int16 cell
  * state with a power-of-two scale, int8 weights, int32 biases, optional
  * int16 peepholes and int8 projection. Without layer norm the gates are
- * Q3.12 (scale 2^-12); the hidden state's scale and zero point come from
- * the op's fifth intermediate tensor. Layer-norm LSTMs are not supported. */
+ * Q3.12 (scale 2^-12); in LiteRT's arithmetic the hidden state's scale and
+ * zero point come from the op's fifth intermediate tensor, in TFLite
+ * Micro's (lstm_tflm.c, the default) from the output state. Layer-norm
+ * LSTMs are not supported. */
 #include <math.h>
 #include <string.h>
 
@@ -23,9 +25,14 @@ typedef struct {
   xai_lstm_s8_params p;
   int32_t max_time, batch;
   bool time_major;
+  bool tflm; /* TFLite Micro's step (lstm_tflm.c), else LiteRT's */
   int32_t scratch;
 } lstm_data;
 
+static const char k_need_hidden[] =
+    "LiteRT's integer LSTM (and any with CIFG, peepholes or projection) "
+    "needs 5 intermediate tensors, the 5th quantized (hidden state); "
+    "requantize the model with the TFLite converter";
 static const char *const gate_names[4] = {"input", "forget", "cell",
                                           "output"};
 
@@ -143,11 +150,7 @@ static xai_status prepare(xai_op_ctx *ctx) {
 
   /* Intermediates: 5 for the integer LSTM; the 5th is the hidden state. */
   const xai_rt_tensor *hidden = intermediate(ctx, 4);
-  if (!hidden || !hidden->quant_count)
-    return xai_op_fail(ctx, XAI_ERR_FORMAT,
-                       "the integer LSTM needs 5 intermediate tensors, the "
-                       "5th quantized (hidden state); requantize the model "
-                       "with the TFLite converter");
+  if (hidden && !hidden->quant_count) hidden = NULL;
   const float gate_scale = (float)pow(2.0, -12); /* Q3.12, no layer norm */
   if (!checked_log2(cs->scale, &p->cell_scale_log2))
     return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
@@ -215,9 +218,12 @@ static xai_status prepare(xai_op_ctx *ctx) {
   }
 
   /* Hidden: 2^-15 / hidden_scale * 2^-15 in double, stored as float. */
-  const float eh = (float)(pow(2.0, -15) / (double)hidden->scale * pow(2.0, -15));
-  quantize((double)eh, &p->hidden_multiplier, &p->hidden_shift);
-  p->hidden_zero_point = hidden->zero_point;
+  if (hidden) {
+    const float eh =
+        (float)(pow(2.0, -15) / (double)hidden->scale * pow(2.0, -15));
+    quantize((double)eh, &p->hidden_multiplier, &p->hidden_shift);
+    p->hidden_zero_point = hidden->zero_point;
+  }
   p->output_state_zero_point = zp_os;
   p->input_zero_point = zp_in;
   if (o->cell_clip < 0 || o->proj_clip < 0)
@@ -229,6 +235,8 @@ static xai_status prepare(xai_op_ctx *ctx) {
   }
   const xai_rt_tensor *pw = xai_op_input(ctx, IN_PROJ_W);
   const xai_rt_tensor *pb = xai_op_input(ctx, IN_PROJ_B);
+  if (pw && !hidden)
+    return xai_op_fail(ctx, XAI_ERR_FORMAT, "%s", k_need_hidden);
   if (pw) {
     if ((st = need(ctx, pw, IN_PROJ_W, XAI_TYPE_INT8, n_output, n_cell)))
       return st;
@@ -253,6 +261,24 @@ static xai_status prepare(xai_op_ctx *ctx) {
                        "the cell count %d",
                        (int)n_output, (int)n_cell);
   }
+  /* TFLite Micro's kernel takes only the plain LSTM (no CIFG, peephole
+   * or projection; it refuses the rest): its arithmetic is the default for
+   * those, LiteRT's for the variants and in the litert mode. */
+  d->tflm = xai_op_semantics(ctx) == XAI_SEMANTICS_TFLM && !cifg &&
+            !peephole && !pw;
+  if (!d->tflm && !hidden)
+    return xai_op_fail(ctx, XAI_ERR_FORMAT, "%s", k_need_hidden);
+  if (d->tflm) {
+    /* CreateInterGateMulParams: products of Q0.15 gates, in double. */
+    const double q15 = pow(2.0, -15), cell = (double)cs->scale;
+    quantize(q15 * cell / cell, &p->forget_cell_multiplier,
+             &p->forget_cell_shift);
+    quantize(q15 * q15 / cell, &p->input_cell_multiplier,
+             &p->input_cell_shift);
+    quantize(q15 * q15 / (double)os->scale, &p->hidden_multiplier,
+             &p->hidden_shift);
+    p->hidden_zero_point = zp_os;
+  }
   /* Time-major steps run the whole batch; batch-major ones a row each. */
   p->batch = d->time_major ? d->batch : 1;
   return xai_op_request_scratch(ctx, xai_lstm_s8_scratch_size(p),
@@ -267,19 +293,21 @@ static xai_status eval(xai_op_ctx *ctx) {
   int16_t *cs = xai_op_input(ctx, IN_CELL_STATE)->data;
   int8_t *out = xai_op_output(ctx, 0)->data;
   void *scratch = xai_op_scratch(ctx, d->scratch);
+  xai_status (*step)(const xai_lstm_s8_params *, const int8_t *, int8_t *,
+                     int16_t *, int8_t *, void *) =
+      d->tflm ? xai_lstm_step_s8_tflm_ref : xai_lstm_step_s8_ref;
   const size_t ni = (size_t)p->n_input, no = (size_t)p->n_output;
   xai_status st = XAI_OK;
   if (d->time_major) {
     for (int32_t t = 0; t < d->max_time && !st; t++)
-      st = xai_lstm_step_s8_ref(p, in + (size_t)t * d->batch * ni, os, cs,
-                                out + (size_t)t * d->batch * no, scratch);
+      st = step(p, in + (size_t)t * d->batch * ni, os, cs,
+                out + (size_t)t * d->batch * no, scratch);
   } else {
     for (int32_t b = 0; b < d->batch && !st; b++)
       for (int32_t t = 0; t < d->max_time && !st; t++) {
         const size_t row = (size_t)b * d->max_time + t;
-        st = xai_lstm_step_s8_ref(p, in + row * ni, os + b * no,
-                                  cs + (size_t)b * p->n_cell, out + row * no,
-                                  scratch);
+        st = step(p, in + row * ni, os + b * no, cs + (size_t)b * p->n_cell,
+                  out + row * no, scratch);
       }
   }
   if (st) return xai_op_fail(ctx, st, "lstm kernel rejected its arguments");

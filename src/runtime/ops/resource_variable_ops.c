@@ -21,7 +21,8 @@ static var_data *alloc_data(xai_op_ctx *ctx, int32_t id) {
 
 static xai_status var_handle_prepare(xai_op_ctx *ctx) {
   const xai_var_handle_options *o = &ctx->options->u.var_handle;
-  const int32_t id = xai_op_resource_id(ctx, o->container, o->shared_name);
+  const int32_t id = xai_op_resource_id(ctx, xai_opt_str(o->container),
+                                        xai_opt_str(o->shared_name));
   if (id < 0) return XAI_ERR_UNSUPPORTED; /* the message is set */
   return alloc_data(ctx, id) ? XAI_OK : XAI_ERR_NO_MEMORY;
 }
