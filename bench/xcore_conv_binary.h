@@ -15,8 +15,8 @@ static void binary_conv(int32_t hw, int32_t c, double int8_ms) {
   int32_t *th = zalloc(4u * c);
   for (int32_t i = 0; i < c; i++) mult[i] = 0.01f, th[i] = k * k * c / 2;
   xai_bconv2d_params p = {1, 1, 1, 1, 1, 1, 0, c, 1, XAI_BCONV_OUT_INT8,
-                          0, 2 * k * k * c, mult, bias, th};
-  int32_t *scratch = zalloc((size_t)xai_bconv2d_xcore_scratch_words(&f) * 4);
+                          0, 2 * k * k * c, mult, bias, th, NULL};
+  int32_t *scratch = zalloc((size_t)xai_bconv2d_xcore_scratch_words(&f, c) * 4);
   const char *kinds[] = {"int8 out", "bitpacked out"};
   for (int kind = 0; kind < 2; kind++) {
     p.out_kind = kind ? XAI_BCONV_OUT_BITPACKED : XAI_BCONV_OUT_INT8;
@@ -26,7 +26,7 @@ static void binary_conv(int32_t hw, int32_t c, double int8_ms) {
       xai_vpu_ctx v;
       xai_vpu_init(&v, XAI_VPU_MODE_INT8);
       int32_t b, e;
-      xai_bconv2d_xcore_rows(hw, 5, t, &b, &e);
+      xai_xcore_split(hw * hw, 5, t, &b, &e);
       xai_bconv2d_xcore(&v, &p, &in, x, &f, fw, &out, y, b, e, scratch);
       tb[t] = v.bundles;
       total += v.bundles;

@@ -1,6 +1,7 @@
 /* LceBconv2d on VLMACCR1 (xai_bconv2d_xcore) against the reference kernel
  * (itself checked against the LCE interpreter by tests/lce), bit for bit,
- * on randomized shapes and every option, split over 1, 2, 5 and 8 threads;
+ * on randomized shapes and every option, split over 1, 2, 5 and 8 threads
+ * (also fused with a binary max pool, against the reference pool);
  * no VPU faults; the binary MACs counted by the VPU are the layer's. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "testlib.h"
 #include "xai/kernels_ref/lce.h"
 #include "xai/kernels_xcore/bconv.h"
+#include "xai/kernels_xcore/conv.h" /* xai_xcore_split */
 #include "xai/tflite.h"
 
 static uint64_t g_rng = 0x15b1c0deull;
@@ -68,7 +70,23 @@ static int run_case(const bcase *k) {
                                                          : 4u * k->cout);
   uint8_t *want = malloc(out_bytes), *got = malloc(out_bytes);
   xai_bconv2d_ref(&p, &in, x, &f, filt, &out, want);
-  int32_t *scratch = aligned_alloc(32, ((size_t)xai_bconv2d_xcore_scratch_words(&f) * 4 + 31) / 32 * 32);
+  int32_t *scratch = aligned_alloc(32, (size_t)xai_bconv2d_xcore_scratch_words(&f, k->cout) * 4);
+  int32_t *fix = malloc(k->cout * 4u);
+  xai_bconv2d_xcore_tail_fix(NULL, &f, filt, fix);
+  p.tail_fix = fix;
+  /* fused binary max pool (bitpacked output): conv then pool, reference */
+  xai_bmaxpool_params pool = {2, 2, 2, 2, 0, 0};
+  if (k->kind == XAI_BCONV_OUT_BITPACKED && (rnd() & 1))
+    pool = (xai_bmaxpool_params){3, 2, 3, 2, 1, 0};
+  xai_dims4 pout = {1, (oh + 2 * pool.pad_h - pool.filter_h) / pool.stride_h + 1,
+                    (ow + 2 * pool.pad_w - pool.filter_w) / pool.stride_w + 1,
+                    xai_lce_words(k->cout)};
+  if (pout.h < 1 || pout.w < 1) pout.h = pout.w = 0;
+  size_t pool_words = (size_t)pout.h * pout.w * pout.c;
+  int32_t *pwant = malloc(pool_words * 4 + 4), *pgot = malloc(pool_words * 4 + 4);
+  xai_dims4 conv_words = {1, oh, ow, xai_lce_words(k->cout)};
+  if (k->kind == XAI_BCONV_OUT_BITPACKED && pool_words)
+    xai_bmaxpool2d_ref(&pool, &conv_words, (const int32_t *)want, &pout, pwant);
   static const unsigned threads[] = {1, 2, 5, 8};
   int bad = 0;
   for (unsigned ti = 0; ti < 4; ti++) {
@@ -78,11 +96,24 @@ static int run_case(const bcase *k) {
       xai_vpu_ctx v;
       xai_vpu_init(&v, XAI_VPU_MODE_INT8);
       int32_t b, e;
-      xai_bconv2d_xcore_rows(oh, threads[ti], t, &b, &e);
+      xai_xcore_split(oh * ow, threads[ti], t, &b, &e);
       CHECK(xai_bconv2d_xcore(&v, &p, &in, x, &f, filt, &out, got, b, e,
                               scratch) == XAI_OK);
       CHECK_EQ_INT(v.fault_count, 0);
+      if (k->kind == XAI_BCONV_OUT_BITPACKED && pool_words) {
+        xai_dims4 pd = {1, pout.h, pout.w, k->cout};
+        xai_xcore_split(pout.h * pout.w, threads[ti], t, &b, &e);
+        CHECK(xai_bconv2d_pool_xcore(&v, &p, &pool, &in, x, &f, filt, &out,
+                                     &pd, pgot, b, e, scratch) == XAI_OK);
+      }
+      CHECK_EQ_INT(v.fault_count, 0);
       macs += v.macs;
+    }
+    if (k->kind == XAI_BCONV_OUT_BITPACKED && pool_words &&
+        memcmp(pwant, pgot, pool_words * 4) != 0) {
+      fprintf(stderr, "fused pool mismatch: cin %d cout %d, %u threads\n",
+              k->cin, k->cout, threads[ti]);
+      bad = 1;
     }
     if (memcmp(want, got, out_bytes) != 0) {
       fprintf(stderr, "mismatch: cin %d cout %d k %dx%d s %dx%d d %dx%d pad %d/%d g %d act %d kind %d, %u threads\n",
@@ -95,7 +126,7 @@ static int run_case(const bcase *k) {
   }
   CHECK(!bad);
   free(x), free(filt), free(pm), free(pb), free(mult), free(bias), free(th);
-  free(want), free(got), free(scratch);
+  free(want), free(got), free(scratch), free(fix), free(pwant), free(pgot);
   return 1;
 }
 

@@ -56,6 +56,9 @@ typedef struct {
   int32_t clamp_min, clamp_max;
   const float *mult, *bias;
   const int32_t *threshold;
+  /* xcore kernel only (kernels_xcore/bconv.h): per output channel, the
+   * popcount of the filter words its last vector chunk reads past its row. */
+  const int32_t *tail_fix;
 } xai_bconv2d_params;
 
 /* LCE's output transform from the model's post-activation multiplier and
