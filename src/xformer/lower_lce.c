@@ -31,3 +31,8 @@ void xf_lce_layer_note(const xai_op_cost *cost, char *note, size_t size) {
   snprintf(note, size, "binary MACs; %.1f%% of the 1-bit peak (VLMACCR1)",
            100.0 * util);
 }
+
+bool xf_lce_binary_op(const char *op_name) {
+  return strcmp(op_name, "LceBconv2d") == 0 ||
+         strcmp(op_name, "XAI_bconv2d") == 0;
+}

@@ -127,7 +127,7 @@ def end_to_end(args, tool, work):
             problem = mismatch(want, got)
             check(not problem, f"emulator seed {seed}: {problem}")
         layers = ie.read_layer_times()
-        check(any(op == "LceBconv2d" for op, _ in layers), f"layers {layers}")
+        check(any(op == "XAI_bconv2d" for op, _ in layers), f"layers {layers}")
         ie.close()
     finally:
         proc.terminate()

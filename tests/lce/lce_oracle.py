@@ -6,6 +6,9 @@
   lce_oracle.py check --xai XAI DIR   random inputs (--seeds N, default 3)
       through the LCE interpreter (its reference LceBconv2d kernel) and
       `xai run`; every output byte must agree.
+  lce_oracle.py compiled --xai XAI DIR   every model through `xformer` at
+      1, 2, 5 and 8 threads, then `xai run`: every LceBconv2d lowered to
+      XAI_bconv2d, every output byte equal to the LCE interpreter's.
 
 The LCE interpreter's optimized LceBconv2d kernel (its default on x86) is
 run too where it accepts the model; it differs from LCE's own reference
@@ -113,6 +116,57 @@ def check(args):
     return 1 if failed else 0
 
 
+def compiled(args):
+    xformer = os.path.join(os.path.dirname(os.path.dirname(args.xai)),
+                           "xformer", "xformer")
+    paths = sorted(os.path.join(args.dir, f) for f in os.listdir(args.dir)
+                   if f.endswith(".tflite"))
+    if not paths or not os.path.exists(xformer):
+        print(f"skipping: no models in {args.dir} or no xformer")
+        return lce_lib.SKIP
+    passed = failed = lowered = 0
+    with tempfile.TemporaryDirectory() as work:
+        for path in paths:
+            name = os.path.basename(path)
+            with open(path, "rb") as f:
+                model = f.read()
+            it = Interpreter(model, use_reference_bconv=True)
+            for seed, threads in enumerate((1, 2, 5, 8)):
+                out = os.path.join(work, f"t{threads}_{name}")
+                p = subprocess.run([xformer, path, "-o", out,
+                                    f"--xcore-thread-count={threads}"],
+                                   capture_output=True, text=True, timeout=300)
+                if p.returncode != 0:
+                    failed += 1
+                    print(f"FAIL {name} xformer: {(p.stderr or p.stdout).strip()}")
+                    continue
+                layers = [ln.split()[1] for ln in p.stdout.splitlines()
+                          if len(ln.split()) > 2 and ln.split()[0].isdigit()]
+                if b"LceBconv2d" in model:
+                    if "LceBconv2d" in layers or "XAI_bconv2d" not in layers:
+                        failed += 1
+                        print(f"FAIL {name} {threads} threads: LceBconv2d not lowered")
+                        continue
+                    lowered += 1
+                rng = np.random.default_rng(seed)
+                inputs = [random_input(rng, s, t) for s, t in
+                          zip(it.input_shapes, it.input_types)]
+                want = lce(model, inputs, True)
+                ref, _ = xai_run(args.xai, path, inputs, work)
+                got, err = xai_run(args.xai, out, inputs, work)
+                problem = err and f"xai run failed: {err}" or \
+                    mismatch(want, got) or (ref != got and "differs from the "
+                                            "uncompiled model's run")
+                if problem:
+                    failed += 1
+                    print(f"FAIL {name} {threads} threads: {problem}", flush=True)
+                else:
+                    passed += 1
+    print(f"{passed} passed, {failed} failed ({len(paths)} models at 1/2/5/8 "
+          f"threads; {lowered} compiled runs with XAI_bconv2d)")
+    return 1 if failed else 0
+
+
 # (name, bconv arguments, text the one-line error must contain)
 REJECT_CASES = [
     ("pad_values_2", dict(cin=32, opts_override={"pad_values": 2}), "'pad_values'"),
@@ -163,7 +217,7 @@ def reject(args):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["generate", "check", "reject"])
+    ap.add_argument("mode", choices=["generate", "check", "compiled", "reject"])
     ap.add_argument("dir")
     ap.add_argument("--xai")
     ap.add_argument("--seeds", type=int, default=3)
@@ -173,7 +227,7 @@ def main():
         names = lce_models.write_all(args.dir)
         print(f"wrote {len(names)} models to {args.dir}")
         return 0
-    return check(args) if args.mode == "check" else reject(args)
+    return {"check": check, "compiled": compiled, "reject": reject}[args.mode](args)
 
 
 if __name__ == "__main__":
