@@ -1,7 +1,8 @@
 /* LceBconv2d on VLMACCR1 (xai_bconv2d_xcore) against the reference kernel
  * (itself checked against the LCE interpreter by tests/lce), bit for bit,
  * on randomized shapes and every option, split over 1, 2, 5 and 8 threads
- * (also fused with a binary max pool, against the reference pool);
+ * (also fused with a binary max pool, against the reference pool), and
+ * LceQuantize's VPU form;
  * no VPU faults; the binary MACs counted by the VPU are the layer's. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,7 +131,29 @@ static int run_case(const bcase *k) {
   return 1;
 }
 
+/* LceQuantize's VPU form against the reference: every zero point class
+ * (-128, VLSUB's quirk; 127; random), odd row lengths (staged chunks). */
+static void quantize_cases(void) {
+  static const int32_t zps[] = {-128, -127, -1, 0, 5, 127};
+  for (int i = 0; i < 30; i++) {
+    int32_t cols = 1 + (int32_t)(rnd() % 100), rows = 1 + (int32_t)(rnd() % 7);
+    int32_t zp = i < 6 ? zps[i] : (int32_t)(rnd() % 256) - 128;
+    size_t n = (size_t)rows * cols, words = (size_t)rows * xai_lce_words(cols);
+    int8_t *x = malloc(n + 32);
+    for (size_t k = 0; k < n; k++) x[k] = (int8_t)rnd();
+    int32_t *want = malloc(words * 4), *got = malloc(words * 4);
+    xai_lce_quantize_s8_ref(x, zp, (size_t)rows, cols, want);
+    xai_vpu_ctx v;
+    xai_vpu_init(&v, XAI_VPU_MODE_INT8);
+    xai_lce_quantize_s8_xcore(&v, x, zp, 0, (size_t)rows, cols, got);
+    CHECK_EQ_INT(v.fault_count, 0);
+    CHECK(memcmp(want, got, words * 4) == 0);
+    free(x), free(want), free(got);
+  }
+}
+
 int main(void) {
+  quantize_cases();
   static const int32_t cins[] = {2, 32, 40, 64, 100, 256, 300, 512};
   int ran = 0;
   for (int i = 0; i < 120; i++) {

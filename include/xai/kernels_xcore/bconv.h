@@ -63,6 +63,17 @@ xai_status xai_bconv2d_pool_xcore(xai_vpu_ctx *v, const xai_bconv2d_params *p,
                                   int32_t pix_begin, int32_t pix_end,
                                   int32_t *scratch);
 
+/* LceQuantize of int8 rows [row_begin, row_end) (cols values a row) on
+ * the VPU: per 32 values VLDR of the zero point, VLSUB (x - zero point,
+ * saturated, sign kept), VDEPTH1 (bit i = lane i < 0, i.e. x < zero
+ * point), the word stored; bit-exact with xai_lce_quantize_s8_ref. */
+void xai_lce_quantize_s8_xcore(xai_vpu_ctx *v, const int8_t *in,
+                               int32_t zero_point, size_t row_begin,
+                               size_t row_end, int32_t cols, int32_t *out);
+/* Modelled bundles of float LceQuantize (scalar: the VPU's sign bit would
+ * give -0.0 and negative NaNs a 1, LCE gives them 0). */
+uint64_t xai_lce_quantize_f32_bundles(size_t rows, int32_t cols);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,6 +2,7 @@
  * LceDequantize (bitpacked -> float32/int8), as larq_compute_engine 0.16's
  * quantization.cc. Neither has options. */
 #include "lce_ops_internal.h"
+#include "xai/kernels_xcore/bconv.h"
 
 typedef struct {
   size_t rows;
@@ -54,15 +55,38 @@ static xai_status prepare_quantize(xai_op_ctx *ctx) {
                                 XAI_TYPE_INT32);
 }
 
+/* int8 input runs on the VPU form, float on the reference loop (scalar on
+ * the device too); rows split over up to this many threads. */
+#define LCE_QUANTIZE_THREADS 5u
+
 static xai_status eval_quantize(xai_op_ctx *ctx) {
   const bitpack_data *d = ctx->data;
   const xai_rt_tensor *in = xai_op_input(ctx, 0);
   int32_t *out = xai_op_output(ctx, 0)->data;
-  if (in->type == XAI_TYPE_FLOAT32)
-    xai_lce_quantize_f32_ref(in->data, d->rows, d->cols, out);
-  else
-    xai_lce_quantize_s8_ref(in->data, in->zero_point, d->rows, d->cols, out);
-  return XAI_OK;
+  unsigned threads = d->rows < LCE_QUANTIZE_THREADS ? (unsigned)d->rows
+                                                    : LCE_QUANTIZE_THREADS;
+  if (threads == 0) threads = 1;
+  uint64_t bundles[LCE_QUANTIZE_THREADS] = {0};
+  const bool s8 = in->type == XAI_TYPE_INT8;
+  if (!s8) xai_lce_quantize_f32_ref(in->data, d->rows, d->cols, out);
+  for (unsigned t = 0; t < threads; t++) {
+    size_t b = d->rows * t / threads, e = d->rows * (t + 1) / threads;
+    if (!s8) {
+      bundles[t] = xai_lce_quantize_f32_bundles(e - b, d->cols);
+      continue;
+    }
+    xai_vpu_ctx v;
+    xai_vpu_init(&v, XAI_VPU_MODE_INT8);
+    xai_lce_quantize_s8_xcore(&v, in->data, in->zero_point, b, e, d->cols,
+                              out);
+    xai_error err;
+    xai_error_clear(&err);
+    if (xai_vpu_check(&v, "LceQuantize", &err))
+      return xai_op_fail(ctx, XAI_ERR_STATE, "VPU kernel: %s", err.message);
+    bundles[t] = v.bundles;
+  }
+  return xai_xcore_op_cost(ctx, bundles, threads, 0, 0,
+                           s8 ? "bitpack_s8_vdepth1" : "bitpack_f32");
 }
 
 static xai_status prepare_dequantize(xai_op_ctx *ctx) {
