@@ -4,6 +4,7 @@
  * (also fused with a binary max pool, against the reference pool), and
  * LceQuantize's VPU form;
  * no VPU faults; the binary MACs counted by the VPU are the layer's. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,8 @@ static int run_case(const bcase *k) {
     pm[c] = (float)((int32_t)(rnd() % 2001) - 1000) / 700.0f;
     pb[c] = (float)((int32_t)(rnd() % 2001) - 1000) / 50.0f;
     th[c] = kd / 2 + (int32_t)(rnd() % 21) - 10;
+    /* thresholds at the extremes: every bit 0 / 1, lanes saturate */
+    if (rnd() % 16 == 0) th[c] = rnd() & 1 ? INT32_MAX : INT32_MIN;
   }
   xai_bconv2d_params p = {0};
   p.stride_h = k->sh, p.stride_w = k->sw, p.dil_h = k->dh, p.dil_w = k->dw;
@@ -75,6 +78,10 @@ static int run_case(const bcase *k) {
   int32_t *fix = malloc(k->cout * 4u);
   xai_bconv2d_xcore_tail_fix(NULL, &f, filt, fix);
   p.tail_fix = fix;
+  /* bitpacked output thresholded on the VPU (most cases) or scalar */
+  int16_t *lanes = aligned_alloc(32, (xai_bconv2d_xcore_bit_lanes_count(&f, k->groups) * 2 + 31) / 32 * 32);
+  xai_bconv2d_xcore_bit_lanes(NULL, &p, &f, lanes);
+  if (k->kind == XAI_BCONV_OUT_BITPACKED && rnd() % 4 != 0) p.bit_lanes = lanes;
   /* fused binary max pool (bitpacked output): conv then pool, reference */
   xai_bmaxpool_params pool = {2, 2, 2, 2, 0, 0};
   if (k->kind == XAI_BCONV_OUT_BITPACKED && (rnd() & 1))
@@ -127,7 +134,7 @@ static int run_case(const bcase *k) {
   }
   CHECK(!bad);
   free(x), free(filt), free(pm), free(pb), free(mult), free(bias), free(th);
-  free(want), free(got), free(scratch), free(fix), free(pwant), free(pgot);
+  free(want), free(got), free(scratch), free(fix), free(lanes), free(pwant), free(pgot);
   return 1;
 }
 

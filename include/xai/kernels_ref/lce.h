@@ -59,6 +59,9 @@ typedef struct {
   /* xcore kernel only (kernels_xcore/bconv.h): per output channel, the
    * popcount of the filter words its last vector chunk reads past its row. */
   const int32_t *tail_fix;
+  /* xcore kernel only: bitpacked output thresholded on the VPU when set
+   * (xai_bconv2d_xcore_bit_lanes). */
+  const int16_t *bit_lanes;
 } xai_bconv2d_params;
 
 /* LCE's output transform from the model's post-activation multiplier and

@@ -41,6 +41,18 @@ bool xai_bconv2d_xcore_needs_tail_fix(const xai_dims4 *filter_dims);
 void xai_bconv2d_xcore_tail_fix(xai_vpu_ctx *v, const xai_dims4 *filter_dims,
                                 const int32_t *filter, int32_t *tail_fix);
 
+/* Bitpacked output on the VPU: each 16-channel block's accumulators start
+ * at threshold[c] + tail_fix[c] - 128 x chunks (saturated to int32, which
+ * keeps every sign), so after the chunks a channel's bit is the sign of
+ * its accumulator, which VDEPTH1 (int16 mode, on the high halves) packs
+ * for all 16; pixels with zero-padded taps use the scalar compare. lanes:
+ * xai_bconv2d_xcore_bit_lanes_count() int16, 4-byte aligned, made from
+ * p->threshold and p->tail_fix; scalar bundles go to v (may be NULL). */
+size_t xai_bconv2d_xcore_bit_lanes_count(const xai_dims4 *filter_dims,
+                                         int32_t groups);
+void xai_bconv2d_xcore_bit_lanes(xai_vpu_ctx *v, const xai_bconv2d_params *p,
+                                 const xai_dims4 *filter_dims, int16_t *lanes);
+
 /* Output pixels [pix_begin, pix_end) of n*oh*ow (the thread's share). */
 xai_status xai_bconv2d_xcore(xai_vpu_ctx *v, const xai_bconv2d_params *p,
                              const xai_dims4 *in_dims, const int32_t *in,

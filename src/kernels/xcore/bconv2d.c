@@ -1,4 +1,5 @@
 /* LceBconv2d on VLMACCR1 (include/xai/kernels_xcore/bconv.h). */
+#include <limits.h>
 #include <string.h>
 
 #include "xai/kernels_xcore/bconv.h"
@@ -13,6 +14,12 @@
 #define BUNDLES_OUT_FLOAT 8u
 #define BUNDLES_OUT_BIT 3u
 #define BUNDLES_POOL_WORD 3u
+/* VPU-thresholded bitpacked output: bit-reverse, shift and mask of the 16
+ * bits; load, OR and store of each output word they touch; the lanes'
+ * making, per channel. */
+#define BUNDLES_BITS_PACK 3u
+#define BUNDLES_BITS_WORD 3u
+#define BUNDLES_BIT_LANE 3u
 #define STAGE_WORDS 16
 
 static const uint32_t k_zero_row[8] __attribute__((aligned(32)));
@@ -50,6 +57,32 @@ void xai_bconv2d_xcore_tail_fix(xai_vpu_ctx *v, const xai_dims4 *f,
     int32_t n = (int32_t)(total - s < over ? total - s : over);
     fix[c] = n > 0 ? popcount_words(v, NULL, filter + s, n) : 0;
   }
+}
+
+static int32_t blocks_per_group(const xai_dims4 *f, int32_t groups) {
+  return (f->n / groups + 15) / 16;
+}
+
+size_t xai_bconv2d_xcore_bit_lanes_count(const xai_dims4 *f, int32_t groups) {
+  return (size_t)groups * (size_t)blocks_per_group(f, groups) * 32u;
+}
+
+void xai_bconv2d_xcore_bit_lanes(xai_vpu_ctx *v, const xai_bconv2d_params *p,
+                                 const xai_dims4 *f, int16_t *lanes) {
+  const int32_t cout_g = f->n / p->groups, bpg = blocks_per_group(f, p->groups);
+  const bool tail = xai_bconv2d_xcore_needs_tail_fix(f);
+  memset(lanes, 0, xai_bconv2d_xcore_bit_lanes_count(f, p->groups) * 2u);
+  for (int32_t g = 0; g < p->groups; g++)
+    for (int32_t j = 0; j < cout_g; j++) {
+      const int32_t c = g * cout_g + j;
+      int64_t b = (int64_t)p->threshold[c] + (tail ? p->tail_fix[c] : 0) -
+                  128 * (int64_t)row_chunks(f);
+      b = b > INT32_MAX ? INT32_MAX : b < INT32_MIN ? INT32_MIN : b;
+      int16_t *blk = lanes + ((size_t)g * bpg + (size_t)(j / 16)) * 32u;
+      blk[15 - j % 16] = (int16_t)(uint16_t)((uint32_t)b >> 16);
+      blk[16 + 15 - j % 16] = (int16_t)(uint16_t)(uint32_t)b;
+    }
+  if (v) xai_vpu_scalar(v, (uint64_t)f->n * BUNDLES_BIT_LANE);
 }
 
 /* One call's state: the im2col row (chunks * 8 words, zero past the
@@ -138,6 +171,26 @@ static void store(xai_vpu_ctx *v, const xai_bconv2d_params *p, void *out,
   }
 }
 
+/* The 16 bits of a block whose accumulators started from its bit lanes:
+ * the sign of each (the high halves' sign) ORed into the pixel's words. */
+static void vpu_bits(xai_vpu_ctx *v, int32_t c0, int32_t block,
+                     uint32_t *out) {
+  _Alignas(32) xai_vpu_vec d;
+  xai_vpu_vec r;
+  xai_vpu_vstd(v, &d);
+  xai_vpu_set_mode(v, XAI_VPU_MODE_INT16);
+  xai_vpu_vldr(v, &d);
+  xai_vpu_vdepth1(v); /* bit i = acc[i] < 0; acc[15 - j] is channel j */
+  xai_vpu_vstr(v, &r);
+  xai_vpu_set_mode(v, XAI_VPU_MODE_INT8);
+  uint32_t bits = 0;
+  for (int32_t j = 0; j < block; j++) bits |= ((r.u32[0] >> (15 - j)) & 1u) << j;
+  xai_vpu_scalar(v, BUNDLES_BITS_PACK);
+  out[c0 / 32] |= bits << (c0 % 32);
+  if (c0 % 32 + block > 32) out[c0 / 32 + 1] |= bits >> (32 - c0 % 32);
+  xai_vpu_scalar(v, BUNDLES_BITS_WORD * (c0 % 32 + block > 32 ? 2u : 1u));
+}
+
 /* Output pixel (n, oy, ox), all channels, into out (that pixel's values). */
 static void conv_pixel(xai_vpu_ctx *v, bconv_run *r, int32_t n, int32_t oy,
                        int32_t ox, void *out) {
@@ -146,17 +199,36 @@ static void conv_pixel(xai_vpu_ctx *v, bconv_run *r, int32_t n, int32_t oy,
   const int32_t zero_point = p->channels_in / p->groups / 2;
   const bool tail = r->kw % 8 != 0;
   uint32_t column = 0;
+  const int32_t bpg = (cout_g + 15) / 16;
   for (int32_t g = 0; g < p->groups; g++) {
     int32_t pads = gather(v, r, n, oy, ox, g);
+    /* pads are the same for every group of the pixel */
+    const bool bits = p->out_kind == XAI_BCONV_OUT_BITPACKED && p->bit_lanes &&
+                      !(p->zero_padding && pads);
+    if (bits && g == 0) {
+      memset(out, 0, 4u * (size_t)xai_lce_words(cout));
+      xai_vpu_mem(v, (uint64_t)xai_lce_words(cout));
+    }
     for (int32_t c0 = g * cout_g; c0 < (g + 1) * cout_g; c0 += 16) {
       int32_t block = (g + 1) * cout_g - c0 < 16 ? (g + 1) * cout_g - c0 : 16;
-      xai_vpu_vclrdr(v);
+      if (bits) {
+        const int16_t *lanes =
+            p->bit_lanes + ((size_t)g * bpg + (size_t)((c0 - g * cout_g) / 16)) * 32u;
+        xai_vpu_vldd(v, lanes);
+        xai_vpu_vldr(v, lanes + 16);
+      } else {
+        xai_vpu_vclrdr(v);
+      }
       for (int32_t k = 0; k < r->chunks; k++) {
         xai_vpu_vldc(v, r->row + 8 * k);
         for (int32_t j = 0; j < 16; j++)
           xai_vpu_vlmaccr1(v, j < block ? filter_chunk(r, c0 + j, k)
                                         : (const void *)k_zero_row);
         xai_vpu_branch(v);
+      }
+      if (bits) {
+        vpu_bits(v, c0, block, out);
+        continue;
       }
       xai_vpu_vec d, lo;
       xai_vpu_vstd(v, &d);

@@ -153,7 +153,10 @@ static xai_status prepare_bconv(xai_op_ctx *ctx) {
   r->conv = r->out = g.out;
   r->k_depth = g.k_depth;
   r->threads = LCE_BCONV_THREADS;
-  if ((st = xai_bconv_run_prepare(ctx, r, xai_op_input(ctx, 1)))) return st;
+  const bool bits = r->p.out_kind == XAI_BCONV_OUT_BITPACKED;
+  if ((st = xai_bconv_run_prepare(ctx, r, xai_op_input(ctx, 1),
+                                  bits ? xai_op_input(ctx, 4) : NULL)))
+    return st;
   xai_bconv2d_params *p = &r->p;
   if (p->out_kind == XAI_BCONV_OUT_BITPACKED) return XAI_OK;
   float *mb = xai_op_alloc_persistent(ctx, 2 * sizeof(float) *

@@ -11,8 +11,32 @@ static int64_t out_pixels(const xai_bconv_run *r) {
   return (int64_t)r->out.n * r->out.h * r->out.w;
 }
 
+static bool constant(const xai_rt_tensor *t) {
+  return t->mem == XAI_MEM_CONST && t->data;
+}
+
+/* The VPU threshold lanes; made once when filter and thresholds are model
+ * constants, else at each eval (counted there). */
+static xai_status prepare_bit_lanes(xai_op_ctx *ctx, xai_bconv_run *r,
+                                    const xai_rt_tensor *threshold) {
+  r->bit_lanes = NULL;
+  r->bit_lanes_fixed = false;
+  if (r->p.out_kind != XAI_BCONV_OUT_BITPACKED || !threshold) return XAI_OK;
+  size_t n = xai_bconv2d_xcore_bit_lanes_count(&r->filter, r->p.groups);
+  r->bit_lanes = xai_op_alloc_persistent(ctx, 2u * n);
+  if (!r->bit_lanes) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
+  if (constant(threshold) && (!r->tail_fix || r->tail_fix_for)) {
+    r->p.threshold = threshold->data;
+    r->p.tail_fix = r->tail_fix;
+    xai_bconv2d_xcore_bit_lanes(NULL, &r->p, &r->filter, r->bit_lanes);
+    r->bit_lanes_fixed = true;
+  }
+  return XAI_OK;
+}
+
 xai_status xai_bconv_run_prepare(xai_op_ctx *ctx, xai_bconv_run *r,
-                                 const xai_rt_tensor *filter) {
+                                 const xai_rt_tensor *filter,
+                                 const xai_rt_tensor *threshold) {
   if (r->filter.h * r->filter.w > 256)
     return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
                        "a %dx%d binary filter; at most 256 taps are supported",
@@ -27,16 +51,17 @@ xai_status xai_bconv_run_prepare(xai_op_ctx *ctx, xai_bconv_run *r,
   if (st) return st;
   r->tail_fix = NULL;
   r->tail_fix_for = NULL;
-  if (!xai_bconv2d_xcore_needs_tail_fix(&r->filter)) return XAI_OK;
-  r->tail_fix = xai_op_alloc_persistent(ctx, 4u * (size_t)r->filter.n);
-  if (!r->tail_fix) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
-  /* a filter in the model is fixed: its tail counts are made once here;
-   * one loaded at run time (params) gets them at each eval, counted */
-  if (filter->mem == XAI_MEM_CONST && filter->data) {
-    xai_bconv2d_xcore_tail_fix(NULL, &r->filter, filter->data, r->tail_fix);
-    r->tail_fix_for = filter->data;
+  if (xai_bconv2d_xcore_needs_tail_fix(&r->filter)) {
+    r->tail_fix = xai_op_alloc_persistent(ctx, 4u * (size_t)r->filter.n);
+    if (!r->tail_fix) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
+    /* a filter in the model is fixed: its tail counts are made once here;
+     * one loaded at run time (params) gets them at each eval, counted */
+    if (constant(filter)) {
+      xai_bconv2d_xcore_tail_fix(NULL, &r->filter, filter->data, r->tail_fix);
+      r->tail_fix_for = filter->data;
+    }
   }
-  return XAI_OK;
+  return prepare_bit_lanes(ctx, r, threshold);
 }
 
 xai_status xai_bconv_run_eval(xai_op_ctx *ctx, xai_bconv_run *r,
@@ -52,6 +77,9 @@ xai_status xai_bconv_run_eval(xai_op_ctx *ctx, xai_bconv_run *r,
     xai_vpu_init(&v, XAI_VPU_MODE_INT8);
     if (t == 0 && r->tail_fix && r->tail_fix_for != filter)
       xai_bconv2d_xcore_tail_fix(&v, &r->filter, filter, r->tail_fix);
+    if (t == 0 && r->bit_lanes && !r->bit_lanes_fixed)
+      xai_bconv2d_xcore_bit_lanes(&v, &r->p, &r->filter, r->bit_lanes);
+    r->p.bit_lanes = r->bit_lanes;
     int32_t b, e;
     xai_xcore_split(pixels, r->threads, t, &b, &e);
     uintptr_t raw = (uintptr_t)(scratch + (size_t)t * r->slice);

@@ -53,9 +53,13 @@ typedef struct {
   size_t slice;                    /* scratch bytes a thread */
   int32_t *tail_fix;               /* NULL when rows are whole chunks */
   const int32_t *tail_fix_for;     /* the filter tail_fix was made from */
+  int16_t *bit_lanes;              /* bitpacked output: VPU thresholds */
+  bool bit_lanes_fixed;            /* made in prepare (constant inputs) */
 } xai_bconv_run;
+/* threshold: the thresholds tensor for bitpacked output, else NULL. */
 xai_status xai_bconv_run_prepare(xai_op_ctx *ctx, xai_bconv_run *r,
-                                 const xai_rt_tensor *filter);
+                                 const xai_rt_tensor *filter,
+                                 const xai_rt_tensor *threshold);
 xai_status xai_bconv_run_eval(xai_op_ctx *ctx, xai_bconv_run *r,
                               const int32_t *filter,
                               const int32_t *threshold);

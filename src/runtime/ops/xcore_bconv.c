@@ -112,7 +112,11 @@ static xai_status prepare(xai_op_ctx *ctx) {
   memset(r, 0, sizeof *r);
   ctx->data = r;
   xai_status st = decode(ctx, r);
-  if (!st) st = xai_bconv_run_prepare(ctx, r, xai_op_input(ctx, 1));
+  if (!st)
+    st = xai_bconv_run_prepare(ctx, r, xai_op_input(ctx, 1),
+                               r->p.out_kind == XAI_BCONV_OUT_BITPACKED
+                                   ? xai_op_input(ctx, 2)
+                                   : NULL);
   return st;
 }
 
