@@ -78,6 +78,10 @@ static int run_case(const bcase *k) {
   int32_t *fix = malloc(k->cout * 4u);
   xai_bconv2d_xcore_tail_fix(NULL, &f, filt, fix);
   p.tail_fix = fix;
+  /* zero padding's per-tap popcounts (most cases) or scalar */
+  uint16_t *pops = malloc((size_t)k->cout * k->kh * k->kw * 2);
+  CHECK(xai_bconv2d_xcore_tap_pops(NULL, &f, filt, pops));
+  if (p.zero_padding && rnd() % 4 != 0) p.tap_pops = pops;
   /* bitpacked output thresholded on the VPU (most cases) or scalar */
   int16_t *lanes = aligned_alloc(32, (xai_bconv2d_xcore_bit_lanes_count(&f, k->groups) * 2 + 31) / 32 * 32);
   xai_bconv2d_xcore_bit_lanes(NULL, &p, &f, lanes);
@@ -134,7 +138,7 @@ static int run_case(const bcase *k) {
   }
   CHECK(!bad);
   free(x), free(filt), free(pm), free(pb), free(mult), free(bias), free(th);
-  free(want), free(got), free(scratch), free(fix), free(lanes), free(pwant), free(pgot);
+  free(want), free(got), free(scratch), free(fix), free(lanes), free(pops), free(pwant), free(pgot);
   return 1;
 }
 

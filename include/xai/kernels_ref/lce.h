@@ -62,6 +62,9 @@ typedef struct {
   /* xcore kernel only: bitpacked output thresholded on the VPU when set
    * (xai_bconv2d_xcore_bit_lanes). */
   const int16_t *bit_lanes;
+  /* xcore kernel only: zero padding's per-tap filter popcounts when set
+   * (xai_bconv2d_xcore_tap_pops). */
+  const uint16_t *tap_pops;
 } xai_bconv2d_params;
 
 /* LCE's output transform from the model's post-activation multiplier and

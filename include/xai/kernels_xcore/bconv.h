@@ -53,6 +53,14 @@ size_t xai_bconv2d_xcore_bit_lanes_count(const xai_dims4 *filter_dims,
 void xai_bconv2d_xcore_bit_lanes(xai_vpu_ctx *v, const xai_bconv2d_params *p,
                                  const xai_dims4 *filter_dims, int16_t *lanes);
 
+/* Zero padding (p->zero_padding): a padded tap adds channels/2 instead of
+ * the popcount of its filter words, which the VPU counted; with tap_pops
+ * (filter_dims->n x kh x kw popcounts, made here; false when a tap's
+ * popcount would not fit 16 bits) the correction is one add a padded tap
+ * and channel instead of a popcount of its words. */
+bool xai_bconv2d_xcore_tap_pops(xai_vpu_ctx *v, const xai_dims4 *filter_dims,
+                                const int32_t *filter, uint16_t *tap_pops);
+
 /* Output pixels [pix_begin, pix_end) of n*oh*ow (the thread's share). */
 xai_status xai_bconv2d_xcore(xai_vpu_ctx *v, const xai_bconv2d_params *p,
                              const xai_dims4 *in_dims, const int32_t *in,

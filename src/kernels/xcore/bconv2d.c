@@ -85,6 +85,16 @@ void xai_bconv2d_xcore_bit_lanes(xai_vpu_ctx *v, const xai_bconv2d_params *p,
   if (v) xai_vpu_scalar(v, (uint64_t)f->n * BUNDLES_BIT_LANE);
 }
 
+bool xai_bconv2d_xcore_tap_pops(xai_vpu_ctx *v, const xai_dims4 *f,
+                                const int32_t *filter, uint16_t *tap_pops) {
+  if (f->c > 2047) return false;
+  const size_t taps = (size_t)f->n * f->h * f->w;
+  for (size_t t = 0; t < taps; t++)
+    tap_pops[t] = (uint16_t)popcount_words(v, NULL, filter + t * (size_t)f->c,
+                                           f->c);
+  return true;
+}
+
 /* One call's state: the im2col row (chunks * 8 words, zero past the
  * receptive field) and the staged copy of the filter's last words, which
  * the last rows' tail chunk reads (beyond them: zeros). */
@@ -239,13 +249,19 @@ static void conv_pixel(xai_vpu_ctx *v, bconv_run *r, int32_t n, int32_t oy,
         int32_t a = (int32_t)(((uint32_t)(uint16_t)d.s16[15 - j] << 16) |
                               lo.u16[15 - j]);
         int32_t accum = 128 * r->chunks - a - (tail ? p->tail_fix[c] : 0);
-        if (p->zero_padding)
+        if (p->zero_padding && p->tap_pops && pads) {
+          const uint16_t *pop = p->tap_pops + (size_t)c * r->f->h * r->f->w;
+          for (int32_t t = 0; t < pads; t++)
+            accum += zero_point - pop[r->pad_taps[t]];
+          xai_vpu_scalar(v, (uint64_t)pads); /* LD16 + ADD a tap */
+        } else if (p->zero_padding) {
           for (int32_t t = 0; t < pads; t++)
             accum += zero_point -
                      popcount_words(v, NULL,
                                     r->filter + (size_t)c * r->kw +
                                         r->pad_taps[t] * r->f->c,
                                     r->f->c);
+        }
         store(v, p, out, cout, c, accum, &column);
       }
     }

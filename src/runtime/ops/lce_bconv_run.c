@@ -25,7 +25,7 @@ static xai_status prepare_bit_lanes(xai_op_ctx *ctx, xai_bconv_run *r,
   size_t n = xai_bconv2d_xcore_bit_lanes_count(&r->filter, r->p.groups);
   r->bit_lanes = xai_op_alloc_persistent(ctx, 2u * n);
   if (!r->bit_lanes) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
-  if (constant(threshold) && (!r->tail_fix || r->tail_fix_for)) {
+  if (constant(threshold) && r->filter_fixed) {
     r->p.threshold = threshold->data;
     r->p.tail_fix = r->tail_fix;
     xai_bconv2d_xcore_bit_lanes(NULL, &r->p, &r->filter, r->bit_lanes);
@@ -50,16 +50,22 @@ xai_status xai_bconv_run_prepare(xai_op_ctx *ctx, xai_bconv_run *r,
                                          &r->scratch);
   if (st) return st;
   r->tail_fix = NULL;
-  r->tail_fix_for = NULL;
+  /* a filter in the model is fixed: its tables are made once here; one
+   * loaded at run time (params) gets them at each eval, counted */
+  r->filter_fixed = constant(filter);
   if (xai_bconv2d_xcore_needs_tail_fix(&r->filter)) {
     r->tail_fix = xai_op_alloc_persistent(ctx, 4u * (size_t)r->filter.n);
     if (!r->tail_fix) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
-    /* a filter in the model is fixed: its tail counts are made once here;
-     * one loaded at run time (params) gets them at each eval, counted */
-    if (constant(filter)) {
+    if (r->filter_fixed)
       xai_bconv2d_xcore_tail_fix(NULL, &r->filter, filter->data, r->tail_fix);
-      r->tail_fix_for = filter->data;
-    }
+  }
+  r->tap_pops = NULL;
+  if (r->p.zero_padding && r->filter.c <= 2047) {
+    r->tap_pops = xai_op_alloc_persistent(
+        ctx, 2u * (size_t)r->filter.n * r->filter.h * r->filter.w);
+    if (!r->tap_pops) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
+    if (r->filter_fixed)
+      xai_bconv2d_xcore_tap_pops(NULL, &r->filter, filter->data, r->tap_pops);
   }
   return prepare_bit_lanes(ctx, r, threshold);
 }
@@ -75,11 +81,14 @@ xai_status xai_bconv_run_eval(xai_op_ctx *ctx, xai_bconv_run *r,
   for (unsigned t = 0; t < r->threads; t++) {
     xai_vpu_ctx v;
     xai_vpu_init(&v, XAI_VPU_MODE_INT8);
-    if (t == 0 && r->tail_fix && r->tail_fix_for != filter)
+    if (t == 0 && r->tail_fix && !r->filter_fixed)
       xai_bconv2d_xcore_tail_fix(&v, &r->filter, filter, r->tail_fix);
+    if (t == 0 && r->tap_pops && !r->filter_fixed)
+      xai_bconv2d_xcore_tap_pops(&v, &r->filter, filter, r->tap_pops);
     if (t == 0 && r->bit_lanes && !r->bit_lanes_fixed)
       xai_bconv2d_xcore_bit_lanes(&v, &r->p, &r->filter, r->bit_lanes);
     r->p.bit_lanes = r->bit_lanes;
+    r->p.tap_pops = r->tap_pops;
     int32_t b, e;
     xai_xcore_split(pixels, r->threads, t, &b, &e);
     uintptr_t raw = (uintptr_t)(scratch + (size_t)t * r->slice);

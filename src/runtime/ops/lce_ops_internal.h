@@ -52,9 +52,10 @@ typedef struct {
   int32_t scratch;
   size_t slice;                    /* scratch bytes a thread */
   int32_t *tail_fix;               /* NULL when rows are whole chunks */
-  const int32_t *tail_fix_for;     /* the filter tail_fix was made from */
+  bool filter_fixed;               /* a model constant: tables made once */
   int16_t *bit_lanes;              /* bitpacked output: VPU thresholds */
   bool bit_lanes_fixed;            /* made in prepare (constant inputs) */
+  uint16_t *tap_pops;              /* zero padding: per-tap popcounts */
 } xai_bconv_run;
 /* threshold: the thresholds tensor for bitpacked output, else NULL. */
 xai_status xai_bconv_run_prepare(xai_op_ctx *ctx, xai_bconv_run *r,
