@@ -289,7 +289,6 @@ static xai_status emit(xf_ctx *x, uint32_t op, const bconv_geom *g,
 }
 
 xai_status xf_lower_lce_bconv(xf_ctx *x, uint32_t op, xai_error *err) {
-  if (!is_custom(x, op, "LceBconv2d")) return XAI_OK;
   bconv_geom g;
   if (!geometry(x, op, &g)) {
     xf_keep(x, op, "binary convolution kept as LceBconv2d (options or "

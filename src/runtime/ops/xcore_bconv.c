@@ -77,6 +77,16 @@ static xai_status decode(xai_op_ctx *ctx, xai_bconv_run *r) {
                        (int)r->in.w, (int)r->in.c, (int)r->filter.n,
                        (int)r->filter.h, (int)r->filter.w, (int)r->filter.c,
                        (int)cin, (int)g, (int)oc, (int)zp);
+  /* every window coordinate must fit int32 arithmetic */
+  const int64_t lim = (int64_t)1 << 30;
+  if ((int64_t)oh * p->stride_h + (int64_t)r->filter.h * p->dil_h >= lim ||
+      (int64_t)ow * p->stride_w + (int64_t)r->filter.w * p->dil_w >= lim ||
+      (r->pooled &&
+       ((int64_t)r->out.h * r->pool.stride_h + r->pool.filter_h >= lim ||
+        (int64_t)r->out.w * r->pool.stride_w + r->pool.filter_w >= lim)))
+    return xai_op_fail(ctx, XAI_ERR_FORMAT,
+                       "options oh %d, ow %d with their strides and "
+                       "dilations are out of range", (int)oh, (int)ow);
   r->conv = (xai_dims4){r->in.n, oh, ow, oc};
   r->k_depth = r->filter.h * r->filter.w * (cin / g);
   if (out->type == XAI_TYPE_INT32)
