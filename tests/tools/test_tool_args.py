@@ -141,7 +141,9 @@ with tempfile.TemporaryDirectory() as tmp:
                        "--lpddr-mib": ["abc", "99999"],
                        "--flash": None, "--flash-mib": ["0", "abc"],
                        "--flash-mbps": ["0", "67"],
-                       "--clock-mhz": ["abc", "99"]},
+                       "--clock-mhz": ["abc", "99"],
+                       "--idle-timeout-ms": ["abc", "0"],
+                       "--link": ["bogus"], "--instant": None},
         "xai_device_emulator": {
             "--socket": None, "--foreground": None, "--instant": None,
             "--tiles": NUM + ["0"], "--sram-kib": NUM + ["63"],
