@@ -1,7 +1,7 @@
 """Helpers for tests that drive xai_device_emulator with real client
 processes: start/stop an emulator on a private socket, encode protocol
-frames (docs/protocol.md section 1) for raw clients, and wait until some
-client holds the device."""
+frames (docs/protocol.md section 1) for raw clients, wait until some
+client holds the device, and count failed checks."""
 import os
 import struct
 import subprocess
@@ -13,6 +13,21 @@ VERSION = 1
 CMD = {"NONE": 0, "HELLO": 1, "SET_MODEL": 2, "GET_SPEC": 3, "SET_INPUT": 4,
        "INVOKE": 5, "GET_OUTPUT": 6, "FLASH_READ": 10}
 FIRST, LAST = 0x1, 0x2
+
+failures = 0
+
+
+def check(cond, what):
+    """Counts and prints a failed check; returns cond."""
+    global failures
+    if not cond:
+        failures += 1
+        print(f"FAIL {what}")
+    return cond
+
+
+def exit_code():
+    return 1 if failures else 0
 
 
 def frame(command, seq, payload=b"", engine=0, tensor=0, arg=0, offset=0,

@@ -38,15 +38,7 @@ tool = {n: os.path.join(bin_dir, n, n)
                   "xmos_send_model", "xmos_infer", "build_flash_file")}
 CUTS_PER_WRITER = 12
 FLASH_WRITE = 9
-failures = 0
-
-
-def check(cond, what):
-    global failures
-    if not cond:
-        failures += 1
-        print(f"FAIL {what}")
-    return cond
+check = emu_client.check
 
 
 def run(args, ok=True):
@@ -289,4 +281,4 @@ with tempfile.TemporaryDirectory(prefix="xai-fkill-") as tmp:
     print(f"{len(results)} cuts: " + ", ".join(
         f"{k.split('_')[-1]}@{s}:{g}" for k, c, s, w, g in results))
 
-sys.exit(1 if failures else 0)
+sys.exit(emu_client.exit_code())

@@ -53,14 +53,7 @@ if len(sys.argv) == 3 and sys.argv[1] == "--non-reader":
 bin_dir, demo, small = sys.argv[1], sys.argv[2], sys.argv[3]
 tool = {n: os.path.join(bin_dir, n, n)
         for n in ("xai", "xai_device_emulator", "xmos_send_model")}
-failures = 0
-
-
-def check(cond, what):
-    global failures
-    if not cond:
-        failures += 1
-        print(f"FAIL {what}")
+check = emu_client.check
 
 
 def error_lines(text):
@@ -148,4 +141,4 @@ with tempfile.TemporaryDirectory(prefix="xai-idle-") as tmp:
     finally:
         emu.stop()
 
-sys.exit(1 if failures else 0)
+sys.exit(emu_client.exit_code())

@@ -110,15 +110,7 @@ import xmos_ai_ie  # noqa: E402
 
 tool = {n: os.path.join(a.bin_dir, n, n)
         for n in ("xai", "xai_device_emulator", "xmos_send_model")}
-failures = 0
-
-
-def check(cond, what):
-    global failures
-    if not cond:
-        failures += 1
-        print(f"FAIL {what}")
-    return cond
+check = emu_client.check
 
 
 class Chaos:
@@ -256,4 +248,4 @@ with tempfile.TemporaryDirectory(prefix="xai-soak-") as tmp:
           f"emulator RSS grew {rss0} -> {rss1} KiB (bound "
           f"{a.rss_bound_kib} KiB)")
 
-sys.exit(1 if failures else 0)
+sys.exit(emu_client.exit_code())
