@@ -58,6 +58,7 @@ xai_status xf_canonicalise(xf_ctx *x, xai_error *err) {
       bool done = false;
       xai_status st = xf_canon_drop_noop(x, op, &done, err);
       if (!st && !done) st = xf_canon_fold_shape(x, op, &done, err);
+      if (!st && !done) st = xf_canon_fold_const(x, op, &done, err);
       if (!st && !done) st = xf_canon_fold_pad(x, op, &done, err);
       if (!st && !done) st = xf_canon_fuse_activation(x, op, &done, err);
       if (st) return st;

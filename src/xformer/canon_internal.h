@@ -19,6 +19,9 @@ bool xf_canon_is_graph_input(xf_ctx *x, int32_t t);
 /* SHAPE of a statically shaped tensor -> a constant (canon_fold_shape.c). */
 xai_status xf_canon_fold_shape(xf_ctx *x, uint32_t op, bool *done,
                                xai_error *err);
+/* An op with only constant inputs -> constants (canon_fold_const.c). */
+xai_status xf_canon_fold_const(xf_ctx *x, uint32_t op, bool *done,
+                               xai_error *err);
 xai_status xf_canon_fold_pad(xf_ctx *x, uint32_t op, bool *done,
                              xai_error *err);
 xai_status xf_canon_fuse_activation(xf_ctx *x, uint32_t op, bool *done,

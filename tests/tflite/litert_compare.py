@@ -173,6 +173,10 @@ def check_descriptors(tables):
                 if "Vector(" not in src:
                     problems.append(f"{name}.{f['name']}: not a vector")
                 continue
+            if f["kind"] == "STRING":
+                if "String(" not in src:
+                    problems.append(f"{name}.{f['name']}: not a string")
+                continue
             flags = re.search(r"number_types\.(\w+)Flags, o", src)
             kind = FLAGS_KIND.get(flags.group(1)) if flags else None
             if kind != f["kind"]:
@@ -197,6 +201,8 @@ def format_value(kind, value):
         return "%.9g" % float(np.float32(value))
     if kind == "INT_LIST":
         return "none" if value is None else ints(value)
+    if kind == "STRING":
+        return '"%s"' % (value.decode() if value else "")
     return str(int(value))
 
 

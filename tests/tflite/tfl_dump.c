@@ -8,7 +8,7 @@
 #include "xai/tflite.h"
 
 static const char *const k_kinds[] = {"BOOL", "I8", "I32", "U32", "F32",
-                                      "INT_LIST"};
+                                      "INT_LIST", "STRING"};
 
 /* One line per descriptor field, for the schema check in litert_compare. */
 static int print_descriptors(void) {

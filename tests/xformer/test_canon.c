@@ -224,6 +224,53 @@ static void shape_fold(void) {
   check("shape fold", &m, in, out, 1);
 }
 
+/* What a static SHAPE feeds folds too (canon_fold_const.c): SHAPE ->
+ * STRIDED_SLICE [1:3] -> CONCATENATION with constants -> MUL by ones ->
+ * RESHAPE's new shape, all constants at compile time: the conv is left. */
+static void shape_chain_fold(void) {
+  xai_model m;
+  xai_error err;
+  if (xai_model_init(&m, &err)) return;
+  int32_t in = add_input(&m);
+  int32_t four[1] = {4}, one[1] = {1}, two[1] = {2};
+  int32_t st = mb_tensor(&m, "shape", XAI_TYPE_INT32, four, 1, 0, 0, NULL, 0);
+  mb_op(&m, XAI_OP_SHAPE, &in, 1, st, NULL);
+  const int32_t b[1] = {1}, e[1] = {3}, k1[1] = {1}, k4[1] = {4};
+  int32_t bt = mb_tensor(&m, "begin", XAI_TYPE_INT32, one, 1, 0, 0, b, 4);
+  int32_t et = mb_tensor(&m, "end", XAI_TYPE_INT32, one, 1, 0, 0, e, 4);
+  int32_t kt = mb_tensor(&m, "strides", XAI_TYPE_INT32, one, 1, 0, 0, k1, 4);
+  int32_t hw = mb_tensor(&m, "hw", XAI_TYPE_INT32, two, 1, 0, 0, NULL, 0);
+  xai_options so;
+  memset(&so, 0, sizeof so);
+  so.type = XAI_OPTS_STRIDED_SLICE;
+  int32_t sl[4] = {st, bt, et, kt};
+  mb_op(&m, XAI_OP_STRIDED_SLICE, sl, 4, hw, &so);
+  int32_t lead = mb_tensor(&m, "lead", XAI_TYPE_INT32, one, 1, 0, 0, k1, 4);
+  int32_t tail = mb_tensor(&m, "tail", XAI_TYPE_INT32, one, 1, 0, 0, k4, 4);
+  int32_t cat = mb_tensor(&m, "cat", XAI_TYPE_INT32, four, 1, 0, 0, NULL, 0);
+  xai_options co;
+  memset(&co, 0, sizeof co);
+  co.type = XAI_OPTS_CONCATENATION;
+  int32_t ci[3] = {lead, hw, tail};
+  mb_op(&m, XAI_OP_CONCATENATION, ci, 3, cat, &co);
+  const int32_t ones[4] = {1, 1, 1, 1};
+  int32_t ot = mb_tensor(&m, "ones", XAI_TYPE_INT32, four, 1, 0, 0, ones, 16);
+  int32_t ns = mb_tensor(&m, "new_shape", XAI_TYPE_INT32, four, 1, 0, 0,
+                         NULL, 0);
+  xai_options mo;
+  memset(&mo, 0, sizeof mo);
+  mo.type = XAI_OPTS_MUL;
+  int32_t mi[2] = {cat, ot};
+  mb_op(&m, XAI_OP_MUL, mi, 2, ns, &mo);
+  int32_t r = mb_tensor(&m, "reshaped", XAI_TYPE_INT8, k_in_shape, 4, 0.05f,
+                        -3, NULL, 0);
+  int32_t ins[2] = {in, ns};
+  mb_op(&m, XAI_OP_RESHAPE, ins, 2, r, NULL);
+  int32_t out = add_conv(&m, r, 8, 8, 1, XAI_PADDING_SAME, 0, XAI_ACT_NONE,
+                         8, 8);
+  check("shape chain fold", &m, in, out, 1);
+}
+
 int main(void) {
   /* Keras ZeroPadding2D(1) + VALID 3x3 stride 1 is SAME: folded. */
   pad_conv("pad 1 conv s1", (const int32_t[]){1, 1, 1, 1}, 1, 0, 0, 0, 1);
@@ -247,6 +294,7 @@ int main(void) {
 
   /* No-op RESHAPE/QUANTIZE go, as graph output or in the middle. */
   shape_fold();
+  shape_chain_fold();
   conv_noop("reshape out", XAI_OP_RESHAPE, 0, 1);
   conv_noop("quantize out", XAI_OP_QUANTIZE, 0, 1);
   /* Middle: dropped; then RELU6 (same quant) fuses into the conv? The conv
