@@ -3,8 +3,8 @@
 # (scripts/build.sh m32), which builds only the device-side libraries and
 # their tests; `ctest -L device` runs them. Catches size_t/long/pointer
 # width assumptions, printf formats and alignment the 64-bit build hides.
-set(CMAKE_SYSTEM_NAME Linux)
-set(CMAKE_SYSTEM_PROCESSOR i686)
+# No CMAKE_SYSTEM_NAME: the programs run here, so this is not a cross
+# build (and xai_device keeps its format warnings).
 set(CMAKE_C_COMPILER gcc)
 # SSE2 arithmetic, not the x87's 80-bit registers: the device's float and
 # double round every operation to their own width (FLT_EVAL_METHOD 0), and

@@ -18,7 +18,9 @@ if [ "${1:-}" = report ]; then
     last="$(grep -E '^#[0-9]+' "$log" | tail -1 || true)"
     [ -n "$runs" ] || runs="$(echo "$last" | sed -E 's/^#([0-9]+).*/\1/')"
     rate="$(echo "$last" | grep -o 'exec/s: [0-9]*' | grep -o '[0-9]*' || true)"
-    crashes="$(find "$out/$name-crashes" -type f 2>/dev/null | wc -l)"
+    # slow-unit-* files are libFuzzer's notes on slow inputs, not failures.
+    crashes="$(find "$out/$name-crashes" -type f \( -name 'crash-*' -o -name 'oom-*' \
+               -o -name 'timeout-*' -o -name 'leak-*' \) 2>/dev/null | wc -l)"
     secs="$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' || echo running)"
     echo "$name: $runs executions, $rate exec/s, $secs s, $crashes crashes"
   done
