@@ -7,6 +7,9 @@ function(xai_add_test name)
   set_tests_properties(${name} PROPERTIES
     ENVIRONMENT "XAI_SHARED_DIR=${XAI_SHARED_DIR};XAI_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
     SKIP_RETURN_CODE 77)
+  if(XAI_DEVICE_TESTS)
+    list(APPEND T_LABELS device)
+  endif()
   if(T_LABELS)
     set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}")
   endif()

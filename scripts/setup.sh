@@ -10,7 +10,7 @@ packages=(build-essential cmake ninja-build clang libclang-rt-14-dev
           python3 python3-venv python3-pip
           libusb-1.0-0-dev libstb-dev pkg-config
           gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm g++
-          chromium)
+          chromium gcc-multilib)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

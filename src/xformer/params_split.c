@@ -202,6 +202,15 @@ static xai_status insert_loads(xf_ctx *x, moved *mv, uint32_t n,
   return XAI_OK;
 }
 
+/* A shape with a zero dimension: the runtime gives such a tensor no arena
+ * bytes, so a load could not replace it, whatever its buffer holds (a
+ * fuzzed model had 1,600 bytes behind an [8,67108867,0,16] shape). */
+static bool has_no_elements(const xai_tensor *t) {
+  for (uint32_t d = 0; d < t->rank; d++)
+    if (t->shape[d] <= 0) return true;
+  return false;
+}
+
 /* The constants to move (mv[0..*n), sorted by first consumer, with their
  * offsets in the file) and the file size; with count_kept, moved and kept
  * bytes are added to x's report counters. */
@@ -214,7 +223,8 @@ static size_t select_moves(xf_ctx *x, moved *mv, uint32_t *count,
     if (!xf_const_data(x, (int32_t)t, &bytes)) continue;
     int64_t op = -1;
     if (bytes > x->opt->load_externally_if_larger &&
-        !sg->tensors[t].is_variable && !is_subgraph_io(x, (int32_t)t))
+        !sg->tensors[t].is_variable && !is_subgraph_io(x, (int32_t)t) &&
+        !has_no_elements(&sg->tensors[t]))
       op = first_consumer(x, (int32_t)t);
     if (op < 0) {
       if (count_kept) {

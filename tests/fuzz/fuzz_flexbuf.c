@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* An exact-size copy so ASan sees reads past the end. */
-  uint8_t *copy = malloc(size ? size : 1);
+  uint8_t *copy = calloc(size ? size : 1, 1);
   if (!copy) return 0;
   if (size) memcpy(copy, data, size);
 
