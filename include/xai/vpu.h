@@ -327,6 +327,8 @@ static inline void xai_vpu_vlmaccr(xai_vpu_ctx *ctx, const void *addr) {
  * counters and faults exactly as the sixteen calls leave them, computed in
  * one pass (the host-speed form of a 16-channel group block). */
 void xai_vpu_vlmaccr16(xai_vpu_ctx *ctx, const int8_t *const rows[16]);
+/* The same for 16 rows stored back to back (rows + 32 k). */
+void xai_vpu_vlmaccr16_block(xai_vpu_ctx *ctx, const int8_t *rows);
 
 /* n pairs (VLDC c[k]; VLMACC m[k]) in int8 mode, with the registers,
  * counters and faults of the 2n calls, in one pass (host speed). */

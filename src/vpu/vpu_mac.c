@@ -214,28 +214,21 @@ void xai_vpu_vadddr(xai_vpu_ctx *ctx) {
   }
 }
 
-/* 16 int8 VLMACCRs as one step (docs/vpu.md): the k-th row's dot product
- * ends in acc[15 - k], each sum saturated once, exactly as the rotating
- * sequence leaves them. Counts as 16 VPU bundles through the fetch model.
- * Falls back to single instructions outside int8 mode or on a bad address,
- * so faults are recorded the same way. */
-void xai_vpu_vlmaccr16(xai_vpu_ctx *ctx, const int8_t *const rows[16]) {
-  int ok = ctx->mode == XAI_VPU_MODE_INT8;
-  for (unsigned k = 0; k < 16 && ok; k++)
-    ok = rows[k] && ((uintptr_t)rows[k] & (XAI_XCORE_VPU_ALIGN - 1u)) == 0;
-  if (!ok) {
-    for (unsigned k = 0; k < 16; k++) xai_vpu_vlmaccr(ctx, rows[k]);
-    return;
-  }
-  for (unsigned k = 0; k < 16; k++) xai_vpu_issue(ctx);
-  /* vC widened once; four rows per pass, as plain dot products the host
-   * compiler vectorises (|dot| <= 2^19: no overflow). */
+/* The 16 dot products of vC with rows[k] into acc[15 - k], each sum
+ * saturated once, exactly as the rotating sequence leaves them; vC is
+ * widened once and four rows go per pass, as plain dot products the host
+ * compiler vectorises (|dot| <= 2^19: no overflow). stride: bytes from
+ * one row to the next when rows is NULL (rows then start at base). */
+static void mac16_rows(xai_vpu_ctx *ctx, const int8_t *const *rows,
+                       const int8_t *base) {
   int16_t x[32];
   for (unsigned j = 0; j < 32; j++) x[j] = ctx->vC.s8[j];
   int32_t p[16];
   for (unsigned k = 0; k < 16; k += 4) {
-    const int8_t *r0 = rows[k], *r1 = rows[k + 1], *r2 = rows[k + 2],
-                 *r3 = rows[k + 3];
+    const int8_t *r0 = rows ? rows[k] : base + 32 * k;
+    const int8_t *r1 = rows ? rows[k + 1] : r0 + 32;
+    const int8_t *r2 = rows ? rows[k + 2] : r0 + 64;
+    const int8_t *r3 = rows ? rows[k + 3] : r0 + 96;
     int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (unsigned j = 0; j < 32; j++) {
       const int32_t xj = x[j];
@@ -249,8 +242,33 @@ void xai_vpu_vlmaccr16(xai_vpu_ctx *ctx, const int8_t *const rows[16]) {
     p[13 - k] = s2;
     p[12 - k] = s3;
   }
+  for (unsigned k = 0; k < 16; k++) xai_vpu_issue(ctx);
   acc32_add16(ctx, p);
   ctx->macs += 16u * 32u;
+}
+
+/* 16 int8 VLMACCRs as one step (docs/vpu.md). Counts as 16 VPU bundles
+ * through the fetch model. Falls back to single instructions outside int8
+ * mode or on a bad address, so faults are recorded the same way. */
+void xai_vpu_vlmaccr16(xai_vpu_ctx *ctx, const int8_t *const rows[16]) {
+  int ok = ctx->mode == XAI_VPU_MODE_INT8;
+  for (unsigned k = 0; k < 16 && ok; k++)
+    ok = rows[k] && ((uintptr_t)rows[k] & (XAI_XCORE_VPU_ALIGN - 1u)) == 0;
+  if (!ok) {
+    for (unsigned k = 0; k < 16; k++) xai_vpu_vlmaccr(ctx, rows[k]);
+    return;
+  }
+  mac16_rows(ctx, rows, NULL);
+}
+
+void xai_vpu_vlmaccr16_block(xai_vpu_ctx *ctx, const int8_t *rows) {
+  if (ctx->mode != XAI_VPU_MODE_INT8 || !rows ||
+      ((uintptr_t)rows & (XAI_XCORE_VPU_ALIGN - 1u))) {
+    for (unsigned k = 0; k < 16; k++)
+      xai_vpu_vlmaccr(ctx, rows ? rows + 32 * k : NULL);
+    return;
+  }
+  mac16_rows(ctx, NULL, rows);
 }
 
 /* n pairs (VLDC c[k]; VLMACC m[k]) in int8 mode as one step: the sums are
@@ -275,7 +293,24 @@ void xai_vpu_vlmacc8_pairs(xai_vpu_ctx *ctx, const void *const *c,
   uint32_t acc[16];
   for (unsigned i = 0; i < 16; i++)
     acc[i] = ((uint32_t)ctx->vD.u16[i] << 16) | ctx->vR.u16[i];
-  for (unsigned k = 0; k < n; k++) {
+  /* |x * w| <= 2^14: when no lane starts within n * 2^14 of saturation,
+   * no step saturates and the products can be summed first. */
+  uint32_t room = 1;
+  const uint32_t lim = 0x7FFFFFFFu - ((uint32_t)n << 14);
+  for (unsigned i = 0; i < 16; i++) {
+    int32_t a = (int32_t)acc[i];
+    room &= (uint32_t)(a < 0 ? -(int64_t)a : a) <= lim;
+  }
+  const int summed = room && n <= 64;
+  if (summed) {
+    int32_t sum[16] = {0};
+    for (unsigned k = 0; k < n; k++) {
+      const int8_t *x = (const int8_t *)c[k], *w = (const int8_t *)m[k];
+      for (unsigned i = 0; i < 16; i++) sum[i] += (int16_t)x[i] * (int16_t)w[i];
+    }
+    for (unsigned i = 0; i < 16; i++) acc[i] += (uint32_t)sum[i];
+  }
+  for (unsigned k = 0; k < n && !summed; k++) {
     const int8_t *x = (const int8_t *)c[k], *w = (const int8_t *)m[k];
     for (unsigned i = 0; i < 16; i++) {
       uint32_t a = acc[i], b = (uint32_t)((int32_t)x[i] * w[i]), s = a + b;

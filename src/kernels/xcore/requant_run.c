@@ -28,10 +28,10 @@ static int g_run_vpu;
 
 void xai_rq_set_vpu_sequence(int on) { g_run_vpu = on != 0; }
 
-/* 16 int16 lanes, held sign-extended in 32 bits so that every step is a
- * loop of 32-bit operations the host compiler vectorises. */
+/* 16 int16 lanes (products of two of them are int16 x int16 multiplies,
+ * which the host vectorises best). */
 typedef struct {
-  int32_t v[16];
+  int16_t v[16];
 } lanes16;
 
 /* Counters of the sequence being mirrored. */
@@ -73,7 +73,8 @@ static inline void vlsat16(tally *t, const int32_t acc[16],
                            const void *shifts, lanes16 *r) {
   uint16_t sh[16];
   memcpy(sh, shifts, 32);
-  for (int i = 0; i < 16; i++) r->v[i] = vlsat_lane(acc[i], sh[i], 32767);
+  for (int i = 0; i < 16; i++)
+    r->v[i] = (int16_t)vlsat_lane(acc[i], sh[i], 32767);
   t->issues++;
 }
 
@@ -81,7 +82,7 @@ static inline void vlsat16(tally *t, const int32_t acc[16],
 static inline void vlsat16_by16(tally *t, const int32_t acc[16],
                                 lanes16 *r) {
   for (int i = 0; i < 16; i++)
-    r->v[i] = sat16((acc[i] >> 16) + ((acc[i] >> 15) & 1));
+    r->v[i] = (int16_t)sat16((acc[i] >> 16) + ((acc[i] >> 15) & 1));
   t->issues++;
 }
 
@@ -102,15 +103,16 @@ static inline void acc_load_carry(int32_t acc[16], const int16_t *hi,
   uint16_t h[16];
   memcpy(h, hi, 32);
   for (int i = 0; i < 16; i++)
-    acc[i] = (int32_t)(((uint32_t)h[i] << 16) | ((uint32_t)c->v[i] & 0xFFFFu));
+    acc[i] = (int32_t)(((uint32_t)h[i] << 16) | (uint16_t)c->v[i]);
 }
 
 /* VLMACC in int16 mode. */
-static inline void vlmacc(tally *t, int32_t acc[16], const int32_t *c,
+static inline void vlmacc(tally *t, int32_t acc[16], const int16_t *c,
                           const void *m) {
   int16_t w[16];
   memcpy(w, m, 32);
-  for (int i = 0; i < 16; i++) acc[i] = add_sat32(acc[i], c[i] * w[i]);
+  for (int i = 0; i < 16; i++)
+    acc[i] = add_sat32(acc[i], (int32_t)c[i] * w[i]);
   t->issues++;
   t->vlmaccs++;
 }
@@ -119,7 +121,7 @@ static inline void vlmacc(tally *t, int32_t acc[16], const int32_t *c,
 static inline void vladd16(tally *t, lanes16 *r, const void *m) {
   int16_t w[16];
   memcpy(w, m, 32);
-  for (int i = 0; i < 16; i++) r->v[i] = sat16(r->v[i] + w[i]);
+  for (int i = 0; i < 16; i++) r->v[i] = (int16_t)sat16(r->v[i] + w[i]);
   t->issues++;
 }
 
@@ -131,7 +133,7 @@ static inline int32_t vlsub_lane(int32_t mem, int32_t r, int32_t min) {
 }
 
 static inline void to_vec(const lanes16 *l, xai_vpu_vec *v) {
-  for (int i = 0; i < 16; i++) v->s16[i] = (int16_t)l->v[i];
+  memcpy(v->s16, l->v, 32);
 }
 
 /* Where the sequence's registers end up, and the state to leave. */
@@ -157,7 +159,7 @@ static void out16(const xai_rq_consts *c, int8_t *out,
   if (add_zp) vladd16(t, y, cb + c->off[XAI_RQC_ZP]);
   if (c->do_max) {
     vladd16(t, y, cb + c->off[XAI_RQC_NEG_LO]);
-    for (int i = 0; i < 16; i++) y->v[i] = y->v[i] < 0 ? 0 : y->v[i];
+    for (int i = 0; i < 16; i++) y->v[i] = (int16_t)(y->v[i] < 0 ? 0 : y->v[i]);
     t->issues++; /* VPOS */
     vladd16(t, y, cb + c->off[XAI_RQC_ACT_LO]);
   }
@@ -167,32 +169,32 @@ static void out16(const xai_rq_consts *c, int8_t *out,
     for (int i = 0; i < 16; i++) {
       int32_t v = vlsub_lane(hi[i], y->v[i], -32768);
       v = v < 0 ? 0 : v;
-      y->v[i] = vlsub_lane(hi[i], v, -32768);
+      y->v[i] = (int16_t)vlsub_lane(hi[i], v, -32768);
     }
     t->issues += 3; /* VLSUB, VPOS, VLSUB */
   }
   t->issues++; /* VSTR y */
-  uint32_t neg = 0;
+  /* VLASHR y by -8 then VDEPTH8 */
+  int8_t res[16];
+  for (int i = 0; i < 16; i++)
+    res[i] = sat8((sat16(y->v[i] * 256) + 128) >> 8);
+  memset(&f->r, 0, sizeof f->r);
+  memcpy(f->r.s8, res, 16);
+  t->issues += 3; /* VLASHR, VDEPTH8, VSTRPV */
   if (c->fix128) {
-    for (int i = 0; i < 16; i++)
-      neg |= (uint32_t)(sat16(y->v[i] + 127) < 0) << i;
+    /* VDEPTH1 of sat16(y + 127): the lanes at -128 (y >= -32767, so the
+     * sum never saturates low) */
+    uint8_t neg[16];
+    for (int i = 0; i < 16; i++) neg[i] = y->v[i] + 127 < 0;
+    int any = 0;
+    for (int i = 0; i < n; i++) any |= neg[i];
     t->issues += 3; /* VLADD 127s, VDEPTH1, VSTR */
     t->mems++;      /* the scalar load of the mask */
-  }
-  /* VLASHR y by -8 then VDEPTH8 */
-  memset(&f->r, 0, sizeof f->r);
-  for (int i = 0; i < 16; i++)
-    f->r.s8[i] = sat8((sat16(y->v[i] * 256) + 128) >> 8);
-  t->issues += 3; /* VLASHR, VDEPTH8, VSTRPV */
-  uint32_t valid = n >= 32 ? 0xFFFFFFFFu : ((1u << n) - 1u);
-  neg &= valid;
-  int8_t res[16];
-  memcpy(res, f->r.s8, 16);
-  if (neg) {
-    memset(&f->r, 0x80, sizeof f->r); /* VLDR of the 0x80 bytes */
-    for (int i = 0; i < 16; i++)
-      if (neg & (1u << i)) res[i] = (int8_t)0x80;
-    t->issues += 2; /* VLDR, VSTRPV */
+    if (any) {
+      memset(&f->r, 0x80, sizeof f->r); /* VLDR of the 0x80 bytes */
+      for (int i = 0; i < 16; i++) res[i] = neg[i] ? (int8_t)-128 : res[i];
+      t->issues += 2; /* VLDR, VSTRPV */
+    }
   }
   if (c->fix128) t->mems++; /* the branch on the mask */
   t->tail_vsetc = 1;
@@ -249,18 +251,18 @@ static void run_fast(xai_vpu_ctx *ctx, const xai_rq_group *g,
   const int sign = (fast & XAI_RQ_FAST_SIGN) != 0;
   int32_t acc[16];
   lanes16 q, p, s;
-  for (int i = 0; i < 16; i++) {
+  for (int i = 0; i < 16; i++)
     acc[i] = (int32_t)(((uint32_t)ctx->vD.u16[i] << 16) | ctx->vR.u16[i]);
-    q.v[i] = ctx->vR.s16[i];
-    s.v[i] = ctx->vD.s16[i]; /* HI, until S replaces it */
-  }
+  memcpy(q.v, ctx->vR.s16, 32);
+  memcpy(s.v, ctx->vD.s16, 32); /* HI, until S replaces it */
   t->issues += 1u + (unsigned)sign; /* VSTR Q, VSTD HI */
   vlsat16_by16(t, acc, &p); /* P = rshr(acc, 16) */
   if (fast & XAI_RQ_FAST_POFF) vladd16(t, &p, g->v[XAI_RQF_POFF]);
   t->issues++; /* VSTR P */
   if (sign) {
     /* VLASHR HI by 0 (saturating), VSIGN, VSTR S */
-    for (int i = 0; i < 16; i++) s.v[i] = sat16(s.v[i]) >= 0 ? 16384 : -16384;
+    for (int i = 0; i < 16; i++)
+      s.v[i] = (int16_t)(sat16(s.v[i]) >= 0 ? 16384 : -16384);
     t->issues += 3;
   }
   acc_load(acc, g->v[XAI_RQF_A0_HI], g->v[XAI_RQF_A0_LO]);
@@ -329,11 +331,10 @@ static void run_general(xai_vpu_ctx *ctx, const xai_rq_group *g,
                         tally *t, final_regs *f) {
   int32_t acc[16];
   lanes16 q, hi, p, tv, cv;
-  for (int i = 0; i < 16; i++) {
+  for (int i = 0; i < 16; i++)
     acc[i] = (int32_t)(((uint32_t)ctx->vD.u16[i] << 16) | ctx->vR.u16[i]);
-    q.v[i] = ctx->vR.s16[i];
-    hi.v[i] = ctx->vD.s16[i];
-  }
+  memcpy(q.v, ctx->vR.s16, 32);
+  memcpy(hi.v, ctx->vD.s16, 32);
   t->issues += 2; /* VSTR Q, VSTD HI */
   const uint32_t mask = g->info & 0xFFu;
   const int16_t(*k)[16] = g->v + 2;
