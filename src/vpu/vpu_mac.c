@@ -271,25 +271,13 @@ void xai_vpu_vlmaccr16_block(xai_vpu_ctx *ctx, const int8_t *rows) {
   mac16_rows(ctx, NULL, rows);
 }
 
-/* n pairs (VLDC c[k]; VLMACC m[k]) in int8 mode as one step: the sums are
- * saturated after every product as the single instructions do, but kept in
- * 32-bit lanes until the end. Same registers (vC = c[n-1]), counters and
- * faults as the 2n calls; falls back to them outside int8 mode or on a bad
- * address. */
-void xai_vpu_vlmacc8_pairs(xai_vpu_ctx *ctx, const void *const *c,
-                           const void *const *m, unsigned n) {
-  int ok = ctx->mode == XAI_VPU_MODE_INT8 && n > 0;
-  for (unsigned k = 0; k < n && ok; k++)
-    ok = c[k] && m[k] &&
-         (((uintptr_t)c[k] | (uintptr_t)m[k]) & (XAI_XCORE_VPU_ALIGN - 1u)) == 0;
-  if (!ok) {
-    for (unsigned k = 0; k < n; k++) {
-      xai_vpu_vldc(ctx, c[k]);
-      xai_vpu_vlmacc(ctx, m[k]);
-    }
-    return;
-  }
-  for (unsigned k = 0; k < 2 * n; k++) xai_vpu_issue(ctx);
+/* n pairs (VLDC c[k]; VLMACC m[k]) in int8 mode as one step, without
+ * their bundles: the sums are saturated after every product as the single
+ * instructions do, but kept in 32-bit lanes until the end. Same registers
+ * (vC = c[n-1]) and MAC count as the 2n calls; the caller has checked
+ * the mode and every address. */
+static void pairs_math(xai_vpu_ctx *ctx, const void *const *c,
+                       const void *const *m, unsigned n) {
   uint32_t acc[16];
   for (unsigned i = 0; i < 16; i++)
     acc[i] = ((uint32_t)ctx->vD.u16[i] << 16) | ctx->vR.u16[i];
@@ -325,4 +313,48 @@ void xai_vpu_vlmacc8_pairs(xai_vpu_ctx *ctx, const void *const *c,
     ctx->vR.u16[i] = (uint16_t)acc[i];
   }
   ctx->macs += 16u * n;
+}
+
+static int pairs_ok(const xai_vpu_ctx *ctx, const void *const *c,
+                    const void *const *m, unsigned n) {
+  int ok = ctx->mode == XAI_VPU_MODE_INT8 && n > 0;
+  for (unsigned k = 0; k < n && ok; k++)
+    ok = c[k] && m[k] &&
+         (((uintptr_t)c[k] | (uintptr_t)m[k]) & (XAI_XCORE_VPU_ALIGN - 1u)) == 0;
+  return ok;
+}
+
+void xai_vpu_vlmacc8_pairs(xai_vpu_ctx *ctx, const void *const *c,
+                           const void *const *m, unsigned n) {
+  if (!pairs_ok(ctx, c, m, n)) {
+    for (unsigned k = 0; k < n; k++) {
+      xai_vpu_vldc(ctx, c[k]);
+      xai_vpu_vlmacc(ctx, m[k]);
+    }
+    return;
+  }
+  for (unsigned k = 0; k < 2 * n; k++) xai_vpu_issue(ctx);
+  pairs_math(ctx, c, m, n);
+}
+
+void xai_vpu_vlmacc8_sum(xai_vpu_ctx *ctx, const void *const *c,
+                         const void *const *m, unsigned n) {
+  if (pairs_ok(ctx, c, m, n)) {
+    pairs_math(ctx, c, m, n);
+    return;
+  }
+  /* The single instructions, for their faults; their bundles were
+   * charged by the caller, so the fetch state is put back. */
+  const uint64_t bundles = ctx->bundles, ops = ctx->vpu_ops,
+                 fnops = ctx->fnops;
+  const uint32_t ibuf = ctx->ibuf, pending = ctx->alu_pending;
+  for (unsigned k = 0; k < n; k++) {
+    xai_vpu_vldc(ctx, c[k]);
+    xai_vpu_vlmacc(ctx, m[k]);
+  }
+  ctx->bundles = bundles;
+  ctx->vpu_ops = ops;
+  ctx->fnops = fnops;
+  ctx->ibuf = ibuf;
+  ctx->alu_pending = pending;
 }
