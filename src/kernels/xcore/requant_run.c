@@ -153,8 +153,8 @@ static void finish(xai_vpu_ctx *ctx, const final_regs *f, const tally *t) {
 }
 
 /* The int16 output stage (out16 in requant_run_vpu.c) from y in vR. */
-static inline void out16(const xai_rq_consts *c, int8_t *out,
-                  int n, lanes16 *y, int add_zp, tally *t, final_regs *f) {
+static inline void out16(const xai_rq_consts *c, int8_t *out, int n,
+                         lanes16 *y, int add_zp, tally *t, final_regs *f) {
   const uint8_t *cb = (const uint8_t *)c;
   if (add_zp) vladd16(t, y, cb + c->off[XAI_RQC_ZP]);
   if (c->do_max) {
@@ -203,9 +203,9 @@ static inline void out16(const xai_rq_consts *c, int8_t *out,
 
 /* The int8 output stage (out8): VSETC int8, the int8 VLSAT of acc, the
  * clamp steps on all 32 lanes, the store. */
-static inline void out8(const void *final_shift, const xai_rq_consts *c,
-                 int8_t *out, int n, const int32_t acc[16], tally *t,
-                 final_regs *f) {
+static inline void out8(const void *final_shift,
+                        const xai_rq_consts *c, int8_t *out, int n,
+                        const int32_t acc[16], tally *t, final_regs *f) {
   const uint8_t *cb = (const uint8_t *)c;
   uint16_t sh[16];
   memcpy(sh, final_shift, 32);
@@ -297,8 +297,9 @@ static void run_fast(xai_vpu_ctx *ctx, const xai_rq_group *g,
 /* The general chain: a level starts from its 32-bit constant (VLDD, VLDR)
  * plus the previous level's carry (VLSAT 16, VSTR, ..., VLDC, VLMACC
  * ones). */
-static inline void next_level(const int16_t (*k)[16], int carry, int32_t acc[16],
-                       lanes16 *cv, const lanes16 **vc, tally *t) {
+static inline void next_level(const int16_t (*k)[16], int carry,
+                              int32_t acc[16], lanes16 *cv,
+                              const lanes16 **vc, tally *t) {
   if (carry) {
     vlsat16_by16(t, acc, cv);
     t->issues++; /* VSTR C */
@@ -315,8 +316,8 @@ static inline void next_level(const int16_t (*k)[16], int carry, int32_t acc[16]
 
 /* One product term (term in requant_run_vpu.c). */
 static inline void term(uint32_t mask, int slot, const lanes16 *data,
-                 const int16_t (**coef)[16], int32_t acc[16],
-                 const lanes16 **vc, tally *t) {
+                        const int16_t (**coef)[16], int32_t acc[16],
+                        const lanes16 **vc, tally *t) {
   if (!(mask & (1u << slot))) return;
   if (*vc != data) {
     t->issues++; /* VLDC */
