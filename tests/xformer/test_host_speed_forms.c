@@ -4,7 +4,7 @@
  * xai_rq_run both ways (xai_rq_set_vpu_sequence), and every op's output
  * bytes, ticks, cycles, largest thread bundle count and MACs must agree.
  * Every model under shared/models is tried (those the xformer does not
- * lower are skipped). */
+ * lower are skipped). Under ASan (slow): 5 threads, models up to 1 MB. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,13 +58,28 @@ static void free_result(run_result *r) {
   free(r->cost);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
 static int g_models;
 
 static void check_model(const char *path) {
   size_t size = 0;
   uint8_t *model = NULL;
   if (xai_file_read(path, &model, &size, NULL) != XAI_OK) return;
-  for (unsigned threads = 1; threads <= 5; threads += 4) {
+  if (SANITIZED && size > ((size_t)1 << 20)) {
+    xai_file_free(model);
+    return;
+  }
+  for (unsigned threads = SANITIZED ? 5 : 1; threads <= 5; threads += 4) {
     xai_xformer_options o;
     xai_xformer_options_init(&o);
     o.thread_count = threads;
