@@ -327,11 +327,23 @@ static inline void xai_vpu_vlmaccr(xai_vpu_ctx *ctx, const void *addr) {
  * counters and faults exactly as the sixteen calls leave them, computed in
  * one pass (the host-speed form of a 16-channel group block). */
 void xai_vpu_vlmaccr16(xai_vpu_ctx *ctx, const int8_t *const rows[16]);
+/* The same for 16 rows stored back to back (rows + 32 k). */
+void xai_vpu_vlmaccr16_block(xai_vpu_ctx *ctx, const int8_t *rows);
 
 /* n pairs (VLDC c[k]; VLMACC m[k]) in int8 mode, with the registers,
  * counters and faults of the 2n calls, in one pass (host speed). */
 void xai_vpu_vlmacc8_pairs(xai_vpu_ctx *ctx, const void *const *c,
                            const void *const *m, unsigned n);
+/* The arithmetic of those n pairs (registers, MAC count, faults) without
+ * their bundles, for a kernel that charges each instruction in its place
+ * (xai_vpu_charge_vpu) and computes the block afterwards. */
+void xai_vpu_vlmacc8_sum(xai_vpu_ctx *ctx, const void *const *c,
+                         const void *const *m, unsigned n);
+/* Charges n VPU instructions' bundles (what each call would), for the
+ * instructions of a block computed by a step form afterwards. */
+static inline void xai_vpu_charge_vpu(xai_vpu_ctx *ctx, unsigned n) {
+  for (unsigned k = 0; k < n; k++) xai_vpu_issue(ctx);
+}
 
 /* VLMACCR1: binary (1-bit) dot product of all 256 bits of vC and mem into
  * the top accumulator, then rotate as VLMACCR:

@@ -214,11 +214,42 @@ void xai_vpu_vadddr(xai_vpu_ctx *ctx) {
   }
 }
 
-/* 16 int8 VLMACCRs as one step (docs/vpu.md): the k-th row's dot product
- * ends in acc[15 - k], each sum saturated once, exactly as the rotating
- * sequence leaves them. Counts as 16 VPU bundles through the fetch model.
- * Falls back to single instructions outside int8 mode or on a bad address,
- * so faults are recorded the same way. */
+/* The 16 dot products of vC with rows[k] into acc[15 - k], each sum
+ * saturated once, exactly as the rotating sequence leaves them; vC is
+ * widened once and four rows go per pass, as plain dot products the host
+ * compiler vectorises (|dot| <= 2^19: no overflow). stride: bytes from
+ * one row to the next when rows is NULL (rows then start at base). */
+static void mac16_rows(xai_vpu_ctx *ctx, const int8_t *const *rows,
+                       const int8_t *base) {
+  int16_t x[32];
+  for (unsigned j = 0; j < 32; j++) x[j] = ctx->vC.s8[j];
+  int32_t p[16];
+  for (unsigned k = 0; k < 16; k += 4) {
+    const int8_t *r0 = rows ? rows[k] : base + 32 * k;
+    const int8_t *r1 = rows ? rows[k + 1] : r0 + 32;
+    const int8_t *r2 = rows ? rows[k + 2] : r0 + 64;
+    const int8_t *r3 = rows ? rows[k + 3] : r0 + 96;
+    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (unsigned j = 0; j < 32; j++) {
+      const int32_t xj = x[j];
+      s0 += r0[j] * xj;
+      s1 += r1[j] * xj;
+      s2 += r2[j] * xj;
+      s3 += r3[j] * xj;
+    }
+    p[15 - k] = s0;
+    p[14 - k] = s1;
+    p[13 - k] = s2;
+    p[12 - k] = s3;
+  }
+  for (unsigned k = 0; k < 16; k++) xai_vpu_issue(ctx);
+  acc32_add16(ctx, p);
+  ctx->macs += 16u * 32u;
+}
+
+/* 16 int8 VLMACCRs as one step (docs/vpu.md). Counts as 16 VPU bundles
+ * through the fetch model. Falls back to single instructions outside int8
+ * mode or on a bad address, so faults are recorded the same way. */
 void xai_vpu_vlmaccr16(xai_vpu_ctx *ctx, const int8_t *const rows[16]) {
   int ok = ctx->mode == XAI_VPU_MODE_INT8;
   for (unsigned k = 0; k < 16 && ok; k++)
@@ -227,41 +258,47 @@ void xai_vpu_vlmaccr16(xai_vpu_ctx *ctx, const int8_t *const rows[16]) {
     for (unsigned k = 0; k < 16; k++) xai_vpu_vlmaccr(ctx, rows[k]);
     return;
   }
-  for (unsigned k = 0; k < 16; k++) xai_vpu_issue(ctx);
-  int32_t p[16];
-  for (unsigned k = 0; k < 16; k++) {
-    const int8_t *r = rows[k];
-    int32_t dot = 0;
-    for (unsigned j = 0; j < 32; j++) dot += (int16_t)ctx->vC.s8[j] * (int16_t)r[j];
-    p[15 - k] = dot;
-  }
-  acc32_add16(ctx, p);
-  ctx->macs += 16u * 32u;
+  mac16_rows(ctx, rows, NULL);
 }
 
-/* n pairs (VLDC c[k]; VLMACC m[k]) in int8 mode as one step: the sums are
- * saturated after every product as the single instructions do, but kept in
- * 32-bit lanes until the end. Same registers (vC = c[n-1]), counters and
- * faults as the 2n calls; falls back to them outside int8 mode or on a bad
- * address. */
-void xai_vpu_vlmacc8_pairs(xai_vpu_ctx *ctx, const void *const *c,
-                           const void *const *m, unsigned n) {
-  int ok = ctx->mode == XAI_VPU_MODE_INT8 && n > 0;
-  for (unsigned k = 0; k < n && ok; k++)
-    ok = c[k] && m[k] &&
-         (((uintptr_t)c[k] | (uintptr_t)m[k]) & (XAI_XCORE_VPU_ALIGN - 1u)) == 0;
-  if (!ok) {
-    for (unsigned k = 0; k < n; k++) {
-      xai_vpu_vldc(ctx, c[k]);
-      xai_vpu_vlmacc(ctx, m[k]);
-    }
+void xai_vpu_vlmaccr16_block(xai_vpu_ctx *ctx, const int8_t *rows) {
+  if (ctx->mode != XAI_VPU_MODE_INT8 || !rows ||
+      ((uintptr_t)rows & (XAI_XCORE_VPU_ALIGN - 1u))) {
+    for (unsigned k = 0; k < 16; k++)
+      xai_vpu_vlmaccr(ctx, rows ? rows + 32 * k : NULL);
     return;
   }
-  for (unsigned k = 0; k < 2 * n; k++) xai_vpu_issue(ctx);
+  mac16_rows(ctx, NULL, rows);
+}
+
+/* n pairs (VLDC c[k]; VLMACC m[k]) in int8 mode as one step, without
+ * their bundles: the sums are saturated after every product as the single
+ * instructions do, but kept in 32-bit lanes until the end. Same registers
+ * (vC = c[n-1]) and MAC count as the 2n calls; the caller has checked
+ * the mode and every address. */
+static void pairs_math(xai_vpu_ctx *ctx, const void *const *c,
+                       const void *const *m, unsigned n) {
   uint32_t acc[16];
   for (unsigned i = 0; i < 16; i++)
     acc[i] = ((uint32_t)ctx->vD.u16[i] << 16) | ctx->vR.u16[i];
-  for (unsigned k = 0; k < n; k++) {
+  /* |x * w| <= 2^14: when no lane starts within n * 2^14 of saturation,
+   * no step saturates and the products can be summed first. */
+  uint32_t room = 1;
+  const uint32_t lim = 0x7FFFFFFFu - ((uint32_t)n << 14);
+  for (unsigned i = 0; i < 16; i++) {
+    int32_t a = (int32_t)acc[i];
+    room &= (uint32_t)(a < 0 ? -(int64_t)a : a) <= lim;
+  }
+  const int summed = room && n <= 64;
+  if (summed) {
+    int32_t sum[16] = {0};
+    for (unsigned k = 0; k < n; k++) {
+      const int8_t *x = (const int8_t *)c[k], *w = (const int8_t *)m[k];
+      for (unsigned i = 0; i < 16; i++) sum[i] += (int16_t)x[i] * (int16_t)w[i];
+    }
+    for (unsigned i = 0; i < 16; i++) acc[i] += (uint32_t)sum[i];
+  }
+  for (unsigned k = 0; k < n && !summed; k++) {
     const int8_t *x = (const int8_t *)c[k], *w = (const int8_t *)m[k];
     for (unsigned i = 0; i < 16; i++) {
       uint32_t a = acc[i], b = (uint32_t)((int32_t)x[i] * w[i]), s = a + b;
@@ -276,4 +313,48 @@ void xai_vpu_vlmacc8_pairs(xai_vpu_ctx *ctx, const void *const *c,
     ctx->vR.u16[i] = (uint16_t)acc[i];
   }
   ctx->macs += 16u * n;
+}
+
+static int pairs_ok(const xai_vpu_ctx *ctx, const void *const *c,
+                    const void *const *m, unsigned n) {
+  int ok = ctx->mode == XAI_VPU_MODE_INT8 && n > 0;
+  for (unsigned k = 0; k < n && ok; k++)
+    ok = c[k] && m[k] &&
+         (((uintptr_t)c[k] | (uintptr_t)m[k]) & (XAI_XCORE_VPU_ALIGN - 1u)) == 0;
+  return ok;
+}
+
+void xai_vpu_vlmacc8_pairs(xai_vpu_ctx *ctx, const void *const *c,
+                           const void *const *m, unsigned n) {
+  if (!pairs_ok(ctx, c, m, n)) {
+    for (unsigned k = 0; k < n; k++) {
+      xai_vpu_vldc(ctx, c[k]);
+      xai_vpu_vlmacc(ctx, m[k]);
+    }
+    return;
+  }
+  for (unsigned k = 0; k < 2 * n; k++) xai_vpu_issue(ctx);
+  pairs_math(ctx, c, m, n);
+}
+
+void xai_vpu_vlmacc8_sum(xai_vpu_ctx *ctx, const void *const *c,
+                         const void *const *m, unsigned n) {
+  if (pairs_ok(ctx, c, m, n)) {
+    pairs_math(ctx, c, m, n);
+    return;
+  }
+  /* The single instructions, for their faults; their bundles were
+   * charged by the caller, so the fetch state is put back. */
+  const uint64_t bundles = ctx->bundles, ops = ctx->vpu_ops,
+                 fnops = ctx->fnops;
+  const uint32_t ibuf = ctx->ibuf, pending = ctx->alu_pending;
+  for (unsigned k = 0; k < n; k++) {
+    xai_vpu_vldc(ctx, c[k]);
+    xai_vpu_vlmacc(ctx, m[k]);
+  }
+  ctx->bundles = bundles;
+  ctx->vpu_ops = ops;
+  ctx->fnops = fnops;
+  ctx->ibuf = ibuf;
+  ctx->alu_pending = pending;
 }

@@ -2,7 +2,10 @@
  * MultiplyByQuantizedMultiplier (xai_mbqm, itself checked against
  * LiteRT elsewhere): every rounding tie near every output step, dense
  * sweeps, random accumulators up to the pack-time bound, mixed lanes,
- * every clamp mode, and the scalar fallback. */
+ * every clamp mode, and the scalar fallback. Every run is also checked
+ * against the emulated instruction sequence (xai_rq_run_vpu): outputs,
+ * registers and every cycle-model counter, from varied fetch states, also
+ * for accumulators beyond the pack-time bound. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +30,61 @@ typedef struct {
 static _Alignas(32) uint8_t scratch[XAI_RQ_SCRATCH_BYTES];
 static long long checked, scalar_groups, fast_groups, groups;
 static int use_fast = 1; /* pack with xai_rq_pack_group_c (the kernels') */
+
+static long long sequence_checked;
+
+/* xai_rq_run against the instruction sequence: the same output bytes
+ * (and none past n), registers, mode and counters, from a random fetch
+ * state (buffer level, deferred ALU bundles) and stale vC. */
+static void check_sequence(const xai_rq_group *g, const xai_rq_consts *c,
+                           const int32_t acc[16], int n, int misalign) {
+  _Alignas(32) int16_t hi[16];
+  _Alignas(32) uint16_t lo[16];
+  _Alignas(32) int8_t junk[32];
+  _Alignas(32) uint8_t sa[XAI_RQ_SCRATCH_BYTES], sb[XAI_RQ_SCRATCH_BYTES];
+  _Alignas(32) int8_t oa[24], ob[24];
+  for (int i = 0; i < 16; i++) {
+    hi[i] = (int16_t)(uint16_t)((uint32_t)acc[i] >> 16);
+    lo[i] = (uint16_t)((uint32_t)acc[i] & 0xFFFF);
+  }
+  for (int i = 0; i < 32; i++) junk[i] = (int8_t)xai_test_rand(&rng);
+  xai_vpu_ctx a;
+  xai_vpu_init(&a, rnd(0, 1) ? XAI_VPU_MODE_INT8 : XAI_VPU_MODE_INT16);
+  xai_vpu_vldc(&a, junk);
+  xai_vpu_vldd(&a, hi);
+  xai_vpu_vldr(&a, lo);
+  a.ibuf = 4u * (uint32_t)rnd(0, 4);
+  a.alu_pending = (uint32_t)rnd(0, 3) * (uint32_t)rnd(0, 1);
+  xai_vpu_ctx b = a;
+  memset(oa, 0x55, sizeof oa);
+  memset(ob, 0x55, sizeof ob);
+  xai_rq_run(&a, g, c, oa + misalign, n, sa);
+  xai_rq_run_vpu(&b, g, c, ob + misalign, n, sb);
+  int same = memcmp(oa, ob, sizeof oa) == 0 &&
+             memcmp(&a.vR, &b.vR, 32) == 0 && memcmp(&a.vD, &b.vD, 32) == 0 &&
+             memcmp(&a.vC, &b.vC, 32) == 0 && a.mode == b.mode &&
+             a.ctrl == b.ctrl && a.bundles == b.bundles &&
+             a.vpu_ops == b.vpu_ops && a.macs == b.macs &&
+             a.fnops == b.fnops && a.ibuf == b.ibuf &&
+             a.alu_pending == b.alu_pending &&
+             a.fault_count == b.fault_count && a.fault_count == 0;
+  if (!same) {
+    fprintf(stderr,
+            "sequence mismatch: info 0x%x n %d misalign %d: bundles %llu/%llu "
+            "ops %llu/%llu macs %llu/%llu fnops %llu/%llu ibuf %u/%u "
+            "pending %u/%u out %d/%d\n",
+            g->info, n, misalign, (unsigned long long)a.bundles,
+            (unsigned long long)b.bundles, (unsigned long long)a.vpu_ops,
+            (unsigned long long)b.vpu_ops, (unsigned long long)a.macs,
+            (unsigned long long)b.macs, (unsigned long long)a.fnops,
+            (unsigned long long)b.fnops, a.ibuf, b.ibuf, a.alu_pending,
+            b.alu_pending, memcmp(oa, ob, sizeof oa),
+            memcmp(&a.vR, &b.vR, 32));
+    xai_test_failures++;
+    if (xai_test_failures > 20) exit(1);
+  }
+  sequence_checked++;
+}
 
 /* Runs 16 accumulators through the VPU path and compares every lane. */
 static void run16(const rq_case *rc, const xai_rq_group *g,
@@ -68,6 +126,7 @@ static void run16(const rq_case *rc, const xai_rq_group *g,
   }
   /* Bytes past n are untouched. */
   if (n < 16) CHECK_EQ_INT((uint8_t)o[n], 0x55);
+  check_sequence(g, c, acc, n, (int)(o - out) + rnd(0, 1) * 2);
 }
 
 static int64_t bound_for(int32_t shift) {
@@ -141,6 +200,18 @@ static void run_case(rq_case *rc, int rounds) {
     int32_t acc[16];
     for (int i = 0; i < 16; i++) acc[i] = pick_acc(rc, i, r % 4);
     run16(rc, eg, ec, acc, 16 - (r % 7 == 3 ? rnd(1, 15) : 0));
+  }
+  /* Beyond the bound (no reference there): any 32-bit accumulator, the
+   * extremes included, still runs as the sequence does. */
+  for (int r = 0; r < rounds / 20 + 1; r++) {
+    int32_t acc[16];
+    for (int i = 0; i < 16; i++) {
+      uint32_t v = (uint32_t)xai_test_rand(&rng);
+      acc[i] = i % 5 == 0 ? (int32_t)(v >> rnd(0, 31)) : (int32_t)v;
+      if (i == 3 && r % 3 == 0) acc[i] = INT32_MIN;
+      if (i == 4 && r % 3 == 1) acc[i] = INT32_MAX;
+    }
+    check_sequence(eg, ec, acc, rnd(1, 16), rnd(0, 3));
   }
   free(eg);
   free(ec);
@@ -282,7 +353,8 @@ int main(void) {
     CHECK_EQ_INT(xai_mbqm(6, 1 << 30, -1), 2);
     CHECK_EQ_INT(xai_mbqm(-6, 1 << 30, -1), -2);
   }
-  printf("checked %lld outputs, %lld of %lld groups on the fast chain\n",
-         checked, fast_groups, groups);
+  printf("checked %lld outputs, %lld of %lld groups on the fast chain, "
+         "%lld runs against the instruction sequence\n",
+         checked, fast_groups, groups, sequence_checked);
   return xai_test_finish("xcore_requant");
 }

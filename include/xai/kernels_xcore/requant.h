@@ -325,6 +325,18 @@ int64_t xai_rq_acc_bound(const int8_t *w, size_t n, size_t stride,
 void xai_rq_run(xai_vpu_ctx *ctx, const xai_rq_group *g,
                 const xai_rq_consts *c, int8_t *out, int n, void *scratch);
 
+/* The same as the device's instruction sequence, one emulated instruction
+ * at a time: the spec of xai_rq_run, which computes the lanes directly and
+ * charges the sequence's bundles in one step (same outputs, registers and
+ * counters; xai_rq_run leaves the scratch slots unwritten). */
+void xai_rq_run_vpu(xai_vpu_ctx *ctx, const xai_rq_group *g,
+                    const xai_rq_consts *c, int8_t *out, int n,
+                    void *scratch);
+/* on != 0: xai_rq_run issues the sequence itself (xai_rq_run_vpu), so a
+ * test can compare whole models both ways. Process-wide; set it only
+ * while no model runs. */
+void xai_rq_set_vpu_sequence(int on);
+
 #ifdef __cplusplus
 }
 #endif

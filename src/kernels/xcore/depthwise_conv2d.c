@@ -165,6 +165,10 @@ static int interior(const xai_conv_xcore *op, const int8_t *in, int32_t b,
   return last + 32u <= in_bytes;
 }
 
+/* Taps of the tap loop computed per emulator step (host speed only; the
+ * unrolled block has at most 9). */
+#define XAI_DW_BATCH 9
+
 /* Pixels per vector: a blob with replicated lanes computes adjacent
  * output pixels together when their taps are adjacent in the input
  * (stride 1 along x): lane l = pixel l / C, channel l % C. */
@@ -219,6 +223,7 @@ xai_status xai_dwconv2d_s8_xcore_units(xai_vpu_ctx *ctx,
   const size_t in_bytes =
       (size_t)op->in.n * op->in.h * op->in.w * (size_t)ic;
   const int32_t nb = (op->out.w + step - 1) / step;
+  _Alignas(32) int8_t taps[XAI_DW_BATCH][32]; /* host copies of gathers */
   for (int32_t row = u_begin / nb; (int64_t)row * nb < u_end; row++) {
     int32_t b = row / op->out.h, oy = row % op->out.h;
     int32_t ox_end = xai_xc_unit_ox_end(row, nb, step, op->out.w, u_end);
@@ -243,8 +248,10 @@ xai_status xai_dwconv2d_s8_xcore_units(xai_vpu_ctx *ctx,
         /* Interior pixels of filters up to 3x3 run a generated unrolled tap
          * block (XAI_XCORE_UNROLLED_CODE_BYTES); others loop per tap. */
         const int tap_loop = !inner || op->k > 9;
-        /* The unrolled block runs as one emulator step (same counts). */
-        const void *blk_c[9], *blk_w[9];
+        /* The unrolled block runs as one emulator step (same counts); the
+         * tap loop charges each instruction in its place and computes up to
+         * XAI_DW_BATCH taps at a time (gathered lanes kept per tap). */
+        const void *blk_c[XAI_DW_BATCH], *blk_w[XAI_DW_BATCH];
         unsigned blk = 0;
         int32_t t = 0;
         for (int32_t fy = 0; fy < op->filter.h; fy++) {
@@ -277,21 +284,27 @@ xai_status xai_dwconv2d_s8_xcore_units(xai_vpu_ctx *ctx,
                 }
                 xai_xc_charge_copy(ctx, (size_t)lanes, 0);
                 src = stage;
+                if (tap_loop) {
+                  memcpy(taps[blk], stage, 32);
+                  src = taps[blk];
+                }
               }
             }
             const int8_t *wt =
                 op->weights + ((size_t)g * (size_t)op->k + (size_t)t) * 16u;
-            if (!tap_loop) {
-              blk_c[blk] = src;
-              blk_w[blk++] = wt;
-              continue;
-            }
-            xai_vpu_vldc(ctx, src);
-            xai_vpu_vlmacc(ctx, wt);
+            blk_c[blk] = src;
+            blk_w[blk++] = wt;
+            if (!tap_loop) continue;
+            xai_vpu_charge_vpu(ctx, 2); /* VLDC, VLMACC */
             xai_vpu_branch(ctx);
+            if (blk == XAI_DW_BATCH) {
+              xai_vpu_vlmacc8_sum(ctx, blk_c, blk_w, blk);
+              blk = 0;
+            }
           }
         }
-        if (blk) xai_vpu_vlmacc8_pairs(ctx, blk_c, blk_w, blk);
+        if (blk && tap_loop) xai_vpu_vlmacc8_sum(ctx, blk_c, blk_w, blk);
+        if (blk && !tap_loop) xai_vpu_vlmacc8_pairs(ctx, blk_c, blk_w, blk);
         xai_rq_run(ctx, xai_xc_group(op->weights, op->bias, op->n_groups, g),
                    op->consts, o + 16 * g, lanes, s);
       }

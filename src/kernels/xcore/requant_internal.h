@@ -127,9 +127,7 @@ static inline void xai_xc_bias_init(xai_vpu_ctx *ctx, const int16_t *bias,
 /* 16 VLMACCRs of one 32-byte chunk against one group's 16 rows (vC must
  * hold the input chunk). */
 static inline void xai_xc_mac16(xai_vpu_ctx *ctx, const int8_t *rows) {
-  const int8_t *r[16];
-  for (int k = 0; k < 16; k++) r[k] = rows + 32 * k;
-  xai_vpu_vlmaccr16(ctx, r);
+  xai_vpu_vlmaccr16_block(ctx, rows);
 }
 
 /* The same for a group of n stored rows (xai_xc_group_rows): first 16 - n
@@ -137,6 +135,10 @@ static inline void xai_xc_mac16(xai_vpu_ctx *ctx, const int8_t *rows) {
  * the n rows, which end in lanes n-1 .. 0. Same bundles as 16 rows. */
 static inline void xai_xc_mac_rows(xai_vpu_ctx *ctx, const int8_t *rows,
                                    int32_t n) {
+  if (n == 16) {
+    xai_vpu_vlmaccr16_block(ctx, rows);
+    return;
+  }
   const int8_t *r[16];
   int k = 0;
   for (int32_t i = n; i < 16; i++) r[k++] = xai_xc_zero32;

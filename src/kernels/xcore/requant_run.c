@@ -1,269 +1,394 @@
-/* Exact VPU requantization: the per-group run on the vector unit
- * (requant.h, "Run"). */
+/* Exact VPU requantization at host speed (requant.h, "Run"): the lanes of
+ * the instruction sequence of requant_run_vpu.c computed in plain C, with
+ * the sequence's bundles charged in one step.
+ *
+ * Why this is the same as issuing each instruction: every function below
+ * is one instruction of that sequence on 16 (int8: 32) lanes, with the
+ * emulator's saturation (symmetric, vpu_internal.h) and rounding; stores
+ * to the scratch slots and the loads that read them back are copies of
+ * local vectors. The accumulators stay 32-bit lanes between VLMACCs
+ * instead of being split into vD:vR after each one. The registers are
+ * left as the sequence leaves them (vD = 0 after the last VLSAT, vR and vC
+ * as computed), the mode is int8. Cost: the sequence issues only VPU and
+ * scalar memory-lane bundles before its trailing byte copy, and the fetch
+ * model treats both alike (xai_vpu_mem), so the bundles of the whole
+ * sequence are one xai_vpu_mem of their count, in the same order relative
+ * to the copy. tests/kernels/test_xcore_requant.c checks registers,
+ * outputs and every counter against xai_rq_run_vpu on packed groups with
+ * random and out-of-bound accumulators. The scratch slots are not
+ * written (nothing reads them after a call). */
 #include "xai/kernels_xcore/requant.h"
 
 #include <string.h>
 
 #include "requant_internal.h"
-#include "xai/kernels_ref/quant.h"
 
-/* Vectors every layer shares (the same in each model): constants of the
- * kernel library, i.e. of the firmware image, not of the model. */
-static _Alignas(32) const int16_t k_ones[16] = {1, 1, 1, 1, 1, 1, 1, 1,
-                                                1, 1, 1, 1, 1, 1, 1, 1};
-static _Alignas(32) const uint16_t k_shift16[16] = {
-    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16};
-static _Alignas(32) const int16_t k_plus127[16] = {
-    127, 127, 127, 127, 127, 127, 127, 127,
-    127, 127, 127, 127, 127, 127, 127, 127};
-static _Alignas(32) const uint8_t k_b80[32] = {
-    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80};
+/* When set, xai_rq_run issues the instruction sequence itself (tests). */
+static int g_run_vpu;
 
-/* Scratch slots (32 bytes each). Values whose lifetimes do not overlap
- * share a slot, so a call needs 4 vectors instead of 6: T (the sign mask)
- * is made from HI, which is dead after that; the carries C are consumed
- * by the next instruction and Y (the result) only appears after the last
- * carry; the -128 mask reuses T's slot once the chain is done. */
-enum { BUF_Q, BUF_HI, BUF_P, BUF_C };
-enum { BUF_T = BUF_HI, BUF_Y = BUF_C };
+void xai_rq_set_vpu_sequence(int on) { g_run_vpu = on != 0; }
 
-static void *slot(void *scratch, int i) { return (uint8_t *)scratch + 32 * i; }
+/* 16 int16 lanes (products of two of them are int16 x int16 multiplies,
+ * which the host vectorises best). */
+typedef struct {
+  int16_t v[16];
+} lanes16;
 
-/* A layer constants vector (present whenever a group of the layer reads
- * it, see xai_rq_encode_consts). */
-static const void *cvec(const xai_rq_consts *c, int id) {
-  return (const uint8_t *)c + c->off[id];
+/* Counters of the sequence being mirrored. */
+typedef struct {
+  uint32_t issues, mems, vlmaccs;
+  uint32_t tail_vsetc; /* out16's VSETC int8 comes after the byte copy */
+} tally;
+
+/* sat32(a + b), symmetric, in 32-bit operations (vpu_mac.c acc32_add16). */
+static inline int32_t add_sat32(int32_t a, int32_t b) {
+  uint32_t ua = (uint32_t)a, ub = (uint32_t)b, s = ua + ub;
+  uint32_t over = ((ua ^ s) & (ub ^ s)) >> 31;
+  uint32_t sat = 0x7FFFFFFFu + (ua >> 31) * 2u;
+  s = over ? sat : s;
+  return (int32_t)(s == 0x80000000u ? 0x80000001u : s);
+}
+static inline int32_t sat16(int32_t v) {
+  return v > 32767 ? 32767 : v < -32767 ? -32767 : v;
+}
+static inline int8_t sat8(int32_t v) {
+  return (int8_t)(v > 127 ? 127 : v < -127 ? -127 : v);
 }
 
-/* One product term: vC = data vector (if not already loaded), VLMACC
- * with the next stored coefficient (*coef advances: the record keeps the
- * used terms in slot order, which is the order the chain issues them). */
-static void term(xai_vpu_ctx *ctx, uint32_t mask, int t, const void *data,
-                 const void **vc, const int16_t (**coef)[16]) {
-  if (!(mask & (1u << t))) return;
+/* One lane of VLSAT (vpu_mac.c): rounding shift, no rounding from 32 on,
+ * saturated to +-hi. */
+static inline int32_t vlsat_lane(int32_t a, uint32_t s, int32_t hi) {
+  int32_t v;
+  if (s == 0)
+    v = a;
+  else if (s >= 32)
+    v = a >> 31; /* only sign bits remain */
+  else /* (a + 2^(s-1)) >> s without overflow */
+    v = (a >> s) + ((a >> (s - 1)) & 1);
+  return v > hi ? hi : v < -hi ? -hi : v;
+}
+
+/* VLSAT in int16 mode by a shift vector: vR = result, vD = 0. */
+static inline void vlsat16(tally *t, const int32_t acc[16],
+                           const void *shifts, lanes16 *r) {
+  uint16_t sh[16];
+  memcpy(sh, shifts, 32);
+  for (int i = 0; i < 16; i++)
+    r->v[i] = (int16_t)vlsat_lane(acc[i], sh[i], 32767);
+  t->issues++;
+}
+
+/* VLSAT by 16 on every lane (the library's shift vector). */
+static inline void vlsat16_by16(tally *t, const int32_t acc[16],
+                                lanes16 *r) {
+  for (int i = 0; i < 16; i++)
+    r->v[i] = (int16_t)sat16((acc[i] >> 16) + ((acc[i] >> 15) & 1));
+  t->issues++;
+}
+
+/* VLDD hi (after a VLSAT, or with VLDR lo): acc = hi:lo. */
+static inline void acc_load(int32_t acc[16], const int16_t *hi,
+                            const int16_t *lo) {
+  uint16_t h[16], l[16];
+  memcpy(h, hi, 32);
+  memcpy(l, lo, 32);
+  for (int i = 0; i < 16; i++)
+    acc[i] = (int32_t)(((uint32_t)h[i] << 16) | l[i]);
+}
+
+/* VLDD hi after a VLSAT that left the carry c in vR (vD = 0): the
+ * accumulators read hi:(c mod 2^16). */
+static inline void acc_load_carry(int32_t acc[16], const int16_t *hi,
+                                  const lanes16 *c) {
+  uint16_t h[16];
+  memcpy(h, hi, 32);
+  for (int i = 0; i < 16; i++)
+    acc[i] = (int32_t)(((uint32_t)h[i] << 16) | (uint16_t)c->v[i]);
+}
+
+/* VLMACC in int16 mode. */
+static inline void vlmacc(tally *t, int32_t acc[16], const int16_t *c,
+                          const void *m) {
+  int16_t w[16];
+  memcpy(w, m, 32);
+  for (int i = 0; i < 16; i++)
+    acc[i] = add_sat32(acc[i], (int32_t)c[i] * w[i]);
+  t->issues++;
+  t->vlmaccs++;
+}
+
+/* VLADD in int16 mode. */
+static inline void vladd16(tally *t, lanes16 *r, const void *m) {
+  int16_t w[16];
+  memcpy(w, m, 32);
+  for (int i = 0; i < 16; i++) r->v[i] = (int16_t)sat16(r->v[i] + w[i]);
+  t->issues++;
+}
+
+/* VLSUB (vpu_lanes.c vlsub_lane): mem - r, with XS3's negation of MIN. */
+static inline int32_t vlsub_lane(int32_t mem, int32_t r, int32_t min) {
+  if (r == min && mem == 0) return min;
+  int32_t v = mem - r, hi = -min - 1;
+  return v > hi ? hi : v < -hi ? -hi : v;
+}
+
+static inline void to_vec(const lanes16 *l, xai_vpu_vec *v) {
+  memcpy(v->s16, l->v, 32);
+}
+
+/* Where the sequence's registers end up, and the state to leave. */
+typedef struct {
+  xai_vpu_vec r, c; /* vR, and vC: the vector last loaded into it */
+} final_regs;
+
+static void finish(xai_vpu_ctx *ctx, const final_regs *f, const tally *t) {
+  ctx->vR = f->r;
+  memset(&ctx->vD, 0, sizeof ctx->vD);
+  ctx->vC = f->c;
+  ctx->mode = XAI_VPU_MODE_INT8;
+  ctx->ctrl = (uint32_t)XAI_VPU_MODE_INT8 << 8;
+  ctx->macs += 16u * t->vlmaccs;
+  xai_vpu_mem(ctx, (uint64_t)t->issues + t->mems);
+  ctx->vpu_ops += t->issues;
+}
+
+/* The int16 output stage (out16 in requant_run_vpu.c) from y in vR. */
+static inline void out16(const xai_rq_consts *c, int8_t *out, int n,
+                         lanes16 *y, int add_zp, tally *t, final_regs *f) {
+  const uint8_t *cb = (const uint8_t *)c;
+  if (add_zp) vladd16(t, y, cb + c->off[XAI_RQC_ZP]);
+  if (c->do_max) {
+    vladd16(t, y, cb + c->off[XAI_RQC_NEG_LO]);
+    for (int i = 0; i < 16; i++) y->v[i] = (int16_t)(y->v[i] < 0 ? 0 : y->v[i]);
+    t->issues++; /* VPOS */
+    vladd16(t, y, cb + c->off[XAI_RQC_ACT_LO]);
+  }
+  if (c->do_min) {
+    int16_t hi[16];
+    memcpy(hi, cb + c->off[XAI_RQC_ACT_HI], 32);
+    for (int i = 0; i < 16; i++) {
+      int32_t v = vlsub_lane(hi[i], y->v[i], -32768);
+      v = v < 0 ? 0 : v;
+      y->v[i] = (int16_t)vlsub_lane(hi[i], v, -32768);
+    }
+    t->issues += 3; /* VLSUB, VPOS, VLSUB */
+  }
+  t->issues++; /* VSTR y */
+  /* VLASHR y by -8 then VDEPTH8 */
+  int8_t res[16];
+  for (int i = 0; i < 16; i++)
+    res[i] = sat8((sat16(y->v[i] * 256) + 128) >> 8);
+  memset(&f->r, 0, sizeof f->r);
+  memcpy(f->r.s8, res, 16);
+  t->issues += 3; /* VLASHR, VDEPTH8, VSTRPV */
+  if (c->fix128) {
+    /* VDEPTH1 of sat16(y + 127): the lanes at -128 (y >= -32767, so the
+     * sum never saturates low) */
+    uint8_t neg[16];
+    for (int i = 0; i < 16; i++) neg[i] = y->v[i] + 127 < 0;
+    int any = 0;
+    for (int i = 0; i < n; i++) any |= neg[i];
+    t->issues += 3; /* VLADD 127s, VDEPTH1, VSTR */
+    t->mems++;      /* the scalar load of the mask */
+    if (any) {
+      memset(&f->r, 0x80, sizeof f->r); /* VLDR of the 0x80 bytes */
+      for (int i = 0; i < 16; i++) res[i] = neg[i] ? (int8_t)-128 : res[i];
+      t->issues += 2; /* VLDR, VSTRPV */
+    }
+  }
+  if (c->fix128) t->mems++; /* the branch on the mask */
+  t->tail_vsetc = 1;
+  memcpy(out, res, (size_t)n);
+}
+
+/* The int8 output stage (out8): VSETC int8, the int8 VLSAT of acc, the
+ * clamp steps on all 32 lanes, the store. */
+static inline void out8(const void *final_shift,
+                        const xai_rq_consts *c, int8_t *out, int n,
+                        const int32_t acc[16], tally *t, final_regs *f) {
+  const uint8_t *cb = (const uint8_t *)c;
+  uint16_t sh[16];
+  memcpy(sh, final_shift, 32);
+  int8_t r[32], a[32];
+  for (int i = 0; i < 16; i++) r[i] = (int8_t)vlsat_lane(acc[i], sh[i], 127);
+  memset(r + 16, 0, 16);
+  t->issues += 2; /* VSETC, VLSAT */
+  const int add_a = c->off[XAI_RQC_I8_A] != 0;
+  if (add_a) memcpy(a, cb + c->off[XAI_RQC_I8_A], 32);
+  if (c->out_i8 == 1) {
+    if (add_a) {
+      for (int i = 0; i < 32; i++) r[i] = sat8((int32_t)r[i] + a[i]);
+      t->issues++;
+    }
+  } else {
+    for (int i = 0; i < 32; i++) r[i] = r[i] < 0 ? 0 : r[i];
+    t->issues++; /* VPOS */
+    if (c->act_max < 127) {
+      int8_t b[32], cc[32];
+      memcpy(b, cb + c->off[XAI_RQC_I8_B], 32);
+      memcpy(cc, cb + c->off[XAI_RQC_I8_C], 32);
+      for (int i = 0; i < 32; i++) {
+        int32_t v = vlsub_lane(b[i], r[i], -128);
+        v = v < 0 ? 0 : v;
+        r[i] = (int8_t)vlsub_lane(cc[i], v, -128);
+      }
+      t->issues += 3; /* VLSUB, VPOS, VLSUB */
+    } else if (add_a) {
+      for (int i = 0; i < 32; i++) r[i] = sat8((int32_t)r[i] + a[i]);
+      t->issues++;
+    }
+  }
+  t->issues++; /* VSTRPV */
+  memcpy(f->r.s8, r, 32);
+  memcpy(out, r, (size_t)n);
+}
+
+/* The fast chain (run_fast in requant_run_vpu.c). */
+static void run_fast(xai_vpu_ctx *ctx, const xai_rq_group *g,
+                     const xai_rq_consts *c, int8_t *out, int n, tally *t,
+                     final_regs *f) {
+  const uint32_t fast = (g->info >> XAI_RQ_INFO_FAST_SHIFT) & 0xFu;
+  const int sign = (fast & XAI_RQ_FAST_SIGN) != 0;
+  int32_t acc[16];
+  lanes16 q, p, s;
+  for (int i = 0; i < 16; i++)
+    acc[i] = (int32_t)(((uint32_t)ctx->vD.u16[i] << 16) | ctx->vR.u16[i]);
+  memcpy(q.v, ctx->vR.s16, 32);
+  memcpy(s.v, ctx->vD.s16, 32); /* HI, until S replaces it */
+  t->issues += 1u + (unsigned)sign; /* VSTR Q, VSTD HI */
+  vlsat16_by16(t, acc, &p); /* P = rshr(acc, 16) */
+  if (fast & XAI_RQ_FAST_POFF) vladd16(t, &p, g->v[XAI_RQF_POFF]);
+  t->issues++; /* VSTR P */
+  if (sign) {
+    /* VLASHR HI by 0 (saturating), VSIGN, VSTR S */
+    for (int i = 0; i < 16; i++)
+      s.v[i] = (int16_t)(sat16(s.v[i]) >= 0 ? 16384 : -16384);
+    t->issues += 3;
+  }
+  acc_load(acc, g->v[XAI_RQF_A0_HI], g->v[XAI_RQF_A0_LO]);
+  t->issues += 3; /* VLDD, VLDR, VLDC Q */
+  vlmacc(t, acc, q.v, g->v[XAI_RQF_ML]);
+  lanes16 carry;
+  vlsat16_by16(t, acc, &carry);
+  acc_load_carry(acc, g->v[XAI_RQF_K1], &carry);
+  t->issues++; /* VLDD k1 */
+  vlmacc(t, acc, q.v, g->v[XAI_RQF_MH]);
+  if (sign) {
+    for (int i = 0; i < 16; i++) acc[i] = add_sat32(acc[i], s.v[i]);
+    t->issues += 2; /* VLDC S, VLMACC ones */
+    t->vlmaccs++;
+  }
+  t->issues++; /* VLDC P */
+  vlmacc(t, acc, p.v, g->v[XAI_RQF_ML]);
+  vlsat16_by16(t, acc, &carry);
+  acc_load_carry(acc, g->v[XAI_RQF_K2], &carry);
+  t->issues++; /* VLDD k2 */
+  vlmacc(t, acc, p.v, g->v[XAI_RQF_MH]);
+  to_vec(&p, &f->c);
+  if (fast & XAI_RQ_FAST_I8) {
+    out8(g->v[XAI_RQF_SHIFT], c, out, n, acc, t, f);
+  } else {
+    lanes16 y;
+    vlsat16(t, acc, g->v[XAI_RQF_SHIFT], &y);
+    out16(c, out, n, &y, 0, t, f);
+  }
+}
+
+/* The general chain: a level starts from its 32-bit constant (VLDD, VLDR)
+ * plus the previous level's carry (VLSAT 16, VSTR, ..., VLDC, VLMACC
+ * ones). */
+static inline void next_level(const int16_t (*k)[16], int carry,
+                              int32_t acc[16], lanes16 *cv,
+                              const lanes16 **vc, tally *t) {
+  if (carry) {
+    vlsat16_by16(t, acc, cv);
+    t->issues++; /* VSTR C */
+  }
+  acc_load(acc, k[0], k[1]);
+  t->issues += 2; /* VLDD, VLDR */
+  if (carry) {
+    for (int i = 0; i < 16; i++) acc[i] = add_sat32(acc[i], cv->v[i]);
+    t->issues += 2; /* VLDC C, VLMACC ones */
+    t->vlmaccs++;
+    *vc = cv;
+  }
+}
+
+/* One product term (term in requant_run_vpu.c). */
+static inline void term(uint32_t mask, int slot, const lanes16 *data,
+                        const int16_t (**coef)[16], int32_t acc[16],
+                        const lanes16 **vc, tally *t) {
+  if (!(mask & (1u << slot))) return;
   if (*vc != data) {
-    xai_vpu_vldc(ctx, data);
+    t->issues++; /* VLDC */
     *vc = data;
   }
-  xai_vpu_vlmacc(ctx, **coef);
+  vlmacc(t, acc, data->v, **coef);
   (*coef)++;
 }
 
-/* VLSAT by 16 gives the carry c (any sign); the next level starts from
- * its constant k (vD half, vR half) plus c (VLDC c, VLMACC ones). */
-static void next_level(xai_vpu_ctx *ctx, const int16_t (*k)[16],
-                       void *scratch, int carry, const void **vc) {
-  if (carry) {
-    xai_vpu_vlsat(ctx, k_shift16);
-    xai_vpu_vstr(ctx, slot(scratch, BUF_C));
-  }
-  xai_vpu_vldd(ctx, k[0]);
-  xai_vpu_vldr(ctx, k[1]);
-  if (carry) {
-    xai_vpu_vldc(ctx, slot(scratch, BUF_C));
-    xai_vpu_vlmacc(ctx, k_ones);
-    *vc = NULL;
-  }
-}
-
-static void run_scalar(xai_vpu_ctx *ctx, const xai_rq_group *g,
-                       const xai_rq_consts *c, int8_t *out, int n,
-                       void *scratch) {
-  const int16_t *hi = (const int16_t *)slot(scratch, BUF_HI);
-  const uint16_t *lo = (const uint16_t *)slot(scratch, BUF_Q);
-  const int32_t *mult = (const int32_t *)(const void *)g->v[0];
-  const int32_t *shift = (const int32_t *)(const void *)g->v[2];
-  const int single = (g->info & XAI_RQ_INFO_SINGLE) != 0;
-  for (int i = 0; i < n; i++) {
-    int32_t acc = (int32_t)(uint32_t)(((uint32_t)(uint16_t)hi[i] << 16) |
-                                      lo[i]);
-    int32_t y = single ? xai_mbqm_single(acc, mult[i], shift[i])
-                       : xai_mbqm(acc, mult[i], shift[i]);
-    /* TFLite adds the zero point in int32, wrapping. */
-    int32_t v = (int32_t)((uint32_t)y + (uint32_t)c->zp_out);
-    if (v < c->act_min) v = c->act_min;
-    if (v > c->act_max) v = c->act_max;
-    out[i] = (int8_t)v;
-  }
-  for (int i = 0; i < n; i++) {
-    /* two accumulator halves, multiplier and shift loaded, one byte
-     * stored, one loop branch; the rest is ALU work */
-    xai_vpu_mem(ctx, XAI_RQ_SCALAR_MEM_PER_OUTPUT - 1u);
-    xai_vpu_scalar(ctx, XAI_RQ_SCALAR_BUNDLES_PER_OUTPUT -
-                            XAI_RQ_SCALAR_MEM_PER_OUTPUT);
-    xai_vpu_branch(ctx);
-  }
-}
-
-/* The int16 output stage: y (int16, saturated) in vR on entry; adds the
- * zero point unless the constants already hold it, clamps with monotone
- * saturating steps (exact in range), packs to int8 and applies the
- * documented -128 fix-up. Ends in int8 mode. */
-static void out16(xai_vpu_ctx *ctx, const xai_rq_consts *c, int8_t *out,
-                  int n, void *scratch, int add_zp) {
-  void *t = slot(scratch, BUF_T), *y = slot(scratch, BUF_Y);
-  if (add_zp) xai_vpu_vladd(ctx, cvec(c, XAI_RQC_ZP));
-  if (c->do_max) {
-    xai_vpu_vladd(ctx, cvec(c, XAI_RQC_NEG_LO));
-    xai_vpu_vpos(ctx);
-    xai_vpu_vladd(ctx, cvec(c, XAI_RQC_ACT_LO));
-  }
-  if (c->do_min) {
-    xai_vpu_vlsub(ctx, cvec(c, XAI_RQC_ACT_HI));
-    xai_vpu_vpos(ctx);
-    xai_vpu_vlsub(ctx, cvec(c, XAI_RQC_ACT_HI));
-  }
-  xai_vpu_vstr(ctx, y);
-  uint32_t neg = 0;
-  if (c->fix128) {
-    xai_vpu_vladd(ctx, k_plus127);
-    xai_vpu_vdepth1(ctx);
-    xai_vpu_vstr(ctx, t);
-    memcpy(&neg, t, 4); /* scalar load of the mask */
-    xai_vpu_mem(ctx, 1);
-  }
-  xai_vpu_vlashr(ctx, y, -8); /* y * 256, saturating */
-  xai_vpu_vdepth8(ctx);       /* back to int8 with saturation to +-127 */
-  uint32_t valid = n >= 32 ? 0xFFFFFFFFu : ((1u << n) - 1u);
-  neg &= valid;
-  int aligned = ((uintptr_t)out & 3u) == 0;
-  int8_t *dst = aligned ? out : (int8_t *)y;
-  xai_vpu_vstrpv(ctx, dst, aligned ? valid : 0xFFFFFFFFu);
-  if (neg) {
-    xai_vpu_vldr(ctx, k_b80);
-    xai_vpu_vstrpv(ctx, dst, neg);
-  }
-  if (c->fix128) xai_vpu_mem(ctx, 1); /* the branch on the mask */
-  if (!aligned) {
-    memcpy(out, y, (size_t)n);
-    xai_xc_charge_copy(ctx, (size_t)n, 0);
-  }
-  xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
-}
-
-/* The int8 output stage of fast groups (xai_rq_consts.out_i8): int8 mode,
- * the int8 VLSAT of the level-2 accumulator, the clamp steps, store. An
- * absent I8_A vector stands for an addition of 0 (skipped). */
-static void out8(xai_vpu_ctx *ctx, const void *final_shift,
-                 const xai_rq_consts *c, int8_t *out, int n, void *scratch) {
-  xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
-  xai_vpu_vlsat(ctx, final_shift); /* sat8(y + i8_offset) */
-  if (c->out_i8 == 1) {
-    if (c->off[XAI_RQC_I8_A]) xai_vpu_vladd(ctx, cvec(c, XAI_RQC_I8_A));
-  } else {
-    xai_vpu_vpos(ctx);
-    if (c->act_max < 127) {
-      xai_vpu_vlsub(ctx, cvec(c, XAI_RQC_I8_B));
-      xai_vpu_vpos(ctx);
-      xai_vpu_vlsub(ctx, cvec(c, XAI_RQC_I8_C));
-    } else if (c->off[XAI_RQC_I8_A]) {
-      xai_vpu_vladd(ctx, cvec(c, XAI_RQC_I8_A));
-    }
-  }
-  uint32_t valid = n >= 32 ? 0xFFFFFFFFu : ((1u << n) - 1u);
-  if (((uintptr_t)out & 3u) == 0) {
-    xai_vpu_vstrpv(ctx, out, valid);
-  } else {
-    void *y = slot(scratch, BUF_Y);
-    xai_vpu_vstrpv(ctx, y, 0xFFFFFFFFu);
-    memcpy(out, y, (size_t)n);
-    xai_xc_charge_copy(ctx, (size_t)n, 0);
-  }
-}
-
-/* The fast chain (requant.h): carries stay in [0, 32767], so each level
- * starts from the VLSAT result with one VLDD of its constant's high half.
- * The record stores Ml and Mh once each (levels 0 and 1 multiply Q, levels
- * 1 and 2 multiply P'); the S coefficient is 1 (k_ones: a lane with M = 0
- * has all-zero constants, and S = +-2^14 then only moves its level-1 sum
- * to +-2^14, whose carry is 0 as before). */
-static void run_fast(xai_vpu_ctx *ctx, const xai_rq_group *g,
-                     const xai_rq_consts *c, int8_t *out, int n,
-                     void *scratch) {
-  void *q = slot(scratch, BUF_Q), *hif = slot(scratch, BUF_HI);
-  void *p = slot(scratch, BUF_P), *sg = slot(scratch, BUF_HI);
-  const uint32_t fast = (g->info >> XAI_RQ_INFO_FAST_SHIFT) & 0xFu;
-  const int sign = (fast & XAI_RQ_FAST_SIGN) != 0;
-  xai_vpu_vstr(ctx, q);
-  if (sign) xai_vpu_vstd(ctx, hif);
-  xai_vpu_vlsat(ctx, k_shift16); /* P = rshr(acc, 16) */
-  if (fast & XAI_RQ_FAST_POFF) xai_vpu_vladd(ctx, g->v[XAI_RQF_POFF]);
-  xai_vpu_vstr(ctx, p);
-  if (sign) {
-    xai_vpu_vlashr(ctx, hif, 0); /* hi (-32768 -> -32767 keeps the sign) */
-    xai_vpu_vsign(ctx);          /* S = acc < 0 ? -2^14 : 2^14 */
-    xai_vpu_vstr(ctx, sg);
-  }
-  xai_vpu_vldd(ctx, g->v[XAI_RQF_A0_HI]);
-  xai_vpu_vldr(ctx, g->v[XAI_RQF_A0_LO]);
-  xai_vpu_vldc(ctx, q);
-  xai_vpu_vlmacc(ctx, g->v[XAI_RQF_ML]);
-  xai_vpu_vlsat(ctx, k_shift16); /* c0 >= 0: vD:vR = c0 */
-  xai_vpu_vldd(ctx, g->v[XAI_RQF_K1]);
-  xai_vpu_vlmacc(ctx, g->v[XAI_RQF_MH]); /* vC still Q */
-  if (sign) {
-    xai_vpu_vldc(ctx, sg);
-    xai_vpu_vlmacc(ctx, k_ones);
-  }
-  xai_vpu_vldc(ctx, p);
-  xai_vpu_vlmacc(ctx, g->v[XAI_RQF_ML]);
-  xai_vpu_vlsat(ctx, k_shift16); /* c1 >= 0 */
-  xai_vpu_vldd(ctx, g->v[XAI_RQF_K2]);
-  xai_vpu_vlmacc(ctx, g->v[XAI_RQF_MH]); /* vC still P */
-  if (fast & XAI_RQ_FAST_I8) {
-    out8(ctx, g->v[XAI_RQF_SHIFT], c, out, n, scratch);
-  } else {
-    xai_vpu_vlsat(ctx, g->v[XAI_RQF_SHIFT]); /* y + zp, saturated */
-    out16(ctx, c, out, n, scratch, 0);
-  }
-}
-
-void xai_rq_run(xai_vpu_ctx *ctx, const xai_rq_group *g,
-                const xai_rq_consts *c, int8_t *out, int n, void *scratch) {
-  xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT16);
-  if (g->info & (XAI_RQ_FAST << XAI_RQ_INFO_FAST_SHIFT)) {
-    run_fast(ctx, g, c, out, n, scratch);
-    return;
-  }
-  void *q = slot(scratch, BUF_Q), *hif = slot(scratch, BUF_HI);
-  void *p = slot(scratch, BUF_P), *t = slot(scratch, BUF_T);
-  xai_vpu_vstr(ctx, q);
-  xai_vpu_vstd(ctx, hif);
-  if (g->info & XAI_RQ_INFO_SCALAR) {
-    run_scalar(ctx, g, c, out, n, scratch);
-    xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
-    return;
-  }
-  /* General record: split shift, final shift, level constants (level 0
-   * only with its term), then the used coefficients in slot order. */
+static void run_general(xai_vpu_ctx *ctx, const xai_rq_group *g,
+                        const xai_rq_consts *c, int8_t *out, int n,
+                        tally *t, final_regs *f) {
+  int32_t acc[16];
+  lanes16 q, hi, p, tv, cv;
+  for (int i = 0; i < 16; i++)
+    acc[i] = (int32_t)(((uint32_t)ctx->vD.u16[i] << 16) | ctx->vR.u16[i]);
+  memcpy(q.v, ctx->vR.s16, 32);
+  memcpy(hi.v, ctx->vD.s16, 32);
+  t->issues += 2; /* VSTR Q, VSTD HI */
   const uint32_t mask = g->info & 0xFFu;
   const int16_t(*k)[16] = g->v + 2;
-  const void *vc = NULL;
-  xai_vpu_vlsat(ctx, g->v[0]); /* P = rshr(acc, 16) or sat16(acc) */
-  xai_vpu_vstr(ctx, p);
+  const lanes16 *vc = NULL;
+  vlsat16(t, acc, g->v[0], &p); /* P = rshr(acc, 16) or sat16(acc) */
+  t->issues++;                  /* VSTR P */
   if (mask & ((1u << XAI_RQ_L1_T) | (1u << XAI_RQ_L2_T))) {
-    xai_vpu_vlashr(ctx, hif, 15); /* T = -[acc < 0] */
-    xai_vpu_vstr(ctx, t);
+    for (int i = 0; i < 16; i++) tv.v[i] = (int16_t)(hi.v[i] >> 15);
+    t->issues += 2; /* VLASHR HI by 15, VSTR T */
   }
   int l0 = (mask & (1u << XAI_RQ_L0_Q)) != 0;
   const int16_t(*coef)[16] = k + (l0 ? 6 : 4);
   if (l0) {
-    next_level(ctx, k, scratch, 0, &vc);
+    next_level(k, 0, acc, &cv, &vc, t);
     k += 2;
-    term(ctx, mask, XAI_RQ_L0_Q, q, &vc, &coef);
+    term(mask, XAI_RQ_L0_Q, &q, &coef, acc, &vc, t);
   }
-  /* Without a level-0 product c0 = floor((k0 - 2^15 + 2^15) / 2^16) = 0. */
-  next_level(ctx, k, scratch, l0, &vc);
-  term(ctx, mask, XAI_RQ_L1_T, t, &vc, &coef);
-  term(ctx, mask, XAI_RQ_L1_Q, q, &vc, &coef);
-  term(ctx, mask, XAI_RQ_L1_QE, q, &vc, &coef);
-  term(ctx, mask, XAI_RQ_L1_P, p, &vc, &coef);
-  next_level(ctx, k + 2, scratch, 1, &vc);
-  term(ctx, mask, XAI_RQ_L2_P, p, &vc, &coef);
-  term(ctx, mask, XAI_RQ_L2_PE, p, &vc, &coef);
-  term(ctx, mask, XAI_RQ_L2_T, t, &vc, &coef);
-  xai_vpu_vlsat(ctx, g->v[1]); /* y, saturated to int16 */
-  out16(ctx, c, out, n, scratch, 1);
+  next_level(k, l0, acc, &cv, &vc, t);
+  term(mask, XAI_RQ_L1_T, &tv, &coef, acc, &vc, t);
+  term(mask, XAI_RQ_L1_Q, &q, &coef, acc, &vc, t);
+  term(mask, XAI_RQ_L1_QE, &q, &coef, acc, &vc, t);
+  term(mask, XAI_RQ_L1_P, &p, &coef, acc, &vc, t);
+  /* The carry slot of level 2 is a new vector: vC may still hold the
+   * previous carry. */
+  lanes16 cv2;
+  next_level(k + 2, 1, acc, &cv2, &vc, t);
+  term(mask, XAI_RQ_L2_P, &p, &coef, acc, &vc, t);
+  term(mask, XAI_RQ_L2_PE, &p, &coef, acc, &vc, t);
+  term(mask, XAI_RQ_L2_T, &tv, &coef, acc, &vc, t);
+  lanes16 y;
+  vlsat16(t, acc, g->v[1], &y); /* y, saturated to int16 */
+  to_vec(vc, &f->c);
+  out16(c, out, n, &y, 1, t, f);
+}
+
+void xai_rq_run(xai_vpu_ctx *ctx, const xai_rq_group *g,
+                const xai_rq_consts *c, int8_t *out, int n, void *scratch) {
+  if (g_run_vpu || (g->info & XAI_RQ_INFO_SCALAR)) {
+    /* the scalar fallback is plain C already */
+    xai_rq_run_vpu(ctx, g, c, out, n, scratch);
+    return;
+  }
+  tally t = {1u, 0u, 0u, 0u}; /* VSETC int16 */
+  final_regs f;
+  const int aligned = ((uintptr_t)out & 3u) == 0;
+  if (g->info & (XAI_RQ_FAST << XAI_RQ_INFO_FAST_SHIFT))
+    run_fast(ctx, g, c, out, n, &t, &f);
+  else
+    run_general(ctx, g, c, out, n, &t, &f);
+  finish(ctx, &f, &t);
+  if (!aligned) xai_xc_charge_copy(ctx, (size_t)n, 0);
+  if (t.tail_vsetc) {
+    xai_vpu_mem(ctx, 1);
+    ctx->vpu_ops++;
+  }
 }
