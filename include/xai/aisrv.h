@@ -74,6 +74,15 @@ typedef struct {
   uint32_t log_bytes;           /* device log buffer; 0 = default */
   xai_aisrv_write_fn write;
   void *write_user;
+  /* Runs fn(arg, tile) for every tile in `mask` at once, one thread per
+   * tile, and returns when all have returned (docs/multitile.md). run NULL
+   * = one after the other in the caller. */
+  struct {
+    void (*run)(void *user, uint32_t mask, void (*fn)(void *arg,
+                                                      uint32_t tile),
+                void *arg);
+    void *user;
+  } tile_threads;
 } xai_aisrv_config;
 
 typedef struct xai_aisrv xai_aisrv;

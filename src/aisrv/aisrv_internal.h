@@ -60,6 +60,29 @@ typedef struct {
   xai_params_source params;
   xai_flash_image flash_image;      /* params_place FLASH */
   xai_params_flash_state flash_state;
+  /* Bytes from the bottom of the tile's SRAM its model, params and arena
+   * use (what other engines' weight holdings must leave it). */
+  uint32_t sram_used;
+  /* Params over tiles (params_place TILES, tiles.c): the parts, the
+   * physical tile and offset in that tile's holding of each, and the
+   * holdings this engine has on each tile. */
+  xai_params_tiles_state tiles_state;
+  xai_params_source tiles_inner;
+  uint8_t part_tile[XAI_PARAMS_MAX_PARTS];
+  uint32_t part_hold_off[XAI_PARAMS_MAX_PARTS];
+  uint32_t hold_bytes[XAI_AISRV_MAX_TILES];
+  uint8_t *hold_at[XAI_AISRV_MAX_TILES];
+  /* Link use of the last INVOKE: per layer, while the layer runs, and per
+   * serving tile. */
+  uint64_t *link_ticks;
+  uint32_t *link_bytes;
+  uint64_t link_cur_ticks;
+  uint32_t link_cur_bytes;
+  uint64_t served_ticks[XAI_AISRV_MAX_TILES];
+  uint64_t served_bytes[XAI_AISRV_MAX_TILES];
+  /* INVOKE_TILES runs engines at once: each reports its own error. */
+  xai_status invoke_status;
+  xai_error invoke_err;
 } aisrv_engine;
 
 struct xai_aisrv {
@@ -145,6 +168,42 @@ bool aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
                          uint32_t bytes, aisrv_memory where,
                          const aisrv_params_in *params);
 
+/* tiles.c: params over tiles. A plan is the parts with bases in staging,
+ * where each goes, and the trial source over staging. */
+typedef struct {
+  xai_params_tiles_state state;
+  xai_params_source src;
+  uint8_t tile[XAI_PARAMS_MAX_PARTS];
+  uint32_t hold_off[XAI_PARAMS_MAX_PARTS];
+  uint32_t hold[XAI_AISRV_MAX_TILES];
+} aisrv_tiles_plan_t;
+xai_status aisrv_tiles_plan(xai_aisrv *s, aisrv_engine *e,
+                            const uint8_t *model, uint32_t bytes,
+                            const uint8_t *staged, uint32_t pbytes,
+                            aisrv_tiles_plan_t *plan);
+/* SRAM the engine's own model and arena would have under the plan. */
+size_t aisrv_tiles_own_room(const xai_aisrv *s, const aisrv_engine *e,
+                            const aisrv_tiles_plan_t *plan);
+/* Every other tile has room for its part; else replies NO_MEMORY. */
+bool aisrv_tiles_fit(xai_aisrv *s, aisrv_engine *e,
+                     const xai_frame_header *req,
+                     const aisrv_tiles_plan_t *plan);
+/* After the engine was dropped: places its holdings, copies the parts
+ * from staging and sets e->params. */
+xai_status aisrv_tiles_commit(xai_aisrv *s, aisrv_engine *e,
+                              const aisrv_tiles_plan_t *plan);
+void aisrv_tiles_release(aisrv_engine *e);
+/* Every engine's sram_bytes from the holdings on its tile. */
+void aisrv_tiles_update_room(xai_aisrv *s);
+
+/* tile_cmds.c */
+/* Runs engine invokes (mask: bit e = engine e) on their tiles, at once
+ * when the config gives tile threads; each engine's invoke_status/err. */
+void aisrv_run_engines(xai_aisrv *s, uint32_t mask);
+void aisrv_cmd_invoke_tiles(xai_aisrv *s, const xai_frame_header *req);
+void aisrv_cmd_get_tile_timings(xai_aisrv *s, aisrv_engine *e,
+                                const xai_frame_header *req);
+
 /* params.c */
 /* Bandwidth, in MB/s, the load ops of params at `place` are costed at. */
 uint32_t aisrv_params_mbps(const xai_aisrv *s, uint8_t place);
@@ -166,6 +225,12 @@ void aisrv_params_received(xai_aisrv *s, const xai_frame_header *h);
 void aisrv_params_forget(xai_aisrv *s, const char *why);
 void aisrv_cmd_get_spec(xai_aisrv *s, aisrv_engine *e,
                         const xai_frame_header *req);
+/* INVOKE's checks (model, whole inputs); replies and returns false when
+ * the engine cannot run. */
+bool aisrv_invoke_ready(xai_aisrv *s, aisrv_engine *e,
+                        const xai_frame_header *req);
+/* After an engine's invoke succeeded (logs what it must). */
+void aisrv_invoke_done(xai_aisrv *s, aisrv_engine *e);
 void aisrv_cmd_invoke(xai_aisrv *s, aisrv_engine *e,
                       const xai_frame_header *req);
 void aisrv_cmd_get_output(xai_aisrv *s, aisrv_engine *e,

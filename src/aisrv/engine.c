@@ -18,7 +18,9 @@ void aisrv_engine_drop(aisrv_engine *e) {
   e->params_place = XAI_PLACE_NONE;
   e->params_bytes = 0;
   e->params_entry = 0;
+  e->sram_used = 0;
   memset(&e->params, 0, sizeof e->params);
+  aisrv_tiles_release(e);
 }
 
 /* Constant bytes op `index` reads from the model itself (not from the
@@ -71,10 +73,14 @@ static void on_op(void *user, const xai_op_timing *t) {
     e->pf_first = e->layers;
   }
   if (e->layers < s->cfg.max_layers) {
+    e->link_ticks[e->layers] = e->link_cur_ticks;
+    e->link_bytes[e->layers] = e->link_cur_bytes;
     e->ticks[e->layers] = ticks;
     e->op_names[e->layers] = t->op_name ? t->op_name : "?";
     e->layers++;
   }
+  e->link_cur_ticks = 0;
+  e->link_cur_bytes = 0;
   e->layers_seen++;
 }
 
@@ -146,12 +152,12 @@ void aisrv_cmd_get_spec(xai_aisrv *s, aisrv_engine *e,
   aisrv_reply_memory(s, req, s->big, (uint32_t)written);
 }
 
-void aisrv_cmd_invoke(xai_aisrv *s, aisrv_engine *e,
-                      const xai_frame_header *req) {
+bool aisrv_invoke_ready(xai_aisrv *s, aisrv_engine *e,
+                        const xai_frame_header *req) {
   if (!e->interp) {
     aisrv_reply_error(s, req, XAI_PS_NO_MODEL, "engine %u has no model; send "
                       "one with SET_MODEL before INVOKE", e->index);
-    return;
+    return false;
   }
   if (e->inputs_partial) {
     uint32_t i = 0;
@@ -162,20 +168,28 @@ void aisrv_cmd_invoke(xai_aisrv *s, aisrv_engine *e,
                       "before INVOKE", e->index, i,
                       xai_interp_tensor_name(e->interp,
                                              xai_interp_input(e->interp, i)));
-    return;
+    return false;
   }
-  e->layers = 0;
-  e->layers_seen = 0;
-  e->pf_pending = 0;
-  e->weight_bytes = 0;
-  if (xai_interp_invoke(e->interp, &s->err) != XAI_OK) {
-    aisrv_reply_error(s, req, XAI_PS_INFER_ERROR, "engine %u: %s", e->index,
-                      s->err.message);
-    return;
-  }
+  return true;
+}
+
+void aisrv_invoke_done(xai_aisrv *s, aisrv_engine *e) {
   if (e->layers_seen > e->layers)
     aisrv_log(s, "engine %u: %u layers ran, timings kept for the first %u",
               e->index, e->layers_seen, e->layers);
+}
+
+void aisrv_cmd_invoke(xai_aisrv *s, aisrv_engine *e,
+                      const xai_frame_header *req) {
+  if (!aisrv_invoke_ready(s, e, req)) return;
+  /* On the engine's own tile (its thread when the platform has them). */
+  aisrv_run_engines(s, 1u << e->index);
+  if (e->invoke_status != XAI_OK) {
+    aisrv_reply_error(s, req, XAI_PS_INFER_ERROR, "engine %u: %s", e->index,
+                      e->invoke_err.message);
+    return;
+  }
+  aisrv_invoke_done(s, e);
   aisrv_reply(s, req, XAI_PS_OK, NULL, 0);
 }
 

@@ -42,6 +42,12 @@ int emu_flash_open(emu_flash *f, const char *path, uint32_t size);
 void emu_flash_close(emu_flash *f);
 xai_aisrv_flash emu_flash_callbacks(emu_flash *f);
 
+/* tile_threads.c: one thread per tile runs the server's engine invokes
+ * (sets cfg->tile_threads); stop joins them. */
+typedef struct emu_tiles emu_tiles;
+int emu_tiles_start(uint32_t count, xai_aisrv_config *cfg);
+void emu_tiles_stop(void);
+
 /* Listens on opt->socket_path and serves until SIGTERM/SIGINT. ready_fd,
  * if >= 0, receives one byte once the socket listens (for the parent of a
  * daemonised emulator). Returns the exit code. */

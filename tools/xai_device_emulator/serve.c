@@ -206,6 +206,7 @@ int emu_serve(const emu_options *opt, int ready_fd) {
   if (emu_flash_open(&flash, opt->flash_file, opt->flash_mib << 20) != 0)
     goto out;
   cfg.flash = emu_flash_callbacks(&flash);
+  if (emu_tiles_start(opt->tiles, &cfg) != 0) goto out;
   size_t wb = xai_aisrv_work_bytes(&cfg);
   if (!(work = alloc_region(wb, "server work"))) goto out;
   xai_error err = {0};
@@ -273,6 +274,7 @@ int emu_serve(const emu_options *opt, int ready_fd) {
   unlink(pid_path);
   rc = 0;
 out:
+  emu_tiles_stop();
   emu_flash_close(&flash);
   for (uint32_t t = 0; t < XAI_AISRV_MAX_TILES; t++) free(sram[t]);
   free(lpddr);

@@ -1,0 +1,118 @@
+/* The tiles side of the server (docs/multitile.md, "Device"): invokes run
+ * on their engine's tile (at once for INVOKE_TILES when the platform gives
+ * one thread per tile), and GET_TILE_TIMINGS reports what each tile did. */
+#include <string.h>
+
+#include "aisrv_internal.h"
+
+_Static_assert(sizeof(xai_proto_layer_tile) <= sizeof(xai_proto_layer_timing),
+               "tile timings reuse the timing batch buffer");
+
+static void invoke_one(void *arg, uint32_t tile) {
+  xai_aisrv *s = arg;
+  aisrv_engine *e = &s->eng[tile];
+  e->layers = 0;
+  e->layers_seen = 0;
+  e->pf_pending = 0;
+  e->weight_bytes = 0;
+  e->link_cur_ticks = 0;
+  e->link_cur_bytes = 0;
+  memset(e->served_ticks, 0, sizeof e->served_ticks);
+  memset(e->served_bytes, 0, sizeof e->served_bytes);
+  xai_error_clear(&e->invoke_err);
+  e->invoke_status = xai_interp_invoke(e->interp, &e->invoke_err);
+}
+
+void aisrv_run_engines(xai_aisrv *s, uint32_t mask) {
+  if (s->cfg.tile_threads.run) {
+    s->cfg.tile_threads.run(s->cfg.tile_threads.user, mask, invoke_one, s);
+    return;
+  }
+  for (uint32_t t = 0; t < s->engines; t++)
+    if (mask & (1u << t)) invoke_one(s, t);
+}
+
+void aisrv_cmd_invoke_tiles(xai_aisrv *s, const xai_frame_header *req) {
+  uint32_t mask = req->arg;
+  if (!mask || (s->engines < 32 && mask >> s->engines)) {
+    aisrv_reply_error(s, req, XAI_PS_BAD_ARGUMENT,
+                      "INVOKE_TILES engine mask 0x%x: name 1 to %u engines "
+                      "(bits 0..%u)", (unsigned)mask, s->engines,
+                      s->engines - 1);
+    return;
+  }
+  for (uint32_t t = 0; t < s->engines; t++)
+    if ((mask & (1u << t)) && !aisrv_invoke_ready(s, &s->eng[t], req)) return;
+  aisrv_run_engines(s, mask);
+  for (uint32_t t = 0; t < s->engines; t++) {
+    aisrv_engine *e = &s->eng[t];
+    if (!(mask & (1u << t))) continue;
+    if (e->invoke_status != XAI_OK) {
+      aisrv_reply_error(s, req, XAI_PS_INFER_ERROR, "engine %u: %s", t,
+                        e->invoke_err.message);
+      return;
+    }
+    aisrv_invoke_done(s, e);
+  }
+  aisrv_reply(s, req, XAI_PS_OK, NULL, 0);
+}
+
+void aisrv_cmd_get_tile_timings(xai_aisrv *s, aisrv_engine *e,
+                                const xai_frame_header *req) {
+  if (!e->interp) {
+    aisrv_reply_error(s, req, XAI_PS_NO_MODEL, "engine %u has no model",
+                      e->index);
+    return;
+  }
+  xai_proto_tile_timings tt;
+  memset(&tt, 0, sizeof tt);
+  tt.tiles = (uint8_t)s->engines;
+  tt.compute_tile = (uint8_t)e->index;
+  for (uint32_t k = 0; k < e->layers; k++)
+    tt.tile[e->index].compute_ticks += e->ticks[k];
+  for (uint32_t t = 0; t < s->engines; t++) {
+    tt.tile[t].link_ticks = e->served_ticks[t];
+    tt.tile[t].link_bytes = e->served_bytes[t];
+  }
+  /* Header and tiles first, then the layers a batch at a time through the
+   * timing batch buffer (big enough for AISRV_TIMING_BATCH entries). */
+  size_t head = 0, at = 0;
+  if (xai_tile_timings_encode(&tt, s->big, s->big_bytes, &head, &s->err)) {
+    aisrv_reply_error(s, req, XAI_PS_INFER_ERROR, "engine %u: %s", e->index,
+                      s->err.message);
+    return;
+  }
+  at = head;
+  xai_proto_layer_tile *batch = (xai_proto_layer_tile *)(void *)s->layer_batch;
+  for (uint32_t i = 0; i < e->layers; i += AISRV_TIMING_BATCH) {
+    uint32_t n = e->layers - i < AISRV_TIMING_BATCH ? e->layers - i
+                                                    : AISRV_TIMING_BATCH;
+    for (uint32_t k = 0; k < n; k++) {
+      xai_proto_layer_tile *l = &batch[k];
+      memset(l, 0, sizeof *l);
+      l->ticks = e->ticks[i + k];
+      l->link_ticks = e->link_ticks[i + k];
+      l->link_bytes = e->link_bytes[i + k];
+      /* What prefetch did not hide of a remote load: the layer's own time
+       * left, up to its link time. */
+      l->link_wait_ticks = l->link_ticks < l->ticks ? l->link_ticks : l->ticks;
+      l->tile = (uint8_t)e->index;
+    }
+    xai_proto_tile_timings part = tt;
+    part.layer_count = n;
+    part.layers = batch;
+    size_t written = 0;
+    if (xai_tile_timings_encode(&part, s->payload, XAI_PROTO_MAX_PAYLOAD,
+                                &written, &s->err) ||
+        at + written - head > s->big_bytes) {
+      aisrv_reply_error(s, req, XAI_PS_INFER_ERROR,
+                        "engine %u: tile timings do not fit the reply buffer",
+                        e->index);
+      return;
+    }
+    memcpy(s->big + at, s->payload + head, written - head);
+    at += written - head;
+  }
+  for (int b = 0; b < 4; b++) s->big[b] = (uint8_t)(e->layers >> (8 * b));
+  aisrv_reply_memory(s, req, s->big, (uint32_t)at);
+}
