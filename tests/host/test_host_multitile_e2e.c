@@ -12,6 +12,7 @@
  *     inference, per-layer link bytes add up, waits never exceed link time;
  *   - INVOKE_TILES: two models on two tiles at once give the same bytes as
  *     one after the other, and the modelled makespan is below the sum.
+ *   - xmos_timings (argv[2], if given) prints the tile lines.
  * argv[1]: the xai_device_emulator executable. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
@@ -192,6 +193,24 @@ static void check_tile_times(xai_host_device *dev, uint8_t e,
           wait / 1e5);
 }
 
+/* xmos_timings on the engine-0 run: the layer and tile lines. */
+static void check_cli(const char *exe, const char *device) {
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "%s --device %s --engine 0", exe, device);
+  FILE *p = popen(cmd, "r");
+  CHECK(p != NULL);
+  if (!p) return;
+  char line[256];
+  bool link_layer = false, tile_line = false;
+  while (fgets(line, sizeof line, p)) {
+    if (strstr(line, "XAI_load_weights") && strstr(line, "link ")) link_layer = true;
+    if (strstr(line, "tile 1: compute 0.000 ms, sent")) tile_line = true;
+  }
+  CHECK_EQ_INT(pclose(p), 0);
+  CHECK(link_layer);
+  CHECK(tile_line);
+}
+
 static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -289,6 +308,8 @@ int main(int argc, char **argv) {
     check_output(dev, 0, &big, false, "two tiles beside a model");
     check_output(dev, 1, &s2, false, "beside the two-tile model");
     xai_host_close(dev);
+    /* One client at a time: the CLI connects once this test has let go. */
+    if (argc > 2) check_cli(argv[2], emu.device);
   }
   emulator_stop(&emu);
   free_case(&big);
