@@ -63,6 +63,7 @@ typedef struct {
   unsigned tiles, chips;   /* --xcore-tiles / --xcore-chips; 0 = from
                               --target-config, else 1 tile on 1 chip
                               (docs/multitile.md) */
+  int no_tile_split;       /* --xcore-no-tile-split (docs/multitile.md) */
 } xai_xformer_options;
 
 void xai_xformer_options_init(xai_xformer_options *o);

@@ -76,6 +76,7 @@ typedef struct {
    * serving tile. */
   uint64_t *link_ticks;
   uint32_t *link_bytes;
+  uint8_t *layer_tile;    /* the tile that computed it (channel split) */
   uint64_t link_cur_ticks;
   uint32_t link_cur_bytes;
   uint64_t served_ticks[XAI_AISRV_MAX_TILES];

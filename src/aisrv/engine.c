@@ -73,7 +73,14 @@ static void on_op(void *user, const xai_op_timing *t) {
     e->pf_first = e->layers;
   }
   if (e->layers < s->cfg.max_layers) {
-    e->link_ticks[e->layers] = e->link_cur_ticks;
+    /* A channel-split half runs on the next tile; its link time is in
+     * its ticks (the interpreter added it). */
+    uint32_t par_link = 0;
+    bool par = xai_interp_tile_par(e->interp, t->subgraph, t->index,
+                                   &par_link);
+    e->layer_tile[e->layers] =
+        (uint8_t)(par ? (e->index + 1) % s->engines : e->index);
+    e->link_ticks[e->layers] = e->link_cur_ticks + par_link;
     e->link_bytes[e->layers] = e->link_cur_bytes;
     e->ticks[e->layers] = ticks;
     e->op_names[e->layers] = t->op_name ? t->op_name : "?";

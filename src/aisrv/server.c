@@ -36,8 +36,8 @@ static work_layout layout(const xai_aisrv_config *cfg) {
   w.log = aisrv_align16(log);
   w.ticks = aisrv_align16((size_t)layers * sizeof(uint64_t)) * engines;
   w.names = aisrv_align16((size_t)layers * sizeof(const char *)) * engines;
-  w.links = aisrv_align16((size_t)layers *
-                          (sizeof(uint64_t) + sizeof(uint32_t))) * engines;
+  w.links = aisrv_align16((size_t)layers * (sizeof(uint64_t) +
+                                            sizeof(uint32_t) + 1)) * engines;
   w.total = w.server + w.decoder + w.frame + w.payload + w.big + w.tensors +
             w.batch + w.log + w.ticks + w.names + w.links;
   return w;
@@ -138,6 +138,8 @@ xai_status xai_aisrv_init(xai_aisrv **out, const xai_aisrv_config *cfg,
     p += names;
     e->link_ticks = (uint64_t *)p;
     e->link_bytes = (uint32_t *)(p + (size_t)s->cfg.max_layers * sizeof(uint64_t));
+    e->layer_tile = p + (size_t)s->cfg.max_layers * (sizeof(uint64_t) +
+                                                     sizeof(uint32_t));
     p += links;
   }
   xai_chunk_reassembler_init(&s->rx, NULL, 0);

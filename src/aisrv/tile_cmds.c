@@ -69,7 +69,7 @@ void aisrv_cmd_get_tile_timings(xai_aisrv *s, aisrv_engine *e,
   tt.tiles = (uint8_t)s->engines;
   tt.compute_tile = (uint8_t)e->index;
   for (uint32_t k = 0; k < e->layers; k++)
-    tt.tile[e->index].compute_ticks += e->ticks[k];
+    tt.tile[e->layer_tile[k]].compute_ticks += e->ticks[k];
   for (uint32_t t = 0; t < s->engines; t++) {
     tt.tile[t].link_ticks = e->served_ticks[t];
     tt.tile[t].link_bytes = e->served_bytes[t];
@@ -96,7 +96,7 @@ void aisrv_cmd_get_tile_timings(xai_aisrv *s, aisrv_engine *e,
       /* What prefetch did not hide of a remote load: the layer's own time
        * left, up to its link time. */
       l->link_wait_ticks = l->link_ticks < l->ticks ? l->link_ticks : l->ticks;
-      l->tile = (uint8_t)e->index;
+      l->tile = e->layer_tile[i + k];
     }
     xai_proto_tile_timings part = tt;
     part.layer_count = n;
