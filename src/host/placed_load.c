@@ -139,7 +139,8 @@ static xai_status precheck(const xai_host_device *dev,
                     " bytes short; %s",
                     p->lpddr_bytes, lpddr_share, p->lpddr_bytes - lpddr_share,
                     k_fix);
-  if (p->sram_bytes > h->sram_bytes_per_tile)
+  /* Over tiles the device checks each tile's share (SET_MODEL). */
+  if (p->sram_bytes > h->sram_bytes_per_tile && p->params != XAI_PLACE_TILES)
     return xai_fail(err, XAI_ERR_NO_MEMORY,
                     "the xformer placed %" PRIu64 " bytes in SRAM; a tile of "
                     "this device has %u bytes, %" PRIu64 " bytes short; %s",
@@ -239,8 +240,11 @@ xai_status xai_host_load_placed(xai_host_device *dev, uint8_t engine,
     if (dev->hello.tiles && need > dev->hello.tiles)
       return xai_fail(err, XAI_ERR_NO_MEMORY,
                       "the model's weights are spread over %u tiles; the "
-                      "device has %u; recompile with --xcore-tiles %u",
-                      need, dev->hello.tiles, dev->hello.tiles);
+                      "device has %u: use a device of %u chips "
+                      "(xai_device_emulator --chips %u), or recompile with "
+                      "xformer --xcore-tiles %u if the model fits there",
+                      need, dev->hello.tiles, (need + 1) / 2, (need + 1) / 2,
+                      dev->hello.tiles);
     st = xai_host_download_params_tiles(dev, engine, params, params_size,
                                         progress, progress_user, err);
     if (st) return with_fix(dev, st, err);

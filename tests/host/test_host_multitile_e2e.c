@@ -12,7 +12,10 @@
  *     inference, per-layer link bytes add up, waits never exceed link time;
  *   - INVOKE_TILES: two models on two tiles at once give the same bytes as
  *     one after the other, and the modelled makespan is below the sum.
- *   - xmos_timings (argv[2], if given) prints the tile lines.
+ *   - xmos_timings (argv[2], if given) prints the tile lines;
+ *   - a MobileNetV1 with 1001 classes (weights over 3 tiles) compiled for
+ *     2 chips runs on a 2-chip emulator (one device of 4 tiles), and is
+ *     refused before any transfer by the 1-chip one.
  * argv[1]: the xai_device_emulator executable. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
@@ -67,7 +70,7 @@ static int run_host(const uint8_t *model, size_t size, const uint8_t *params,
  * tiles of a board with no LPDDR and no flash, and computes the oracle's
  * output on a seeded input. */
 static int make_case(case_t *c, uint64_t seed, int32_t size, int32_t classes,
-                     int depth, unsigned tiles) {
+                     int depth, unsigned tiles, unsigned chips) {
   memset(c, 0, sizeof *c);
   xai_error err = {0};
   uint8_t *orig = NULL;
@@ -83,6 +86,7 @@ static int make_case(case_t *c, uint64_t seed, int32_t size, int32_t classes,
   o.quiet = 1;
   o.target_config = "mte2e_target.cfg";
   o.tiles = tiles;
+  o.chips = chips;
   if (tiles > 1) o.params_file = "mte2e.params";
   int rc = xai_xformer_run(orig, orig_size, &o, &c->model, &c->model_size,
                            &c->params, &c->params_size, NULL, &err)
@@ -211,6 +215,57 @@ static void check_cli(const char *exe, const char *device) {
   CHECK(tile_line);
 }
 
+/* Two chips, one device: the model's weights on tiles 0, 1 and 2 (tile 2
+ * over the inter-chip link), computed on tile 0. */
+static void run_two_chips(const char *exe, const case_t *c) {
+  xai_params_tiles_state parts;
+  bool has = false;
+  xai_error err = {0};
+  CHECK_EQ_INT(xai_params_tiles_from_model(&parts, c->model, c->model_size,
+                                           &has, &err), XAI_OK);
+  uint64_t on[8] = {0};
+  for (uint32_t i = 0; i < parts.count; i++) {
+    on[parts.part[i].tile] += parts.part[i].bytes;
+    fprintf(stderr, "  part %u: tile %u, %u bytes\n", i, parts.part[i].tile,
+            parts.part[i].bytes);
+  }
+  CHECK(on[1] > 0 && on[2] > 0);
+  emulator_proc emu;
+  const char *extra[] = {"--chips", "2", "--lpddr-mib", "0", "--instant",
+                         NULL};
+  if (emulator_start(&emu, exe, extra) != 0) {
+    CHECK(!"the two-chip emulator did not start");
+    emulator_stop(&emu);
+    return;
+  }
+  xai_host_device *dev = NULL;
+  CHECK_EQ_INT(xai_host_connect(&dev, emu.device, 60000, &err), XAI_OK);
+  if (dev) {
+    xai_proto_hello h;
+    CHECK_EQ_INT(xai_host_hello(dev, &h, &err), XAI_OK);
+    CHECK_EQ_INT(h.tiles, 4);
+    CHECK_EQ_INT(load(dev, 0, c, &err), XAI_OK);
+    if (err.status) fprintf(stderr, "  load: %s\n", err.message);
+    check_output(dev, 0, c, true, "two chips");
+    static xai_proto_layer_tile l[MAX_LAYERS];
+    xai_proto_tile_timings tt;
+    CHECK_EQ_INT(xai_host_read_tile_times(dev, 0, &tt, l, MAX_LAYERS, &err),
+                 XAI_OK);
+    CHECK_EQ_INT(tt.tiles, 4);
+    for (uint32_t t = 1; t < 3; t++)
+      CHECK(tt.tile[t].link_bytes <= on[t] && on[t] - tt.tile[t].link_bytes < 1024);
+    /* The inter-chip link is slower than the inter-tile one. */
+    CHECK(tt.tile[2].link_ticks * on[1] > tt.tile[1].link_ticks * on[2]);
+    fprintf(stderr, "  two chips: compute %.3f ms; tile 1 sent %llu bytes in "
+            "%.3f ms, tile 2 (chip 1) %llu bytes in %.3f ms\n",
+            tt.tile[0].compute_ticks / 1e5,
+            (unsigned long long)tt.tile[1].link_bytes, tt.tile[1].link_ticks / 1e5,
+            (unsigned long long)tt.tile[2].link_bytes, tt.tile[2].link_ticks / 1e5);
+    xai_host_close(dev);
+  }
+  emulator_stop(&emu);
+}
+
 static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -223,9 +278,12 @@ int main(int argc, char **argv) {
     return 0;
   }
   case_t big, s1, s2;
-  CHECK_EQ_INT(make_case(&big, 1, 128, 500, 13, 2), 0);
-  CHECK_EQ_INT(make_case(&s1, 2, 64, 10, 8, 1), 0);
-  CHECK_EQ_INT(make_case(&s2, 3, 64, 12, 6, 1), 0);
+  case_t chips2;
+  CHECK_EQ_INT(make_case(&big, 1, 128, 500, 13, 2, 0), 0);
+  CHECK_EQ_INT(make_case(&s1, 2, 64, 10, 8, 1, 0), 0);
+  CHECK_EQ_INT(make_case(&s2, 3, 64, 12, 6, 1, 0), 0);
+  /* 2000 classes: the weights need 3 tiles, so 2 chips. */
+  CHECK_EQ_INT(make_case(&chips2, 5, 128, 2000, 13, 4, 2), 0);
   if (xai_test_failures) return xai_test_finish("test_host_multitile_e2e");
   /* The part of the params the xformer put on tile 1. */
   xai_params_tiles_state parts;
@@ -310,8 +368,18 @@ int main(int argc, char **argv) {
     xai_host_close(dev);
     /* One client at a time: the CLI connects once this test has let go. */
     if (argc > 2) check_cli(argv[2], emu.device);
+    /* Two chips' model on this one chip: refused before sending. */
+    CHECK_EQ_INT(xai_host_connect(&dev, emu.device, 60000, &err), XAI_OK);
+    if (dev) {
+      CHECK_EQ_INT(load(dev, 0, &chips2, &err), XAI_ERR_NO_MEMORY);
+      fprintf(stderr, "  on one chip: %s\n", err.message);
+      CHECK(strstr(err.message, "3 tiles") != NULL);
+      xai_host_close(dev);
+    }
   }
   emulator_stop(&emu);
+  run_two_chips(argv[1], &chips2);
+  free_case(&chips2);
   free_case(&big);
   free_case(&s1);
   free_case(&s2);

@@ -196,10 +196,12 @@ int emu_serve(const emu_options *opt, int ready_fd) {
   }
   /* Staging holds the largest model an engine can take plus room to check
    * its arena: on a board this is LPDDR (docs/device.md). */
+  /* It also holds a params file spread over all tiles until SET_MODEL
+   * places its parts (docs/multitile.md). */
   size_t share = lpddr_bytes / opt->tiles;
-  size_t staging_bytes =
-      (share > cfg.sram_bytes_per_tile ? share : cfg.sram_bytes_per_tile) +
-      cfg.sram_bytes_per_tile;
+  size_t all_sram = (size_t)cfg.sram_bytes_per_tile * opt->tiles;
+  size_t staging_bytes = (share > all_sram ? share : all_sram) +
+                         cfg.sram_bytes_per_tile;
   if (!(staging = alloc_region(staging_bytes, "model staging"))) goto out;
   cfg.staging.base = staging;
   cfg.staging.bytes = staging_bytes;
