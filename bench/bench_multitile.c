@@ -4,9 +4,9 @@
  * tile 1, streamed over the inter-tile link); the same with 2000 classes
  * over 2 chips; the channel split (mode c) at 1 and 2 tiles; and
  * mobilenet_v2 224 over 1/2/4 chips (the xformer allows 4) against one tile
- * with LPDDR or flash. Modelled latency with prefetch, throughput (one
- * inference at a time: the layer pipeline, mode b, is not done), link bytes
- * per inference and link busy share. Modelled ticks, not wall time. */
+ * with LPDDR or flash. Modelled latency with prefetch, throughput (with
+ * several tiles, of the layer pipeline plan, mode b), link bytes per
+ * inference and link busy share. Modelled ticks, not wall time. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,8 +50,13 @@ static void one(const char *label, const uint8_t *m, size_t n,
     printf("%-34s %-40s latency %8.3f ms (%.3f without prefetch), %7.1f "
            "inf/s, link %7llu bytes, busy %5.1f%%\n", label, r.placement,
            r.ms, (double)(r.ticks + r.load_hidden_ticks) / 1e5,
-           r.ms > 0 ? 1000.0 / r.ms : 0.0, (unsigned long long)lb,
+           r.pipe_stages > 1 ? r.pipe_per_s : r.ms > 0 ? 1000.0 / r.ms : 0.0,
+           (unsigned long long)lb,
            r.ticks ? 100.0 * (double)lt / (double)r.ticks : 0.0);
+    if (r.pipe_stages > 1)
+      printf("%-34s   pipeline of %u stages (mode b): %.1f inf/s, stage 2 "
+             "receives %llu bytes of activations\n", "", r.pipe_stages,
+             r.pipe_per_s, (unsigned long long)r.pipe_link_bytes[1]);
     xai_xformer_report_free(&r);
   }
   free(out);

@@ -39,6 +39,7 @@ void xai_xformer_report_print(const xai_xformer_report *r, FILE *f) {
             r->params_prefetched, r->params_load_ops, r->load_hidden_ticks,
             (double)(r->ticks + r->load_hidden_ticks) / 1e5);
   xf_partition_print(r, f);
+  xf_pipeline_print(r, f);
 }
 
 xai_status xai_xformer_report_write_json(const xai_xformer_report *r,

@@ -191,6 +191,7 @@ xai_status xai_xformer_run(const uint8_t *model, size_t size,
     rep->model_bytes = *out_size;
     rep->params_bytes = p_size;
     xf_partition_report(&x, rep);
+    xf_pipeline_report(&x, rep);
   }
   if (!st && params) {
     *params = p;

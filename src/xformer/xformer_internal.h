@@ -209,6 +209,10 @@ xai_status xf_split_output_channels(xf_ctx *x, uint32_t op, uint32_t channels,
 xai_status xf_tile_split(xf_ctx *x, xai_error *err);
 xai_status xf_tile_split_finish(xf_ctx *x, xai_error *err);
 void xf_tile_split_free(xf_ctx *x);
+/* partition_pipeline.c: the layer pipeline plan (mode b) into rep, and
+ * its lines in the printed report. */
+void xf_pipeline_report(xf_ctx *x, xai_xformer_report *rep);
+void xf_pipeline_print(const xai_xformer_report *r, FILE *f);
 /* Tries every registered lowering on each op (lower.c). */
 xai_status xf_lower_all(xf_ctx *x, xai_error *err);
 /* Plans the arena and writes OfflineMemoryAllocation metadata (plan*.c). */

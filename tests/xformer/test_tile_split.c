@@ -4,7 +4,10 @@
  * half on tile 0. In the runtime's cost model (the report, what the
  * emulator's GET_TIMINGS reports) this is faster than one tile, and the
  * outputs are bit-exact with the original on the reference kernels (the
- * oracle) at 1 and 5 threads. --xcore-no-tile-split turns it off. */
+ * oracle) at 1 and 5 threads. --xcore-no-tile-split turns it off.
+ * The layer pipeline plan (mode b) for a stream of inputs over 2 tiles
+ * gives more inferences per second than one at a time, its stages cover
+ * the layers in order and cost at least their layers. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +40,23 @@ static xai_status build_fc(uint8_t **out, size_t *size, xai_error *err) {
   return st;
 }
 
+static void check_pipeline(const xai_xformer_report *r) {
+  CHECK(r->pipe_stages == 2);
+  if (r->pipe_stages != 2) return;
+  CHECK(r->pipe_first[0] == 0 && r->pipe_first[1] > 0 &&
+        r->pipe_first[1] < r->layer_count);
+  uint64_t sum = 0, stages = 0;
+  for (uint32_t i = 0; i < r->layer_count; i++) sum += r->layers[i].ticks;
+  for (uint32_t s = 0; s < r->pipe_stages; s++) stages += r->pipe_ticks[s];
+  CHECK(stages >= sum);
+  CHECK(r->pipe_link_bytes[1] > 0);
+  CHECK(r->pipe_per_s > 1000.0 / r->ms * 1.2);
+  printf("  pipeline: layers 0..%u | %u..%u, %.3f + %.3f ms, %.1f/s vs %.1f/s\n",
+         r->pipe_first[1] - 1, r->pipe_first[1], r->layer_count - 1,
+         r->pipe_ticks[0] / 1e5, r->pipe_ticks[1] / 1e5, r->pipe_per_s,
+         1000.0 / r->ms);
+}
+
 static void check_model(const char *what, const uint8_t *model, size_t size) {
   xai_error err;
   xai_error_clear(&err);
@@ -64,6 +84,7 @@ static void check_model(const char *what, const uint8_t *model, size_t size) {
         return;
       }
       ms[tiles - 1] = rep.ms;
+      if (tiles == 2) check_pipeline(&rep);
       uint32_t split = 0;
       for (uint32_t i = 0; i < rep.layer_count; i++)
         split += strstr(rep.layers[i].note, "on tile 1") != NULL;
