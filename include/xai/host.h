@@ -168,6 +168,13 @@ xai_status xai_host_download_params_tiles(xai_host_device *dev,
                                           xai_host_progress_fn progress,
                                           void *progress_user,
                                           xai_error *err);
+/* Input `input` of `engine` becomes output `src_output` of `src_engine`'s
+ * last inference, copied on the device (LINK_INPUT): a pipeline of models
+ * without the host in between. The tensors must have the same size, type
+ * and quantization. */
+xai_status xai_host_link_input(xai_host_device *dev, uint8_t engine,
+                               uint16_t input, uint8_t src_engine,
+                               uint8_t src_output, xai_error *err);
 /* Tiles a model's weights are spread over (its xai_tiles record); 0 when
  * it has none. */
 uint32_t xai_host_model_tiles(const void *model, size_t size);

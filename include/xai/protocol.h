@@ -54,8 +54,14 @@ typedef enum {
    * mask, bit e = engine e; the header's engine is ignored). */
   XAI_CMD_GET_TILE_TIMINGS = 13,
   XAI_CMD_INVOKE_TILES = 14,
+  /* One model's output becomes another's input on the device (a pipeline
+   * over engines, docs/multitile.md): header engine/tensor = the input,
+   * `arg` = source engine | source output << 8. Added compatibly. */
+  XAI_CMD_LINK_INPUT = 15,
 } xai_proto_command;
-#define XAI_CMD_COUNT 15
+#define XAI_CMD_COUNT 16
+#define XAI_LINK_INPUT_ARG(engine, output) \
+  ((uint32_t)(engine) | ((uint32_t)(output) << 8))
 
 /* Carried in every reply's header. Requests carry 0. */
 typedef enum {

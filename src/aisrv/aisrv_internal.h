@@ -204,6 +204,9 @@ void aisrv_run_engines(xai_aisrv *s, uint32_t mask);
 void aisrv_cmd_invoke_tiles(xai_aisrv *s, const xai_frame_header *req);
 void aisrv_cmd_get_tile_timings(xai_aisrv *s, aisrv_engine *e,
                                 const xai_frame_header *req);
+/* LINK_INPUT: the source engine's output copied into e's input. */
+void aisrv_cmd_link_input(xai_aisrv *s, aisrv_engine *e,
+                          const xai_frame_header *req);
 
 /* params.c */
 /* Bandwidth, in MB/s, the load ops of params at `place` are costed at. */

@@ -197,6 +197,7 @@ static void cmd_reset(xai_aisrv *s, const xai_frame_header *req) {
 static bool uses_engine(uint8_t cmd) {
   return cmd == XAI_CMD_SET_MODEL || cmd == XAI_CMD_SET_PARAMS ||
          cmd == XAI_CMD_GET_SPEC || cmd == XAI_CMD_GET_TILE_TIMINGS ||
+         cmd == XAI_CMD_LINK_INPUT ||
          cmd == XAI_CMD_SET_INPUT || cmd == XAI_CMD_INVOKE ||
          cmd == XAI_CMD_GET_OUTPUT || cmd == XAI_CMD_GET_TIMINGS;
 }
@@ -257,6 +258,7 @@ void xai_aisrv_handle_frame(xai_aisrv *s, const xai_frame_header *h,
     case XAI_CMD_RESET: cmd_reset(s, h); return;
     case XAI_CMD_GET_TILE_TIMINGS: aisrv_cmd_get_tile_timings(s, e, h); return;
     case XAI_CMD_INVOKE_TILES: aisrv_cmd_invoke_tiles(s, h); return;
+    case XAI_CMD_LINK_INPUT: aisrv_cmd_link_input(s, e, h); return;
     default:
       aisrv_reply_error(s, h, XAI_PS_BAD_COMMAND, "unhandled command %u",
                         h->command);

@@ -116,3 +116,50 @@ void aisrv_cmd_get_tile_timings(xai_aisrv *s, aisrv_engine *e,
   for (int b = 0; b < 4; b++) s->big[b] = (uint8_t)(e->layers >> (8 * b));
   aisrv_reply_memory(s, req, s->big, (uint32_t)at);
 }
+
+void aisrv_cmd_link_input(xai_aisrv *s, aisrv_engine *dst,
+                          const xai_frame_header *req) {
+  uint32_t se = req->arg & 0xFFu, so = (req->arg >> 8) & 0xFFu;
+  if ((req->arg >> 16) || se >= s->engines) {
+    aisrv_reply_error(s, req, XAI_PS_BAD_ARGUMENT,
+                      "LINK_INPUT arg 0x%x: source engine %u does not exist "
+                      "(0..%u)", (unsigned)req->arg, se, s->engines - 1);
+    return;
+  }
+  aisrv_engine *src = &s->eng[se];
+  if (!dst->interp || !src->interp) {
+    aisrv_reply_error(s, req, XAI_PS_NO_MODEL, "LINK_INPUT: engine %u has no "
+                      "model", dst->interp ? se : dst->index);
+    return;
+  }
+  if (req->tensor >= xai_interp_input_count(dst->interp) ||
+      so >= xai_interp_output_count(src->interp)) {
+    aisrv_reply_error(s, req, XAI_PS_BAD_ARGUMENT,
+                      "LINK_INPUT: engine %u has %u inputs (asked %u), engine "
+                      "%u has %u outputs (asked %u)", dst->index,
+                      xai_interp_input_count(dst->interp), req->tensor, se,
+                      xai_interp_output_count(src->interp), so);
+    return;
+  }
+  xai_rt_tensor *in = xai_interp_input(dst->interp, req->tensor);
+  const xai_rt_tensor *out = xai_interp_output(src->interp, so);
+  /* The bytes mean the same only with the same type and quantization. */
+  bool same_q = in->quant_count == out->quant_count &&
+                (!in->quant_count || (in->scale == out->scale &&
+                                      in->zero_point == out->zero_point));
+  if (in->bytes != out->bytes || in->type != out->type || !same_q) {
+    aisrv_reply_error(
+        s, req, XAI_PS_BAD_ARGUMENT,
+        "LINK_INPUT: engine %u output %u (%zu bytes, %s, scale %g, zero "
+        "point %d) cannot feed engine %u input %u (%zu bytes, %s, scale %g, "
+        "zero point %d)", se, so, (size_t)out->bytes,
+        xai_tensor_type_name(out->type),
+        (double)out->scale, (int)out->zero_point, dst->index, req->tensor,
+        (size_t)in->bytes, xai_tensor_type_name(in->type), (double)in->scale,
+        (int)in->zero_point);
+    return;
+  }
+  memmove(in->data, out->data, in->bytes);
+  dst->inputs_partial &= ~(1u << req->tensor);
+  aisrv_reply(s, req, XAI_PS_OK, NULL, 0);
+}

@@ -76,3 +76,17 @@ xai_status xai_host_read_tile_times(xai_host_device *dev, uint8_t engine,
   free(reply);
   return st;
 }
+
+xai_status xai_host_link_input(xai_host_device *dev, uint8_t engine,
+                               uint16_t input, uint8_t src_engine,
+                               uint8_t src_output, xai_error *err) {
+  xai_error_clear(err);
+  xai_frame_header hdr;
+  xai_link_request(&hdr, XAI_CMD_LINK_INPUT, engine, input,
+                   XAI_LINK_INPUT_ARG(src_engine, src_output));
+  uint8_t *reply = NULL;
+  size_t n = 0;
+  xai_status st = xai_link_exchange(dev, &hdr, NULL, &reply, &n, err);
+  free(reply);
+  return st;
+}
