@@ -32,11 +32,14 @@ typedef struct {
 typedef struct {
   xai_aisrv *srv;
   uint32_t index;
+  uint32_t tile;          /* index mod tiles: engines may share a tile */
   xai_interp *interp;     /* NULL = no model */
   uint8_t *model;         /* in sram or lpddr */
   uint32_t model_bytes;
   uint8_t memory;         /* AISRV_IN_SRAM / AISRV_IN_LPDDR */
-  uint8_t *sram;          /* the tile's usable SRAM */
+  /* Where in its tile's SRAM the next model would go and how much room it
+   * has there (tiles.c, aisrv_tiles_update_room). */
+  uint8_t *sram;
   size_t sram_bytes;
   uint8_t *lpddr;         /* this engine's LPDDR share (NULL = none) */
   size_t lpddr_bytes;
@@ -60,8 +63,9 @@ typedef struct {
   xai_params_source params;
   xai_flash_image flash_image;      /* params_place FLASH */
   xai_params_flash_state flash_state;
-  /* Bytes from the bottom of the tile's SRAM its model, params and arena
-   * use (what other engines' weight holdings must leave it). */
+  /* The block of the tile's SRAM its model, params and arena use (what
+   * the other engines and weight holdings must leave it): offset, bytes. */
+  uint32_t sram_off;
   uint32_t sram_used;
   /* Params over tiles (params_place TILES, tiles.c): the parts, the
    * physical tile and offset in that tile's holding of each, and the
@@ -88,9 +92,11 @@ typedef struct {
 
 struct xai_aisrv {
   xai_aisrv_config cfg;
-  uint32_t engines;
+  uint32_t tiles;
+  uint32_t engines;       /* engine e runs on tile e mod tiles */
+  uint32_t run_mask;      /* engines of the current run (tile_cmds.c) */
   uint32_t sram_usable;
-  aisrv_engine eng[XAI_AISRV_MAX_TILES];
+  aisrv_engine eng[XAI_AISRV_MAX_ENGINES];
   xai_frame_decoder dec;
   uint8_t *frame;          /* one reply frame, XAI_PROTO_MAX_FRAME_BYTES */
   uint8_t *payload;        /* scratch payload, XAI_PROTO_MAX_PAYLOAD */
@@ -182,9 +188,10 @@ xai_status aisrv_tiles_plan(xai_aisrv *s, aisrv_engine *e,
                             const uint8_t *model, uint32_t bytes,
                             const uint8_t *staged, uint32_t pbytes,
                             aisrv_tiles_plan_t *plan);
-/* SRAM the engine's own model and arena would have under the plan. */
-size_t aisrv_tiles_own_room(const xai_aisrv *s, const aisrv_engine *e,
-                            const aisrv_tiles_plan_t *plan);
+/* The largest room on e's tile for its next model and arena, with
+ * own_hold bytes of its own weights held there, and its offset. */
+size_t aisrv_tile_room(const xai_aisrv *s, const aisrv_engine *e,
+                       size_t own_hold, size_t *offset);
 /* Every other tile has room for its part; else replies NO_MEMORY. */
 bool aisrv_tiles_fit(xai_aisrv *s, aisrv_engine *e,
                      const xai_frame_header *req,

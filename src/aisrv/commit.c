@@ -95,7 +95,7 @@ static bool place(xai_aisrv *s, aisrv_engine *e, const xai_frame_header *req,
           "%zu bytes needed in SRAM; tile %u has %zu bytes available (%u "
           "minus %u for the firmware), %zu bytes short; previous model kept",
           e->index, bytes, p->params == XAI_PLACE_SRAM ? (size_t)pbytes : 0,
-          p->arena, sram + p->arena, e->index, e->sram_bytes,
+          p->arena, sram + p->arena, e->tile, e->sram_bytes,
           s->cfg.sram_bytes_per_tile, s->cfg.firmware_bytes,
           sram + p->arena - e->sram_bytes);
       return false;
@@ -109,7 +109,7 @@ static bool place(xai_aisrv *s, aisrv_engine *e, const xai_frame_header *req,
         "engine %u: model %u bytes + params %zu bytes = %zu bytes needed in "
         "SRAM; tile %u has %zu bytes available; previous model kept",
         e->index, bytes, p->params == XAI_PLACE_SRAM ? (size_t)pbytes : 0,
-        sram, e->index, e->sram_bytes);
+        sram, e->tile, e->sram_bytes);
     return false;
   }
   if (p->model == XAI_PLACE_LPDDR && (!e->lpddr || lpddr > e->lpddr_bytes)) {
@@ -145,7 +145,7 @@ static bool place(xai_aisrv *s, aisrv_engine *e, const xai_frame_header *req,
         "engine %u: model %u bytes in %s and arena %zu bytes in SRAM (%zu "
         "available on tile %u) or LPDDR (%zu left); previous model kept",
         e->index, bytes, xai_proto_place_name(p->model), p->arena,
-        e->sram_bytes > sram ? e->sram_bytes - sram : 0, e->index,
+        e->sram_bytes > sram ? e->sram_bytes - sram : 0, e->tile,
         e->lpddr_bytes > lpddr ? e->lpddr_bytes - lpddr : 0);
     return false;
   }
@@ -197,7 +197,7 @@ static void reply_placement(xai_aisrv *s, aisrv_engine *e,
   pl.model = e->memory == AISRV_IN_LPDDR ? XAI_PLACE_LPDDR : XAI_PLACE_SRAM;
   pl.arena = e->arena_place;
   pl.params = e->params_place;
-  pl.tile = (uint8_t)e->index;
+  pl.tile = (uint8_t)e->tile;
   pl.model_bytes = e->model_bytes;
   pl.arena_bytes = (uint32_t)xai_interp_arena_used(e->interp);
   pl.params_bytes = e->params_bytes;
@@ -304,12 +304,14 @@ bool aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
   if (p.params == XAI_PLACE_SRAM || p.params == XAI_PLACE_LPDDR)
     p.params_room = aisrv_align16(params->bytes);
   p.arena = aisrv_align16(xai_interp_arena_used(trial));
-  if (over_tiles) {
-    /* Every tile's part must fit, or nothing is loaded; the engine's own
-     * model and arena get what its tile's holdings leave. */
-    if (!aisrv_tiles_fit(s, e, req, &plan)) return false;
-    e->sram_bytes = aisrv_tiles_own_room(s, e, &plan);
-  }
+  /* Every tile's part must fit, or nothing is loaded; the model and arena
+   * get the largest gap the tile's other engines and holdings leave. */
+  if (over_tiles && !aisrv_tiles_fit(s, e, req, &plan)) return false;
+  size_t own_hold = over_tiles ? plan.hold[e->tile] : 0, room_off = 0;
+  e->sram_bytes = aisrv_tile_room(s, e, own_hold, &room_off);
+  uint8_t *room = (uint8_t *)s->cfg.sram[e->tile].base + room_off;
+  size_t room_bytes = e->sram_bytes;
+  e->sram = room;
   bool placed = place(s, e, req, where, bytes, params->bytes, &p);
   aisrv_tiles_update_room(s);
   if (!placed) return false;
@@ -323,6 +325,9 @@ bool aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
     aisrv_engine_drop(e);
     return false;
   }
+  /* Dropping recomputed the rooms: back to the gap the placement chose. */
+  e->sram = room;
+  e->sram_bytes = room_bytes;
   uint8_t *dst = region_base(e, p.model);
   memcpy(dst, model, bytes);
   const uint8_t *params_at = NULL;
@@ -363,8 +368,10 @@ bool aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
   }
   e->model = dst;
   e->model_bytes = bytes;
+  e->sram_off = (uint32_t)room_off;
   e->sram_used = (uint32_t)(used_in(&p, XAI_PLACE_SRAM) +
                             (p.arena_at == XAI_PLACE_SRAM ? p.arena : 0));
+  aisrv_tiles_update_room(s);
   e->inputs_partial = 0;
   e->memory = p.model == XAI_PLACE_LPDDR ? AISRV_IN_LPDDR : AISRV_IN_SRAM;
   e->arena_place = p.arena_at;
@@ -374,7 +381,7 @@ bool aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
   aisrv_log(s,
             "engine %u: model of %u bytes loaded in %s (tile %u), arena %zu "
             "bytes in %s, %u inputs, %u outputs, %u ops",
-            e->index, bytes, xai_proto_place_name(p.model), e->index,
+            e->index, bytes, xai_proto_place_name(p.model), e->tile,
             xai_interp_arena_used(e->interp), xai_proto_place_name(p.arena_at),
             xai_interp_input_count(e->interp),
             xai_interp_output_count(e->interp),

@@ -19,6 +19,7 @@ void aisrv_engine_drop(aisrv_engine *e) {
   e->params_bytes = 0;
   e->params_entry = 0;
   e->sram_used = 0;
+  e->sram_off = 0;
   memset(&e->params, 0, sizeof e->params);
   aisrv_tiles_release(e);
 }
@@ -79,7 +80,7 @@ static void on_op(void *user, const xai_op_timing *t) {
     bool par = xai_interp_tile_par(e->interp, t->subgraph, t->index,
                                    &par_link);
     e->layer_tile[e->layers] =
-        (uint8_t)(par ? (e->index + 1) % s->engines : e->index);
+        (uint8_t)(par ? (e->tile + 1) % s->tiles : e->tile);
     e->link_ticks[e->layers] = e->link_cur_ticks + par_link;
     e->link_bytes[e->layers] = e->link_cur_bytes;
     e->ticks[e->layers] = ticks;

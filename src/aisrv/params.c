@@ -92,7 +92,7 @@ bool aisrv_params_open(xai_aisrv *s, aisrv_engine *e,
                       "engine %u: params of %u bytes do not fit SRAM; tile %u "
                       "has %zu bytes available (%u minus %u for the "
                       "firmware); load them to LPDDR or keep them in flash",
-                      e->index, h->total, e->index, e->sram_bytes,
+                      e->index, h->total, e->tile, e->sram_bytes,
                       s->cfg.sram_bytes_per_tile, s->cfg.firmware_bytes);
     return false;
   }

@@ -19,7 +19,7 @@ static work_layout layout(const xai_aisrv_config *cfg) {
   uint32_t layers = cfg->max_layers ? cfg->max_layers
                                     : XAI_AISRV_DEFAULT_MAX_LAYERS;
   uint32_t log = cfg->log_bytes ? cfg->log_bytes : XAI_AISRV_DEFAULT_LOG_BYTES;
-  uint32_t engines = cfg->tiles;
+  uint32_t engines = cfg->engines ? cfg->engines : cfg->tiles;
   size_t timings = 4 + (size_t)layers * ((9 + XAI_PROTO_NAME_BYTES - 1 + 3) & ~3u);
   size_t spec = spec_max_bytes();
   /* GET_TILE_TIMINGS: 8 + 24 per tile + 32 per layer. */
@@ -57,6 +57,12 @@ xai_status xai_aisrv_init(xai_aisrv **out, const xai_aisrv_config *cfg,
   if (cfg->tiles < 1 || cfg->tiles > XAI_AISRV_MAX_TILES)
     return xai_fail(err, XAI_ERR_ARGUMENT, "aisrv: %u tiles; 1..%u supported",
                     cfg->tiles, XAI_AISRV_MAX_TILES);
+  if (cfg->engines &&
+      (cfg->engines < cfg->tiles || cfg->engines > XAI_AISRV_MAX_ENGINES))
+    return xai_fail(err, XAI_ERR_ARGUMENT,
+                    "aisrv: %u engines on %u tiles; %u..%u supported",
+                    cfg->engines, cfg->tiles, cfg->tiles,
+                    XAI_AISRV_MAX_ENGINES);
   uint32_t firmware = cfg->firmware_bytes ? cfg->firmware_bytes
                                           : XAI_AISRV_FIRMWARE_BYTES;
   if (cfg->sram_bytes_per_tile <= firmware)
@@ -100,7 +106,8 @@ xai_status xai_aisrv_init(xai_aisrv **out, const xai_aisrv_config *cfg,
   if (!s->cfg.log_bytes) s->cfg.log_bytes = XAI_AISRV_DEFAULT_LOG_BYTES;
   if (!s->cfg.clock_mhz) s->cfg.clock_mhz = 800;
   if (!s->cfg.device_name) s->cfg.device_name = "xcore.ai";
-  s->engines = cfg->tiles;
+  s->tiles = cfg->tiles;
+  s->engines = cfg->engines ? cfg->engines : cfg->tiles;
   s->sram_usable = usable;
   if (xai_frame_decoder_init(&s->dec, p, w.decoder, err) != XAI_OK)
     return err ? err->status : XAI_ERR_ARGUMENT;
@@ -126,7 +133,8 @@ xai_status xai_aisrv_init(xai_aisrv **out, const xai_aisrv_config *cfg,
     aisrv_engine *e = &s->eng[i];
     e->srv = s;
     e->index = i;
-    e->sram = cfg->sram[i].base;
+    e->tile = i % s->tiles;
+    e->sram = cfg->sram[e->tile].base;
     e->sram_bytes = usable;
     if (lpddr_share) {
       e->lpddr = (uint8_t *)cfg->lpddr.base + i * lpddr_share;
@@ -143,8 +151,9 @@ xai_status xai_aisrv_init(xai_aisrv **out, const xai_aisrv_config *cfg,
     p += links;
   }
   xai_chunk_reassembler_init(&s->rx, NULL, 0);
-  aisrv_log(s, "server up: %u tiles, %u bytes of SRAM per tile for models, "
-            "%zu bytes LPDDR, %u bytes flash", s->engines, usable,
+  aisrv_log(s, "server up: %u tiles, %u engines, %u bytes of SRAM per tile "
+            "for models, %zu bytes LPDDR, %u bytes flash", s->tiles,
+            s->engines, usable,
             cfg->lpddr.bytes, cfg->flash.size);
   *out = s;
   return XAI_OK;
@@ -160,7 +169,7 @@ static void cmd_hello(xai_aisrv *s, const xai_frame_header *req) {
   memset(&h, 0, sizeof h);
   h.protocol_version = XAI_PROTO_VERSION;
   h.max_payload = XAI_PROTO_MAX_PAYLOAD;
-  h.tiles = (uint8_t)s->cfg.tiles;
+  h.tiles = (uint8_t)s->tiles;
   h.engines = (uint8_t)s->engines;
   h.clock_mhz = (uint16_t)s->cfg.clock_mhz;
   h.sram_bytes_per_tile = s->cfg.sram_bytes_per_tile;

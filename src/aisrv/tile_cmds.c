@@ -8,9 +8,7 @@
 _Static_assert(sizeof(xai_proto_layer_tile) <= sizeof(xai_proto_layer_timing),
                "tile timings reuse the timing batch buffer");
 
-static void invoke_one(void *arg, uint32_t tile) {
-  xai_aisrv *s = arg;
-  aisrv_engine *e = &s->eng[tile];
+static void invoke_engine(aisrv_engine *e) {
   e->layers = 0;
   e->layers_seen = 0;
   e->pf_pending = 0;
@@ -23,13 +21,25 @@ static void invoke_one(void *arg, uint32_t tile) {
   e->invoke_status = xai_interp_invoke(e->interp, &e->invoke_err);
 }
 
+/* On tile `tile`'s thread: its engines of the run, one after the other. */
+static void invoke_tile(void *arg, uint32_t tile) {
+  xai_aisrv *s = arg;
+  for (uint32_t k = 0; k < s->engines; k++)
+    if ((s->run_mask & (1u << k)) && s->eng[k].tile == tile)
+      invoke_engine(&s->eng[k]);
+}
+
 void aisrv_run_engines(xai_aisrv *s, uint32_t mask) {
+  s->run_mask = mask;
+  uint32_t tiles = 0;
+  for (uint32_t k = 0; k < s->engines; k++)
+    if (mask & (1u << k)) tiles |= 1u << s->eng[k].tile;
   if (s->cfg.tile_threads.run) {
-    s->cfg.tile_threads.run(s->cfg.tile_threads.user, mask, invoke_one, s);
+    s->cfg.tile_threads.run(s->cfg.tile_threads.user, tiles, invoke_tile, s);
     return;
   }
-  for (uint32_t t = 0; t < s->engines; t++)
-    if (mask & (1u << t)) invoke_one(s, t);
+  for (uint32_t t = 0; t < s->tiles; t++)
+    if (tiles & (1u << t)) invoke_tile(s, t);
 }
 
 void aisrv_cmd_invoke_tiles(xai_aisrv *s, const xai_frame_header *req) {
@@ -66,11 +76,11 @@ void aisrv_cmd_get_tile_timings(xai_aisrv *s, aisrv_engine *e,
   }
   xai_proto_tile_timings tt;
   memset(&tt, 0, sizeof tt);
-  tt.tiles = (uint8_t)s->engines;
-  tt.compute_tile = (uint8_t)e->index;
+  tt.tiles = (uint8_t)s->tiles;
+  tt.compute_tile = (uint8_t)e->tile;
   for (uint32_t k = 0; k < e->layers; k++)
     tt.tile[e->layer_tile[k]].compute_ticks += e->ticks[k];
-  for (uint32_t t = 0; t < s->engines; t++) {
+  for (uint32_t t = 0; t < s->tiles; t++) {
     tt.tile[t].link_ticks = e->served_ticks[t];
     tt.tile[t].link_bytes = e->served_bytes[t];
   }

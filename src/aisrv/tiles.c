@@ -2,9 +2,10 @@
  * --xcore-tiles N keeps its weights in the SRAM of several tiles, as its
  * `xai_tiles` record places them. Engine e computes on tile e; part i of
  * the params file lives on tile (e + part tile) % tiles, in that tile's
- * holding: a block at the top of the tile's SRAM, below the firmware
- * share's end, stacked by engine index. A tile's own engine gets what the
- * holdings leave (its sram_bytes). Reads of a remote part are counted per
+ * holding: a block at the top of the tile's SRAM, stacked by engine index.
+ * The engines on a tile (engine e is on tile e mod tiles) keep their
+ * model/arena blocks from the bottom, each in the largest gap the others
+ * and the holdings leave (its sram / sram_bytes). Reads of a remote part are counted per
  * layer and per serving tile, for GET_TILE_TIMINGS. */
 #include <string.h>
 
@@ -12,7 +13,7 @@
 
 static uint32_t phys_tile(const xai_aisrv *s, const aisrv_engine *e,
                           uint32_t rel) {
-  return (e->index + rel) % s->engines;
+  return (e->tile + rel) % s->tiles;
 }
 
 /* Bytes engines other than `skip` hold on tile t. */
@@ -23,9 +24,56 @@ static size_t held_by_others(const xai_aisrv *s, uint32_t t, uint32_t skip) {
   return n;
 }
 
+/* The end of the highest model/arena block on tile t, but skip's. */
+static size_t own_end(const xai_aisrv *s, uint32_t t, uint32_t skip) {
+  size_t end = 0;
+  for (uint32_t k = 0; k < s->engines; k++) {
+    const aisrv_engine *o = &s->eng[k];
+    if (k != skip && o->tile == t && o->sram_used &&
+        o->sram_off + o->sram_used > end)
+      end = o->sram_off + o->sram_used;
+  }
+  return end;
+}
+
+size_t aisrv_tile_room(const xai_aisrv *s, const aisrv_engine *e,
+                       size_t own_hold, size_t *offset) {
+  /* Engines on one tile keep their blocks from the bottom; the holdings
+   * (weights of models over tiles) are stacked from the top. The room is
+   * the largest gap between the other engines' blocks below the
+   * holdings. */
+  size_t held = held_by_others(s, e->tile, e->index) + own_hold;
+  size_t top = held < s->sram_usable ? s->sram_usable - held : 0;
+  size_t at = 0, best = 0, best_at = 0;
+  for (;;) {
+    /* the next block at or above `at` */
+    size_t next = top, next_end = top;
+    for (uint32_t k = 0; k < s->engines; k++) {
+      const aisrv_engine *o = &s->eng[k];
+      if (k == e->index || o->tile != e->tile || !o->sram_used) continue;
+      if (o->sram_off >= at && o->sram_off < next) {
+        next = o->sram_off;
+        next_end = o->sram_off + o->sram_used;
+      }
+    }
+    if (next > at && next - at > best) {
+      best = next - at;
+      best_at = at;
+    }
+    if (next >= top) break;
+    at = next_end;
+  }
+  *offset = best_at;
+  return best & ~(size_t)15;
+}
+
 void aisrv_tiles_update_room(xai_aisrv *s) {
-  for (uint32_t t = 0; t < s->engines; t++)
-    s->eng[t].sram_bytes = s->sram_usable - held_by_others(s, t, UINT32_MAX);
+  for (uint32_t k = 0; k < s->engines; k++) {
+    aisrv_engine *e = &s->eng[k];
+    size_t off = 0;
+    e->sram_bytes = aisrv_tile_room(s, e, 0, &off);
+    e->sram = (uint8_t *)s->cfg.sram[e->tile].base + off;
+  }
 }
 
 xai_status aisrv_tiles_plan(xai_aisrv *s, aisrv_engine *e,
@@ -44,10 +92,10 @@ xai_status aisrv_tiles_plan(xai_aisrv *s, aisrv_engine *e,
   uint32_t end = 0;
   for (uint32_t i = 0; i < plan->state.count; i++) {
     xai_params_part *p = &plan->state.part[i];
-    if (p->tile >= s->engines)
+    if (p->tile >= s->tiles)
       return xai_fail(&s->err, XAI_ERR_NO_MEMORY,
                       "the model keeps weights on %u tiles; the device has "
-                      "%u", (unsigned)p->tile + 1u, s->engines);
+                      "%u", (unsigned)p->tile + 1u, s->tiles);
     uint32_t t = phys_tile(s, e, p->tile);
     plan->tile[i] = (uint8_t)t;
     plan->hold_off[i] = plan->hold[t];
@@ -62,30 +110,25 @@ xai_status aisrv_tiles_plan(xai_aisrv *s, aisrv_engine *e,
   return xai_params_tiles(&plan->src, &plan->state, &s->err);
 }
 
-size_t aisrv_tiles_own_room(const xai_aisrv *s, const aisrv_engine *e,
-                            const aisrv_tiles_plan_t *plan) {
-  size_t held = held_by_others(s, e->index, e->index) + plan->hold[e->index];
-  return held < s->sram_usable ? s->sram_usable - held : 0;
-}
-
 bool aisrv_tiles_fit(xai_aisrv *s, aisrv_engine *e,
                      const xai_frame_header *req,
                      const aisrv_tiles_plan_t *plan) {
-  for (uint32_t t = 0; t < s->engines; t++) {
+  for (uint32_t t = 0; t < s->tiles; t++) {
     if (!plan->hold[t]) continue;
     size_t others = held_by_others(s, t, e->index);
-    size_t own = t == e->index ? 0 : s->eng[t].sram_used;
+    size_t own = own_end(s, t, e->index);
     if (others + own + plan->hold[t] <= s->sram_usable) continue;
     size_t left = others + own < s->sram_usable
                       ? s->sram_usable - others - own : 0;
     aisrv_reply_error(
         s, req, XAI_PS_NO_MEMORY,
         "engine %u: %u bytes of its weights go to tile %u, which has %zu "
-        "bytes free (engine %u's model and arena use %zu, weights held there "
-        "%zu), %zu bytes short; the whole model is refused, previous model "
-        "kept; free tile %u first (RESET, or a smaller model on engine %u)",
-        e->index, plan->hold[t], t, left, t, own, others,
-        plan->hold[t] - left, t, t);
+        "bytes free (the models and arenas of its engines use %zu, weights "
+        "held there %zu), %zu bytes short; the whole model is refused, "
+        "previous model kept; free tile %u first (RESET, or smaller models "
+        "on its engines)",
+        e->index, plan->hold[t], t, left, own, others, plan->hold[t] - left,
+        t);
     return false;
   }
   return true;
@@ -96,7 +139,7 @@ bool aisrv_tiles_fit(xai_aisrv *s, aisrv_engine *e,
  * down from the bottom never overwrites a block not yet moved. */
 static void relayout(xai_aisrv *s, uint32_t t) {
   uint8_t *want[XAI_AISRV_MAX_TILES];
-  uint8_t *top = s->eng[t].sram + s->sram_usable;
+  uint8_t *top = (uint8_t *)s->cfg.sram[t].base + s->sram_usable;
   for (uint32_t k = 0; k < s->engines; k++) {
     top -= s->eng[k].hold_bytes[t];
     want[k] = top;
@@ -158,11 +201,11 @@ xai_status aisrv_tiles_commit(xai_aisrv *s, aisrv_engine *e,
     e->part_tile[i] = plan->tile[i];
     e->part_hold_off[i] = plan->hold_off[i];
   }
-  for (uint32_t t = 0; t < s->engines; t++) {
+  for (uint32_t t = 0; t < s->tiles; t++) {
     e->hold_bytes[t] = plan->hold[t];
     e->hold_at[t] = NULL;
   }
-  for (uint32_t t = 0; t < s->engines; t++)
+  for (uint32_t t = 0; t < s->tiles; t++)
     if (plan->hold[t]) relayout(s, t);
   /* Copy from staging only once every block is where it stays. */
   for (uint32_t i = 0; i < plan->state.count; i++)
@@ -175,7 +218,7 @@ xai_status aisrv_tiles_commit(xai_aisrv *s, aisrv_engine *e,
   e->params.read = counted_read;
   e->params.ticks = counted_ticks;
   e->params.user = e;
-  for (uint32_t t = 0; t < s->engines; t++)
+  for (uint32_t t = 0; t < s->tiles; t++)
     if (e->hold_bytes[t])
       aisrv_log(s, "engine %u: %u bytes of weights held on tile %u", e->index,
                 e->hold_bytes[t], t);

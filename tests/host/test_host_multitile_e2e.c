@@ -15,7 +15,11 @@
  *   - xmos_timings (argv[2], if given) prints the tile lines;
  *   - a MobileNetV1 with 1001 classes (weights over 3 tiles) compiled for
  *     2 chips runs on a 2-chip emulator (one device of 4 tiles), and is
- *     refused before any transfer by the 1-chip one.
+ *     refused before any transfer by the 1-chip one;
+ *   - with 4 engines on 2 tiles, two models resident on tile 0 (engines 0
+ *     and 2) are chosen per inference without reloading, beside the
+ *     two-tile model on engine 1; a model that does not fit beside them is
+ *     refused and the resident one kept.
  * argv[1]: the xai_device_emulator executable. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
@@ -266,6 +270,59 @@ static void run_two_chips(const char *exe, const case_t *c) {
   emulator_stop(&emu);
 }
 
+/* Several models resident on one tile: engines 0 and 2 share tile 0. */
+static void run_shared_tile(const char *exe, const case_t *big,
+                            const case_t *s1, const case_t *s2) {
+  emulator_proc emu;
+  const char *extra[] = {"--engines", "4", "--lpddr-mib", "0", "--instant",
+                         NULL};
+  if (emulator_start(&emu, exe, extra) != 0) {
+    CHECK(!"the 4-engine emulator did not start");
+    emulator_stop(&emu);
+    return;
+  }
+  xai_host_device *dev = NULL;
+  xai_error err = {0};
+  CHECK_EQ_INT(xai_host_connect(&dev, emu.device, 60000, &err), XAI_OK);
+  if (dev) {
+    xai_proto_hello h;
+    CHECK_EQ_INT(xai_host_hello(dev, &h, &err), XAI_OK);
+    CHECK(h.tiles == 2 && h.engines == 4);
+    CHECK_EQ_INT(load(dev, 0, s1, &err), XAI_OK);
+    CHECK_EQ_INT(load(dev, 2, s2, &err), XAI_OK);
+    xai_proto_placement a, b;
+    CHECK(xai_host_last_placement(dev, &b));
+    CHECK_EQ_INT(b.tile, 0);
+    CHECK_EQ_INT(load(dev, 1, big, &err), XAI_OK);
+    if (err.status) fprintf(stderr, "  load: %s\n", err.message);
+    (void)a;
+    /* Chosen per inference, nothing reloaded. */
+    check_output(dev, 0, s1, true, "shared tile, engine 0");
+    check_output(dev, 2, s2, true, "shared tile, engine 2");
+    check_output(dev, 0, s1, true, "shared tile, engine 0 again");
+    check_output(dev, 1, big, true, "beside the shared tile");
+    /* All three at once: 0 and 2 in turn on tile 0, 1 on tile 1. */
+    CHECK_EQ_INT(xai_host_write_input(dev, 0, 0, s1->input, s1->in_bytes,
+                                      &err), XAI_OK);
+    CHECK_EQ_INT(xai_host_write_input(dev, 2, 0, s2->input, s2->in_bytes,
+                                      &err), XAI_OK);
+    CHECK_EQ_INT(xai_host_write_input(dev, 1, 0, big->input, big->in_bytes,
+                                      &err), XAI_OK);
+    CHECK_EQ_INT(xai_host_invoke_tiles(dev, 7, &err), XAI_OK);
+    check_output(dev, 0, s1, false, "shared tile at once, engine 0");
+    check_output(dev, 2, s2, false, "shared tile at once, engine 2");
+    check_output(dev, 1, big, false, "shared tile at once, engine 1");
+    /* The two-tile model on engine 2 would need tile 0's room for its
+     * own part: refused, engine 2 keeps its model. */
+    CHECK_EQ_INT(load(dev, 2, big, &err), XAI_ERR_NO_MEMORY);
+    fprintf(stderr, "  shared tile, refused: %s\n", err.message);
+    check_output(dev, 2, s2, true, "shared tile, kept");
+    check_output(dev, 0, s1, true, "shared tile, neighbour kept");
+    xai_host_close(dev);
+  }
+  emulator_stop(&emu);
+}
+
 static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -379,6 +436,7 @@ int main(int argc, char **argv) {
   }
   emulator_stop(&emu);
   run_two_chips(argv[1], &chips2);
+  run_shared_tile(argv[1], &big, &s1, &s2);
   free_case(&chips2);
   free_case(&big);
   free_case(&s1);

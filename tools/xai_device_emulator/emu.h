@@ -26,6 +26,7 @@ typedef struct {
   uint32_t tiles, sram_kib, firmware_kib, lpddr_mib, flash_mib, flash_mbps,
       clock_mhz;
   const char *flash_file;
+  uint32_t engines; /* 0 = one per tile */
   bool foreground;
   emu_link link;
 } emu_options;

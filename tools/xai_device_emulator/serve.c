@@ -175,6 +175,7 @@ int emu_serve(const emu_options *opt, int ready_fd) {
   xai_aisrv_config cfg;
   memset(&cfg, 0, sizeof cfg);
   cfg.tiles = opt->tiles;
+  cfg.engines = opt->engines;
   cfg.clock_mhz = opt->clock_mhz;
   cfg.sram_bytes_per_tile = opt->sram_kib * 1024u;
   cfg.firmware_bytes = opt->firmware_kib * 1024u;
@@ -198,7 +199,7 @@ int emu_serve(const emu_options *opt, int ready_fd) {
    * its arena: on a board this is LPDDR (docs/device.md). */
   /* It also holds a params file spread over all tiles until SET_MODEL
    * places its parts (docs/multitile.md). */
-  size_t share = lpddr_bytes / opt->tiles;
+  size_t share = lpddr_bytes / (opt->engines ? opt->engines : opt->tiles);
   size_t all_sram = (size_t)cfg.sram_bytes_per_tile * opt->tiles;
   size_t staging_bytes = (share > all_sram ? share : all_sram) +
                          cfg.sram_bytes_per_tile;
