@@ -208,6 +208,10 @@ void aisrv_tiles_update_room(xai_aisrv *s);
 /* Runs engine invokes (mask: bit e = engine e) on their tiles, at once
  * when the config gives tile threads; each engine's invoke_status/err. */
 void aisrv_run_engines(xai_aisrv *s, uint32_t mask);
+/* Runs the engines of mask (each ready, else the reply says why) and
+ * replies OK or the first engine's INFER_ERROR. */
+void aisrv_invoke_and_reply(xai_aisrv *s, const xai_frame_header *req,
+                            uint32_t mask);
 void aisrv_cmd_invoke_tiles(xai_aisrv *s, const xai_frame_header *req);
 void aisrv_cmd_get_tile_timings(xai_aisrv *s, aisrv_engine *e,
                                 const xai_frame_header *req);
@@ -240,8 +244,6 @@ void aisrv_cmd_get_spec(xai_aisrv *s, aisrv_engine *e,
  * the engine cannot run. */
 bool aisrv_invoke_ready(xai_aisrv *s, aisrv_engine *e,
                         const xai_frame_header *req);
-/* After an engine's invoke succeeded (logs what it must). */
-void aisrv_invoke_done(xai_aisrv *s, aisrv_engine *e);
 void aisrv_cmd_invoke(xai_aisrv *s, aisrv_engine *e,
                       const xai_frame_header *req);
 void aisrv_cmd_get_output(xai_aisrv *s, aisrv_engine *e,

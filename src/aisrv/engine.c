@@ -181,24 +181,10 @@ bool aisrv_invoke_ready(xai_aisrv *s, aisrv_engine *e,
   return true;
 }
 
-void aisrv_invoke_done(xai_aisrv *s, aisrv_engine *e) {
-  if (e->layers_seen > e->layers)
-    aisrv_log(s, "engine %u: %u layers ran, timings kept for the first %u",
-              e->index, e->layers_seen, e->layers);
-}
-
 void aisrv_cmd_invoke(xai_aisrv *s, aisrv_engine *e,
                       const xai_frame_header *req) {
-  if (!aisrv_invoke_ready(s, e, req)) return;
   /* On the engine's own tile (its thread when the platform has them). */
-  aisrv_run_engines(s, 1u << e->index);
-  if (e->invoke_status != XAI_OK) {
-    aisrv_reply_error(s, req, XAI_PS_INFER_ERROR, "engine %u: %s", e->index,
-                      e->invoke_err.message);
-    return;
-  }
-  aisrv_invoke_done(s, e);
-  aisrv_reply(s, req, XAI_PS_OK, NULL, 0);
+  aisrv_invoke_and_reply(s, req, 1u << e->index);
 }
 
 void aisrv_cmd_get_output(xai_aisrv *s, aisrv_engine *e,

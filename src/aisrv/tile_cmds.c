@@ -42,6 +42,26 @@ void aisrv_run_engines(xai_aisrv *s, uint32_t mask) {
     if (tiles & (1u << t)) invoke_tile(s, t);
 }
 
+void aisrv_invoke_and_reply(xai_aisrv *s, const xai_frame_header *req,
+                            uint32_t mask) {
+  for (uint32_t k = 0; k < s->engines; k++)
+    if ((mask & (1u << k)) && !aisrv_invoke_ready(s, &s->eng[k], req)) return;
+  aisrv_run_engines(s, mask);
+  for (uint32_t k = 0; k < s->engines; k++) {
+    aisrv_engine *e = &s->eng[k];
+    if (!(mask & (1u << k))) continue;
+    if (e->invoke_status != XAI_OK) {
+      aisrv_reply_error(s, req, XAI_PS_INFER_ERROR, "engine %u: %s", k,
+                        e->invoke_err.message);
+      return;
+    }
+    if (e->layers_seen > e->layers)
+      aisrv_log(s, "engine %u: %u layers ran, timings kept for the first %u",
+                k, e->layers_seen, e->layers);
+  }
+  aisrv_reply(s, req, XAI_PS_OK, NULL, 0);
+}
+
 void aisrv_cmd_invoke_tiles(xai_aisrv *s, const xai_frame_header *req) {
   uint32_t mask = req->arg;
   if (!mask || (s->engines < 32 && mask >> s->engines)) {
@@ -51,20 +71,7 @@ void aisrv_cmd_invoke_tiles(xai_aisrv *s, const xai_frame_header *req) {
                       s->engines - 1);
     return;
   }
-  for (uint32_t t = 0; t < s->engines; t++)
-    if ((mask & (1u << t)) && !aisrv_invoke_ready(s, &s->eng[t], req)) return;
-  aisrv_run_engines(s, mask);
-  for (uint32_t t = 0; t < s->engines; t++) {
-    aisrv_engine *e = &s->eng[t];
-    if (!(mask & (1u << t))) continue;
-    if (e->invoke_status != XAI_OK) {
-      aisrv_reply_error(s, req, XAI_PS_INFER_ERROR, "engine %u: %s", t,
-                        e->invoke_err.message);
-      return;
-    }
-    aisrv_invoke_done(s, e);
-  }
-  aisrv_reply(s, req, XAI_PS_OK, NULL, 0);
+  aisrv_invoke_and_reply(s, req, mask);
 }
 
 void aisrv_cmd_get_tile_timings(xai_aisrv *s, aisrv_engine *e,
