@@ -7,8 +7,8 @@
  * applied) plus receiving its input and sending its output. The cuts come
  * from a dynamic program that minimises the slowest stage; fewer stages
  * are taken when they are as fast (links that cost more than they save).
- * A stage whose weights do not fit its tile's SRAM (less the firmware
- * share) is not allowed.
+ * A stage whose weights and largest arena in use do not fit its tile's
+ * SRAM (less the firmware share) is not allowed.
  * This is the plan and its cost; the runtime still runs the whole model in
  * one interpreter, so the outputs are the model's. */
 #include <stdlib.h>
@@ -28,7 +28,7 @@ static size_t tensor_bytes(const xai_tensor *t) {
 
 /* cross[i]: activation bytes produced at or before layer i and read after
  * it (what a cut after layer i sends); weights[i]: constants layer i
- * reads. */
+ * reads (from the model, or loaded from the params file). */
 static bool graph_sizes(xf_ctx *x, uint32_t n, uint64_t *cross,
                         size_t *weights) {
   const xai_subgraph *sg = &x->m->subgraphs[0];
@@ -46,6 +46,14 @@ static bool graph_sizes(xf_ctx *x, uint32_t n, uint64_t *cross,
   memset(weights, 0, n * sizeof *weights);
   for (uint32_t i = 0; i < n; i++) {
     const xai_operator *op = xf_op(x, i);
+    /* Weights from a params file arrive through a load op's outputs. */
+    const xai_opcode *oc = op->opcode_index < x->m->opcode_count
+                               ? &x->m->opcodes[op->opcode_index] : NULL;
+    bool load = oc && oc->custom_code &&
+                !strcmp(oc->custom_code, "XAI_load_weights");
+    for (uint32_t k = 0; load && k < op->output_count; k++)
+      if (op->outputs[k] >= 0)
+        weights[i] += tensor_bytes(&sg->tensors[op->outputs[k]]);
     for (uint32_t k = 0; k < op->input_count; k++) {
       int32_t t = op->inputs[k];
       size_t size = 0;
@@ -106,24 +114,31 @@ void xf_pipeline_report(xf_ctx *x, xai_xformer_report *rep) {
   }
 #define LINK(bytes) \
   ((bytes) ? latency + ((bytes) * XAI_XCORE_REF_TIMER_HZ + bps - 1) / bps : 0)
-#define STAGE(a, b) /* layers [a, b); UINT64_MAX: its weights do not fit */ \
-  (wpre[b] - wpre[a] > budget                                              \
+#define STAGE(a, b, ar) /* layers [a, b), ar their largest arena in use;   \
+                           UINT64_MAX: weights + arena do not fit */      \
+  (wpre[b] - wpre[a] + (ar) > budget                                       \
        ? UINT64_MAX                                                        \
        : pre[b] - pre[a] + (a ? LINK(cross[(a) - 1]) : 0) +                \
              ((b) < n ? LINK(cross[(b) - 1]) : 0))
+  size_t run = 0;
   for (uint32_t j = 0; j <= n; j++) {
-    best[1 * (n + 1) + j] = j ? STAGE(0, j) : 0;
+    if (j) run = run > rep->layers[j - 1].arena_in_use
+                     ? run : rep->layers[j - 1].arena_in_use;
+    best[1 * (n + 1) + j] = j ? STAGE(0, j, run) : 0;
     cut[1 * (n + 1) + j] = 0;
   }
   for (uint32_t k = 2; k <= k_max; k++)
     for (uint32_t j = k; j <= n; j++) {
       uint64_t b = UINT64_MAX;
       uint32_t at = k - 1;
-      for (uint32_t a = k - 1; a < j; a++) {
+      size_t ar = 0;
+      /* a downwards, so the stage's arena grows one layer at a time */
+      for (uint32_t a = j; a-- > k - 1;) {
+        if (rep->layers[a].arena_in_use > ar) ar = rep->layers[a].arena_in_use;
         uint64_t prev = best[(k - 1) * (n + 1) + a];
-        uint64_t here = STAGE(a, j);
+        uint64_t here = STAGE(a, j, ar);
         uint64_t worst = prev > here ? prev : here;
-        if (worst < b) {
+        if (worst < b || (worst == b && a > at)) {
           b = worst;
           at = a;
         }
@@ -138,8 +153,11 @@ void xf_pipeline_report(xf_ctx *x, xai_xformer_report *rep) {
   uint32_t end = n;
   for (uint32_t k = k_best; k >= 1; k--) {
     uint32_t a = cut[k * (n + 1) + end];
+    size_t ar = 0;
+    for (uint32_t i = a; i < end; i++)
+      if (rep->layers[i].arena_in_use > ar) ar = rep->layers[i].arena_in_use;
     rep->pipe_first[k - 1] = a;
-    rep->pipe_ticks[k - 1] = STAGE(a, end);
+    rep->pipe_ticks[k - 1] = STAGE(a, end, ar);
     rep->pipe_link_bytes[k - 1] = a ? cross[a - 1] : 0;
     size_t w = 0;
     for (uint32_t i = a; i < end; i++) w += weights[i];

@@ -33,8 +33,9 @@ void xf_partition_report(const xf_ctx *x, xai_xformer_report *rep) {
   uint32_t chips = (x->tiles.used + XAI_XCORE_TILES - 1) / XAI_XCORE_TILES;
   snprintf(rep->partition, sizeof rep->partition,
            "weights over %u tiles (%u chip%s), computed on tile 0: %.3f ms "
-           "of link transfers per inference, each prefetched under the "
-           "previous layer", x->tiles.used, chips, chips > 1 ? "s" : "",
+           "of link transfers per inference, prefetched under the previous "
+           "layer where the arena has room", x->tiles.used, chips,
+           chips > 1 ? "s" : "",
            (double)link_ticks / 1e5);
 }
 
