@@ -143,7 +143,7 @@ static void mobilenet_v2(void) {
       "lpddr_mib = 0\nflash_mib = 0\nchips = 2\n", 4, true);
   one("8 tiles (4 chips), SRAM only", m, n,
       "lpddr_mib = 0\nflash_mib = 0\nchips = 4\n", 8, true);
-  free(m);
+  xai_file_free(m);
 }
 
 int main(void) {

@@ -53,7 +53,7 @@ static int load(xai_host_device *dev, uint8_t engine, const char *path) {
   if (xai_file_read(path, &m, &n, &err)) return fail(path, &err);
   xai_status st = xai_host_download_model(dev, engine, m, n,
                                           XAI_MODEL_TO_SRAM, NULL, NULL, &err);
-  free(m);
+  xai_file_free(m);
   return st ? fail(path, &err) : 0;
 }
 

@@ -291,6 +291,8 @@ typedef struct {
 } xf_text;
 void xf_text_put(xf_text *b, const char *fmt, ...) XAI_PRINTF(2, 3);
 void xf_text_json_string(xf_text *b, const char *s); /* quoted, escaped */
+/* partition_report.c: the tiles and pipeline in the report JSON. */
+void xf_partition_json(const xai_xformer_report *r, xf_text *b);
 void xf_text_html(xf_text *b, const char *s);        /* HTML-escaped */
 /* Writes b to path atomically and frees it; "WHAT: out of memory" if an
  * append failed. */

@@ -51,6 +51,22 @@ static void check_pipeline(const xai_xformer_report *r) {
   CHECK(stages >= sum);
   CHECK(r->pipe_link_bytes[1] > 0);
   CHECK(r->pipe_per_s > 1000.0 / r->ms * 1.2);
+  /* The JSON report carries the plan. */
+  xai_error err;
+  CHECK_EQ_INT(xai_xformer_report_write_json(r, "tile_split.json", &err),
+               XAI_OK);
+  uint8_t *json = NULL;
+  size_t n = 0;
+  CHECK_EQ_INT(xai_file_read("tile_split.json", &json, &n, &err), XAI_OK);
+  char *text = json ? malloc(n + 1) : NULL;
+  if (text) {
+    memcpy(text, json, n);
+    text[n] = '\0';
+  }
+  CHECK(text && strstr(text, "\"pipeline\": {\"per_s\"") != NULL);
+  free(text);
+  xai_file_free(json);
+  remove("tile_split.json");
   printf("  pipeline: layers 0..%u | %u..%u, %.3f + %.3f ms, %.1f/s vs %.1f/s\n",
          r->pipe_first[1] - 1, r->pipe_first[1], r->layer_count - 1,
          r->pipe_ticks[0] / 1e5, r->pipe_ticks[1] / 1e5, r->pipe_per_s,
