@@ -3,6 +3,7 @@
  * INVOKE_TILES compute truly at the same time, and waits for all. */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,11 +76,17 @@ int emu_tiles_start(uint32_t count, xai_aisrv_config *cfg) {
   pthread_cond_init(&all->go, NULL);
   pthread_cond_init(&all->done, NULL);
   all->count = count;
+  /* SIGTERM/SIGINT must reach the socket loop's thread (its poll() wakes
+   * on them), so the tile threads block every signal. */
+  sigset_t all_signals, old;
+  sigfillset(&all_signals);
+  pthread_sigmask(SIG_BLOCK, &all_signals, &old);
   for (uint32_t i = 0; i < count; i++) {
     emu_tile *t = &all->tile[i];
     t->all = all;
     t->index = i;
     if (pthread_create(&t->thread, NULL, tile_main, t) != 0) {
+      pthread_sigmask(SIG_SETMASK, &old, NULL);
       fprintf(stderr, "xai_device_emulator: cannot start tile %u's thread\n",
               i);
       emu_tiles_stop();
@@ -87,6 +94,7 @@ int emu_tiles_start(uint32_t count, xai_aisrv_config *cfg) {
     }
     t->started = true;
   }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
   cfg->tile_threads.run = run;
   cfg->tile_threads.user = all;
   return 0;
