@@ -5,7 +5,7 @@
  * byte comes from regions the caller gives at init, so the same code runs in
  * the emulator and behind a USB or SPI loop on the chip.
  *
- * Engines: engine e runs on tile e (one engine per tile). Each engine's model
+ * Engines: engine e runs on tile e mod tiles (one per tile by default). Each engine's model
  * and arena share its tile's SRAM (minus the firmware share), or the model
  * sits in the engine's share of LPDDR with the arena in SRAM. */
 #ifndef XAI_AISRV_H
@@ -25,6 +25,7 @@ extern "C" {
 #endif
 
 #define XAI_AISRV_MAX_TILES 8
+#define XAI_AISRV_MAX_ENGINES 8
 /* SRAM per tile kept for the firmware itself (xcore_machine.h gives the
  * breakdown; docs/device.md, "Memory accounting"). */
 #define XAI_AISRV_FIRMWARE_BYTES XAI_XCORE_FIRMWARE_BYTES_PER_TILE
@@ -74,6 +75,19 @@ typedef struct {
   uint32_t log_bytes;           /* device log buffer; 0 = default */
   xai_aisrv_write_fn write;
   void *write_user;
+  /* Runs fn(arg, tile) for every tile in `mask` at once, one thread per
+   * tile, and returns when all have returned (docs/multitile.md). run NULL
+   * = one after the other in the caller. */
+  struct {
+    void (*run)(void *user, uint32_t mask, void (*fn)(void *arg,
+                                                      uint32_t tile),
+                void *arg);
+    void *user;
+  } tile_threads;
+  /* Engines (model slots): 0 = one per tile. Engine e runs on tile
+   * e mod tiles, so with more engines than tiles several models stay
+   * resident on one tile, sharing its SRAM (docs/multitile.md). */
+  uint32_t engines;
 } xai_aisrv_config;
 
 typedef struct xai_aisrv xai_aisrv;

@@ -152,6 +152,37 @@ xai_status xai_host_read_times(xai_host_device *dev, uint8_t engine,
                                uint32_t max_layers, uint32_t *count,
                                xai_error *err);
 
+/* Several engines at once, one per tile (INVOKE_TILES; bit e = engine e):
+ * returns when all are done. A device that predates it answers BAD_COMMAND
+ * (XAI_ERR_UNSUPPORTED or the device's message). */
+xai_status xai_host_invoke_tiles(xai_host_device *dev, uint32_t engine_mask,
+                                 xai_error *err);
+/* Per-tile and per-layer tile use of the engine's last invoke
+ * (GET_TILE_TIMINGS): compute and link time per tile, link bytes and waits
+ * per layer (layers: max_layers entries; more is XAI_ERR_NO_MEMORY). */
+xai_status xai_host_read_tile_times(xai_host_device *dev, uint8_t engine,
+                                    xai_proto_tile_timings *out,
+                                    xai_proto_layer_tile *layers,
+                                    uint32_t max_layers, xai_error *err);
+/* SET_PARAMS with the params spread over the tiles as the model's
+ * xai_tiles record says (models from xformer --xcore-tiles N). */
+xai_status xai_host_download_params_tiles(xai_host_device *dev,
+                                          uint8_t engine, const void *params,
+                                          size_t size,
+                                          xai_host_progress_fn progress,
+                                          void *progress_user,
+                                          xai_error *err);
+/* Input `input` of `engine` becomes output `src_output` of `src_engine`'s
+ * last inference, copied on the device (LINK_INPUT): a pipeline of models
+ * without the host in between. The tensors must have the same size, type
+ * and quantization. */
+xai_status xai_host_link_input(xai_host_device *dev, uint8_t engine,
+                               uint16_t input, uint8_t src_engine,
+                               uint8_t src_output, xai_error *err);
+/* Tiles a model's weights are spread over (its xai_tiles record); 0 when
+ * it has none. */
+uint32_t xai_host_model_tiles(const void *model, size_t size);
+
 /* The device log since the last GET_LOG, NUL-terminated (cut to cap - 1
  * bytes; *size, if not NULL, gets the untruncated length). */
 xai_status xai_host_read_log(xai_host_device *dev, char *dst, size_t cap,

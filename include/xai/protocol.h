@@ -48,8 +48,20 @@ typedef enum {
    * XAI_SET_MODEL_WITH_PARAMS; `arg` = where the params go (SRAM 0,
    * LPDDR 1). docs/protocol.md section 2. */
   XAI_CMD_SET_PARAMS = 12,
+  /* Added compatibly (docs/multitile.md; older devices answer BAD_COMMAND):
+   * per-tile per-layer times and link use of the engine's last invoke, and
+   * an invoke of several engines at once, one per tile (`arg` = engine
+   * mask, bit e = engine e; the header's engine is ignored). */
+  XAI_CMD_GET_TILE_TIMINGS = 13,
+  XAI_CMD_INVOKE_TILES = 14,
+  /* One model's output becomes another's input on the device (a pipeline
+   * over engines, docs/multitile.md): header engine/tensor = the input,
+   * `arg` = source engine | source output << 8. Added compatibly. */
+  XAI_CMD_LINK_INPUT = 15,
 } xai_proto_command;
-#define XAI_CMD_COUNT 13
+#define XAI_CMD_COUNT 16
+#define XAI_LINK_INPUT_ARG(engine, output) \
+  ((uint32_t)(engine) | ((uint32_t)(output) << 8))
 
 /* Carried in every reply's header. Requests carry 0. */
 typedef enum {
@@ -80,6 +92,10 @@ typedef enum {
   XAI_MODEL_TO_LPDDR = 1,
   XAI_MODEL_FROM_FLASH = 2,
 } xai_model_memory;
+/* SET_PARAMS `arg` 2 (added compatibly; older devices answer BAD_ARGUMENT):
+ * the params are spread over the tiles as the model's `xai_tiles` record
+ * says (xformer --xcore-tiles, docs/multitile.md). */
+#define XAI_PARAMS_TO_TILES 2u
 #define XAI_SET_MODEL_ARG(memory, flash_entry) \
   ((uint32_t)(memory) | ((uint32_t)(flash_entry) << 8))
 #define XAI_SET_MODEL_MEMORY(arg) ((arg) & 0xFFu)
@@ -110,6 +126,7 @@ typedef enum {
   XAI_PLACE_SRAM = 1,
   XAI_PLACE_LPDDR = 2,
   XAI_PLACE_FLASH = 3,
+  XAI_PLACE_TILES = 4, /* params in the SRAM of several tiles */
 } xai_proto_place;
 #define XAI_PLACEMENT_BYTES 24u
 typedef struct {
@@ -362,6 +379,41 @@ xai_status xai_timings_decode(const uint8_t *p, size_t n,
                               xai_proto_layer_timing *layers,
                               uint32_t max_layers, uint32_t *count,
                               xai_error *err);
+
+/* GET_TILE_TIMINGS reply (docs/protocol.md 6.5): per tile, what it did in
+ * the engine's last invoke, and per layer, which tile computed it and what
+ * it waited for over the links. Tiles are physical (engine e computes on
+ * tile e). */
+#define XAI_PROTO_TILE_TIMINGS_MAX_TILES 8u
+typedef struct {
+  uint64_t compute_ticks; /* layers this tile computed */
+  uint64_t link_ticks;    /* weights this tile sent over its link */
+  uint64_t link_bytes;
+} xai_proto_tile_use;
+typedef struct {
+  uint64_t ticks;           /* as GET_TIMINGS: after prefetch cover */
+  uint64_t link_ticks;      /* link time of the weights it loaded remotely */
+  uint64_t link_wait_ticks; /* the part of it not hidden under compute */
+  uint32_t link_bytes;
+  uint8_t tile;             /* the tile that computed it */
+} xai_proto_layer_tile;
+typedef struct {
+  uint8_t tiles;
+  uint8_t compute_tile;
+  xai_proto_tile_use tile[XAI_PROTO_TILE_TIMINGS_MAX_TILES];
+  uint32_t layer_count;
+  xai_proto_layer_tile *layers; /* the caller's array */
+} xai_proto_tile_timings;
+size_t xai_tile_timings_encoded_size(const xai_proto_tile_timings *t);
+xai_status xai_tile_timings_encode(const xai_proto_tile_timings *t,
+                                   uint8_t *out, size_t cap, size_t *written,
+                                   xai_error *err);
+/* t->layers must hold max_layers entries; more is XAI_ERR_NO_MEMORY with
+ * t->layer_count set to the number needed. */
+xai_status xai_tile_timings_decode(const uint8_t *p, size_t n,
+                                   xai_proto_tile_timings *t,
+                                   xai_proto_layer_tile *layers,
+                                   uint32_t max_layers, xai_error *err);
 
 /* ---- Transport framing -------------------------------------------------- */
 

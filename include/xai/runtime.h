@@ -458,6 +458,16 @@ uint32_t xai_interp_plan_count(const xai_interp *ip);
 void xai_interp_plan_entry(const xai_interp *ip, uint32_t i,
                            xai_plan_entry *out);
 
+/* Channel split over tiles (docs/multitile.md): whether op `op` of
+ * subgraph sg runs on another tile at the same time as the op after it
+ * (the model's xai_par metadata), with the link ticks its input and output
+ * take; and the op's cost with that applied (ticks + link, all of it
+ * overlapping the next op). The interpreter applies it before its hook. */
+bool xai_interp_tile_par(const xai_interp *ip, uint32_t sg, uint32_t op,
+                         uint32_t *link_ticks);
+void xai_interp_tile_cost(const xai_interp *ip, uint32_t sg, uint32_t op,
+                          xai_op_cost *cost);
+
 #ifdef __cplusplus
 }
 #endif

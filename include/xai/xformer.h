@@ -63,6 +63,7 @@ typedef struct {
   unsigned tiles, chips;   /* --xcore-tiles / --xcore-chips; 0 = from
                               --target-config, else 1 tile on 1 chip
                               (docs/multitile.md) */
+  int no_tile_split;       /* --xcore-no-tile-split (docs/multitile.md) */
 } xai_xformer_options;
 
 void xai_xformer_options_init(xai_xformer_options *o);
@@ -137,6 +138,16 @@ typedef struct {
   uint32_t tile_count;
   xai_xformer_tile tiles[8];
   char partition[200];       /* one line: the mode chosen and why */
+  /* Layer pipeline (mode b, docs/multitile.md): for a stream of inputs,
+   * the layers cut into stages, one per tile, activations passed over the
+   * inter-tile link; empty for one tile. A stage's ticks include
+   * receiving its input and sending its output. */
+  uint32_t pipe_stages;
+  uint32_t pipe_first[8];          /* first layer of each stage */
+  uint64_t pipe_ticks[8];
+  uint64_t pipe_link_bytes[8];     /* activations into the stage */
+  size_t pipe_weight_bytes[8];     /* constants the stage's layers read */
+  double pipe_per_s;               /* inferences per second in the pipe */
 } xai_xformer_report;
 
 void xai_xformer_report_free(xai_xformer_report *r);

@@ -91,6 +91,24 @@ class _Layer(ctypes.Structure):
                 ("op", ctypes.c_char * _NAME_BYTES)]
 
 
+class _LayerTile(ctypes.Structure):
+    _fields_ = [("ticks", ctypes.c_uint64), ("link_ticks", ctypes.c_uint64),
+                ("link_wait_ticks", ctypes.c_uint64),
+                ("link_bytes", ctypes.c_uint32), ("tile", ctypes.c_uint8)]
+
+
+class _TileUse(ctypes.Structure):
+    _fields_ = [("compute_ticks", ctypes.c_uint64),
+                ("link_ticks", ctypes.c_uint64),
+                ("link_bytes", ctypes.c_uint64)]
+
+
+class _TileTimings(ctypes.Structure):
+    _fields_ = [("tiles", ctypes.c_uint8), ("compute_tile", ctypes.c_uint8),
+                ("tile", _TileUse * 8), ("layer_count", ctypes.c_uint32),
+                ("layers", ctypes.POINTER(_LayerTile))]
+
+
 _PROGRESS = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64,
                              ctypes.c_uint64)
 _lib = None
@@ -110,7 +128,8 @@ def _load():
     lib.xai_host_py_sizeof.restype = ctypes.c_size_t
     lib.xai_host_py_sizeof.argtypes = [ctypes.c_char_p]
     for key, cls in ((b"e", _Error), (b"h", _Hello), (b"s", _Spec),
-                     (b"t", _Tensor), (b"l", _Layer)):
+                     (b"t", _Tensor), (b"l", _Layer), (b"u", _LayerTile),
+                     (b"T", _TileTimings)):
         if lib.xai_host_py_sizeof(key) != ctypes.sizeof(cls):
             raise OSError(f"{path} does not match this xmos_ai_ie module "
                           f"({cls.__name__} size differs): rebuild it")
@@ -128,6 +147,10 @@ def _load():
         "xai_host_read_spec": [p, u8, ctypes.POINTER(_Spec), e],
         "xai_host_write_input": [p, u8, u16, ctypes.c_char_p, sz, e],
         "xai_host_invoke": [p, u8, e],
+        "xai_host_invoke_tiles": [p, u32, e],
+        "xai_host_link_input": [p, u8, u16, u8, u8, e],
+        "xai_host_read_tile_times": [p, u8, ctypes.POINTER(_TileTimings),
+                                     ctypes.POINTER(_LayerTile), u32, e],
         "xai_host_read_output": [p, u8, u16, ctypes.c_void_p, sz,
                                  ctypes.POINTER(sz), e],
         "xai_host_read_times": [p, u8, ctypes.POINTER(_Layer), u32,
@@ -390,6 +413,38 @@ class xcore_ai_ie:
     def start_inference(self, engine=None):
         eng = self.engine if engine is None else engine
         self._call(_lib.xai_host_invoke, self._need(), eng)
+
+    def start_inference_tiles(self, engines):
+        """Runs the models of several engines at once, each on its own tile
+        (INVOKE_TILES); returns when all are done."""
+        mask = 0
+        for eng in engines:
+            mask |= 1 << int(eng)
+        self._call(_lib.xai_host_invoke_tiles, self._need(), mask)
+
+    def link_input(self, src_engine, src_output=0, tensor_num=0, engine=None):
+        """Input tensor_num of engine becomes output src_output of
+        src_engine's last inference, copied on the device (LINK_INPUT): a
+        pipeline of models without the host in between."""
+        eng = self.engine if engine is None else engine
+        self._call(_lib.xai_host_link_input, self._need(), eng, tensor_num,
+                   src_engine, src_output)
+
+    def read_tile_times(self, engine=None):
+        """Per-tile and per-layer tile use of the last inference
+        (GET_TILE_TIMINGS, docs/multitile.md): a dict with tiles,
+        compute_tile, tile (per tile compute_ticks, link_ticks, link_bytes)
+        and layers (ticks, link_ticks, link_wait_ticks, link_bytes, tile)."""
+        eng = self.engine if engine is None else engine
+        layers = (_LayerTile * _MAX_LAYERS)()
+        tt = _TileTimings()
+        self._call(_lib.xai_host_read_tile_times, self._need(), eng,
+                   ctypes.byref(tt), layers, _MAX_LAYERS)
+        def fields(s):
+            return {name: getattr(s, name) for name, _ in s._fields_}
+        return {"tiles": tt.tiles, "compute_tile": tt.compute_tile,
+                "tile": [fields(tt.tile[i]) for i in range(tt.tiles)],
+                "layers": [fields(layers[i]) for i in range(tt.layer_count)]}
 
     def read_output_bytes(self, tensor_num=0, engine=None):
         eng = self.engine if engine is None else engine

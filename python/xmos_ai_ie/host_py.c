@@ -17,6 +17,8 @@ size_t xai_host_py_sizeof(const char *what) {
     case 's': return sizeof(xai_host_spec);
     case 't': return sizeof(xai_proto_tensor_info);
     case 'l': return sizeof(xai_proto_layer_timing);
+    case 'u': return sizeof(xai_proto_layer_tile);
+    case 'T': return sizeof(xai_proto_tile_timings);
     default: return 0;
   }
 }

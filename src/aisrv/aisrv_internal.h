@@ -32,11 +32,14 @@ typedef struct {
 typedef struct {
   xai_aisrv *srv;
   uint32_t index;
+  uint32_t tile;          /* index mod tiles: engines may share a tile */
   xai_interp *interp;     /* NULL = no model */
   uint8_t *model;         /* in sram or lpddr */
   uint32_t model_bytes;
   uint8_t memory;         /* AISRV_IN_SRAM / AISRV_IN_LPDDR */
-  uint8_t *sram;          /* the tile's usable SRAM */
+  /* Where in its tile's SRAM the next model would go and how much room it
+   * has there (tiles.c, aisrv_tiles_update_room). */
+  uint8_t *sram;
   size_t sram_bytes;
   uint8_t *lpddr;         /* this engine's LPDDR share (NULL = none) */
   size_t lpddr_bytes;
@@ -60,13 +63,40 @@ typedef struct {
   xai_params_source params;
   xai_flash_image flash_image;      /* params_place FLASH */
   xai_params_flash_state flash_state;
+  /* The block of the tile's SRAM its model, params and arena use (what
+   * the other engines and weight holdings must leave it): offset, bytes. */
+  uint32_t sram_off;
+  uint32_t sram_used;
+  /* Params over tiles (params_place TILES, tiles.c): the parts, the
+   * physical tile and offset in that tile's holding of each, and the
+   * holdings this engine has on each tile. */
+  xai_params_tiles_state tiles_state;
+  xai_params_source tiles_inner;
+  uint8_t part_tile[XAI_PARAMS_MAX_PARTS];
+  uint32_t part_hold_off[XAI_PARAMS_MAX_PARTS];
+  uint32_t hold_bytes[XAI_AISRV_MAX_TILES];
+  uint8_t *hold_at[XAI_AISRV_MAX_TILES];
+  /* Link use of the last INVOKE: per layer, while the layer runs, and per
+   * serving tile. */
+  uint64_t *link_ticks;
+  uint32_t *link_bytes;
+  uint8_t *layer_tile;    /* the tile that computed it (channel split) */
+  uint64_t link_cur_ticks;
+  uint32_t link_cur_bytes;
+  uint64_t served_ticks[XAI_AISRV_MAX_TILES];
+  uint64_t served_bytes[XAI_AISRV_MAX_TILES];
+  /* INVOKE_TILES runs engines at once: each reports its own error. */
+  xai_status invoke_status;
+  xai_error invoke_err;
 } aisrv_engine;
 
 struct xai_aisrv {
   xai_aisrv_config cfg;
-  uint32_t engines;
+  uint32_t tiles;
+  uint32_t engines;       /* engine e runs on tile e mod tiles */
+  uint32_t run_mask;      /* engines of the current run (tile_cmds.c) */
   uint32_t sram_usable;
-  aisrv_engine eng[XAI_AISRV_MAX_TILES];
+  aisrv_engine eng[XAI_AISRV_MAX_ENGINES];
   xai_frame_decoder dec;
   uint8_t *frame;          /* one reply frame, XAI_PROTO_MAX_FRAME_BYTES */
   uint8_t *payload;        /* scratch payload, XAI_PROTO_MAX_PAYLOAD */
@@ -145,6 +175,50 @@ bool aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
                          uint32_t bytes, aisrv_memory where,
                          const aisrv_params_in *params);
 
+/* tiles.c: params over tiles. A plan is the parts with bases in staging,
+ * where each goes, and the trial source over staging. */
+typedef struct {
+  xai_params_tiles_state state;
+  xai_params_source src;
+  uint8_t tile[XAI_PARAMS_MAX_PARTS];
+  uint32_t hold_off[XAI_PARAMS_MAX_PARTS];
+  uint32_t hold[XAI_AISRV_MAX_TILES];
+} aisrv_tiles_plan_t;
+xai_status aisrv_tiles_plan(xai_aisrv *s, aisrv_engine *e,
+                            const uint8_t *model, uint32_t bytes,
+                            const uint8_t *staged, uint32_t pbytes,
+                            aisrv_tiles_plan_t *plan);
+/* The largest room on e's tile for its next model and arena, with
+ * own_hold bytes of its own weights held there, and its offset. */
+size_t aisrv_tile_room(const xai_aisrv *s, const aisrv_engine *e,
+                       size_t own_hold, size_t *offset);
+/* Every other tile has room for its part; else replies NO_MEMORY. */
+bool aisrv_tiles_fit(xai_aisrv *s, aisrv_engine *e,
+                     const xai_frame_header *req,
+                     const aisrv_tiles_plan_t *plan);
+/* After the engine was dropped: places its holdings, copies the parts
+ * from staging and sets e->params. */
+xai_status aisrv_tiles_commit(xai_aisrv *s, aisrv_engine *e,
+                              const aisrv_tiles_plan_t *plan);
+void aisrv_tiles_release(aisrv_engine *e);
+/* Every engine's sram_bytes from the holdings on its tile. */
+void aisrv_tiles_update_room(xai_aisrv *s);
+
+/* tile_cmds.c */
+/* Runs engine invokes (mask: bit e = engine e) on their tiles, at once
+ * when the config gives tile threads; each engine's invoke_status/err. */
+void aisrv_run_engines(xai_aisrv *s, uint32_t mask);
+/* Runs the engines of mask (each ready, else the reply says why) and
+ * replies OK or the first engine's INFER_ERROR. */
+void aisrv_invoke_and_reply(xai_aisrv *s, const xai_frame_header *req,
+                            uint32_t mask);
+void aisrv_cmd_invoke_tiles(xai_aisrv *s, const xai_frame_header *req);
+void aisrv_cmd_get_tile_timings(xai_aisrv *s, aisrv_engine *e,
+                                const xai_frame_header *req);
+/* LINK_INPUT: the source engine's output copied into e's input. */
+void aisrv_cmd_link_input(xai_aisrv *s, aisrv_engine *e,
+                          const xai_frame_header *req);
+
 /* params.c */
 /* Bandwidth, in MB/s, the load ops of params at `place` are costed at. */
 uint32_t aisrv_params_mbps(const xai_aisrv *s, uint8_t place);
@@ -161,6 +235,10 @@ void aisrv_params_received(xai_aisrv *s, const xai_frame_header *h);
 /* Forgets params waiting in staging (staging is about to be reused). */
 void aisrv_params_forget(xai_aisrv *s, const char *why);
 void aisrv_cmd_get_spec(xai_aisrv *s, aisrv_engine *e,
+                        const xai_frame_header *req);
+/* INVOKE's checks (model, whole inputs); replies and returns false when
+ * the engine cannot run. */
+bool aisrv_invoke_ready(xai_aisrv *s, aisrv_engine *e,
                         const xai_frame_header *req);
 void aisrv_cmd_invoke(xai_aisrv *s, aisrv_engine *e,
                       const xai_frame_header *req);

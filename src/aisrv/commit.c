@@ -95,7 +95,7 @@ static bool place(xai_aisrv *s, aisrv_engine *e, const xai_frame_header *req,
           "%zu bytes needed in SRAM; tile %u has %zu bytes available (%u "
           "minus %u for the firmware), %zu bytes short; previous model kept",
           e->index, bytes, p->params == XAI_PLACE_SRAM ? (size_t)pbytes : 0,
-          p->arena, sram + p->arena, e->index, e->sram_bytes,
+          p->arena, sram + p->arena, e->tile, e->sram_bytes,
           s->cfg.sram_bytes_per_tile, s->cfg.firmware_bytes,
           sram + p->arena - e->sram_bytes);
       return false;
@@ -109,7 +109,7 @@ static bool place(xai_aisrv *s, aisrv_engine *e, const xai_frame_header *req,
         "engine %u: model %u bytes + params %zu bytes = %zu bytes needed in "
         "SRAM; tile %u has %zu bytes available; previous model kept",
         e->index, bytes, p->params == XAI_PLACE_SRAM ? (size_t)pbytes : 0,
-        sram, e->index, e->sram_bytes);
+        sram, e->tile, e->sram_bytes);
     return false;
   }
   if (p->model == XAI_PLACE_LPDDR && (!e->lpddr || lpddr > e->lpddr_bytes)) {
@@ -145,7 +145,7 @@ static bool place(xai_aisrv *s, aisrv_engine *e, const xai_frame_header *req,
         "engine %u: model %u bytes in %s and arena %zu bytes in SRAM (%zu "
         "available on tile %u) or LPDDR (%zu left); previous model kept",
         e->index, bytes, xai_proto_place_name(p->model), p->arena,
-        e->sram_bytes > sram ? e->sram_bytes - sram : 0, e->index,
+        e->sram_bytes > sram ? e->sram_bytes - sram : 0, e->tile,
         e->lpddr_bytes > lpddr ? e->lpddr_bytes - lpddr : 0);
     return false;
   }
@@ -197,12 +197,17 @@ static void reply_placement(xai_aisrv *s, aisrv_engine *e,
   pl.model = e->memory == AISRV_IN_LPDDR ? XAI_PLACE_LPDDR : XAI_PLACE_SRAM;
   pl.arena = e->arena_place;
   pl.params = e->params_place;
-  pl.tile = (uint8_t)e->index;
+  pl.tile = (uint8_t)e->tile;
   pl.model_bytes = e->model_bytes;
   pl.arena_bytes = (uint32_t)xai_interp_arena_used(e->interp);
   pl.params_bytes = e->params_bytes;
   pl.flash_entry = e->params_entry;
   pl.params_mbps = aisrv_params_mbps(s, e->params_place);
+  /* Over tiles: the slowest link a part is read through. */
+  for (uint32_t i = 0; i < e->tiles_state.count; i++) {
+    uint32_t mbps = (uint32_t)(e->tiles_state.part[i].bytes_per_s / 1000000u);
+    if (!pl.params_mbps || mbps < pl.params_mbps) pl.params_mbps = mbps;
+  }
   uint8_t out[XAI_PLACEMENT_BYTES];
   size_t n = 0;
   xai_placement_encode(&pl, out, sizeof out, &n, NULL);
@@ -231,7 +236,19 @@ bool aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
   xai_flash_image trial_image;
   xai_params_flash_state trial_state;
   const xai_params_source *tsrc = NULL;
-  if (params->place != XAI_PLACE_NONE) {
+  bool over_tiles = params->place == XAI_PLACE_TILES;
+  aisrv_tiles_plan_t plan;
+  if (over_tiles) {
+    if (aisrv_tiles_plan(s, e, model, bytes, params->staged, params->bytes,
+                         &plan) != XAI_OK) {
+      aisrv_reply_error(s, req, s->err.status == XAI_ERR_NO_MEMORY
+                                    ? XAI_PS_NO_MEMORY : XAI_PS_MODEL_ERROR,
+                        "engine %u: params over tiles refused, previous "
+                        "model kept: %s", e->index, s->err.message);
+      return false;
+    }
+    tsrc = &plan.src;
+  } else if (params->place != XAI_PLACE_NONE) {
     if (aisrv_params_source(s, params, params->staged, &trial_src,
                             &trial_image, &trial_state) != XAI_OK) {
       aisrv_reply_error(s, req, XAI_PS_MODEL_ERROR,
@@ -287,10 +304,30 @@ bool aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
   if (p.params == XAI_PLACE_SRAM || p.params == XAI_PLACE_LPDDR)
     p.params_room = aisrv_align16(params->bytes);
   p.arena = aisrv_align16(xai_interp_arena_used(trial));
-  if (!place(s, e, req, where, bytes, params->bytes, &p)) return false;
+  /* Every tile's part must fit, or nothing is loaded; the model and arena
+   * get the largest gap the tile's other engines and holdings leave. */
+  if (over_tiles && !aisrv_tiles_fit(s, e, req, &plan)) return false;
+  size_t own_hold = over_tiles ? plan.hold[e->tile] : 0, room_off = 0;
+  e->sram_bytes = aisrv_tile_room(s, e, own_hold, &room_off);
+  uint8_t *room = (uint8_t *)s->cfg.sram[e->tile].base + room_off;
+  size_t room_bytes = e->sram_bytes;
+  e->sram = room;
+  bool placed = place(s, e, req, where, bytes, params->bytes, &p);
+  aisrv_tiles_update_room(s);
+  if (!placed) return false;
 
   /* Commit: from here the old model is gone. */
   aisrv_engine_drop(e);
+  if (over_tiles && aisrv_tiles_commit(s, e, &plan) != XAI_OK) {
+    aisrv_reply_error(s, req, XAI_PS_MODEL_ERROR,
+                      "engine %u: params over tiles failed to attach: %s",
+                      e->index, s->err.message);
+    aisrv_engine_drop(e);
+    return false;
+  }
+  /* Dropping recomputed the rooms: back to the gap the placement chose. */
+  e->sram = room;
+  e->sram_bytes = room_bytes;
   uint8_t *dst = region_base(e, p.model);
   memcpy(dst, model, bytes);
   const uint8_t *params_at = NULL;
@@ -301,12 +338,15 @@ bool aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
     params_at = pdst;
   }
   uint8_t *arena_base = region_base(e, p.arena_at) + used_in(&p, p.arena_at);
-  size_t arena_bytes = (p.arena_at == XAI_PLACE_LPDDR ? e->lpddr_bytes
-                                                      : e->sram_bytes) -
-                       used_in(&p, p.arena_at);
+  /* Exactly the arena the trial measured: the arena's persistent tail is
+   * at its end, and the SRAM above it may later hold another engine's
+   * weights (tiles.c). */
+  size_t arena_bytes = p.arena;
   xai_interp_config c = aisrv_interp_config(s, e, dst, bytes, arena_base,
                                             arena_bytes);
-  if (params->place != XAI_PLACE_NONE) {
+  if (over_tiles) {
+    c.params = &e->params;
+  } else if (params->place != XAI_PLACE_NONE) {
     if (aisrv_params_source(s, params, params_at, &e->params, &e->flash_image,
                             &e->flash_state) != XAI_OK) {
       aisrv_reply_error(s, req, XAI_PS_MODEL_ERROR,
@@ -328,6 +368,10 @@ bool aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
   }
   e->model = dst;
   e->model_bytes = bytes;
+  e->sram_off = (uint32_t)room_off;
+  e->sram_used = (uint32_t)(used_in(&p, XAI_PLACE_SRAM) +
+                            (p.arena_at == XAI_PLACE_SRAM ? p.arena : 0));
+  aisrv_tiles_update_room(s);
   e->inputs_partial = 0;
   e->memory = p.model == XAI_PLACE_LPDDR ? AISRV_IN_LPDDR : AISRV_IN_SRAM;
   e->arena_place = p.arena_at;
@@ -337,7 +381,7 @@ bool aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
   aisrv_log(s,
             "engine %u: model of %u bytes loaded in %s (tile %u), arena %zu "
             "bytes in %s, %u inputs, %u outputs, %u ops",
-            e->index, bytes, xai_proto_place_name(p.model), e->index,
+            e->index, bytes, xai_proto_place_name(p.model), e->tile,
             xai_interp_arena_used(e->interp), xai_proto_place_name(p.arena_at),
             xai_interp_input_count(e->interp),
             xai_interp_output_count(e->interp),
@@ -346,6 +390,9 @@ bool aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
     aisrv_log(s, "engine %u: params of %u bytes stream from flash entry %u "
               "at %u MB/s", e->index, params->bytes, params->entry,
               aisrv_params_mbps(s, params->place));
+  else if (over_tiles)
+    aisrv_log(s, "engine %u: params of %u bytes over %u parts on the tiles",
+              e->index, params->bytes, e->tiles_state.count);
   else if (params->place != XAI_PLACE_NONE)
     aisrv_log(s, "engine %u: params of %u bytes in %s, streamed at %u MB/s",
               e->index, params->bytes, xai_proto_place_name(params->place),

@@ -18,7 +18,10 @@ void aisrv_engine_drop(aisrv_engine *e) {
   e->params_place = XAI_PLACE_NONE;
   e->params_bytes = 0;
   e->params_entry = 0;
+  e->sram_used = 0;
+  e->sram_off = 0;
   memset(&e->params, 0, sizeof e->params);
+  aisrv_tiles_release(e);
 }
 
 /* Constant bytes op `index` reads from the model itself (not from the
@@ -71,10 +74,21 @@ static void on_op(void *user, const xai_op_timing *t) {
     e->pf_first = e->layers;
   }
   if (e->layers < s->cfg.max_layers) {
+    /* A channel-split half runs on the next tile; its link time is in
+     * its ticks (the interpreter added it). */
+    uint32_t par_link = 0;
+    bool par = xai_interp_tile_par(e->interp, t->subgraph, t->index,
+                                   &par_link);
+    e->layer_tile[e->layers] =
+        (uint8_t)(par ? (e->tile + 1) % s->tiles : e->tile);
+    e->link_ticks[e->layers] = e->link_cur_ticks + par_link;
+    e->link_bytes[e->layers] = e->link_cur_bytes;
     e->ticks[e->layers] = ticks;
     e->op_names[e->layers] = t->op_name ? t->op_name : "?";
     e->layers++;
   }
+  e->link_cur_ticks = 0;
+  e->link_cur_bytes = 0;
   e->layers_seen++;
 }
 
@@ -146,12 +160,12 @@ void aisrv_cmd_get_spec(xai_aisrv *s, aisrv_engine *e,
   aisrv_reply_memory(s, req, s->big, (uint32_t)written);
 }
 
-void aisrv_cmd_invoke(xai_aisrv *s, aisrv_engine *e,
-                      const xai_frame_header *req) {
+bool aisrv_invoke_ready(xai_aisrv *s, aisrv_engine *e,
+                        const xai_frame_header *req) {
   if (!e->interp) {
     aisrv_reply_error(s, req, XAI_PS_NO_MODEL, "engine %u has no model; send "
                       "one with SET_MODEL before INVOKE", e->index);
-    return;
+    return false;
   }
   if (e->inputs_partial) {
     uint32_t i = 0;
@@ -162,21 +176,15 @@ void aisrv_cmd_invoke(xai_aisrv *s, aisrv_engine *e,
                       "before INVOKE", e->index, i,
                       xai_interp_tensor_name(e->interp,
                                              xai_interp_input(e->interp, i)));
-    return;
+    return false;
   }
-  e->layers = 0;
-  e->layers_seen = 0;
-  e->pf_pending = 0;
-  e->weight_bytes = 0;
-  if (xai_interp_invoke(e->interp, &s->err) != XAI_OK) {
-    aisrv_reply_error(s, req, XAI_PS_INFER_ERROR, "engine %u: %s", e->index,
-                      s->err.message);
-    return;
-  }
-  if (e->layers_seen > e->layers)
-    aisrv_log(s, "engine %u: %u layers ran, timings kept for the first %u",
-              e->index, e->layers_seen, e->layers);
-  aisrv_reply(s, req, XAI_PS_OK, NULL, 0);
+  return true;
+}
+
+void aisrv_cmd_invoke(xai_aisrv *s, aisrv_engine *e,
+                      const xai_frame_header *req) {
+  /* On the engine's own tile (its thread when the platform has them). */
+  aisrv_invoke_and_reply(s, req, 1u << e->index);
 }
 
 void aisrv_cmd_get_output(xai_aisrv *s, aisrv_engine *e,

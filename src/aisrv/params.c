@@ -49,10 +49,12 @@ void aisrv_params_forget(xai_aisrv *s, const char *why) {
 bool aisrv_params_open(xai_aisrv *s, aisrv_engine *e,
                        const xai_frame_header *h) {
   uint32_t mem = h->arg;
-  if (mem != XAI_MODEL_TO_SRAM && mem != XAI_MODEL_TO_LPDDR) {
+  if (mem != XAI_MODEL_TO_SRAM && mem != XAI_MODEL_TO_LPDDR &&
+      mem != XAI_PARAMS_TO_TILES) {
     aisrv_reply_error(s, h, XAI_PS_BAD_ARGUMENT,
-                      "SET_PARAMS memory %u is not SRAM (0) or LPDDR (1); "
-                      "params in flash come with their flash entry", mem);
+                      "SET_PARAMS memory %u is not SRAM (0), LPDDR (1) or "
+                      "tiles (2); params in flash come with their flash "
+                      "entry", mem);
     return false;
   }
   if (h->total < XAI_PARAMS_HEADER_BYTES) {
@@ -68,7 +70,7 @@ bool aisrv_params_open(xai_aisrv *s, aisrv_engine *e,
                       "engine %u: params of %u bytes do not fit SRAM; tile %u "
                       "has %zu bytes available (%u minus %u for the "
                       "firmware); load them to LPDDR or keep them in flash",
-                      e->index, h->total, e->index, e->sram_bytes,
+                      e->index, h->total, e->tile, e->sram_bytes,
                       s->cfg.sram_bytes_per_tile, s->cfg.firmware_bytes);
     return false;
   }
@@ -103,8 +105,9 @@ bool aisrv_params_open(xai_aisrv *s, aisrv_engine *e,
 void aisrv_params_received(xai_aisrv *s, const xai_frame_header *h) {
   s->pending.valid = true;
   s->pending.engine = h->engine;
-  s->pending.place =
-      h->arg == XAI_MODEL_TO_LPDDR ? XAI_PLACE_LPDDR : XAI_PLACE_SRAM;
+  s->pending.place = h->arg == XAI_MODEL_TO_LPDDR     ? XAI_PLACE_LPDDR
+                     : h->arg == XAI_PARAMS_TO_TILES ? XAI_PLACE_TILES
+                                                     : XAI_PLACE_SRAM;
   s->pending.bytes = h->total;
   aisrv_log(s, "engine %u: params of %u bytes received for %s; send "
             "SET_MODEL with the params flag next",

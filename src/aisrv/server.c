@@ -6,7 +6,7 @@
 
 typedef struct {
   size_t server, decoder, frame, payload, big, tensors, batch, log, ticks,
-      names, total;
+      names, links, total;
 } work_layout;
 
 static size_t spec_max_bytes(void) {
@@ -19,9 +19,12 @@ static work_layout layout(const xai_aisrv_config *cfg) {
   uint32_t layers = cfg->max_layers ? cfg->max_layers
                                     : XAI_AISRV_DEFAULT_MAX_LAYERS;
   uint32_t log = cfg->log_bytes ? cfg->log_bytes : XAI_AISRV_DEFAULT_LOG_BYTES;
-  uint32_t engines = cfg->tiles;
+  uint32_t engines = cfg->engines ? cfg->engines : cfg->tiles;
   size_t timings = 4 + (size_t)layers * ((9 + XAI_PROTO_NAME_BYTES - 1 + 3) & ~3u);
   size_t spec = spec_max_bytes();
+  /* GET_TILE_TIMINGS: 8 + 24 per tile + 32 per layer. */
+  size_t tile_timings = 8 + 24u * XAI_AISRV_MAX_TILES + (size_t)layers * 32u;
+  if (tile_timings > timings) timings = tile_timings;
   work_layout w;
   w.server = aisrv_align16(sizeof(xai_aisrv));
   w.decoder = aisrv_align16(XAI_PROTO_MAX_FRAME_BYTES);
@@ -33,8 +36,10 @@ static work_layout layout(const xai_aisrv_config *cfg) {
   w.log = aisrv_align16(log);
   w.ticks = aisrv_align16((size_t)layers * sizeof(uint64_t)) * engines;
   w.names = aisrv_align16((size_t)layers * sizeof(const char *)) * engines;
+  w.links = aisrv_align16((size_t)layers * (sizeof(uint64_t) +
+                                            sizeof(uint32_t) + 1)) * engines;
   w.total = w.server + w.decoder + w.frame + w.payload + w.big + w.tensors +
-            w.batch + w.log + w.ticks + w.names;
+            w.batch + w.log + w.ticks + w.names + w.links;
   return w;
 }
 
@@ -52,6 +57,12 @@ xai_status xai_aisrv_init(xai_aisrv **out, const xai_aisrv_config *cfg,
   if (cfg->tiles < 1 || cfg->tiles > XAI_AISRV_MAX_TILES)
     return xai_fail(err, XAI_ERR_ARGUMENT, "aisrv: %u tiles; 1..%u supported",
                     cfg->tiles, XAI_AISRV_MAX_TILES);
+  if (cfg->engines &&
+      (cfg->engines < cfg->tiles || cfg->engines > XAI_AISRV_MAX_ENGINES))
+    return xai_fail(err, XAI_ERR_ARGUMENT,
+                    "aisrv: %u engines on %u tiles; %u..%u supported",
+                    cfg->engines, cfg->tiles, cfg->tiles,
+                    XAI_AISRV_MAX_ENGINES);
   uint32_t firmware = cfg->firmware_bytes ? cfg->firmware_bytes
                                           : XAI_AISRV_FIRMWARE_BYTES;
   if (cfg->sram_bytes_per_tile <= firmware)
@@ -95,7 +106,8 @@ xai_status xai_aisrv_init(xai_aisrv **out, const xai_aisrv_config *cfg,
   if (!s->cfg.log_bytes) s->cfg.log_bytes = XAI_AISRV_DEFAULT_LOG_BYTES;
   if (!s->cfg.clock_mhz) s->cfg.clock_mhz = 800;
   if (!s->cfg.device_name) s->cfg.device_name = "xcore.ai";
-  s->engines = cfg->tiles;
+  s->tiles = cfg->tiles;
+  s->engines = cfg->engines ? cfg->engines : cfg->tiles;
   s->sram_usable = usable;
   if (xai_frame_decoder_init(&s->dec, p, w.decoder, err) != XAI_OK)
     return err ? err->status : XAI_ERR_ARGUMENT;
@@ -115,12 +127,14 @@ xai_status xai_aisrv_init(xai_aisrv **out, const xai_aisrv_config *cfg,
   s->log_cap = s->cfg.log_bytes;
   p += w.log;
   size_t ticks = w.ticks / s->engines, names = w.names / s->engines;
+  size_t links = w.links / s->engines;
   size_t lpddr_share = (cfg->lpddr.bytes / s->engines) & ~(size_t)15;
   for (uint32_t i = 0; i < s->engines; i++) {
     aisrv_engine *e = &s->eng[i];
     e->srv = s;
     e->index = i;
-    e->sram = cfg->sram[i].base;
+    e->tile = i % s->tiles;
+    e->sram = cfg->sram[e->tile].base;
     e->sram_bytes = usable;
     if (lpddr_share) {
       e->lpddr = (uint8_t *)cfg->lpddr.base + i * lpddr_share;
@@ -130,10 +144,16 @@ xai_status xai_aisrv_init(xai_aisrv **out, const xai_aisrv_config *cfg,
     p += ticks;
     e->op_names = (const char **)p;
     p += names;
+    e->link_ticks = (uint64_t *)p;
+    e->link_bytes = (uint32_t *)(p + (size_t)s->cfg.max_layers * sizeof(uint64_t));
+    e->layer_tile = p + (size_t)s->cfg.max_layers * (sizeof(uint64_t) +
+                                                     sizeof(uint32_t));
+    p += links;
   }
   xai_chunk_reassembler_init(&s->rx, NULL, 0);
-  aisrv_log(s, "server up: %u tiles, %u bytes of SRAM per tile for models, "
-            "%zu bytes LPDDR, %u bytes flash", s->engines, usable,
+  aisrv_log(s, "server up: %u tiles, %u engines, %u bytes of SRAM per tile "
+            "for models, %zu bytes LPDDR, %u bytes flash", s->tiles,
+            s->engines, usable,
             cfg->lpddr.bytes, cfg->flash.size);
   *out = s;
   return XAI_OK;
@@ -149,7 +169,7 @@ static void cmd_hello(xai_aisrv *s, const xai_frame_header *req) {
   memset(&h, 0, sizeof h);
   h.protocol_version = XAI_PROTO_VERSION;
   h.max_payload = XAI_PROTO_MAX_PAYLOAD;
-  h.tiles = (uint8_t)s->cfg.tiles;
+  h.tiles = (uint8_t)s->tiles;
   h.engines = (uint8_t)s->engines;
   h.clock_mhz = (uint16_t)s->cfg.clock_mhz;
   h.sram_bytes_per_tile = s->cfg.sram_bytes_per_tile;
@@ -185,7 +205,8 @@ static void cmd_reset(xai_aisrv *s, const xai_frame_header *req) {
 
 static bool uses_engine(uint8_t cmd) {
   return cmd == XAI_CMD_SET_MODEL || cmd == XAI_CMD_SET_PARAMS ||
-         cmd == XAI_CMD_GET_SPEC ||
+         cmd == XAI_CMD_GET_SPEC || cmd == XAI_CMD_GET_TILE_TIMINGS ||
+         cmd == XAI_CMD_LINK_INPUT ||
          cmd == XAI_CMD_SET_INPUT || cmd == XAI_CMD_INVOKE ||
          cmd == XAI_CMD_GET_OUTPUT || cmd == XAI_CMD_GET_TIMINGS;
 }
@@ -244,6 +265,9 @@ void xai_aisrv_handle_frame(xai_aisrv *s, const xai_frame_header *h,
     case XAI_CMD_GET_LOG: cmd_get_log(s, h); return;
     case XAI_CMD_FLASH_READ: aisrv_cmd_flash_read(s, h, payload); return;
     case XAI_CMD_RESET: cmd_reset(s, h); return;
+    case XAI_CMD_GET_TILE_TIMINGS: aisrv_cmd_get_tile_timings(s, e, h); return;
+    case XAI_CMD_INVOKE_TILES: aisrv_cmd_invoke_tiles(s, h); return;
+    case XAI_CMD_LINK_INPUT: aisrv_cmd_link_input(s, e, h); return;
     default:
       aisrv_reply_error(s, h, XAI_PS_BAD_COMMAND, "unhandled command %u",
                         h->command);

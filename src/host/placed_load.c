@@ -15,6 +15,7 @@ static int place_from_name(const char *s) {
   if (!strcmp(s, "sram")) return XAI_PLACE_SRAM;
   if (!strcmp(s, "lpddr")) return XAI_PLACE_LPDDR;
   if (!strcmp(s, "flash")) return XAI_PLACE_FLASH;
+  if (!strcmp(s, "tiles")) return XAI_PLACE_TILES;
   if (!strcmp(s, "model")) return XAI_PLACE_NONE;
   return -1;
 }
@@ -28,7 +29,8 @@ static xai_status get_place(const xai_flexbuf_ref *map, const char *key,
   if (!st) st = xai_flexbuf_get_string(&v, &s, &n, err);
   if (st) return st;
   int p = place_from_name(s);
-  if (p < 0 || (p == XAI_PLACE_NONE && strcmp(key, "params")))
+  if (p < 0 || ((p == XAI_PLACE_NONE || p == XAI_PLACE_TILES) &&
+                strcmp(key, "params")))
     return xai_fail(err, XAI_ERR_FORMAT,
                     "xai_placement: %s = '%.20s' is not a memory", key, s);
   *out = (uint8_t)p;
@@ -90,6 +92,8 @@ void xai_host_placement_describe(const xai_host_model_placement *p,
   else if (p->params == XAI_PLACE_FLASH)
     snprintf(params, sizeof params, "params in flash entry %u",
              p->flash_entry);
+  else if (p->params == XAI_PLACE_TILES)
+    snprintf(params, sizeof params, "params over the tiles");
   else
     snprintf(params, sizeof params, "params in %s",
              xai_proto_place_name(p->params));
@@ -135,7 +139,8 @@ static xai_status precheck(const xai_host_device *dev,
                     " bytes short; %s",
                     p->lpddr_bytes, lpddr_share, p->lpddr_bytes - lpddr_share,
                     k_fix);
-  if (p->sram_bytes > h->sram_bytes_per_tile)
+  /* Over tiles the device checks each tile's share (SET_MODEL). */
+  if (p->sram_bytes > h->sram_bytes_per_tile && p->params != XAI_PLACE_TILES)
     return xai_fail(err, XAI_ERR_NO_MEMORY,
                     "the xformer placed %" PRIu64 " bytes in SRAM; a tile of "
                     "this device has %u bytes, %" PRIu64 " bytes short; %s",
@@ -180,7 +185,8 @@ xai_status xai_host_load_flash_entry(xai_host_device *dev, uint8_t engine,
 /* A device refusal for memory gets the fix appended. */
 static xai_status with_fix(const xai_host_device *dev, xai_status st,
                            xai_error *err) {
-  if (st == XAI_ERR_NO_MEMORY && !strstr(err->message, "xformer")) {
+  if (st == XAI_ERR_NO_MEMORY && !strstr(err->message, "xformer") &&
+      !strstr(err->message, "free tile")) {
     char fix[320];
     const char *k_fix = fix_text(dev, fix, sizeof fix);
     size_t n = strlen(err->message);
@@ -229,7 +235,21 @@ xai_status xai_host_load_placed(xai_host_device *dev, uint8_t engine,
     return with_fix(dev, st, err);
   }
   uint32_t arg = XAI_SET_MODEL_ARG(mem, 0) | arena_flag(p->arena);
-  if (split) {
+  if (p->params == XAI_PLACE_TILES) {
+    uint32_t need = xai_host_model_tiles(model, model_size);
+    if (dev->hello.tiles && need > dev->hello.tiles)
+      return xai_fail(err, XAI_ERR_NO_MEMORY,
+                      "the model's weights are spread over %u tiles; the "
+                      "device has %u: use a device of %u chips "
+                      "(xai_device_emulator --chips %u), or recompile with "
+                      "xformer --xcore-tiles %u if the model fits there",
+                      need, dev->hello.tiles, (need + 1) / 2, (need + 1) / 2,
+                      dev->hello.tiles);
+    st = xai_host_download_params_tiles(dev, engine, params, params_size,
+                                        progress, progress_user, err);
+    if (st) return with_fix(dev, st, err);
+    arg |= XAI_SET_MODEL_WITH_PARAMS;
+  } else if (split) {
     xai_model_memory pmem = p->params == XAI_PLACE_LPDDR ? XAI_MODEL_TO_LPDDR
                                                          : XAI_MODEL_TO_SRAM;
     st = xai_host_download_params(dev, engine, params, params_size, pmem,

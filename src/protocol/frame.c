@@ -137,7 +137,7 @@ const char *xai_proto_command_name(unsigned command) {
       "NONE",       "HELLO",    "SET_MODEL",   "GET_SPEC",
       "SET_INPUT",  "INVOKE",   "GET_OUTPUT",  "GET_TIMINGS",
       "GET_LOG",    "FLASH_WRITE", "FLASH_READ", "RESET",
-      "SET_PARAMS",
+      "SET_PARAMS", "GET_TILE_TIMINGS", "INVOKE_TILES", "LINK_INPUT",
   };
   return command < XAI_CMD_COUNT ? names[command] : "UNKNOWN_COMMAND";
 }

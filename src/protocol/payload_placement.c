@@ -45,6 +45,7 @@ const char *xai_proto_place_name(unsigned place) {
     case XAI_PLACE_SRAM: return "SRAM";
     case XAI_PLACE_LPDDR: return "LPDDR";
     case XAI_PLACE_FLASH: return "flash";
+    case XAI_PLACE_TILES: return "tiles";
     default: return "unknown";
   }
 }

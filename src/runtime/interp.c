@@ -445,6 +445,13 @@ xai_status xai_interp_init_measure(xai_interp **out,
   ip->semantics = cfg->semantics != XAI_SEMANTICS_MODEL
                       ? cfg->semantics
                       : xai_view_semantics(&view);
+  {
+    /* Checked once here; read again from the view when costing, so the
+     * interpreter's state (in the arena) does not grow. */
+    xai_tile_par par;
+    st = xai_tile_par_load(&par, &view, err);
+    if (st) return st;
+  }
   ip->phase = XAI_PHASE_INIT;
   ip->subgraph_count = xai_tfl_subgraph_count(&view);
   if (ip->subgraph_count > XAI_MAX_SUBGRAPHS)
@@ -597,6 +604,7 @@ xai_status xai_interp_run_subgraph(xai_interp *ip, uint32_t sg,
     if (ip->hook) {
       uint64_t ns = xai_rt_now_ns() - t0;
       if (ctx->cost->ticks == 0) xai_op_default_cost(ctx);
+      xai_interp_tile_cost(ip, sg, i, ctx->cost);
       xai_op_timing tm = {sg, i, ctx->op_name, ns, ctx->cost};
       ip->hook(ip->hook_user, &tm);
     }

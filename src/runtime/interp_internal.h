@@ -109,6 +109,16 @@ size_t xai_tail_used(const xai_tail *t);
 
 typedef enum { XAI_PHASE_INIT, XAI_PHASE_PREPARE, XAI_PHASE_READY } xai_phase;
 
+/* Ops on another tile (tile_parallel.c, the model's xai_par metadata). */
+#define XAI_TILE_PAR_MAX 32u
+typedef struct {
+  uint32_t count;
+  uint32_t op[XAI_TILE_PAR_MAX];
+  uint32_t link_ticks[XAI_TILE_PAR_MAX];
+} xai_tile_par;
+xai_status xai_tile_par_load(xai_tile_par *p, const xai_tfl_view *view,
+                             xai_error *err);
+
 struct xai_interp {
   xai_tfl_view view;
   size_t arena_size;

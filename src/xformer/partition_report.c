@@ -33,8 +33,9 @@ void xf_partition_report(const xf_ctx *x, xai_xformer_report *rep) {
   uint32_t chips = (x->tiles.used + XAI_XCORE_TILES - 1) / XAI_XCORE_TILES;
   snprintf(rep->partition, sizeof rep->partition,
            "weights over %u tiles (%u chip%s), computed on tile 0: %.3f ms "
-           "of link transfers per inference, each prefetched under the "
-           "previous layer", x->tiles.used, chips, chips > 1 ? "s" : "",
+           "of link transfers per inference, prefetched under the previous "
+           "layer where the arena has room", x->tiles.used, chips,
+           chips > 1 ? "s" : "",
            (double)link_ticks / 1e5);
 }
 
@@ -52,5 +53,35 @@ void xf_partition_print(const xai_xformer_report *r, FILE *f) {
             t->weights_bytes, (double)t->compute_ticks / 1e5,
             (unsigned long long)t->link_bytes, lms, t->link_mbps,
             total_ms > 0 ? 100.0 * lms / total_ms : 0.0);
+  }
+}
+
+void xf_partition_json(const xai_xformer_report *r, xf_text *b) {
+  if (r->tile_count) {
+    xf_text_put(b, ",\n  \"tiles\": [");
+    for (uint32_t i = 0; i < r->tile_count; i++) {
+      const xai_xformer_tile *t = &r->tiles[i];
+      xf_text_put(b, "%s{\"tile\": %u, \"chip\": %u, \"model_bytes\": %zu, "
+                  "\"arena_bytes\": %zu, \"weights_bytes\": %zu, "
+                  "\"compute_ticks\": %llu, \"link_bytes\": %llu, "
+                  "\"link_ticks\": %llu, \"link_mbps\": %u}", i ? ", " : "",
+                  t->tile, t->chip, t->model_bytes, t->arena_bytes,
+                  t->weights_bytes, (unsigned long long)t->compute_ticks,
+                  (unsigned long long)t->link_bytes,
+                  (unsigned long long)t->link_ticks, t->link_mbps);
+    }
+    xf_text_put(b, "]");
+  }
+  if (r->pipe_stages) {
+    xf_text_put(b, ",\n  \"pipeline\": {\"per_s\": %.3f, \"stages\": [",
+                r->pipe_per_s);
+    for (uint32_t s = 0; s < r->pipe_stages; s++)
+      xf_text_put(b, "%s{\"first_layer\": %u, \"ticks\": %llu, "
+                  "\"link_bytes_in\": %llu, \"weights_bytes\": %zu}",
+                  s ? ", " : "", r->pipe_first[s],
+                  (unsigned long long)r->pipe_ticks[s],
+                  (unsigned long long)r->pipe_link_bytes[s],
+                  r->pipe_weight_bytes[s]);
+    xf_text_put(b, "]}");
   }
 }

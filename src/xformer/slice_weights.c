@@ -261,3 +261,15 @@ xai_status xf_slice_weights(xf_ctx *x, xai_error *err) {
   free(live);
   return st;
 }
+
+/* For the channel split over tiles (tile_split.c). */
+bool xf_sliceable(xf_ctx *x, uint32_t op, uint32_t *channels,
+                  size_t *weight_bytes) {
+  return sliceable(x, op, channels, weight_bytes);
+}
+
+xai_status xf_split_output_channels(xf_ctx *x, uint32_t op, uint32_t channels,
+                                    uint32_t per, uint32_t slices,
+                                    xai_error *err) {
+  return split_op(x, op, channels, per, slices, err);
+}

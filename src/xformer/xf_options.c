@@ -17,6 +17,7 @@ typedef enum {
   ID_EMIT_C, ID_EMIT_C_NAME, ID_SEMANTICS, ID_LOAD_BUDGET, ID_KEEP_NAMES,
   ID_FLASH_ENTRY,
   ID_TILES, ID_CHIPS,
+  ID_NO_TILE_SPLIT,
 } opt_id;
 
 typedef struct {
@@ -85,6 +86,9 @@ static const opt_desc k_options[] = {
     {"quiet", "--", ID_QUIET, OPT_FLAG, 0, 0, NULL,
      "do not print the report"},
     {"help", "--", ID_HELP, OPT_FLAG, 0, 0, NULL, "print this help"},
+    {"xcore-no-tile-split", "--", ID_NO_TILE_SPLIT, OPT_FLAG, 0, 0, NULL,
+     "with --xcore-tiles 2 or more, never split a wide op by output "
+     "channels over two tiles (docs/multitile.md)"},
 };
 #define OPTION_COUNT (sizeof k_options / sizeof k_options[0])
 
@@ -173,6 +177,7 @@ static xai_status set_known(xai_xformer_options *o, const opt_desc *d,
     if (d->id == ID_HELP) o->help = 1;
     if (d->id == ID_NO_PREFETCH) o->no_prefetch = 1;
     if (d->id == ID_KEEP_NAMES) o->keep_names = 1;
+    if (d->id == ID_NO_TILE_SPLIT) o->no_tile_split = 1;
     return XAI_OK;
   }
   if (!value)

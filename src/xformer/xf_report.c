@@ -112,6 +112,7 @@ static xai_status cost_ops(xai_interp *ip, cost_collector *c, xai_error *err) {
       need_run = true;
       continue;
     }
+    xai_interp_tile_cost(ip, 0, i, ctx->cost);
     c->costs[i] = *ctx->cost;
     c->have[i] = true;
   }

@@ -39,6 +39,7 @@ void xai_xformer_report_print(const xai_xformer_report *r, FILE *f) {
             r->params_prefetched, r->params_load_ops, r->load_hidden_ticks,
             (double)(r->ticks + r->load_hidden_ticks) / 1e5);
   xf_partition_print(r, f);
+  xf_pipeline_print(r, f);
 }
 
 xai_status xai_xformer_report_write_json(const xai_xformer_report *r,
@@ -76,6 +77,8 @@ xai_status xai_xformer_report_write_json(const xai_xformer_report *r,
       r->params_tensors_moved, r->params_load_ops, r->params_prefetched,
       r->load_hidden_ticks);
   xf_text_json_string(&b, r->placement);
-  xf_text_put(&b, "}\n}\n");
+  xf_text_put(&b, "}");
+  xf_partition_json(r, &b);
+  xf_text_put(&b, "\n}\n");
   return xf_text_write(&b, path, "report JSON", err);
 }

@@ -89,6 +89,7 @@ static xai_status run_passes(xf_ctx *x, note_list *nl, xai_error *err) {
   xai_status st = xf_check_model(x, err);
   if (!st) st = xf_canonicalise(x, err);
   if (!st) st = xf_slice_weights(x, err);
+  if (!st) st = xf_tile_split(x, err);
   if (!st) st = resolve_notes(x, nl, err);
   if (!st) st = xf_lower_all(x, err);
   if (!st) st = resolve_notes(x, nl, err);
@@ -148,6 +149,7 @@ xai_status xai_xformer_run(const uint8_t *model, size_t size,
   size_t p_size = 0;
 
   st = run_passes(&x, &nl, err);
+  if (!st) st = xf_tile_split_finish(&x, err);
   if (!st) st = xf_split_params(&x, &p, &p_size, err);
   if (!st) st = write_metadata(&x, err);
   /* last edit: it measures the model bytes exactly as written */
@@ -189,6 +191,7 @@ xai_status xai_xformer_run(const uint8_t *model, size_t size,
     rep->model_bytes = *out_size;
     rep->params_bytes = p_size;
     xf_partition_report(&x, rep);
+    xf_pipeline_report(&x, rep);
   }
   if (!st && params) {
     *params = p;
@@ -204,6 +207,7 @@ xai_status xai_xformer_run(const uint8_t *model, size_t size,
   free(p);
   free(nl.items);
   free(x.notes);
+  xf_tile_split_free(&x);
   xai_model_free(&m);
   return st;
 }

@@ -129,6 +129,11 @@ typedef struct {
   uint32_t canon_acts_fused;   /* RELU/RELU6/RELU_N1_TO_1 fused */
   uint32_t canon_ops_dropped;  /* no-op RESHAPE/QUANTIZE removed */
   uint32_t weights_sliced_ops; /* ops split into weight slices */
+  /* Channel split over tiles (tile_split.c): the halves given to tile 1,
+   * by output tensor name, with their link ticks. */
+  char **par_names;
+  uint32_t *par_link_ticks;
+  uint32_t par_count;
 } xf_ctx;
 
 typedef xai_status (*xf_lower_fn)(xf_ctx *x, uint32_t op, bool *done,
@@ -196,6 +201,25 @@ xai_status xf_canonicalise(xf_ctx *x, xai_error *err);
  * exceed the load budget by output channels, joined by a CONCATENATION
  * (slice_weights.c). */
 xai_status xf_slice_weights(xf_ctx *x, xai_error *err);
+/* slice_weights.c, for tile_split.c: whether op is a CONV_2D or
+ * FULLY_CONNECTED that can be split by output channels, and the split
+ * into `slices` ops of `per` channels + a CONCATENATION. */
+bool xf_sliceable(xf_ctx *x, uint32_t op, uint32_t *channels,
+                  size_t *weight_bytes);
+xai_status xf_split_output_channels(xf_ctx *x, uint32_t op, uint32_t channels,
+                                    uint32_t per, uint32_t slices,
+                                    xai_error *err);
+/* tile_split.c (docs/multitile.md, "Channel split"): with 2 or more tiles
+ * and the weights in the model, wide ops the cost model says gain are
+ * split in two, the first half for tile 1 (before lowering); after the
+ * last pass that moves ops, the halves are recorded in `xai_par`. */
+xai_status xf_tile_split(xf_ctx *x, xai_error *err);
+xai_status xf_tile_split_finish(xf_ctx *x, xai_error *err);
+void xf_tile_split_free(xf_ctx *x);
+/* partition_pipeline.c: the layer pipeline plan (mode b) into rep, and
+ * its lines in the printed report. */
+void xf_pipeline_report(xf_ctx *x, xai_xformer_report *rep);
+void xf_pipeline_print(const xai_xformer_report *r, FILE *f);
 /* Tries every registered lowering on each op (lower.c). */
 xai_status xf_lower_all(xf_ctx *x, xai_error *err);
 /* Plans the arena and writes OfflineMemoryAllocation metadata (plan*.c). */
@@ -274,6 +298,8 @@ typedef struct {
 } xf_text;
 void xf_text_put(xf_text *b, const char *fmt, ...) XAI_PRINTF(2, 3);
 void xf_text_json_string(xf_text *b, const char *s); /* quoted, escaped */
+/* partition_report.c: the tiles and pipeline in the report JSON. */
+void xf_partition_json(const xai_xformer_report *r, xf_text *b);
 void xf_text_html(xf_text *b, const char *s);        /* HTML-escaped */
 /* Writes b to path atomically and frees it; "WHAT: out of memory" if an
  * append failed. */

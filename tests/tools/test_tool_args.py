@@ -116,6 +116,7 @@ with tempfile.TemporaryDirectory() as tmp:
             "--xcore-semantics": ["bogus", ""],
             "--xcore-flash-image-file": None, "--xcore-weights-file": None,
             "--xcore-keep-names": None, "--xcore-no-prefetch": None,
+            "--xcore-no-tile-split": None,
             "--target-config": "FILE", "--report-json": None,
             "--report-html": None, "--emit-c": None,
             "--emit-c-name": None,  # checked with --emit-c (tests/emit_c)
@@ -152,6 +153,7 @@ with tempfile.TemporaryDirectory() as tmp:
             "--flash-mbps": NUM + ["0", "67"], "--clock-mhz": NUM + ["99"],
             "--link": ["bogus", ""], "--spi-khz": NUM + ["99"],
             "--idle-timeout-ms": NUM + ["0", "49", "3600001"],
+            "--chips": NUM + ["0", "5"], "--engines": NUM + ["0", "9"],
         },
         "build_flash_file": {"--output": None, "--help": None,
                              "--xcore-flash-image-file": None},  # prose

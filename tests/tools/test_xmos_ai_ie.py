@@ -100,6 +100,19 @@ with tempfile.TemporaryDirectory(prefix="xai-py-") as tmp:
         ie.start_inference()
         check(ie.read_output_tensor() == out, "engine 1 output")
 
+        # Both engines at once (INVOKE_TILES), and their tile timings.
+        ie.write_input_tensor(x, engine=0)
+        ie.write_input_tensor(x, engine=1)
+        ie.start_inference_tiles([0, 1])
+        check(ie.read_output_tensor(engine=0) == out, "engine 0 at once")
+        check(ie.read_output_tensor(engine=1) == out, "engine 1 at once")
+        tt = ie.read_tile_times(engine=1)
+        check(tt["tiles"] == 2 and tt["compute_tile"] == 1, f"tile times {tt}")
+        check(len(tt["layers"]) == 6 and all(l["tile"] == 1 for l in tt["layers"]),
+              f"tile layers {tt['layers']}")
+        # A [1,4] output cannot feed a [1,32,32,3] input.
+        raises(lambda: ie.link_input(0, engine=1), "LINK_INPUT", "cannot feed")
+
         # A device error names the command and status.
         raises(lambda: ie.set_model_from_flash(9), "SET_MODEL", "device replied")
         try:

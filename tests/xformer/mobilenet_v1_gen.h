@@ -82,9 +82,12 @@ static inline void mnv1_conv(mnv1_gen *g, int32_t k, int32_t out_c,
 
 /* Writes the model to *out (malloc'd). classes: FC outputs (1001 in the
  * original; fewer makes a smaller model). */
-static inline xai_status mnv1_build(uint64_t seed, int32_t size,
-                                    int32_t classes, uint8_t **out,
-                                    size_t *out_size, xai_error *err) {
+/* The first `depth` of the 13 depthwise-separable blocks (13 = the whole
+ * network; fewer give small models for the multi-model tests). */
+static inline xai_status mnv1_build_depth(uint64_t seed, int32_t size,
+                                          int32_t classes, int depth,
+                                          uint8_t **out, size_t *out_size,
+                                          xai_error *err) {
   mnv1_gen g;
   memset(&g, 0, sizeof g);
   g.rng = seed;
@@ -101,7 +104,7 @@ static inline xai_status mnv1_build(uint64_t seed, int32_t size,
   static const int32_t blocks[13][2] = {
       {16, 1}, {32, 2}, {32, 1}, {64, 2}, {64, 1}, {128, 2}, {128, 1},
       {128, 1}, {128, 1}, {128, 1}, {128, 1}, {256, 2}, {256, 1}};
-  for (int i = 0; i < 13; i++) {
+  for (int i = 0; i < depth && i < 13; i++) {
     mnv1_conv(&g, 3, 0, blocks[i][1], 1);
     mnv1_conv(&g, 1, blocks[i][0], 1, 0);
   }
@@ -136,6 +139,12 @@ static inline xai_status mnv1_build(uint64_t seed, int32_t size,
   if (!st) st = xai_model_write(&g.m, out, out_size, err);
   xai_model_free(&g.m);
   return st;
+}
+
+static inline xai_status mnv1_build(uint64_t seed, int32_t size,
+                                    int32_t classes, uint8_t **out,
+                                    size_t *out_size, xai_error *err) {
+  return mnv1_build_depth(seed, size, classes, 13, out, out_size, err);
 }
 
 #endif

@@ -29,6 +29,7 @@ typedef struct {
    * another client waits for the device (docs/device.md section 3). */
   uint32_t idle_timeout_ms;
   const char *flash_file;
+  uint32_t engines; /* 0 = one per tile */
   bool foreground;
   emu_link link;
 } emu_options;
@@ -44,6 +45,12 @@ typedef struct {
 int emu_flash_open(emu_flash *f, const char *path, uint32_t size);
 void emu_flash_close(emu_flash *f);
 xai_aisrv_flash emu_flash_callbacks(emu_flash *f);
+
+/* tile_threads.c: one thread per tile runs the server's engine invokes
+ * (sets cfg->tile_threads); stop joins them. */
+typedef struct emu_tiles emu_tiles;
+int emu_tiles_start(uint32_t count, xai_aisrv_config *cfg);
+void emu_tiles_stop(void);
 
 /* Listens on opt->socket_path and serves until SIGTERM/SIGINT. ready_fd,
  * if >= 0, receives one byte once the socket listens (for the parent of a

@@ -20,6 +20,11 @@ static void usage(FILE *out) {
           "  --socket PATH     socket (default $XAI_DEVICE_SOCKET, else\n"
           "                    /tmp/xai-device-$UID/device.sock)\n"
           "  --tiles N         tiles = engines (2)\n"
+          "  --chips N         N xcore.ai chips linked by xLINK, one device\n"
+          "                    of 2 x N tiles (same as --tiles 2N)\n"
+          "  --engines N       model slots, engine e on tile e mod tiles\n"
+          "                    (default: one per tile; more keep several\n"
+          "                    models resident on a tile)\n"
           "  --sram-kib N      SRAM per tile, KiB (512)\n"
           "  --firmware-kib N  SRAM per tile kept for the firmware, KiB (112)\n"
           "  --lpddr-mib N     LPDDR, MiB; 0 = none (64)\n"
@@ -108,6 +113,12 @@ static int parse(int argc, char **argv, emu_options *o) {
       o->flash_file = v;
     } else if (!strcmp(a, "--tiles")) {
       r = parse_u32(a, v, 1, XAI_AISRV_MAX_TILES, &o->tiles);
+    } else if (!strcmp(a, "--engines")) {
+      r = parse_u32(a, v, 1, XAI_AISRV_MAX_ENGINES, &o->engines);
+    } else if (!strcmp(a, "--chips")) {
+      uint32_t chips = 0;
+      r = parse_u32(a, v, 1, XAI_AISRV_MAX_TILES / XAI_XCORE_TILES, &chips);
+      o->tiles = chips * XAI_XCORE_TILES;
     } else if (!strcmp(a, "--sram-kib")) {
       r = parse_u32(a, v, 64, 1u << 20, &o->sram_kib);
     } else if (!strcmp(a, "--firmware-kib")) {
@@ -135,6 +146,11 @@ static int parse(int argc, char **argv, emu_options *o) {
   if (o->firmware_kib >= o->sram_kib) {
     fprintf(stderr, "xai_device_emulator: --firmware-kib %u leaves no SRAM of "
             "the %u KiB per tile\n", o->firmware_kib, o->sram_kib);
+    return -1;
+  }
+  if (o->engines && o->engines < o->tiles) {
+    fprintf(stderr, "xai_device_emulator: --engines %u is fewer than the %u "
+            "tiles\n", o->engines, o->tiles);
     return -1;
   }
   if (!o->socket_path) o->socket_path = socket_default();

@@ -385,6 +385,7 @@ int emu_serve(const emu_options *opt, int ready_fd) {
   xai_aisrv_config cfg;
   memset(&cfg, 0, sizeof cfg);
   cfg.tiles = opt->tiles;
+  cfg.engines = opt->engines;
   cfg.clock_mhz = opt->clock_mhz;
   cfg.sram_bytes_per_tile = opt->sram_kib * 1024u;
   cfg.firmware_bytes = opt->firmware_kib * 1024u;
@@ -406,16 +407,19 @@ int emu_serve(const emu_options *opt, int ready_fd) {
   }
   /* Staging holds the largest model an engine can take plus room to check
    * its arena: on a board this is LPDDR (docs/device.md). */
-  size_t share = lpddr_bytes / opt->tiles;
-  size_t staging_bytes =
-      (share > cfg.sram_bytes_per_tile ? share : cfg.sram_bytes_per_tile) +
-      cfg.sram_bytes_per_tile;
+  /* It also holds a params file spread over all tiles until SET_MODEL
+   * places its parts (docs/multitile.md). */
+  size_t share = lpddr_bytes / (opt->engines ? opt->engines : opt->tiles);
+  size_t all_sram = (size_t)cfg.sram_bytes_per_tile * opt->tiles;
+  size_t staging_bytes = (share > all_sram ? share : all_sram) +
+                         cfg.sram_bytes_per_tile;
   if (!(staging = alloc_region(staging_bytes, "model staging"))) goto out;
   cfg.staging.base = staging;
   cfg.staging.bytes = staging_bytes;
   if (emu_flash_open(&flash, opt->flash_file, opt->flash_mib << 20) != 0)
     goto out;
   cfg.flash = emu_flash_callbacks(&flash);
+  if (emu_tiles_start(opt->tiles, &cfg) != 0) goto out;
   size_t wb = xai_aisrv_work_bytes(&cfg);
   if (!(work = alloc_region(wb, "server work"))) goto out;
   xai_error err = {0};
@@ -497,6 +501,7 @@ int emu_serve(const emu_options *opt, int ready_fd) {
   unlink(pid_path);
   rc = 0;
 out:
+  emu_tiles_stop();
   emu_flash_close(&flash);
   for (uint32_t t = 0; t < XAI_AISRV_MAX_TILES; t++) free(sram[t]);
   free(lpddr);

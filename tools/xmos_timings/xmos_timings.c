@@ -3,7 +3,9 @@
  * Prints the per-layer times of the last inference on the engine
  * (GET_TIMINGS; nothing is run): index, op, device ticks (100 MHz timer)
  * and milliseconds, and the total. text for reading, json and csv for
- * scripts. Exit 0 on success, 1 on a failure, 2 on a usage error. */
+ * scripts. For a model over several tiles (xformer --xcore-tiles) it adds
+ * what GET_TILE_TIMINGS says: per layer the link bytes and the link wait,
+ * per tile its compute and link time. Exit 0 on success, 1 on a failure, 2 on a usage error. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +67,31 @@ static void csv_field(const char *s) {
   putchar('"');
 }
 
+/* Tile timings when the engine's model reads weights over a link (NULL
+ * otherwise, and from devices that predate GET_TILE_TIMINGS). */
+static const xai_proto_layer_tile *g_lt;
+static xai_proto_tile_timings g_tt;
+
+static void print_tiles_text(void) {
+  for (uint32_t t = 0; t < g_tt.tiles; t++)
+    if (g_tt.tile[t].compute_ticks || g_tt.tile[t].link_bytes)
+      printf("  tile %u: compute %.3f ms, sent %llu bytes of weights over "
+             "the link in %.3f ms\n", t, g_tt.tile[t].compute_ticks / 1e5,
+             (unsigned long long)g_tt.tile[t].link_bytes,
+             g_tt.tile[t].link_ticks / 1e5);
+}
+
+static void print_tiles_json(void) {
+  printf(", \"tiles\": [");
+  for (uint32_t t = 0; t < g_tt.tiles; t++)
+    printf("%s{\"tile\": %u, \"compute_ticks\": %llu, \"link_ticks\": "
+           "%llu, \"link_bytes\": %llu}", t ? ", " : "", t,
+           (unsigned long long)g_tt.tile[t].compute_ticks,
+           (unsigned long long)g_tt.tile[t].link_ticks,
+           (unsigned long long)g_tt.tile[t].link_bytes);
+  printf("]");
+}
+
 static void print_times(int format, unsigned long engine,
                         const xai_proto_layer_timing *l, uint32_t n) {
   uint64_t total = 0;
@@ -77,23 +104,41 @@ static void print_times(int format, unsigned long engine,
     for (uint32_t i = 0; i < n; i++) {
       printf("%s\n  {\"index\": %u, \"op\": ", i ? "," : "", i);
       json_string(l[i].op);
-      printf(", \"ticks\": %llu, \"ms\": %.5f}",
+      printf(", \"ticks\": %llu, \"ms\": %.5f",
              (unsigned long long)l[i].ticks, (double)l[i].ticks / ms);
+      if (g_lt)
+        printf(", \"tile\": %u, \"link_bytes\": %u, \"link_wait_ticks\": %llu",
+               g_lt[i].tile, g_lt[i].link_bytes,
+               (unsigned long long)g_lt[i].link_wait_ticks);
+      printf("}");
     }
-    printf("\n]}\n");
+    printf("\n]");
+    if (g_lt) print_tiles_json();
+    printf("}\n");
   } else if (format == CSV) {
-    printf("index,op,ticks,ms\n");
+    printf("index,op,ticks,ms%s\n", g_lt ? ",tile,link_bytes,link_wait_ticks"
+                                         : "");
     for (uint32_t i = 0; i < n; i++) {
       printf("%u,", i);
       csv_field(l[i].op);
-      printf(",%llu,%.5f\n", (unsigned long long)l[i].ticks,
+      printf(",%llu,%.5f", (unsigned long long)l[i].ticks,
              (double)l[i].ticks / ms);
+      if (g_lt)
+        printf(",%u,%u,%llu", g_lt[i].tile, g_lt[i].link_bytes,
+               (unsigned long long)g_lt[i].link_wait_ticks);
+      printf("\n");
     }
   } else {
     printf("engine %lu: %u layers, %.3f ms\n", engine, n, (double)total / ms);
-    for (uint32_t i = 0; i < n; i++)
-      printf("  %3u %-28s %10llu ticks %9.3f ms\n", i, l[i].op,
+    for (uint32_t i = 0; i < n; i++) {
+      printf("  %3u %-28s %10llu ticks %9.3f ms", i, l[i].op,
              (unsigned long long)l[i].ticks, (double)l[i].ticks / ms);
+      if (g_lt && g_lt[i].link_bytes)
+        printf("  link %u bytes, waited %.3f ms", g_lt[i].link_bytes,
+               g_lt[i].link_wait_ticks / ms);
+      printf("\n");
+    }
+    if (g_lt) print_tiles_text();
   }
 }
 
@@ -129,7 +174,16 @@ int main(int argc, char **argv) {
             "has run since its model was loaded (xmos_infer or "
             "xmos_classify runs one)\n", args.engine);
   } else {
+    xai_proto_layer_tile *lt = malloc(MAX_LAYERS * sizeof *lt);
+    xai_error terr;
+    if (lt && xai_host_read_tile_times(dev, (uint8_t)args.engine, &g_tt, lt,
+                                       MAX_LAYERS, &terr) == XAI_OK &&
+        g_tt.layer_count == n) {
+      for (uint32_t t = 0; t < g_tt.tiles; t++)
+        if (g_tt.tile[t].link_bytes) g_lt = lt;
+    }
     print_times(format, args.engine, layers, n);
+    free(lt);
     rc = 0;
   }
   free(layers);

@@ -1,0 +1,182 @@
+/* The tiles side of the server (docs/multitile.md, "Device"): invokes run
+ * on their engine's tile (at once for INVOKE_TILES when the platform gives
+ * one thread per tile), and GET_TILE_TIMINGS reports what each tile did. */
+#include <string.h>
+
+#include "aisrv_internal.h"
+
+_Static_assert(sizeof(xai_proto_layer_tile) <= sizeof(xai_proto_layer_timing),
+               "tile timings reuse the timing batch buffer");
+
+static void invoke_engine(aisrv_engine *e) {
+  e->layers = 0;
+  e->layers_seen = 0;
+  e->pf_pending = 0;
+  e->weight_bytes = 0;
+  e->link_cur_ticks = 0;
+  e->link_cur_bytes = 0;
+  memset(e->served_ticks, 0, sizeof e->served_ticks);
+  memset(e->served_bytes, 0, sizeof e->served_bytes);
+  xai_error_clear(&e->invoke_err);
+  e->invoke_status = xai_interp_invoke(e->interp, &e->invoke_err);
+}
+
+/* On tile `tile`'s thread: its engines of the run, one after the other. */
+static void invoke_tile(void *arg, uint32_t tile) {
+  xai_aisrv *s = arg;
+  for (uint32_t k = 0; k < s->engines; k++)
+    if ((s->run_mask & (1u << k)) && s->eng[k].tile == tile)
+      invoke_engine(&s->eng[k]);
+}
+
+void aisrv_run_engines(xai_aisrv *s, uint32_t mask) {
+  s->run_mask = mask;
+  uint32_t tiles = 0;
+  for (uint32_t k = 0; k < s->engines; k++)
+    if (mask & (1u << k)) tiles |= 1u << s->eng[k].tile;
+  if (s->cfg.tile_threads.run) {
+    s->cfg.tile_threads.run(s->cfg.tile_threads.user, tiles, invoke_tile, s);
+    return;
+  }
+  for (uint32_t t = 0; t < s->tiles; t++)
+    if (tiles & (1u << t)) invoke_tile(s, t);
+}
+
+void aisrv_invoke_and_reply(xai_aisrv *s, const xai_frame_header *req,
+                            uint32_t mask) {
+  for (uint32_t k = 0; k < s->engines; k++)
+    if ((mask & (1u << k)) && !aisrv_invoke_ready(s, &s->eng[k], req)) return;
+  aisrv_run_engines(s, mask);
+  for (uint32_t k = 0; k < s->engines; k++) {
+    aisrv_engine *e = &s->eng[k];
+    if (!(mask & (1u << k))) continue;
+    if (e->invoke_status != XAI_OK) {
+      aisrv_reply_error(s, req, XAI_PS_INFER_ERROR, "engine %u: %s", k,
+                        e->invoke_err.message);
+      return;
+    }
+    if (e->layers_seen > e->layers)
+      aisrv_log(s, "engine %u: %u layers ran, timings kept for the first %u",
+                k, e->layers_seen, e->layers);
+  }
+  aisrv_reply(s, req, XAI_PS_OK, NULL, 0);
+}
+
+void aisrv_cmd_invoke_tiles(xai_aisrv *s, const xai_frame_header *req) {
+  uint32_t mask = req->arg;
+  if (!mask || (s->engines < 32 && mask >> s->engines)) {
+    aisrv_reply_error(s, req, XAI_PS_BAD_ARGUMENT,
+                      "INVOKE_TILES engine mask 0x%x: name 1 to %u engines "
+                      "(bits 0..%u)", (unsigned)mask, s->engines,
+                      s->engines - 1);
+    return;
+  }
+  aisrv_invoke_and_reply(s, req, mask);
+}
+
+void aisrv_cmd_get_tile_timings(xai_aisrv *s, aisrv_engine *e,
+                                const xai_frame_header *req) {
+  if (!e->interp) {
+    aisrv_reply_error(s, req, XAI_PS_NO_MODEL, "engine %u has no model",
+                      e->index);
+    return;
+  }
+  xai_proto_tile_timings tt;
+  memset(&tt, 0, sizeof tt);
+  tt.tiles = (uint8_t)s->tiles;
+  tt.compute_tile = (uint8_t)e->tile;
+  for (uint32_t k = 0; k < e->layers; k++)
+    tt.tile[e->layer_tile[k]].compute_ticks += e->ticks[k];
+  for (uint32_t t = 0; t < s->tiles; t++) {
+    tt.tile[t].link_ticks = e->served_ticks[t];
+    tt.tile[t].link_bytes = e->served_bytes[t];
+  }
+  /* Header and tiles first, then the layers a batch at a time through the
+   * timing batch buffer (big enough for AISRV_TIMING_BATCH entries). */
+  size_t head = 0, at = 0;
+  if (xai_tile_timings_encode(&tt, s->big, s->big_bytes, &head, &s->err)) {
+    aisrv_reply_error(s, req, XAI_PS_INFER_ERROR, "engine %u: %s", e->index,
+                      s->err.message);
+    return;
+  }
+  at = head;
+  xai_proto_layer_tile *batch = (xai_proto_layer_tile *)(void *)s->layer_batch;
+  for (uint32_t i = 0; i < e->layers; i += AISRV_TIMING_BATCH) {
+    uint32_t n = e->layers - i < AISRV_TIMING_BATCH ? e->layers - i
+                                                    : AISRV_TIMING_BATCH;
+    for (uint32_t k = 0; k < n; k++) {
+      xai_proto_layer_tile *l = &batch[k];
+      memset(l, 0, sizeof *l);
+      l->ticks = e->ticks[i + k];
+      l->link_ticks = e->link_ticks[i + k];
+      l->link_bytes = e->link_bytes[i + k];
+      /* What prefetch did not hide of a remote load: the layer's own time
+       * left, up to its link time. */
+      l->link_wait_ticks = l->link_ticks < l->ticks ? l->link_ticks : l->ticks;
+      l->tile = e->layer_tile[i + k];
+    }
+    xai_proto_tile_timings part = tt;
+    part.layer_count = n;
+    part.layers = batch;
+    size_t written = 0;
+    if (xai_tile_timings_encode(&part, s->payload, XAI_PROTO_MAX_PAYLOAD,
+                                &written, &s->err) ||
+        at + written - head > s->big_bytes) {
+      aisrv_reply_error(s, req, XAI_PS_INFER_ERROR,
+                        "engine %u: tile timings do not fit the reply buffer",
+                        e->index);
+      return;
+    }
+    memcpy(s->big + at, s->payload + head, written - head);
+    at += written - head;
+  }
+  for (int b = 0; b < 4; b++) s->big[b] = (uint8_t)(e->layers >> (8 * b));
+  aisrv_reply_memory(s, req, s->big, (uint32_t)at);
+}
+
+void aisrv_cmd_link_input(xai_aisrv *s, aisrv_engine *dst,
+                          const xai_frame_header *req) {
+  uint32_t se = req->arg & 0xFFu, so = (req->arg >> 8) & 0xFFu;
+  if ((req->arg >> 16) || se >= s->engines) {
+    aisrv_reply_error(s, req, XAI_PS_BAD_ARGUMENT,
+                      "LINK_INPUT arg 0x%x: source engine %u does not exist "
+                      "(0..%u)", (unsigned)req->arg, se, s->engines - 1);
+    return;
+  }
+  aisrv_engine *src = &s->eng[se];
+  if (!dst->interp || !src->interp) {
+    aisrv_reply_error(s, req, XAI_PS_NO_MODEL, "LINK_INPUT: engine %u has no "
+                      "model", dst->interp ? se : dst->index);
+    return;
+  }
+  if (req->tensor >= xai_interp_input_count(dst->interp) ||
+      so >= xai_interp_output_count(src->interp)) {
+    aisrv_reply_error(s, req, XAI_PS_BAD_ARGUMENT,
+                      "LINK_INPUT: engine %u has %u inputs (asked %u), engine "
+                      "%u has %u outputs (asked %u)", dst->index,
+                      xai_interp_input_count(dst->interp), req->tensor, se,
+                      xai_interp_output_count(src->interp), so);
+    return;
+  }
+  xai_rt_tensor *in = xai_interp_input(dst->interp, req->tensor);
+  const xai_rt_tensor *out = xai_interp_output(src->interp, so);
+  /* The bytes mean the same only with the same type and quantization. */
+  bool same_q = in->quant_count == out->quant_count &&
+                (!in->quant_count || (in->scale == out->scale &&
+                                      in->zero_point == out->zero_point));
+  if (in->bytes != out->bytes || in->type != out->type || !same_q) {
+    aisrv_reply_error(
+        s, req, XAI_PS_BAD_ARGUMENT,
+        "LINK_INPUT: engine %u output %u (%zu bytes, %s, scale %g, zero "
+        "point %d) cannot feed engine %u input %u (%zu bytes, %s, scale %g, "
+        "zero point %d)", se, so, (size_t)out->bytes,
+        xai_tensor_type_name(out->type),
+        (double)out->scale, (int)out->zero_point, dst->index, req->tensor,
+        (size_t)in->bytes, xai_tensor_type_name(in->type), (double)in->scale,
+        (int)in->zero_point);
+    return;
+  }
+  memmove(in->data, out->data, in->bytes);
+  dst->inputs_partial &= ~(1u << req->tensor);
+  aisrv_reply(s, req, XAI_PS_OK, NULL, 0);
+}

@@ -1,0 +1,172 @@
+/* Channel split over tiles (docs/multitile.md, "Channel split", mode c):
+ * with --xcore-tiles 2 or more and the weights in the model, a wide
+ * CONV_2D or FULLY_CONNECTED is split by output channels in two halves (the
+ * weight-slicing split of slice_weights.c: each output channel comes from
+ * its own filter row, bias and scale, so the halves give exactly the
+ * unsplit op's bits) and the first half runs on tile 1 while tile 0
+ * computes the second: latency becomes about max(half + link, half)
+ * instead of the whole. Tile 1 receives the op's input and sends its half
+ * of the output back over the inter-tile link.
+ *
+ * The choice, before lowering, is by an estimate: the op's MACs at the
+ * tile's peak times a utilisation of 30% (ESTIMATE: the lowered 1x1 conv
+ * and FC kernels reach 30-60% in bench_xformer), against the link time of
+ * the bytes tile 1 must receive and send; the op is split when the link
+ * costs less than a quarter of the estimated compute (the saving is half
+ * the compute less the link). The report then shows the real costs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xai/flexbuf.h"
+#include "xai/xcore_machine.h"
+#include "xformer_internal.h"
+
+#define GROUP 16u           /* output channels per VPU group */
+#define MIN_CHANNELS 32u    /* two groups at least */
+#define UTILISATION_EST 0.3 /* ESTIMATE, see above */
+
+static size_t tensor_bytes(const xai_tensor *t) {
+  size_t n = xai_tensor_type_size(t->type);
+  for (uint32_t i = 0; i < t->rank; i++)
+    n *= t->shape[i] > 0 ? (size_t)t->shape[i] : 1u;
+  return n;
+}
+
+/* Estimated ticks (100 MHz) of an op of `macs` on one tile. */
+static double compute_ticks(const xai_xformer_options *o, uint64_t macs) {
+  double threads = o->thread_count < 5 ? o->thread_count : 5;
+  /* each thread issues a bundle every 5 cycles with 5 or more threads */
+  double macs_per_s = (double)o->clock_mhz * 1e6 / 5.0 * threads *
+                      XAI_XCORE_PEAK_MACS_PER_BUNDLE * UTILISATION_EST;
+  return (double)macs / macs_per_s * XAI_XCORE_REF_TIMER_HZ;
+}
+
+static xai_status remember(xf_ctx *x, const char *name, uint32_t link) {
+  char **names = realloc(x->par_names, (x->par_count + 1) * sizeof *names);
+  if (names) x->par_names = names;
+  uint32_t *ticks =
+      realloc(x->par_link_ticks, (x->par_count + 1) * sizeof *ticks);
+  if (ticks) x->par_link_ticks = ticks;
+  char *copy = names && ticks ? malloc(strlen(name) + 1) : NULL;
+  if (!copy) return XAI_ERR_NO_MEMORY;
+  strcpy(copy, name);
+  x->par_names[x->par_count] = copy;
+  x->par_link_ticks[x->par_count++] = link;
+  return XAI_OK;
+}
+
+xai_status xf_tile_split(xf_ctx *x, xai_error *err) {
+  const xai_xformer_options *o = x->opt;
+  if (o->no_tile_split || o->params_file || x->m->subgraph_count < 1)
+    return XAI_OK;
+  xf_target t;
+  xf_target_default(&t);
+  xai_status st = XAI_OK;
+  if (o->target_config) st = xf_target_load(&t, o->target_config, err);
+  if (!st) st = xf_target_tiles(o, &t, err);
+  if (st || t.tiles < 2) return st;
+  uint64_t bps = 0;
+  uint32_t latency = 0;
+  xf_tile_link(&t, 1, &bps, &latency);
+  if (!bps) return XAI_OK;
+  uint32_t no = x->m->subgraphs[0].operator_count;
+  /* Backwards, so the indices of ops still to visit do not move. */
+  for (uint32_t i = no; !st && i-- > 0;) {
+    uint32_t channels = 0;
+    size_t weights = 0;
+    if (!xf_sliceable(x, i, &channels, &weights) || channels < MIN_CHANNELS)
+      continue;
+    const xai_operator *op = xf_op(x, i);
+    const xai_tensor *in = xf_tensor(x, op->inputs[0]);
+    const xai_tensor *f = xf_tensor(x, op->inputs[1]);
+    const xai_tensor *out = xf_tensor(x, op->outputs[0]);
+    uint64_t per_row = tensor_bytes(f) / channels;
+    uint64_t macs = (uint64_t)(tensor_bytes(out) / channels) * channels *
+                    per_row;
+    uint32_t half = (channels / 2 + GROUP - 1) / GROUP * GROUP;
+    /* tile 1 computes channels [0, half): it gets the input and sends
+     * those channels of the output back */
+    uint64_t bytes = tensor_bytes(in) + tensor_bytes(out) / channels * half;
+    uint64_t link = 2u * latency +
+                    (bytes * XAI_XCORE_REF_TIMER_HZ + bps - 1) / bps;
+    double whole = compute_ticks(o, macs);
+    if ((double)link * 4.0 >= whole || link > UINT32_MAX) continue;
+    st = xf_split_output_channels(x, i, channels, half, 2, err);
+    /* Found again after lowering and reordering by a name of its own. */
+    char name[48];
+    snprintf(name, sizeof name, "xai_tile1/%u", x->par_count);
+    xai_tensor *b = st ? NULL : xf_tensor(x, xf_op(x, i)->outputs[0]);
+    char *copy = b ? malloc(strlen(name) + 1) : NULL;
+    if (copy) {
+      strcpy(copy, name);
+      free(b->name);
+      b->name = copy;
+    }
+    if (!st && (!copy || remember(x, name, (uint32_t)link)))
+      st = xai_fail(err, XAI_ERR_NO_MEMORY, "out of memory");
+    if (!st)
+      xf_keep(x, i, "output channels 0..%u on tile 1 at the same time as "
+              "%u..%u here (link %llu ticks, estimated compute %.0f)",
+              half - 1, half, channels - 1, (unsigned long long)link,
+              whole);
+  }
+  return st;
+}
+
+/* The op writing the tensor named `name`, or -1. */
+static int64_t op_writing(xf_ctx *x, const char *name) {
+  const xai_subgraph *sg = &x->m->subgraphs[0];
+  for (uint32_t i = 0; i < sg->operator_count; i++) {
+    const xai_operator *op = xf_op(x, i);
+    const xai_tensor *t =
+        op->output_count ? xf_tensor(x, op->outputs[0]) : NULL;
+    if (t && t->name && !strcmp(t->name, name)) return i;
+  }
+  return -1;
+}
+
+static bool reads(const xai_operator *op, int32_t t) {
+  for (uint32_t k = 0; k < op->input_count; k++)
+    if (op->inputs[k] == t) return true;
+  return false;
+}
+
+xai_status xf_tile_split_finish(xf_ctx *x, xai_error *err) {
+  if (!x->par_count) return XAI_OK;
+  int64_t ops[32], link[32];
+  uint32_t n = 0;
+  const xai_subgraph *sg = &x->m->subgraphs[0];
+  for (uint32_t i = 0; i < x->par_count && n < 32; i++) {
+    int64_t op = op_writing(x, x->par_names[i]);
+    /* The half runs beside the op after it, which must not need it. */
+    if (op < 0 || (uint32_t)op + 1 >= sg->operator_count ||
+        reads(xf_op(x, (uint32_t)op + 1), xf_op(x, (uint32_t)op)->outputs[0]))
+      continue;
+    ops[n] = op;
+    link[n++] = x->par_link_ticks[i];
+  }
+  if (!n) return XAI_OK;
+  xai_flexbuf_builder b;
+  xai_flexbuf_builder_init(&b, NULL, 0);
+  xai_flexbuf_map_begin(&b, NULL);
+  xai_flexbuf_add_int64_vector(&b, "link_ticks", link, n);
+  xai_flexbuf_add_int64_vector(&b, "ops", ops, n);
+  xai_flexbuf_map_end(&b);
+  const uint8_t *data;
+  size_t size;
+  xai_status st = xai_flexbuf_finish(&b, &data, &size, err);
+  if (!st && xai_model_set_metadata(x->m, "xai_par", data, size))
+    st = xai_fail(err, XAI_ERR_NO_MEMORY, "out of memory");
+  xai_flexbuf_builder_free(&b);
+  return st;
+}
+
+void xf_tile_split_free(xf_ctx *x) {
+  for (uint32_t i = 0; i < x->par_count; i++) free(x->par_names[i]);
+  free(x->par_names);
+  free(x->par_link_ticks);
+  x->par_names = NULL;
+  x->par_link_ticks = NULL;
+  x->par_count = 0;
+}
