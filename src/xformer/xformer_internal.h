@@ -183,6 +183,8 @@ bool xf_lce_op_name(const char *custom_code);
  * multiplier and bias are fused in prepare and stay). */
 bool xf_lce_input_movable(const char *custom_code, uint32_t k);
 void xf_lce_layer_note(const xai_op_cost *cost, char *note, size_t size);
+/* Notes a TFLM signal library op (Signal*) as kept (lower_signal.c). */
+void xf_keep_if_signal(xf_ctx *x, uint32_t op);
 /* Folds pads, fuses activations, drops no-op RESHAPE/QUANTIZE (canon*.c). */
 xai_status xf_canonicalise(xf_ctx *x, xai_error *err);
 /* With a params file: splits CONV_2D / FULLY_CONNECTED ops whose weights

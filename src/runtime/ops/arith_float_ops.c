@@ -89,7 +89,7 @@ static const int8_t k_f32_i32[] = {XAI_TYPE_FLOAT32, XAI_TYPE_INT32};
   }                                                                       \
   const xai_op_registration xai_op_##name = {code, NULL, prepare_##name,  \
                                              xai_arith_wide_eval, NULL};
-ARITH(div, XAI_OP_DIV, XAI_ARITH_DIV, k_f32)
+ARITH(div, XAI_OP_DIV, XAI_ARITH_DIV, k_f32_i32)
 ARITH(floor_div, XAI_OP_FLOOR_DIV, XAI_ARITH_FLOOR_DIV, k_f32)
 ARITH(floor_mod, XAI_OP_FLOOR_MOD, XAI_ARITH_FLOOR_MOD, k_f32)
 ARITH(squared_difference, XAI_OP_SQUARED_DIFFERENCE,
