@@ -4,7 +4,8 @@ options each: written as NAME.tflite by write_all(dir). Deterministic.
 Options are the flexbuffer maps TFLM's Python op wrappers write (keys
 sorted, as TFLM reads them by position). Model names carry input hints
 for oracle_signal.py: __shift (a small non-negative int32 scalar), __neg
-(small int16 values around one -32768), __rA_B (TFLM writes only elements
+(small int16 values around one -32768), __edge (only the type's extreme
+values), __rA_B (TFLM writes only elements
 [A, B) of output 0)."""
 import os
 
@@ -114,6 +115,39 @@ def _ffts():
         yield f"irfft_{np.dtype(dt).name}_{i}", n.finish(
             "SignalIrfft", {"T": _CODES[dt], "fft_length": fft},
             [(outer + (fft,), dt)])
+
+
+def _edges(rng):
+    """Extreme inputs, where the fixed-point sums wrap and saturate."""
+    for dt, fft in ((np.int16, 64), (np.int32, 64), (np.int16, 120)):
+        n = OneOp()
+        n.input((fft,), dt)
+        yield f"rfft_{np.dtype(dt).name}_{fft}__edge", n.finish(
+            "SignalRfft", {"T": _CODES[dt], "fft_length": fft},
+            [((fft + 2,), dt)])
+        n = OneOp()
+        n.input((fft + 2,), dt)
+        yield f"irfft_{np.dtype(dt).name}_{fft}__edge", n.finish(
+            "SignalIrfft", {"T": _CODES[dt], "fft_length": fft},
+            [((fft,), dt)])
+    n = OneOp()
+    n.input((40,), np.int16)
+    n.const((40,), np.int16, rng.choice([-32768, 32767, 1, -1], 40))
+    yield "window__edge", n.finish("SignalWindow", {"shift": 3},
+                                   [((40,), np.int16)])
+    n = OneOp()
+    n.input((2, 6), np.int16)
+    yield "overlap_add_int16__edge", n.finish(
+        "SignalOverlapAdd", {"T": 7, "frame_step": 2}, [((4,), np.int16)])
+    n = OneOp()
+    n.input((34,), np.int16)
+    yield "energy__edge__r0_17", n.finish(
+        "SignalEnergy", {"end_index": 17, "start_index": 0},
+        [((17,), np.uint32)])
+    n = OneOp()
+    n.input((16,), np.int16)
+    yield "fft_auto_scale__edge", n.finish(
+        "SignalFftAutoScale", {}, [((16,), np.int16), ((), np.int32)])
 
 
 def _energy():
@@ -246,7 +280,7 @@ def _streams():
 
 def all_models():
     rng = np.random.default_rng(11)
-    for gen in (_window(rng), _auto_scale(), _ffts(), _energy(),
+    for gen in (_window(rng), _auto_scale(), _ffts(), _edges(rng), _energy(),
                 _filter_bank(rng), _sqrt_log(), _spectral(), _pcan(rng),
                 _streams()):
         yield from gen

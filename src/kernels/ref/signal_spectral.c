@@ -74,14 +74,14 @@ void xai_signal_filter_bank_ref(const xai_signal_filter_bank *fb,
   for (int32_t i = 0; i < fb->num_channels; i++) out[i] = work[i + 1];
 }
 
-/* Bit-by-bit square root from the top even bit, rounded up when the
- * remainder exceeds the root (TFLM's Sqrt32). */
-static uint16_t sqrt32(uint32_t num) {
-  if (num == 0) return 0;
-  uint32_t res = 0;
-  int32_t top = (32 - (int32_t)msb32(num)) | 1;
-  uint32_t bit = (uint32_t)1 << (31 - top);
-  for (int32_t it = (31 - top) / 2 + 1; it > 0; it--) {
+/* Bit-by-bit square root of a `width`-bit number from its top odd bit
+ * position, rounded up when the remainder exceeds the root unless the root
+ * is already `cap` (TFLM's Sqrt32 and Sqrt64). */
+static uint64_t isqrt(uint64_t num, int32_t width, uint64_t cap) {
+  uint64_t res = 0;
+  const int32_t top = (width - (int32_t)msb64(num)) | 1;
+  uint64_t bit = (uint64_t)1 << (width - 1 - top);
+  for (int32_t it = (width - 1 - top) / 2 + 1; it > 0; it--) {
     if (num >= res + bit) {
       num -= res + bit;
       res = (res >> 1) + bit;
@@ -90,26 +90,15 @@ static uint16_t sqrt32(uint32_t num) {
     }
     bit >>= 2;
   }
-  if (num > res && res != 0xFFFF) ++res;
-  return (uint16_t)res;
+  if (num > res && res != cap) ++res;
+  return res;
 }
 
+/* Below 2^32 TFLM takes the 32-bit path (its cap and rounding differ). */
 uint32_t xai_signal_sqrt64(uint64_t num) {
-  if ((num >> 32) == 0) return sqrt32((uint32_t)num);
-  uint64_t res = 0;
-  int32_t top = (64 - (int32_t)msb64(num)) | 1;
-  uint64_t bit = (uint64_t)1 << (63 - top);
-  for (int32_t it = (63 - top) / 2 + 1; it > 0; it--) {
-    if (num >= res + bit) {
-      num -= res + bit;
-      res = (res >> 1) + bit;
-    } else {
-      res >>= 1;
-    }
-    bit >>= 2;
-  }
-  if (num > res && res != 0xFFFFFFFFu) ++res;
-  return (uint32_t)res;
+  if (num == 0) return 0;
+  if ((num >> 32) == 0) return (uint32_t)isqrt(num, 32, 0xFFFFu);
+  return (uint32_t)isqrt(num, 64, 0xFFFFFFFFu);
 }
 
 void xai_signal_filter_bank_sqrt_ref(const uint64_t *in, int32_t n,

@@ -33,19 +33,15 @@ static xai_status prepare(xai_op_ctx *ctx, bool inverse) {
                                  XAI_TYPE_FLOAT32};
   xai_flexbuf_ref map;
   int8_t type;
-  int32_t t_opt, n;
+  int32_t n;
   xai_status st = xai_sig_io(ctx, 1, 1);
   if (!st) st = xai_sig_type_of(ctx, false, 0, types, 3, &type);
   if (!st) st = xai_sig_type(ctx, true, 0, type);
   if (!st) st = xai_sig_options(ctx, &map);
-  if (!st) st = xai_sig_opt_int(ctx, &map, "T", 0, 255, &t_opt);
+  if (!st) st = xai_sig_type_option(ctx, &map, type);
   if (!st) st = xai_sig_opt_int(ctx, &map, "fft_length", 1, 1 << 24, &n);
   if (st) return st;
   const xai_rt_tensor *in = xai_op_input(ctx, 0), *out = xai_op_output(ctx, 0);
-  if (t_opt != type)
-    return xai_op_fail(ctx, XAI_ERR_FORMAT,
-                       "option 'T' is %s but the tensors are %s",
-                       xai_tensor_type_name(t_opt), xai_tensor_type_name(type));
   size_t bytes = xai_rfft_plan_bytes(type, n);
   if (!bytes)
     return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,

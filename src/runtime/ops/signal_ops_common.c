@@ -21,38 +21,21 @@ xai_status xai_sig_io(xai_op_ctx *ctx, uint32_t inputs, uint32_t outputs) {
 }
 
 xai_status xai_sig_options(xai_op_ctx *ctx, xai_flexbuf_ref *map) {
-  xai_error e;
-  xai_error_clear(&e);
   if (!ctx->custom_options || ctx->custom_options_size == 0)
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
                        "no custom options; TFLM's signal ops carry a "
                        "flexbuffer map of their attributes");
-  if (xai_flexbuf_verify(ctx->custom_options, ctx->custom_options_size, &e) ||
-      xai_flexbuf_root(ctx->custom_options, ctx->custom_options_size, map,
-                       &e))
-    return xai_op_fail(ctx, XAI_ERR_FORMAT, "custom options: %s", e.message);
-  if (map->type != XAI_FLEXBUF_MAP)
-    return xai_op_fail(ctx, XAI_ERR_FORMAT,
-                       "custom options are a flexbuffer %s; expected a map",
-                       xai_flexbuf_type_name(map->type));
-  return XAI_OK;
+  return xai_xcore_op_options(ctx, map);
 }
 
-xai_status xai_sig_opt_int(xai_op_ctx *ctx, const xai_flexbuf_ref *map,
-                           const char *key, int64_t lo, int64_t hi,
-                           int32_t *out) {
-  xai_error e;
-  xai_error_clear(&e);
-  int64_t v;
-  if (xai_flexbuf_map_get_int(map, key, &v, &e))
-    return xai_op_fail(ctx, XAI_ERR_FORMAT, "option '%s': %s", key,
-                       e.message);
-  if (v < lo || v > hi)
-    return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
-                       "option '%s' is %lld; it must be in [%lld, %lld]", key,
-                       (long long)v, (long long)lo, (long long)hi);
-  *out = (int32_t)v;
-  return XAI_OK;
+xai_status xai_sig_type_option(xai_op_ctx *ctx, const xai_flexbuf_ref *map,
+                               int8_t type) {
+  int32_t t;
+  xai_status st = xai_xcore_op_opt_int(ctx, map, "T", 0, 255, &t);
+  if (st || t == type) return st;
+  return xai_op_fail(ctx, XAI_ERR_FORMAT,
+                     "option 'T' is %s but the tensors are %s",
+                     xai_tensor_type_name(t), xai_tensor_type_name(type));
 }
 
 xai_status xai_sig_opt_bool(xai_op_ctx *ctx, const xai_flexbuf_ref *map,

@@ -12,15 +12,17 @@
 #include "xai/kernels_ref/signal.h"
 #include "xai/runtime.h"
 #include "xai/tflite.h"
+#include "xcore_op_internal.h"
 
 /* Checks `inputs` inputs and `outputs` outputs, all present. */
 xai_status xai_sig_io(xai_op_ctx *ctx, uint32_t inputs, uint32_t outputs);
 /* The custom options as a verified flexbuffer map. */
 xai_status xai_sig_options(xai_op_ctx *ctx, xai_flexbuf_ref *map);
-/* A required integer (or bool, as 0/1) option in [lo, hi]. */
-xai_status xai_sig_opt_int(xai_op_ctx *ctx, const xai_flexbuf_ref *map,
-                           const char *key, int64_t lo, int64_t hi,
-                           int32_t *out);
+/* A required integer option in [lo, hi] (the XAI_* ops' reader). */
+#define xai_sig_opt_int xai_xcore_op_opt_int
+/* Option "T" (the TensorType the op was built for) must be `type`. */
+xai_status xai_sig_type_option(xai_op_ctx *ctx, const xai_flexbuf_ref *map,
+                               int8_t type);
 xai_status xai_sig_opt_bool(xai_op_ctx *ctx, const xai_flexbuf_ref *map,
                             const char *key, bool *out);
 /* Tensor checks on input (is_output false) or output slot i. */

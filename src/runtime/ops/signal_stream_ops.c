@@ -204,19 +204,15 @@ static xai_status overlap_prepare(xai_op_ctx *ctx) {
   static const int8_t types[] = {XAI_TYPE_INT16, XAI_TYPE_FLOAT32};
   xai_flexbuf_ref map;
   int8_t type;
-  int32_t t_opt, step;
+  int32_t step;
   xai_status st = xai_sig_io(ctx, 1, 1);
   if (!st) st = xai_sig_type_of(ctx, IN, 0, types, 2, &type);
   if (!st) st = xai_sig_type(ctx, OUT, 0, type);
   if (!st) st = xai_sig_options(ctx, &map);
-  if (!st) st = xai_sig_opt_int(ctx, &map, "T", 0, 255, &t_opt);
+  if (!st) st = xai_sig_type_option(ctx, &map, type);
   if (!st) st = xai_sig_opt_int(ctx, &map, "frame_step", 1, 1 << 20, &step);
   if (st) return st;
   const xai_rt_tensor *in = xai_op_input(ctx, 0), *out = xai_op_output(ctx, 0);
-  if (t_opt != type)
-    return xai_op_fail(ctx, XAI_ERR_FORMAT,
-                       "option 'T' is %s but the tensors are %s",
-                       xai_tensor_type_name(t_opt), xai_tensor_type_name(type));
   if (in->rank < 2 || out->rank + 1 != in->rank)
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
                        "input rank %u must be at least 2 and the output's "
