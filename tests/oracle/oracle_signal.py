@@ -283,6 +283,27 @@ def check_rejects(xai, workdir):
     return failed
 
 
+def check_random(xai, workdir, count):
+    """Random (mostly invalid) variants: a clean result or a one-line
+    refusal, never a crash (the sanitizer build checks the reads)."""
+    import signal_models
+    failed = 0
+    for name, data in signal_models.random_variants(7, count):
+        path = os.path.join(workdir, "random.tflite")
+        with open(path, "wb") as f:
+            f.write(data)
+        p = subprocess.run([xai, "run", path, "--random", "1", "--repeat",
+                            "2", "--quiet"], capture_output=True, text=True,
+                           errors="replace", timeout=60)
+        lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
+        sanitizer = "runtime error" in p.stderr or "Sanitizer" in p.stderr
+        if p.returncode not in (0, 1) or sanitizer or \
+                (p.returncode and len(lines) != 1):
+            failed += 1
+            print(f"FAIL {name}: exit {p.returncode}: {p.stderr.strip()[-300:]!r}")
+    return failed
+
+
 def collect(paths):
     out = []
     for p in paths:
@@ -310,6 +331,8 @@ def main():
                     help="the front end feeding the keyword model")
     ap.add_argument("--reject", metavar="XAI",
                     help="also check the unsupported variants' messages")
+    ap.add_argument("--random", type=int, default=0, metavar="N",
+                    help="with --reject: N random variants must not crash")
     args = ap.parse_args()
     os.environ["XAI_INTERP_PY_LIB"] = args.lib
     sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
@@ -353,6 +376,7 @@ def main():
                         print(f"FAIL {name} ({label}, seed {seed + 1}): {bad}")
         if args.reject:
             failed += check_rejects(args.reject, wd)
+            failed += check_random(args.reject, wd, args.random)
         if args.pipeline and all(os.path.exists(p) for p in args.pipeline):
             pre, kws = args.pipeline
             variants = [("runtime", pre, kws)]

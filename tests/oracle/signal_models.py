@@ -334,3 +334,39 @@ def bad_models():
                           "stacker_right_context": 0, "stacker_step": 1},
         [((8,), np.int16), ((), np.bool_)]),
         ["SignalStacker", "4 channels"])
+
+
+def random_variants(seed, count):
+    """(name, model) pairs: the valid models above with one or two options
+    or dimensions changed to nearby or extreme values, so most fail deep in
+    the checks or just pass them: the runtime must refuse each with one
+    line or run it, never crash or read outside a tensor."""
+    rng = np.random.default_rng(seed)
+    base = list(all_models())
+    extremes = [0, 1, 2, 3, -1, 7, 64, 255, 256, 1 << 16, 1 << 20,
+                2 ** 31 - 1, -2 ** 31]
+    for k in range(count):
+        name, data = base[int(rng.integers(len(base)))]
+        m = S.ModelT.InitFromObj(S.Model.GetRootAs(data, 0))
+        sg, op = m.subgraphs[0], m.subgraphs[0].operators[0]
+        for _ in range(int(rng.integers(1, 3))):
+            opts = flexbuffers.Loads(bytes(op.customOptions))
+            if opts and rng.random() < 0.5:
+                key = sorted(opts)[int(rng.integers(len(opts)))]
+                v = opts[key]
+                if isinstance(v, bool):
+                    opts[key] = not v
+                elif rng.random() < 0.5:
+                    opts[key] = int(v) + int(rng.integers(-2, 3))
+                else:
+                    opts[key] = int(rng.choice(extremes))
+                op.customOptions = list(flexbuffers.Dumps(opts))
+            else:
+                t = sg.tensors[int(rng.integers(len(sg.tensors)))]
+                if t.shape is not None and len(t.shape) and t.buffer == 0:
+                    d = int(rng.integers(len(t.shape)))
+                    t.shape = [int(v) for v in t.shape]
+                    t.shape[d] = max(0, t.shape[d] + int(rng.integers(-2, 3)))
+        fb = flatbuffers.Builder(1024)
+        fb.Finish(m.Pack(fb), file_identifier=b"TFL3")
+        yield f"random_{k}_{name}", bytes(fb.Output())
