@@ -36,19 +36,22 @@ typedef struct {
   int32_t factors[2 * XAI_RFFT_MAX_FACTORS]; /* (radix, remaining) pairs */
   void *twiddles;       /* n complex */
   void *super_twiddles; /* n/2 complex */
-  void *work;           /* n complex */
+  void *work; /* n complex of scratch: the caller points it before a run */
 } xai_rfft_plan;
 
-/* Bytes of the twiddle and work buffers a plan needs; 0 if fft_length is
+/* Bytes of the twiddle buffers a plan keeps; 0 if fft_length is
  * not even, below 4, or N/2 has a prime factor other than 2, 3 and 5 (the
  * radices TFLM's build of KISS FFT runs: its generic butterfly needs a heap
  * buffer, which TFLM does not give it). */
 size_t xai_rfft_plan_bytes(int type, int32_t fft_length);
-/* Fills p, with its buffers in mem (xai_rfft_plan_bytes, 8-byte aligned):
- * the twiddles as KISS FFT computes them. */
+/* Fills p, with its twiddles (as KISS FFT computes them) in mem
+ * (xai_rfft_plan_bytes, 8-byte aligned); work is left NULL. */
 xai_status xai_rfft_plan_init(xai_rfft_plan *p, int type, int32_t fft_length,
                               bool inverse, void *mem);
-/* in: fft_length values (the caller zero-pads); out: 2 * (n + 1). */
+/* Bytes of the work buffer a transform needs (n complex values). */
+size_t xai_rfft_work_bytes(const xai_rfft_plan *p);
+/* in: fft_length values (the caller zero-pads); out: 2 * (n + 1). in may
+ * be the start of out: it is read before out is written. */
 void xai_rfft_s16_ref(const xai_rfft_plan *p, const int16_t *in,
                       int16_t *out);
 void xai_rfft_s32_ref(const xai_rfft_plan *p, const int32_t *in,

@@ -93,10 +93,13 @@ size_t xai_rfft_plan_bytes(int type, int32_t fft_length) {
       !factor(fft_length / 2, f, &count))
     return 0;
   const size_t n = (size_t)fft_length / 2;
-  /* twiddles, super twiddles, work: each rounded to 8 bytes */
+  /* twiddles and super twiddles, each rounded to 8 bytes */
   size_t cpx = 2 * s;
-  return ((n * cpx + 7) & ~(size_t)7) + ((n / 2 * cpx + 7) & ~(size_t)7) +
-         ((n * cpx + 7) & ~(size_t)7);
+  return ((n * cpx + 7) & ~(size_t)7) + ((n / 2 * cpx + 7) & ~(size_t)7);
+}
+
+size_t xai_rfft_work_bytes(const xai_rfft_plan *p) {
+  return (size_t)p->n * 2 * scalar_bytes(p->type);
 }
 
 xai_status xai_rfft_plan_init(xai_rfft_plan *p, int type, int32_t fft_length,
@@ -113,8 +116,6 @@ xai_status xai_rfft_plan_init(xai_rfft_plan *p, int type, int32_t fft_length,
   p->twiddles = b;
   b += (n * cpx + 7) & ~(size_t)7;
   p->super_twiddles = b;
-  b += (n / 2 * cpx + 7) & ~(size_t)7;
-  p->work = b;
   if (type == XAI_TYPE_INT16) twiddles_s16(p);
   else if (type == XAI_TYPE_INT32) twiddles_s32(p);
   else twiddles_f32(p);

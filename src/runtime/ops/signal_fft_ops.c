@@ -1,16 +1,17 @@
 /* SignalRfft and SignalIrfft over the last axis, int16 / int32 / float32
  * as TFLM's kernels: options {T: tensor type, fft_length: N}. Rfft zero-
- * pads each row of up to N values into a scratch buffer and writes N/2 + 1
- * complex values (2 * (N/2 + 1) scalars); Irfft reads those and writes N.
- * The plan (twiddles and KISS FFT's work buffer) lives in the arena tail,
- * as TFLM keeps its state in persistent buffers. */
+ * pads each row of up to N values and writes N/2 + 1 complex values
+ * (2 * (N/2 + 1) scalars); Irfft reads those and writes N.
+ * The twiddles live in the arena tail; KISS FFT's work buffer (which TFLM
+ * keeps there too) is scratch, overlapping dead activations. */
 #include <string.h>
 
 #include "signal_ops_internal.h"
 
 typedef struct {
   xai_rfft_plan plan;
-  int32_t rows, in_len, out_len, scratch;
+  int32_t rows, in_len, out_len;
+  int32_t scratch; /* KISS FFT's work buffer */
 } fft_data;
 
 /* ESTIMATE, scalar bundles per complex point per radix stage: a radix-4
@@ -77,29 +78,40 @@ static xai_status prepare(xai_op_ctx *ctx, bool inverse) {
   d->in_len = in_len;
   d->out_len = out_len;
   xai_rfft_plan_init(&d->plan, type, n, inverse, mem);
-  if (inverse) return XAI_OK;
-  return xai_op_request_scratch(ctx, (size_t)n * xai_tensor_type_size(type),
+  return xai_op_request_scratch(ctx, xai_rfft_work_bytes(&d->plan),
                                 &d->scratch);
 }
 
 static xai_status rfft_prepare(xai_op_ctx *ctx) { return prepare(ctx, false); }
 static xai_status irfft_prepare(xai_op_ctx *ctx) { return prepare(ctx, true); }
 
+/* Points the plan's work buffer at this eval's scratch. */
+static xai_rfft_plan *plan_for_eval(xai_op_ctx *ctx) {
+  fft_data *d = ctx->data;
+  d->plan.work = xai_op_scratch(ctx, d->scratch);
+  return &d->plan;
+}
+
+/* Each row is zero-padded in its own output row (N + 2 >= N values): the
+ * transform reads its input only before it writes its output, so TFLM's
+ * separate padding buffer is not needed. */
 static xai_status rfft_eval(xai_op_ctx *ctx) {
   const fft_data *d = ctx->data;
-  const xai_rfft_plan *p = &d->plan;
+  const xai_rfft_plan *p = plan_for_eval(ctx);
   const size_t es = xai_tensor_type_size(p->type);
   const uint8_t *in = xai_op_input(ctx, 0)->data;
   uint8_t *out = xai_op_output(ctx, 0)->data;
-  uint8_t *pad = xai_op_scratch(ctx, d->scratch);
   for (int32_t r = 0; r < d->rows; r++) {
+    uint8_t *o = out + (size_t)r * d->out_len * es, *pad = o;
     memcpy(pad, in + (size_t)r * d->in_len * es, (size_t)d->in_len * es);
     memset(pad + (size_t)d->in_len * es, 0,
            (size_t)(p->fft_length - d->in_len) * es);
-    void *o = out + (size_t)r * d->out_len * es;
-    if (p->type == XAI_TYPE_INT16) xai_rfft_s16_ref(p, (const int16_t *)pad, o);
-    else if (p->type == XAI_TYPE_INT32) xai_rfft_s32_ref(p, (const int32_t *)pad, o);
-    else xai_rfft_f32_ref(p, (const float *)pad, o);
+    if (p->type == XAI_TYPE_INT16)
+      xai_rfft_s16_ref(p, (const int16_t *)pad, (int16_t *)o);
+    else if (p->type == XAI_TYPE_INT32)
+      xai_rfft_s32_ref(p, (const int32_t *)pad, (int32_t *)o);
+    else
+      xai_rfft_f32_ref(p, (const float *)pad, (float *)o);
   }
   fft_cost(ctx, d);
   return XAI_OK;
@@ -107,7 +119,7 @@ static xai_status rfft_eval(xai_op_ctx *ctx) {
 
 static xai_status irfft_eval(xai_op_ctx *ctx) {
   const fft_data *d = ctx->data;
-  const xai_rfft_plan *p = &d->plan;
+  const xai_rfft_plan *p = plan_for_eval(ctx);
   const size_t es = xai_tensor_type_size(p->type);
   const uint8_t *in = xai_op_input(ctx, 0)->data;
   uint8_t *out = xai_op_output(ctx, 0)->data;
