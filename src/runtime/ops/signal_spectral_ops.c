@@ -50,10 +50,10 @@ static xai_status window_prepare(xai_op_ctx *ctx) {
   if (!st) st = xai_sig_rank(ctx, IN, 1, 1);
   if (!st) st = same_elements(ctx, IN, 0, OUT, 0);
   if (!st) st = xai_sig_options(ctx, &map);
-  sig_params *d = st ? NULL : params(ctx);
-  if (!st && !d) return XAI_ERR_NO_MEMORY;
-  if (!st) st = xai_sig_opt_int(ctx, &map, "shift", 0, 31, &d->a);
   if (st) return st;
+  sig_params *d = params(ctx);
+  if (!d) return XAI_ERR_NO_MEMORY;
+  if ((st = xai_sig_opt_int(ctx, &map, "shift", 0, 31, &d->a))) return st;
   d->b = xai_sig_elements(ctx, IN, 1);
   d->n = xai_sig_elements(ctx, IN, 0);
   if (xai_op_input(ctx, 0)->rank < 1 || d->b < 1 || d->n % d->b)
@@ -83,10 +83,11 @@ static xai_status auto_scale_prepare(xai_op_ctx *ctx) {
   if (!st) st = xai_sig_rank(ctx, OUT, 0, 1);
   if (!st) st = xai_sig_rank(ctx, OUT, 1, 0);
   if (!st) st = same_elements(ctx, IN, 0, OUT, 0);
-  sig_params *d = st ? NULL : params(ctx);
-  if (!st && !d) return XAI_ERR_NO_MEMORY;
-  if (!st) d->n = xai_sig_elements(ctx, OUT, 0);
-  return st;
+  if (st) return st;
+  sig_params *d = params(ctx);
+  if (!d) return XAI_ERR_NO_MEMORY;
+  d->n = xai_sig_elements(ctx, OUT, 0);
+  return XAI_OK;
 }
 
 static xai_status auto_scale_eval(xai_op_ctx *ctx) {
@@ -171,11 +172,13 @@ static xai_status filter_bank_prepare(xai_op_ctx *ctx) {
   if (!st) st = xai_sig_type(ctx, OUT, 0, XAI_TYPE_UINT64);
   if (!st) st = xai_sig_rank(ctx, OUT, 0, 1);
   if (!st) st = xai_sig_options(ctx, &map);
-  filter_bank_data *d = st ? NULL : xai_sig_alloc(ctx, sizeof *d);
-  if (!st && !d) return XAI_ERR_NO_MEMORY;
-  ctx->data = d;
-  if (!st) st = xai_sig_opt_int(ctx, &map, "num_channels", 1, 65535, &d->channels);
   if (st) return st;
+  filter_bank_data *d = xai_sig_alloc(ctx, sizeof *d);
+  if (!d) return XAI_ERR_NO_MEMORY;
+  ctx->data = d;
+  if ((st = xai_sig_opt_int(ctx, &map, "num_channels", 1, 65535,
+                            &d->channels)))
+    return st;
   if (xai_sig_elements(ctx, OUT, 0) != d->channels)
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
                        "the output has %d elements; option 'num_channels' "
@@ -229,10 +232,11 @@ static xai_status sqrt_prepare(xai_op_ctx *ctx) {
   if (!st) st = xai_sig_rank(ctx, IN, 1, 0);
   if (!st) st = xai_sig_rank(ctx, OUT, 0, 1);
   if (!st) st = same_elements(ctx, IN, 0, OUT, 0);
-  sig_params *d = st ? NULL : params(ctx);
-  if (!st && !d) return XAI_ERR_NO_MEMORY;
-  if (!st) d->n = xai_sig_elements(ctx, IN, 0);
-  return st;
+  if (st) return st;
+  sig_params *d = params(ctx);
+  if (!d) return XAI_ERR_NO_MEMORY;
+  d->n = xai_sig_elements(ctx, IN, 0);
+  return XAI_OK;
 }
 
 static xai_status sqrt_eval(xai_op_ctx *ctx) {
@@ -256,12 +260,13 @@ static xai_status log_prepare(xai_op_ctx *ctx) {
   if (!st) st = xai_sig_rank(ctx, OUT, 0, 1);
   if (!st) st = same_elements(ctx, IN, 0, OUT, 0);
   if (!st) st = xai_sig_options(ctx, &map);
-  sig_params *d = st ? NULL : params(ctx);
-  if (!st && !d) return XAI_ERR_NO_MEMORY;
+  if (st) return st;
+  sig_params *d = params(ctx);
+  if (!d) return XAI_ERR_NO_MEMORY;
   if (!st) st = xai_sig_opt_int(ctx, &map, "input_correction_bits", 0, 31, &d->a);
   if (!st) st = xai_sig_opt_int(ctx, &map, "output_scale", INT32_MIN, INT32_MAX, &d->b);
-  if (!st) d->n = xai_sig_elements(ctx, IN, 0);
-  return st;
+  d->n = xai_sig_elements(ctx, IN, 0);
+  return XAI_OK;
 }
 
 static xai_status log_eval(xai_op_ctx *ctx) {
@@ -287,10 +292,10 @@ static xai_status pcan_prepare(xai_op_ctx *ctx) {
   if (!st) st = same_elements(ctx, IN, 0, IN, 1);
   if (!st) st = same_elements(ctx, IN, 0, OUT, 0);
   if (!st) st = xai_sig_options(ctx, &map);
-  sig_params *d = st ? NULL : params(ctx);
-  if (!st && !d) return XAI_ERR_NO_MEMORY;
-  if (!st) st = xai_sig_opt_int(ctx, &map, "snr_shift", 0, 63, &d->a);
   if (st) return st;
+  sig_params *d = params(ctx);
+  if (!d) return XAI_ERR_NO_MEMORY;
+  if ((st = xai_sig_opt_int(ctx, &map, "snr_shift", 0, 63, &d->a))) return st;
   d->n = xai_sig_elements(ctx, IN, 0);
   if (xai_sig_elements(ctx, IN, 2) < XAI_PCAN_LUT_SIZE)
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
@@ -325,8 +330,9 @@ static xai_status spectral_prepare(xai_op_ctx *ctx) {
   if (!st) st = xai_sig_rank(ctx, OUT, 0, 1);
   if (!st) st = xai_sig_rank(ctx, OUT, 1, 1);
   if (!st) st = xai_sig_options(ctx, &map);
-  spectral_data *d = st ? NULL : xai_sig_alloc(ctx, sizeof *d);
-  if (!st && !d) return XAI_ERR_NO_MEMORY;
+  if (st) return st;
+  spectral_data *d = xai_sig_alloc(ctx, sizeof *d);
+  if (!d) return XAI_ERR_NO_MEMORY;
   ctx->data = d;
   int32_t v[8];
   static const char *const keys[8] = {
