@@ -15,7 +15,6 @@ Exit 77 when TFLM is not importable or no model is found (the shared models
 are absent)."""
 import argparse
 import os
-import pickle
 import re
 import subprocess
 import sys
@@ -23,9 +22,11 @@ import tempfile
 
 SKIP = 77
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
 try:
     import numpy as np
     from tflite_micro.python.tflite_micro import runtime
+    from tflm import call_in_child
 except ImportError as e:
     print(f"skipping: TFLite Micro oracle not importable ({e}); run scripts/setup.sh")
     sys.exit(SKIP)
@@ -79,33 +80,6 @@ def make_input(rng, d, name):
     small = rng.random(x.shape) < 0.3
     x[small] = rng.integers(-300, 300, size=int(small.sum())).astype(dt)
     return _mix(rng, x, [info.min, info.max, 0, -1, 1])
-
-
-def in_child(fn):
-    """fn()'s result, computed in a forked child so that an abort inside
-    TFLM cannot take the harness down; (None, message) on failure."""
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 1)
-        os.dup2(null, 2)
-        try:
-            payload = pickle.dumps(("ok", fn()))
-        except Exception as e:  # noqa: BLE001 - reported as the failure
-            payload = pickle.dumps(("error", str(e).strip().splitlines()[-1:]))
-        with os.fdopen(w, "wb") as f:
-            f.write(payload)
-        os._exit(0)
-    os.close(w)
-    with os.fdopen(r, "rb") as f:
-        data = f.read()
-    _, status = os.waitpid(pid, 0)
-    if not data:
-        return None, f"TFLM crashed (wait status {status})"
-    kind, value = pickle.loads(data)
-    return (value, None) if kind == "ok" else (None, value)
 
 
 def tflm_runs(model, seed, invokes):
@@ -244,7 +218,7 @@ def check_pipeline(pre, kws, variants, seeds):
     failed = 0
     for seed in range(seeds):
         audio = test_audio(seed + 1)
-        want, err = in_child(lambda: tflm_pipeline(pre, kws, audio))
+        want, err = call_in_child(lambda: tflm_pipeline(pre, kws, audio))
         if err:
             print(f"FAIL pipeline: TFLM: {err}")
             return failed + 1
@@ -336,7 +310,6 @@ def main():
     args = ap.parse_args()
     os.environ["XAI_INTERP_PY_LIB"] = args.lib
     sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
-    sys.path.insert(0, HERE)
     paths = list(args.models)
     if args.generate:
         import signal_models
@@ -362,7 +335,7 @@ def main():
                         os.replace(path, path2)
                         variants.append((f"xformer {t}t", path2))
             for seed in range(args.seeds):
-                runs, err = in_child(lambda: tflm_runs(model, seed + 1, args.invokes))
+                runs, err = call_in_child(lambda: tflm_runs(model, seed + 1, args.invokes))
                 if err:
                     print(f"FAIL {name}: TFLM: {err}")
                     failed += 1
