@@ -32,6 +32,7 @@ xai_status xf_lower_all(xf_ctx *x, xai_error *err) {
   for (uint32_t op = 0; op < sg->operator_count; op++) {
     int32_t code = xf_op_builtin(x, op);
     if (code == XAI_OP_CUSTOM) {
+      xf_keep_if_signal(x, op);
       xai_status st = xf_lower_lce(x, op, err);
       if (st) return st;
       continue;

@@ -195,6 +195,8 @@ xai_status xf_lower_lce(xf_ctx *x, uint32_t op, xai_error *err);
 xai_status xf_lower_lce_bconv(xf_ctx *x, uint32_t op, xai_error *err);
 /* Ops whose MACs are binary ones (LceBconv2d, XAI_bconv2d). */
 bool xf_lce_binary_op(const char *op_name);
+/* Notes a TFLM signal library op (Signal*) as kept (lower_signal.c). */
+void xf_keep_if_signal(xf_ctx *x, uint32_t op);
 /* Folds pads, fuses activations, drops no-op RESHAPE/QUANTIZE (canon*.c). */
 xai_status xf_canonicalise(xf_ctx *x, xai_error *err);
 /* With a params file: splits CONV_2D / FULLY_CONNECTED ops whose weights

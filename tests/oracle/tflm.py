@@ -37,6 +37,17 @@ def run(state, inputs):
 def in_child(model, make_inputs):
     """(inputs, outputs) from TFLM for make_inputs(input details), or
     (None, error text)."""
+    def work():
+        state = interpreter(model)
+        inputs = make_inputs(state[1])
+        return inputs, run(state, inputs)
+    return call_in_child(work)
+
+
+def call_in_child(fn):
+    """(fn(), None) computed in a forked child that leaves with os._exit,
+    or (None, error text): an interpreter that aborts cannot take the
+    harness down."""
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -47,9 +58,7 @@ def in_child(model, make_inputs):
         os.dup2(null, 1)
         os.dup2(null, 2)
         try:
-            state = interpreter(model)
-            inputs = make_inputs(state[1])
-            payload = pickle.dumps(("ok", (inputs, run(state, inputs))))
+            payload = pickle.dumps(("ok", fn()))
         except Exception as e:  # noqa: BLE001 - reported to the parent
             payload = pickle.dumps(("error", f"{type(e).__name__}: {e}"))
         with os.fdopen(w, "wb") as f:

@@ -324,31 +324,6 @@ static void test_call_subgraph(void) {
   free(model);
 }
 
-static void test_audio_preprocessor(void) {
-  const char *dir = xai_test_models_dir();
-  if (!dir) return;
-  char path[1024];
-  snprintf(path, sizeof path, "%s/tflm/audio_preprocessor_int8.tflite", dir);
-  uint8_t *model;
-  size_t size;
-  xai_error err;
-  if (xai_file_read(path, &model, &size, &err)) {
-    fprintf(stderr, "%s\n", err.message);
-    xai_test_failures++;
-    return;
-  }
-  xai_interp_config c = config(model, size);
-  c.resolver = NULL; /* the reference resolver */
-  xai_interp *ip;
-  CHECK_EQ_INT(xai_interp_init(&ip, &c, &err), XAI_ERR_UNSUPPORTED);
-  fprintf(stderr, "audio_preprocessor: %s\n", err.message);
-  CHECK(strstr(err.message, "'SignalWindow' (op 0)"));
-  CHECK(strstr(err.message, "'SignalFftAutoScale' (op 2)"));
-  CHECK(strstr(err.message, "'SignalFilterBank' (op 9)"));
-  CHECK(strstr(err.message, "'SignalFilterBankLog' (op 13)"));
-  xai_file_free(model);
-}
-
 int main(void) {
   test_chain();
   test_exact_arena();
@@ -357,6 +332,5 @@ int main(void) {
   test_prepare_failure();
   test_variable();
   test_call_subgraph();
-  test_audio_preprocessor();
   return xai_test_finish("runtime_interp");
 }

@@ -35,11 +35,6 @@ static const unsigned k_threads[] = {1, 2, 5, 8};
 #define SEEDS 3
 #endif
 
-/* Models out of scope, and why (printed when skipped). */
-static const char *const k_skip[][2] = {
-    {"audio_preprocessor_int8", "Signal custom ops are not supported"},
-};
-
 typedef xai_test_heap_interp run;
 
 static void run_free(run *r) { xai_test_heap_interp_free(r); }
@@ -149,13 +144,6 @@ static size_t largest_xai_scratch(xai_interp *ip) {
  * all), else a generated single-op model. */
 static void check_model(const char *path, int whole_model) {
   const char *name = base_name(path);
-  for (size_t k = 0; k < sizeof k_skip / sizeof k_skip[0]; k++)
-    if (strncmp(name, k_skip[k][0], strlen(k_skip[k][0])) == 0 &&
-        name[strlen(k_skip[k][0])] == '.') {
-      fprintf(stderr, "skip %s: %s\n", name, k_skip[k][1]);
-      g_skipped++;
-      return;
-    }
   size_t size;
   uint8_t *model = read_file(path, &size);
   CHECK(model != NULL);
