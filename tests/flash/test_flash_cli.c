@@ -18,8 +18,10 @@ static char dir[256];
 
 static int run(const char *fmt, const char *a, const char *b) {
   char args[1024], cmd[2048];
-  snprintf(args, sizeof args, fmt, a, b);
-  snprintf(cmd, sizeof cmd, "cd %s && %s >out.txt 2>err.txt", dir, args);
+  int n = snprintf(args, sizeof args, fmt, a, b);
+  if (n < 0 || (size_t)n >= sizeof args) return -1;
+  n = snprintf(cmd, sizeof cmd, "cd %s && %s >out.txt 2>err.txt", dir, args);
+  if (n < 0 || (size_t)n >= sizeof cmd) return -1;
   int st = system(cmd);
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
