@@ -409,6 +409,13 @@ xai_status xai_interp_init(xai_interp **out, const xai_interp_config *cfg,
  * tools only). */
 xai_status xai_interp_arena_needed(const xai_interp_config *cfg, size_t *bytes,
                                    xai_error *err);
+/* The same, but no trial arena is larger than `limit`: a model that needs
+ * more fails with XAI_ERR_NO_MEMORY and *bytes set to what it is known to
+ * need, without allocating it: exact when *exact (may be NULL) is set, else
+ * a lower bound above limit. */
+xai_status xai_interp_arena_needed_within(const xai_interp_config *cfg,
+                                          size_t limit, size_t *bytes,
+                                          bool *exact, xai_error *err);
 
 size_t xai_interp_arena_used(const xai_interp *ip);  /* head + tail */
 size_t xai_interp_arena_head(const xai_interp *ip);  /* planned bytes */
