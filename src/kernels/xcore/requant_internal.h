@@ -18,7 +18,20 @@ typedef struct {
   xai_rq_group *rq; /* group 0's record */
   xai_rq_consts *consts;
   size_t total;  /* bytes of the blob */
+  /* Set by the caller after carve: pack compact general records
+   * (requant.h, XAI_RQ_INFO_COMPACT) where they apply, else fast ones. */
+  int rq_compact;
 } xai_xc_layout;
+
+/* Output pixels (or FC batch rows) at or below which a layer's groups
+ * are packed compact: ~11 bundles more per requantized vector than the
+ * fast chain buy 160 of its 260 record bytes per 16 channels. Layers with
+ * many channels (most of a model's records) have few pixels, so this
+ * keeps most of the bytes saved for a small share of the time. */
+#define XAI_XC_COMPACT_MAX_PIXELS 64u
+static inline int xai_xc_rq_compact_for(size_t pixels) {
+  return pixels <= XAI_XC_COMPACT_MAX_PIXELS;
+}
 
 static inline size_t xai_xc_align4(size_t n) { return (n + 3u) & ~(size_t)3u; }
 
