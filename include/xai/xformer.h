@@ -63,6 +63,9 @@ typedef struct {
   unsigned tiles, chips;   /* --xcore-tiles / --xcore-chips; 0 = from
                               --target-config, else 1 tile on 1 chip
                               (docs/multitile.md) */
+  size_t arena_budget;     /* --xcore-arena-budget: the arena the model may
+                              use (weight slices, prefetch); 0 = the memory
+                              left after the firmware and the model */
 } xai_xformer_options;
 
 void xai_xformer_options_init(xai_xformer_options *o);
@@ -137,7 +140,12 @@ typedef struct {
   uint32_t tile_count;
   xai_xformer_tile tiles[8];
   char partition[200];       /* one line: the mode chosen and why */
+  size_t arena_budget;       /* --xcore-arena-budget, 0 if not given */
 } xai_xformer_report;
+
+/* The layer whose planned bytes in use are the largest (the one that
+ * holds the arena), or -1 for a report without layers. */
+int32_t xai_xformer_report_peak_layer(const xai_xformer_report *r);
 
 void xai_xformer_report_free(xai_xformer_report *r);
 void xai_xformer_report_print(const xai_xformer_report *r, FILE *f);
