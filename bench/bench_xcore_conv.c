@@ -163,5 +163,7 @@ int main(void) {
   fc("FC 1024->1000", 1024, 1000);
   conv("CONV 3x3 256->256 16x16 (int8 twin)", 0, 16, 16, 256, 256, 3, 1);
   binary_conv(16, 256, last_ms);
+  conv("CONV 3x3 64->64 16x16 (int8 twin)", 0, 16, 16, 64, 64, 3, 1);
+  binary_conv(16, 64, last_ms);
   return 0;
 }

@@ -1,7 +1,7 @@
-/* bench_xcore_conv's binarized part: LceBconv2d on VLMACCR1 (3x3 256->256
- * on 16x16) against the 1-bit peak, and the same layer binary vs int8:
- * modelled time, activation bytes, parameter bytes. Included once by
- * bench_xcore_conv.c. */
+/* bench_xcore_conv's binarized part: LceBconv2d on VLMACCR1 (3x3 c->c on
+ * hw x hw; goal shape 256->256 16x16) against the 1-bit peak, and the same
+ * layer binary vs int8: modelled time, activation bytes, parameter bytes.
+ * Included once by bench_xcore_conv.c. */
 #include "xai/kernels_xcore/bconv.h"
 
 static void binary_conv(int32_t hw, int32_t c, double int8_ms) {
@@ -12,21 +12,28 @@ static void binary_conv(int32_t hw, int32_t c, double int8_ms) {
   for (size_t i = 0; i < n_in; i++) x[i] = rnd8() * 0x01010101;
   for (size_t i = 0; i < n_f; i++) fw[i] = rnd8() * 0x01000193;
   float *mult = zalloc(4u * c), *bias = zalloc(4u * c);
-  int32_t *th = zalloc(4u * c);
+  int32_t *th = zalloc(4u * c), *fix = zalloc(4u * c);
   for (int32_t i = 0; i < c; i++) mult[i] = 0.01f, th[i] = k * k * c / 2;
-  xai_bconv2d_params p = {1, 1, 1, 1, 1, 1, 0, c, 1, XAI_BCONV_OUT_INT8,
-                          0, 2 * k * k * c, mult, bias, th};
-  int32_t *scratch = zalloc((size_t)xai_bconv2d_xcore_scratch_words(&f) * 4);
+  xai_bconv2d_params p = {.stride_h = 1, .stride_w = 1, .dil_h = 1,
+                          .dil_w = 1, .pad_h = 1, .pad_w = 1,
+                          .channels_in = c, .groups = 1,
+                          .clamp_max = 2 * k * k * c, .mult = mult,
+                          .bias = bias, .threshold = th, .tail_fix = fix};
+  xai_bconv2d_xcore_tail_fix(NULL, &f, fw, fix);
+  int16_t *lanes = zalloc(xai_bconv2d_xcore_bit_lanes_count(&f, 1) * 2);
+  xai_bconv2d_xcore_bit_lanes(NULL, &p, &f, lanes);
+  int32_t *scratch = zalloc((size_t)xai_bconv2d_xcore_scratch_words(&f, c) * 4);
   const char *kinds[] = {"int8 out", "bitpacked out"};
   for (int kind = 0; kind < 2; kind++) {
     p.out_kind = kind ? XAI_BCONV_OUT_BITPACKED : XAI_BCONV_OUT_INT8;
+    p.bit_lanes = kind ? lanes : NULL;
     void *y = zalloc((size_t)hw * hw * c * 4);
     uint64_t tb[5], total = 0;
     for (unsigned t = 0; t < 5; t++) {
       xai_vpu_ctx v;
       xai_vpu_init(&v, XAI_VPU_MODE_INT8);
       int32_t b, e;
-      xai_bconv2d_xcore_rows(hw, 5, t, &b, &e);
+      xai_xcore_split(hw * hw, 5, t, &b, &e);
       xai_bconv2d_xcore(&v, &p, &in, x, &f, fw, &out, y, b, e, scratch);
       tb[t] = v.bundles;
       total += v.bundles;
@@ -47,5 +54,6 @@ static void binary_conv(int32_t hw, int32_t c, double int8_ms) {
              (size_t)hw * hw * c);
     free(y);
   }
-  free(x), free(fw), free(mult), free(bias), free(th), free(scratch);
+  free(x), free(fw), free(mult), free(bias), free(th), free(fix), free(lanes);
+  free(scratch);
 }

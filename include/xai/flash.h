@@ -89,6 +89,10 @@ xai_status xai_flash_image_open(xai_flash_image *img,
                                 xai_error *err);
 
 /* Reads directory entry `index` (already validated by open). */
+/* An image read from a file of file_bytes: nothing may follow it (a flash
+ * dump or a damaged file is not an image file). */
+xai_status xai_flash_image_check_file(const xai_flash_image *img,
+                                      uint64_t file_bytes, xai_error *err);
 xai_status xai_flash_image_entry(const xai_flash_image *img, uint32_t index,
                                  xai_flash_entry *entry, xai_error *err);
 

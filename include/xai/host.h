@@ -51,6 +51,10 @@ xai_status xai_host_connect(xai_host_device **dev, const char *device,
 void xai_host_close(xai_host_device *dev);
 
 void xai_host_set_timeout(xai_host_device *dev, uint32_t timeout_ms);
+/* When a request had to wait for another client, who held the device and
+ * for how long, e.g. "device was held by client #3 (pid 812), idle 2.1 s;
+ * served after 2.4 s"; "" when no request on this connection waited. */
+const char *xai_host_wait_note(const xai_host_device *dev);
 /* e.g. "xcore.ai emulator (/tmp/xai-device-0/device.sock)". */
 const char *xai_host_description(const xai_host_device *dev);
 

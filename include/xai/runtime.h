@@ -311,6 +311,11 @@ uint64_t xai_params_hash(const void *data, size_t size);
  * that its hash is `expected` (the hash the model was compiled with). */
 xai_status xai_params_check(const xai_params_source *src, uint64_t expected,
                             xai_error *err);
+/* The params file a model was compiled with (its `xai_params` metadata):
+ * its hash and size. False when the model has none (all its weights are
+ * inside it) or is not a valid model. */
+bool xai_params_expected(const uint8_t *model, size_t bytes, uint64_t *hash,
+                         uint64_t *file_bytes);
 /* Recomputes the hash over all the data (reads the whole file). */
 xai_status xai_params_verify(const xai_params_source *src, xai_error *err);
 

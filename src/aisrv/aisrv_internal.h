@@ -154,10 +154,6 @@ xai_status aisrv_params_source(xai_aisrv *s, const aisrv_params_in *in,
                                const uint8_t *base, xai_params_source *src,
                                xai_flash_image *image,
                                xai_params_flash_state *state);
-/* The params hash the xformer recorded in the model ("xai_params"
- * metadata); false if the model has no params file. */
-bool aisrv_model_params_hash(const uint8_t *model, size_t bytes,
-                             uint64_t *hash, uint64_t *file_bytes);
 /* SET_PARAMS: the first chunk's checks, and the end of the transfer. */
 bool aisrv_params_open(xai_aisrv *s, aisrv_engine *e,
                        const xai_frame_header *h);

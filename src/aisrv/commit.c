@@ -159,7 +159,7 @@ static bool params_match(xai_aisrv *s, aisrv_engine *e,
                          uint32_t bytes, const aisrv_params_in *in,
                          const xai_params_source *src) {
   uint64_t hash = 0, file_bytes = 0;
-  if (!aisrv_model_params_hash(model, bytes, &hash, &file_bytes))
+  if (!xai_params_expected(model, bytes, &hash, &file_bytes))
     return true; /* no params file: nothing to match */
   if (in->place == XAI_PLACE_NONE) {
     aisrv_reply_error(

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "aisrv_internal.h"
-#include "xai/flexbuf.h"
 #include "xai/xcore_machine.h"
 
 uint32_t aisrv_params_mbps(const xai_aisrv *s, uint8_t place) {
@@ -38,27 +37,6 @@ xai_status aisrv_params_source(xai_aisrv *s, const aisrv_params_in *in,
                                                         : XAI_PARAMS_RAM);
   src->bytes_per_s = bps;
   return XAI_OK;
-}
-
-bool aisrv_model_params_hash(const uint8_t *model, size_t bytes,
-                             uint64_t *hash, uint64_t *file_bytes) {
-  xai_tfl_view view;
-  xai_error e;
-  xai_error_clear(&e);
-  if (xai_tfl_open(&view, model, bytes, &e) != XAI_OK) return false;
-  size_t n = 0;
-  const uint8_t *md = xai_tfl_find_metadata(&view, "xai_params", &n);
-  xai_flexbuf_ref map, v;
-  if (!md || !n || xai_flexbuf_verify(md, n, &e) != XAI_OK ||
-      xai_flexbuf_root(md, n, &map, &e) != XAI_OK ||
-      map.type != XAI_FLEXBUF_MAP ||
-      xai_flexbuf_map_get(&map, "hash", &v, &e) != XAI_OK ||
-      xai_flexbuf_get_uint(&v, hash, &e) != XAI_OK)
-    return false;
-  *file_bytes = 0;
-  if (xai_flexbuf_map_get(&map, "bytes", &v, &e) == XAI_OK)
-    xai_flexbuf_get_uint(&v, file_bytes, &e);
-  return true;
 }
 
 void aisrv_params_forget(xai_aisrv *s, const char *why) {

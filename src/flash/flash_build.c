@@ -23,6 +23,8 @@ xai_status xai_flash_image_build(const xai_flash_blob_pair *entries, size_t n,
                                  uint8_t **out, size_t *size, xai_error *err) {
   *out = NULL;
   *size = 0;
+  if (n == 0)
+    return xai_fail(err, XAI_ERR_ARGUMENT, "flash image: no entries given");
   if (n > XAI_FLASH_MAX_ENTRIES)
     return xai_fail(err, XAI_ERR_RANGE,
                     "flash image: %zu entries, at most %u are allowed", n,

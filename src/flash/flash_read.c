@@ -125,6 +125,20 @@ xai_status xai_flash_image_open(xai_flash_image *img,
                     XAI_FLASH_SECTOR_BYTES);
   uint32_t count = xai_flash_le32(h + XAI_FH_ENTRY_COUNT);
   uint32_t image_bytes = xai_flash_le32(h + XAI_FH_IMAGE_BYTES);
+  if (xai_flash_le32(h + XAI_FH_RESERVED) != 0)
+    return xai_fail(err, XAI_ERR_FORMAT,
+                    "flash image header: reserved field is 0x%08x, must be 0 "
+                    "(corrupt, or made by an incompatible tool)",
+                    xai_flash_le32(h + XAI_FH_RESERVED));
+  if (count == 0)
+    return xai_fail(err, XAI_ERR_FORMAT,
+                    "flash image has no entries (build_flash_file always "
+                    "writes at least one)");
+  if (image_bytes % XAI_FLASH_SECTOR_BYTES)
+    return xai_fail(err, XAI_ERR_FORMAT,
+                    "flash image header: length %u is not a multiple of the "
+                    "%u-byte sector (corrupt)",
+                    image_bytes, XAI_FLASH_SECTOR_BYTES);
   if (count > XAI_FLASH_MAX_ENTRIES)
     return xai_fail(err, XAI_ERR_FORMAT,
                     "flash image header: entry count %u exceeds %u", count,
@@ -167,6 +181,11 @@ xai_status xai_flash_image_open(xai_flash_image *img,
       return xai_fail(err, XAI_ERR_FORMAT,
                       "flash image entry %u: unknown flag bits 0x%08x", i,
                       e.flags);
+    if (xai_flash_le32(d + XAI_FE_RESERVED) != 0)
+      return xai_fail(err, XAI_ERR_FORMAT,
+                      "flash image entry %u: reserved field is 0x%08x, must "
+                      "be 0 (directory corrupt)",
+                      i, xai_flash_le32(d + XAI_FE_RESERVED));
     s = check_blob(i, "model", e.flags & XAI_FLASH_HAS_MODEL, e.model_offset,
                    e.model_bytes, e.model_crc, image_bytes, &next, err);
     if (s != XAI_OK) return s;
@@ -180,6 +199,17 @@ xai_status xai_flash_image_open(xai_flash_image *img,
   img->entry_count = count;
   img->image_bytes = image_bytes;
   img->directory_crc = dir_stored;
+  return XAI_OK;
+}
+
+xai_status xai_flash_image_check_file(const xai_flash_image *img,
+                                      uint64_t file_bytes, xai_error *err) {
+  if (file_bytes > img->image_bytes)
+    return xai_fail(err, XAI_ERR_FORMAT,
+                    "%llu bytes follow the %u-byte flash image (trailing "
+                    "data: not an image file from build_flash_file)",
+                    (unsigned long long)(file_bytes - img->image_bytes),
+                    img->image_bytes);
   return XAI_OK;
 }
 

@@ -24,6 +24,10 @@ void xai_host_set_timeout(xai_host_device *dev, uint32_t timeout_ms) {
   dev->timeout_ms = timeout_ms ? timeout_ms : XAI_HOST_DEFAULT_TIMEOUT_MS;
 }
 
+const char *xai_host_wait_note(const xai_host_device *dev) {
+  return dev->wait_note;
+}
+
 const char *xai_host_description(const xai_host_device *dev) {
   return dev->t->description;
 }

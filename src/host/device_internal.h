@@ -18,6 +18,8 @@ struct xai_host_device {
    * when the device sent none). */
   xai_proto_placement placement;
   bool placement_known;
+  /* The last wait for another client (xai_host_wait_note). */
+  char wait_note[200];
   xai_frame_decoder dec;
   size_t rx_have, rx_pos; /* unread transport bytes in rx */
   uint8_t dec_buf[XAI_PROTO_MAX_FRAME_BYTES];

@@ -73,11 +73,12 @@ static xai_status next_frame(xai_host_device *dev, uint64_t deadline,
       }
     }
     dev->rx_pos = dev->rx_have = 0;
+    /* Past the deadline one short read still runs: a client that was
+     * stopped (Ctrl-Z) finds the device's notice waiting for it. */
     uint32_t left = xai_host_ms_left(deadline);
     size_t got = 0;
-    xai_status st = left ? dev->t->recv(dev->t, dev->rx, sizeof dev->rx, &got,
-                                        left, err)
-                         : XAI_ERR_IO;
+    xai_status st = dev->t->recv(dev->t, dev->rx, sizeof dev->rx, &got,
+                                 left ? left : 1, err);
     if (st != XAI_OK && xai_host_ms_left(deadline) == 0) {
       /* The transport's own timeout message knows less than we do. */
       xai_error_clear(err);
@@ -101,6 +102,40 @@ static xai_status send_frame(xai_host_device *dev, const xai_frame_header *hdr,
   if (st != XAI_OK) return st;
   uint32_t left = xai_host_ms_left(deadline);
   return dev->t->send(dev->t, dev->tx, n, left ? left : 1, err);
+}
+
+/* The frame a device sends in place of a reply when it drops this
+ * connection (docs/protocol.md section 4): command NONE, seq 0xFFFFFFFF,
+ * status BUSY, the reason as payload. */
+static bool is_drop_notice(const xai_frame_header *h) {
+  return h->command == XAI_CMD_NONE && h->seq == 0xFFFFFFFFu &&
+         h->status == XAI_PS_BUSY && (h->flags & XAI_FRAME_REPLY);
+}
+
+static xai_status dropped(const xai_frame_header *req,
+                          const xai_frame_header *notice,
+                          const uint8_t *payload, xai_error *err) {
+  int n = notice->length < 300 ? (int)notice->length : 300;
+  xai_error_clear(err);
+  return xai_fail(err, XAI_ERR_IO, "%s (engine %u): %.*s",
+                  xai_proto_command_name(req->command), req->engine, n,
+                  (const char *)payload);
+}
+
+/* After a failed send: the device may have said why it closed the link.
+ * True when it did (err then says so). */
+static bool drop_notice_after(xai_host_device *dev,
+                              const xai_frame_header *req, xai_error *err) {
+  xai_frame_header h;
+  const uint8_t *p = NULL;
+  xai_error ignored;
+  while (next_frame(dev, xai_host_now_ms() + 100, &h, &p, &ignored) ==
+         XAI_OK)
+    if (is_drop_notice(&h)) {
+      dropped(req, &h, p, err);
+      return true;
+    }
+  return false;
 }
 
 /* The last non-empty line of the device log, for error messages. */
@@ -177,7 +212,9 @@ static xai_status read_stream(xai_host_device *dev,
     xai_status st = next_frame(dev, xai_host_now_ms() + dev->timeout_ms, &h,
                                &payload, err);
     if (st == XAI_OK && h.status != XAI_PS_OK) {
-      xai_status ds = device_error(dev, first, &h, payload, err);
+      xai_status ds = is_drop_notice(&h)
+                          ? dropped(first, &h, payload, err)
+                          : device_error(dev, first, &h, payload, err);
       free(buf);
       return ds;
     }
@@ -200,11 +237,22 @@ xai_status xai_link_exchange(xai_host_device *dev, xai_frame_header *hdr,
   const uint64_t start = xai_host_now_ms();
   uint64_t deadline = start + dev->timeout_ms;
   unsigned crc_retries = 0;
+  uint64_t busy_since = 0; /* first BUSY reply: another client held it */
+  char holder[128] = "";
   xai_status st = send_frame(dev, hdr, payload, deadline, err);
   for (;;) {
     xai_frame_header rep;
     const uint8_t *rp = NULL;
-    if (st == XAI_OK) st = next_frame(dev, deadline, &rep, &rp, err);
+    if (st != XAI_OK) {
+      dev->seq += SEQ_SKIP_AFTER_ERROR;
+      return drop_notice_after(dev, hdr, err) ? XAI_ERR_IO
+                                              : in_command(err, st, hdr);
+    }
+    st = next_frame(dev, deadline, &rep, &rp, err);
+    if (st == XAI_OK && is_drop_notice(&rep)) {
+      dev->seq += SEQ_SKIP_AFTER_ERROR;
+      return dropped(hdr, &rep, rp, err);
+    }
     if (st != XAI_OK) {
       dev->seq += SEQ_SKIP_AFTER_ERROR;
       return in_command(err, st, hdr);
@@ -224,18 +272,31 @@ xai_status xai_link_exchange(xai_host_device *dev, xai_frame_header *hdr,
     }
     if (rep.status == XAI_PS_BUSY && restartable &&
         xai_host_ms_left(deadline) > BUSY_RETRY_MS) {
-      /* Another client holds the device: wait our turn, up to the timeout. */
+      /* Another client holds the device: wait our turn, up to the timeout.
+       * A device that says who holds it gets named when we are served. */
+      if (!busy_since) busy_since = xai_host_now_ms();
+      if (rep.length) {
+        size_t n = rep.length < sizeof holder - 1 ? rep.length
+                                                 : sizeof holder - 1;
+        memcpy(holder, rp, n);
+        holder[n] = '\0';
+      }
       sleep_ms(BUSY_RETRY_MS);
       st = send_frame(dev, hdr, payload, deadline, err);
       continue;
     }
+    if (busy_since && rep.status != XAI_PS_BUSY)
+      snprintf(dev->wait_note, sizeof dev->wait_note,
+               "device was %s; served after %.1f s",
+               holder[0] ? holder : "busy with another client",
+               (double)(xai_host_now_ms() - busy_since) / 1000.0);
     if (rep.status != XAI_PS_OK) {
       if (rep.status == XAI_PS_BUSY)
         return xai_fail(err, XAI_ERR_STATE,
-                        "%s (engine %u): device stayed BUSY for %u ms (is "
-                        "another program using it?)",
+                        "%s (engine %u): device stayed BUSY for %u ms%s%s "
+                        "(is another program using it?)",
                         xai_proto_command_name(hdr->command), hdr->engine,
-                        dev->timeout_ms);
+                        dev->timeout_ms, holder[0] ? ", " : "", holder);
       return device_error(dev, hdr, &rep, rp, err);
     }
     const bool whole = (rep.flags & XAI_FRAME_FIRST) &&

@@ -126,6 +126,8 @@ static const xai_op_info k_catalog[] = {
     C("LceDequantize", "bitpacked int32 -> float32, int8", ""),
     C("LceBconv2d", "bitpacked int32 -> float32, int8, bitpacked int32", "VLMACCR1 kernel; every LCE 0.16 option"),
     C("LceBMaxPool2d", "bitpacked int32", ""),
+    C("XAI_bconv2d", "bitpacked int32 -> float32, int8, bitpacked int32", "emitted by the xformer; may fuse a binary max pool"),
+    C("XAI_bquantize", "float32, int8 -> bitpacked int32", "emitted by the xformer"),
     C("XAI_conv2d", "int8", "emitted by the xformer"),
     C("XAI_depthwise_conv2d", "int8", "emitted by the xformer"),
     C("XAI_fc", "int8", "emitted by the xformer"),

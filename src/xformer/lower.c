@@ -31,7 +31,12 @@ xai_status xf_lower_all(xf_ctx *x, xai_error *err) {
   xai_subgraph *sg = &x->m->subgraphs[0];
   for (uint32_t op = 0; op < sg->operator_count; op++) {
     int32_t code = xf_op_builtin(x, op);
-    if (code == XAI_OP_CUSTOM || xf_keep_if_float(x, op)) continue;
+    if (code == XAI_OP_CUSTOM) {
+      xai_status st = xf_lower_lce(x, op, err);
+      if (st) return st;
+      continue;
+    }
+    if (xf_keep_if_float(x, op)) continue;
     bool done = false, found = false;
     for (const xf_lowering *l = k_lowerings; l->fn; l++) {
       if (l->code != code) continue;

@@ -110,7 +110,7 @@ static const char *token(const char *p, char *out, size_t cap) {
  * ({"key": value, ...}): quotes, braces and commas are separators. */
 xai_status xf_target_parse(xf_target *t, const char *text, const char *where,
                            xai_error *err) {
-  unsigned line = 1;
+  unsigned line = 1, keys = 0;
   const char *p = text;
   while (*p) {
     if (*p == '\n') line++;
@@ -143,7 +143,14 @@ xai_status xf_target_parse(xf_target *t, const char *text, const char *where,
     p = q;
     xai_status st = set_key(t, key, val, where, line, err);
     if (st) return st;
+    keys++;
   }
+  if (!keys)
+    return xai_fail(err, XAI_ERR_ARGUMENT,
+                    "%.200s sets nothing (no key = value line); give the "
+                    "device's sram_kib, lpddr_mib, flash_mib, and for "
+                    "--xcore-memory=custom model_memory and arena_memory",
+                    where);
   return XAI_OK;
 }
 
@@ -325,6 +332,11 @@ xai_status xf_placement_choose(const xf_target *t, xai_xf_memory want,
     what = "--xcore-memory=flash";
     break;
   case XAI_XF_MEMORY_CUSTOM: {
+    if (t->model_memory < 0 && t->arena_memory < 0 && t->params_memory < 0)
+      return xai_fail(err, XAI_ERR_ARGUMENT,
+                      "--xcore-memory=custom: the target config sets none of "
+                      "model_memory, arena_memory, params_memory (sram, "
+                      "lpddr or flash); add them to --target-config");
     c.model = t->model_memory >= 0 ? (uint8_t)t->model_memory : XF_MEM_SRAM;
     c.arena = t->arena_memory >= 0 ? (uint8_t)t->arena_memory : XF_MEM_SRAM;
     c.params = t->params_memory >= 0 ? (uint8_t)t->params_memory

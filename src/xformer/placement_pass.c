@@ -50,6 +50,11 @@ xai_status xf_place(xf_ctx *x, xai_error *err) {
   xf_target t;
   xf_target_default(&t);
   xai_status st = XAI_OK;
+  if (x->opt->memory == XAI_XF_MEMORY_CUSTOM && !x->opt->target_config)
+    return xai_fail(err, XAI_ERR_ARGUMENT,
+                    "--xcore-memory=custom takes the memories from "
+                    "--target-config FILE (model_memory, arena_memory, "
+                    "params_memory = sram|lpddr|flash); none was given");
   if (x->opt->target_config) st = xf_target_load(&t, x->opt->target_config, err);
   if (!st) st = xf_target_tiles(x->opt, &t, err);
   xf_sizes s;

@@ -180,7 +180,7 @@ xai_status xf_report_build(const uint8_t *model, size_t size,
     const char *note = find_note(notes, note_count,
                                  out ? xai_op_tensor_name(ctx, out) : NULL);
     copy_name(l->note, sizeof l->note, note);
-    if (!note && strcmp(l->op, "LceBconv2d") == 0)
+    if (!note && xf_lce_binary_op(l->op))
       xf_lce_layer_note(cost, l->note, sizeof l->note);
     else if (!note && cost->overlap_ticks)
       snprintf(l->note, sizeof l->note, "prefetch: %llu of %llu ticks "
@@ -189,7 +189,7 @@ xai_status xf_report_build(const uint8_t *model, size_t size,
                (unsigned long long)cost->ticks);
     rep->ticks += l->ticks;
     /* binary MACs are not int8 ones: the totals count int8 layers only */
-    if (strcmp(l->op, "LceBconv2d") == 0) continue;
+    if (xf_lce_binary_op(l->op)) continue;
     rep->macs += l->macs;
     bundles += op_bundles(cost);
   }

@@ -183,6 +183,13 @@ bool xf_lce_op_name(const char *custom_code);
  * multiplier and bias are fused in prepare and stay). */
 bool xf_lce_input_movable(const char *custom_code, uint32_t k);
 void xf_lce_layer_note(const xai_op_cost *cost, char *note, size_t size);
+/* LceBconv2d (and the LceBMaxPool2d reading it, where fusable) ->
+ * XAI_bconv2d (lower_bconv.c), LceQuantize -> XAI_bquantize (lower_lce.c);
+ * other custom ops are left alone. */
+xai_status xf_lower_lce(xf_ctx *x, uint32_t op, xai_error *err);
+xai_status xf_lower_lce_bconv(xf_ctx *x, uint32_t op, xai_error *err);
+/* Ops whose MACs are binary ones (LceBconv2d, XAI_bconv2d). */
+bool xf_lce_binary_op(const char *op_name);
 /* Folds pads, fuses activations, drops no-op RESHAPE/QUANTIZE (canon*.c). */
 xai_status xf_canonicalise(xf_ctx *x, xai_error *err);
 /* With a params file: splits CONV_2D / FULLY_CONNECTED ops whose weights

@@ -32,6 +32,21 @@ static void test_errors_are_per_request(void) {
                XAI_PS_MODEL_ERROR);
   const char *first = remember(&h);
   CHECK(first[0] != '\0');
+  CHECK(strstr(first, "ZZZZ") != NULL); /* it names the bad identifier */
+
+  /* 1b: then a truncated model (right identifier, cut short): its own
+   * reason, not the previous file's identifier. */
+  uint8_t cut[40];
+  memset(cut, 0, sizeof cut);
+  cut[0] = 0x1c;
+  memcpy(cut + 4, "TFL3", 4);
+  CHECK_EQ_INT(harness_upload(&h, XAI_CMD_SET_MODEL, 0, 0,
+                              XAI_SET_MODEL_ARG(XAI_MODEL_TO_SRAM, 0), cut,
+                              sizeof cut, 4096, 0),
+               XAI_PS_MODEL_ERROR);
+  CHECK(harness_text(&h)[0] != '\0');
+  CHECK(strstr(harness_text(&h), "ZZZZ") == NULL);
+  remember(&h);
 
   /* 2: a continuation with no transfer open: its own message. */
   xai_frame_header hdr;

@@ -11,6 +11,7 @@
 #include "model_util.h"
 #include "testlib.h"
 #include "xai/flash.h"
+#include "xai/runtime.h"
 #include "xai/xformer.h"
 
 typedef struct {
@@ -189,6 +190,43 @@ static void test_params(const test_model *pd, const test_model *hw,
   CHECK(strstr(harness_log(&h),
                "params in flash entry 0 do not belong to this model"));
   check_run(&h, 0, hw, 1, 11); /* the previous model is intact */
+  {
+    /* Issue #12: each refusal names its own entry and hashes (the error
+     * record used to keep the first, so entry 0 was refused with entry
+     * 1's hashes). Two entries with their params swapped. */
+    xai_flash_blob_pair crossed[2] = {
+        {sp->model, sp->model_size, other->params, other->params_size},
+        {other->model, other->model_size, sp->params, sp->params_size}};
+    CHECK(xai_flash_image_build(crossed, 2, &image, &image_size, NULL) ==
+          XAI_OK);
+    CHECK_EQ_INT(harness_upload(&h, XAI_CMD_FLASH_WRITE, 0, 0, 0, image,
+                                (uint32_t)image_size, 4096, 0), XAI_PS_OK);
+    xai_flash_image_free(image);
+    uint64_t hs = 0, ho = 0, nb = 0;
+    CHECK(xai_params_expected(sp->model, sp->model_size, &hs, &nb));
+    CHECK(xai_params_expected(other->model, other->model_size, &ho, &nb));
+    char want[2][96];
+    snprintf(want[0], sizeof want[0], "hash %016llx in the params file, "
+             "%016llx in the model", (unsigned long long)ho,
+             (unsigned long long)hs);
+    snprintf(want[1], sizeof want[1], "hash %016llx in the params file, "
+             "%016llx in the model", (unsigned long long)hs,
+             (unsigned long long)ho);
+    for (int k = 1; k >= 0; k--) {
+      CHECK_EQ_INT(harness_request(&h, XAI_CMD_SET_MODEL, 0, 0,
+                                   XAI_SET_MODEL_ARG(XAI_MODEL_FROM_FLASH,
+                                                     (uint32_t)k),
+                                   NULL, 0), XAI_PS_MODEL_ERROR);
+      const char *t = harness_text(&h);
+      CHECK(strstr(t, k ? "flash entry 1" : "flash entry 0") != NULL);
+      CHECK(strstr(t, k ? "flash entry 0" : "flash entry 1") == NULL);
+      if (!strstr(t, want[k])) {
+        fprintf(stderr, "entry %d refused with: %s\n", k, t);
+        CHECK(0);
+      }
+    }
+    check_run(&h, 0, hw, 1, 11);
+  }
   check_run(&h, 1, pd, in_bytes, 7);
   /* Same through SET_PARAMS. */
   CHECK_EQ_INT(harness_upload(&h, XAI_CMD_SET_PARAMS, 1, 0,

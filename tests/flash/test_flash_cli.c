@@ -1,8 +1,9 @@
 /* The command-line contract of build_flash_file and `xai flash-info`:
  * bad arguments give a non-zero exit and leave no output file; a good image
  * verifies; a corrupt one fails naming the entry or field.
- * argv[1] = build_flash_file, argv[2] = xai. */
-#define _POSIX_C_SOURCE 200809L
+ * argv[1] = build_flash_file, argv[2] = xai, argv[3] = xformer, argv[4] = a
+ * model (compiled here with its weights split off into a params file). */
+#define _XOPEN_SOURCE 700
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,8 +78,9 @@ static void expect_build_fails(const char *args, int code, const char *msg) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 3) {
-    fprintf(stderr, "usage: test_flash_cli BUILD_FLASH_FILE XAI\n");
+  if (argc < 5) {
+    fprintf(stderr, "usage: test_flash_cli BUILD_FLASH_FILE XAI XFORMER "
+            "MODEL\n");
     return 1;
   }
   bff = argv[1];
@@ -86,11 +88,17 @@ int main(int argc, char **argv) {
   snprintf(dir, sizeof dir, "flash_cli_tmp.%ld", (long)getpid());
   CHECK(mkdir(dir, 0700) == 0);
 
-  static uint8_t model[6000], params[300];
-  for (size_t i = 0; i < sizeof model; i++) model[i] = (uint8_t)(i * 11);
-  for (size_t i = 0; i < sizeof params; i++) params[i] = (uint8_t)(i + 3);
-  write_file("m.tflite", model, sizeof model);
-  write_file("m.params", params, sizeof params);
+  /* build_flash_file checks what the files hold (issue #12): a real model,
+   * its own params file, and the plain model for an entry without one. */
+  char model_abs[1024];
+  CHECK(realpath(argv[4], model_abs) != NULL);
+  CHECK(run("%s --quiet %s -o m.tflite --xcore-flash-image-file m.params "
+            "--xcore-load-externally-if-larger 16", argv[3], model_abs) == 0);
+  CHECK(run("cp %s plain.tflite%s", model_abs, "") == 0);
+  static uint8_t scratch[65536];
+  const size_t model_n = read_file("m.tflite", scratch, sizeof scratch);
+  const size_t params_n = read_file("m.params", scratch, sizeof scratch);
+  CHECK(model_n > 0 && params_n > 300);
 
   expect_build_fails("", 2, "no --output");
   expect_build_fails("m.tflite m.params", 2, "no --output");
@@ -106,7 +114,7 @@ int main(int argc, char **argv) {
   /* A failing run leaves an existing output untouched. */
   write_file("out.bin", "keep", 4);
   CHECK(run("%s --output out.bin m.tflite nothere%s", bff, "") == 1);
-  uint8_t buf[32768];
+  static uint8_t buf[65536];
   CHECK_EQ_INT(read_file("out.bin", buf, sizeof buf), 4);
   CHECK(memcmp(buf, "keep", 4) == 0);
   {
@@ -117,7 +125,7 @@ int main(int argc, char **argv) {
 
   /* Success: three entries with '-' placeholders; every spelling of -o. */
   CHECK(run("%s --output flash.out m.tflite m.params - - - m.params%s", bff, "") == 0);
-  CHECK(run("%s -o flash2.out m.tflite -%s", bff, "") == 0);
+  CHECK(run("%s -o flash2.out plain.tflite -%s", bff, "") == 0);
   CHECK(run("%s --output=flash3.out - m.params%s", bff, "") == 0);
   CHECK(run("%s --help%s", bff, "") == 0);
   CHECK(file_contains("out.txt", "usage: build_flash_file"));
@@ -128,20 +136,23 @@ int main(int argc, char **argv) {
   CHECK(run("%s flash-info flash2.out%s", xai, "") == 0);
   CHECK(run("%s flash-info flash3.out%s", xai, "") == 0);
 
-  /* Corruptions: each named. Layout: entry 0's model at 4096, its params
-   * at 12288 (docs/protocol.md). */
+  /* Corruptions: each named. Layout (docs/protocol.md): entry 0's model
+   * at 4096, its params at the next sector, entry 2's params after. */
+#define SECTORS(n) (((n) + 4095) / 4096 * 4096)
+  const size_t params0 = 4096 + SECTORS(model_n);
+  const size_t params2 = params0 + SECTORS(params_n);
   size_t n = read_file("flash.out", buf, sizeof buf);
-  CHECK_EQ_INT(n, 20480);
+  CHECK_EQ_INT(n, params2 + SECTORS(params_n));
   struct { size_t at; const char *needle; } cases[] = {
       {0, "not an xai flash image"},
       {8, "header CRC mismatch"},
       {40, "directory CRC mismatch"},
       {4096 + 10, "entry 0: model CRC mismatch"},
-      {12288 + 299, "entry 0: params CRC mismatch"},
-      {16384, "entry 2: params CRC mismatch"},
+      {params0 + 299, "entry 0: params CRC mismatch"},
+      {params2, "entry 2: params CRC mismatch"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    static uint8_t bad[32768];
+    static uint8_t bad[65536];
     memcpy(bad, buf, n);
     bad[cases[i].at] ^= 0x01;
     write_file("bad.out", bad, n);

@@ -132,12 +132,11 @@ static void test_round_trip(void) {
   CHECK(xai_flash_read_params(&fi, 0, 0xFFFFFFF0u, buf, 64, NULL) == XAI_ERR_RANGE);
   xai_flash_image_free(img);
 
-  /* No entries at all; empty-but-present blobs. */
-  CHECK(xai_flash_image_build(NULL, 0, &img, &size, &err) == XAI_OK);
-  CHECK_EQ_INT(size, 4096);
-  CHECK(open_copy(img, size, &mem, &fi, &err) == XAI_OK);
-  CHECK_EQ_INT(fi.entry_count, 0);
-  xai_flash_image_free(img);
+  /* No entries at all is refused; empty-but-present blobs are fine. */
+  CHECK(xai_flash_image_build(NULL, 0, &img, &size, &err) ==
+        XAI_ERR_ARGUMENT);
+  CHECK(strstr(err.message, "no entries") != NULL);
+  xai_error_clear(&err);
   xai_flash_blob_pair empty = {m0, 0, p0, 0};
   CHECK(xai_flash_image_build(&empty, 1, &img, &size, &err) == XAI_OK);
   CHECK(open_copy(img, size, &mem, &fi, &err) == XAI_OK);
@@ -225,6 +224,41 @@ static void test_corruption(void) {
   put32(img + 32 + 24, 0x13);
   refresh_crcs(img);
   expect_open_fails(img, size, "entry 0: unknown flag");
+
+  /* Issue #12, a strict reader: reserved fields, a length that is not
+   * whole sectors, zero entries, trailing bytes after the image. */
+  memcpy(img, orig, size);
+  put32(img + 24, 1); /* header reserved */
+  refresh_crcs(img);
+  expect_open_fails(img, size, "header: reserved field is 0x00000001");
+
+  memcpy(img, orig, size);
+  put32(img + 32 + 28, 0x80); /* entry 0 reserved */
+  refresh_crcs(img);
+  expect_open_fails(img, size, "entry 0: reserved field is 0x00000080");
+
+  memcpy(img, orig, size);
+  put32(img + 12, (uint32_t)size - 100); /* length not whole sectors */
+  refresh_crcs(img);
+  expect_open_fails(img, size, "not a multiple of the 4096-byte sector");
+
+  memcpy(img, orig, size);
+  put32(img + 8, 0);
+  refresh_crcs(img);
+  expect_open_fails(img, size, "has no entries");
+
+  {
+    uint8_t *longer = calloc(1, size + 7);
+    memcpy(longer, orig, size);
+    xai_flash_memory mem;
+    xai_flash_image fi;
+    xai_error err = {0};
+    CHECK(open_copy(longer, size + 7, &mem, &fi, &err) == XAI_OK);
+    CHECK(xai_flash_image_check_file(&fi, size, &err) == XAI_OK);
+    CHECK(xai_flash_image_check_file(&fi, size + 7, &err) == XAI_ERR_FORMAT);
+    CHECK(strstr(err.message, "7 bytes follow the") != NULL);
+    free(longer);
+  }
 
   /* Truncation anywhere: header, directory, blobs. */
   const size_t cuts[] = {0, 10, 31, 32, 100, 159, 160, 4096, 9000, 24575};

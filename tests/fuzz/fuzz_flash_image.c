@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
    * (0xFFFF = "-") out of the input, blobs from what follows. */
   xai_flash_blob_pair pairs[4];
   memset(pairs, 0, sizeof pairs);
-  size_t at = 0, n = (mode >> 1) % 5;
+  size_t at = 0, n = 1 + (mode >> 1) % 4; /* an image has >= 1 entry */
   for (size_t i = 0; i < n; i++) {
     for (int b = 0; b < 2; b++) {
       if (at + 2 > size) break;

@@ -1,7 +1,10 @@
 /* LceBconv2d on VLMACCR1 (xai_bconv2d_xcore) against the reference kernel
  * (itself checked against the LCE interpreter by tests/lce), bit for bit,
- * on randomized shapes and every option, split over 1, 2, 5 and 8 threads;
+ * on randomized shapes and every option, split over 1, 2, 5 and 8 threads
+ * (also fused with a binary max pool, against the reference pool), and
+ * LceQuantize's VPU form;
  * no VPU faults; the binary MACs counted by the VPU are the layer's. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +12,7 @@
 #include "testlib.h"
 #include "xai/kernels_ref/lce.h"
 #include "xai/kernels_xcore/bconv.h"
+#include "xai/kernels_xcore/conv.h" /* xai_xcore_split */
 #include "xai/tflite.h"
 
 static uint64_t g_rng = 0x15b1c0deull;
@@ -50,6 +54,8 @@ static int run_case(const bcase *k) {
     pm[c] = (float)((int32_t)(rnd() % 2001) - 1000) / 700.0f;
     pb[c] = (float)((int32_t)(rnd() % 2001) - 1000) / 50.0f;
     th[c] = kd / 2 + (int32_t)(rnd() % 21) - 10;
+    /* thresholds at the extremes: every bit 0 / 1, lanes saturate */
+    if (rnd() % 16 == 0) th[c] = rnd() & 1 ? INT32_MAX : INT32_MIN;
   }
   xai_bconv2d_params p = {0};
   p.stride_h = k->sh, p.stride_w = k->sw, p.dil_h = k->dh, p.dil_w = k->dw;
@@ -68,7 +74,31 @@ static int run_case(const bcase *k) {
                                                          : 4u * k->cout);
   uint8_t *want = malloc(out_bytes), *got = malloc(out_bytes);
   xai_bconv2d_ref(&p, &in, x, &f, filt, &out, want);
-  int32_t *scratch = aligned_alloc(32, ((size_t)xai_bconv2d_xcore_scratch_words(&f) * 4 + 31) / 32 * 32);
+  int32_t *scratch = aligned_alloc(32, (size_t)xai_bconv2d_xcore_scratch_words(&f, k->cout) * 4);
+  int32_t *fix = malloc(k->cout * 4u);
+  xai_bconv2d_xcore_tail_fix(NULL, &f, filt, fix);
+  p.tail_fix = fix;
+  /* zero padding's per-tap popcounts (most cases) or scalar */
+  uint16_t *pops = malloc((size_t)k->cout * k->kh * k->kw * 2);
+  CHECK(xai_bconv2d_xcore_tap_pops(NULL, &f, filt, pops));
+  if (p.zero_padding && rnd() % 4 != 0) p.tap_pops = pops;
+  /* bitpacked output thresholded on the VPU (most cases) or scalar */
+  int16_t *lanes = aligned_alloc(32, (xai_bconv2d_xcore_bit_lanes_count(&f, k->groups) * 2 + 31) / 32 * 32);
+  xai_bconv2d_xcore_bit_lanes(NULL, &p, &f, lanes);
+  if (k->kind == XAI_BCONV_OUT_BITPACKED && rnd() % 4 != 0) p.bit_lanes = lanes;
+  /* fused binary max pool (bitpacked output): conv then pool, reference */
+  xai_bmaxpool_params pool = {2, 2, 2, 2, 0, 0};
+  if (k->kind == XAI_BCONV_OUT_BITPACKED && (rnd() & 1))
+    pool = (xai_bmaxpool_params){3, 2, 3, 2, 1, 0};
+  xai_dims4 pout = {1, (oh + 2 * pool.pad_h - pool.filter_h) / pool.stride_h + 1,
+                    (ow + 2 * pool.pad_w - pool.filter_w) / pool.stride_w + 1,
+                    xai_lce_words(k->cout)};
+  if (pout.h < 1 || pout.w < 1) pout.h = pout.w = 0;
+  size_t pool_words = (size_t)pout.h * pout.w * pout.c;
+  int32_t *pwant = malloc(pool_words * 4 + 4), *pgot = malloc(pool_words * 4 + 4);
+  xai_dims4 conv_words = {1, oh, ow, xai_lce_words(k->cout)};
+  if (k->kind == XAI_BCONV_OUT_BITPACKED && pool_words)
+    xai_bmaxpool2d_ref(&pool, &conv_words, (const int32_t *)want, &pout, pwant);
   static const unsigned threads[] = {1, 2, 5, 8};
   int bad = 0;
   for (unsigned ti = 0; ti < 4; ti++) {
@@ -78,11 +108,24 @@ static int run_case(const bcase *k) {
       xai_vpu_ctx v;
       xai_vpu_init(&v, XAI_VPU_MODE_INT8);
       int32_t b, e;
-      xai_bconv2d_xcore_rows(oh, threads[ti], t, &b, &e);
+      xai_xcore_split(oh * ow, threads[ti], t, &b, &e);
       CHECK(xai_bconv2d_xcore(&v, &p, &in, x, &f, filt, &out, got, b, e,
                               scratch) == XAI_OK);
       CHECK_EQ_INT(v.fault_count, 0);
+      if (k->kind == XAI_BCONV_OUT_BITPACKED && pool_words) {
+        xai_dims4 pd = {1, pout.h, pout.w, k->cout};
+        xai_xcore_split(pout.h * pout.w, threads[ti], t, &b, &e);
+        CHECK(xai_bconv2d_pool_xcore(&v, &p, &pool, &in, x, &f, filt, &out,
+                                     &pd, pgot, b, e, scratch) == XAI_OK);
+      }
+      CHECK_EQ_INT(v.fault_count, 0);
       macs += v.macs;
+    }
+    if (k->kind == XAI_BCONV_OUT_BITPACKED && pool_words &&
+        memcmp(pwant, pgot, pool_words * 4) != 0) {
+      fprintf(stderr, "fused pool mismatch: cin %d cout %d, %u threads\n",
+              k->cin, k->cout, threads[ti]);
+      bad = 1;
     }
     if (memcmp(want, got, out_bytes) != 0) {
       fprintf(stderr, "mismatch: cin %d cout %d k %dx%d s %dx%d d %dx%d pad %d/%d g %d act %d kind %d, %u threads\n",
@@ -95,11 +138,33 @@ static int run_case(const bcase *k) {
   }
   CHECK(!bad);
   free(x), free(filt), free(pm), free(pb), free(mult), free(bias), free(th);
-  free(want), free(got), free(scratch);
+  free(want), free(got), free(scratch), free(fix), free(lanes), free(pops), free(pwant), free(pgot);
   return 1;
 }
 
+/* LceQuantize's VPU form against the reference: every zero point class
+ * (-128, VLSUB's quirk; 127; random), odd row lengths (staged chunks). */
+static void quantize_cases(void) {
+  static const int32_t zps[] = {-128, -127, -1, 0, 5, 127};
+  for (int i = 0; i < 30; i++) {
+    int32_t cols = 1 + (int32_t)(rnd() % 100), rows = 1 + (int32_t)(rnd() % 7);
+    int32_t zp = i < 6 ? zps[i] : (int32_t)(rnd() % 256) - 128;
+    size_t n = (size_t)rows * cols, words = (size_t)rows * xai_lce_words(cols);
+    int8_t *x = malloc(n + 32);
+    for (size_t k = 0; k < n; k++) x[k] = (int8_t)rnd();
+    int32_t *want = malloc(words * 4), *got = malloc(words * 4);
+    xai_lce_quantize_s8_ref(x, zp, (size_t)rows, cols, want);
+    xai_vpu_ctx v;
+    xai_vpu_init(&v, XAI_VPU_MODE_INT8);
+    xai_lce_quantize_s8_xcore(&v, x, zp, 0, (size_t)rows, cols, got);
+    CHECK_EQ_INT(v.fault_count, 0);
+    CHECK(memcmp(want, got, words * 4) == 0);
+    free(x), free(want), free(got);
+  }
+}
+
 int main(void) {
+  quantize_cases();
   static const int32_t cins[] = {2, 32, 40, 64, 100, 256, 300, 512};
   int ran = 0;
   for (int i = 0; i < 120; i++) {

@@ -127,7 +127,7 @@ def end_to_end(args, tool, work):
             problem = mismatch(want, got)
             check(not problem, f"emulator seed {seed}: {problem}")
         layers = ie.read_layer_times()
-        check(any(op == "LceBconv2d" for op, _ in layers), f"layers {layers}")
+        check(any(op == "XAI_bconv2d" for op, _ in layers), f"layers {layers}")
         ie.close()
     finally:
         proc.terminate()
@@ -148,7 +148,15 @@ def memory(args, tool, work):
           f"(ratio 1/{1 / ratio:.2f})")
     check(ratio < 0.14, f"params/int8 ratio {ratio:.3f} is not about 1/8")
     with open(report) as f:
-        json.load(f)
+        totals = json.load(f)["totals"]
+    # the memory report shows the same parameter bytes, and binary MACs
+    check(totals["params_bytes"] == params,
+          f"report params_bytes {totals['params_bytes']} vs file {params}")
+    with open(report) as f:
+        layers = json.load(f)["layers"]
+    binary = [ly for ly in layers if ly["op"] == "XAI_bconv2d"]
+    check(binary and all(ly["macs"] > 0 and "1-bit peak" in ly["note"]
+                         for ly in binary), f"binary layers {binary}")
 
 
 def main():

@@ -108,10 +108,32 @@ def _bconv_model(i, case, rng):
     return name, n.finish([y])
 
 
+def _bconv_pool_models():
+    """LceBconv2d (bitpacked out) -> LceBMaxPool2d, the pair LCE's converter
+    makes and the xformer fuses: SAME pools on odd sizes (windows partly
+    outside), VALID; and an overlapping pool (3x3 stride 2), which stays
+    separate. (LCE 0.16's interpreter refuses zero padding with bitpacked
+    output.)"""
+    rng = np.random.default_rng(16)
+    for i, (hw, cin, cout, pv, groups, pk, ps, ppad) in enumerate([
+            ((9, 7), 64, 40, 1, 1, (3, 3), (3, 3), SAME),
+            ((8, 8), 96, 48, 1, 1, (2, 2), (2, 2), VALID),
+            ((7, 9), 64, 32, 1, 1, (2, 3), (2, 3), SAME),
+            ((9, 9), 32, 16, 1, 1, (3, 3), (2, 2), SAME)]):
+        n = Net()
+        x = n.input([1, hw[0], hw[1], packed(cin)], np.int32)
+        y, ohw = bconv(n, x, hw, cin, cout, pad_values=pv, groups=groups,
+                       out="bitpacked", rng=rng)
+        z, _ = bmaxpool(n, y, ohw, packed(cout), k=pk, stride=ps,
+                        padding=ppad)
+        yield f"bconv_pool_{i}", n.finish([z])
+
+
 def single_op_models():
     yield from _single_quantize()
     yield from _single_dequantize()
     yield from _single_bmaxpool()
+    yield from _bconv_pool_models()
     rng = np.random.default_rng(15)
     for i, case in enumerate(BCONV_CASES):
         yield _bconv_model(i, case, rng)

@@ -6,6 +6,10 @@
   lce_oracle.py check --xai XAI DIR   random inputs (--seeds N, default 3)
       through the LCE interpreter (its reference LceBconv2d kernel) and
       `xai run`; every output byte must agree.
+  lce_oracle.py compiled --xai XAI DIR   every model through `xformer` at
+      1, 2, 5 and 8 threads, then `xai run`: every LceBconv2d lowered to
+      XAI_bconv2d and LceQuantize to XAI_bquantize, every output byte
+      equal to the LCE interpreter's and to the uncompiled model's run.
 
 The LCE interpreter's optimized LceBconv2d kernel (its default on x86) is
 run too where it accepts the model; it differs from LCE's own reference
@@ -113,6 +117,58 @@ def check(args):
     return 1 if failed else 0
 
 
+def compiled(args):
+    xformer = os.path.join(os.path.dirname(os.path.dirname(args.xai)),
+                           "xformer", "xformer")
+    paths = sorted(os.path.join(args.dir, f) for f in os.listdir(args.dir)
+                   if f.endswith(".tflite"))
+    if not paths or not os.path.exists(xformer):
+        print(f"skipping: no models in {args.dir} or no xformer")
+        return lce_lib.SKIP
+    passed = failed = lowered = 0
+    with tempfile.TemporaryDirectory() as work:
+        for path in paths:
+            name = os.path.basename(path)
+            with open(path, "rb") as f:
+                model = f.read()
+            it = Interpreter(model, use_reference_bconv=True)
+            for seed, threads in enumerate((1, 2, 5, 8)):
+                out = os.path.join(work, f"t{threads}_{name}")
+                p = subprocess.run([xformer, path, "-o", out,
+                                    f"--xcore-thread-count={threads}"],
+                                   capture_output=True, text=True, timeout=300)
+                if p.returncode != 0:
+                    failed += 1
+                    print(f"FAIL {name} xformer: {(p.stderr or p.stdout).strip()}")
+                    continue
+                layers = [ln.split()[1] for ln in p.stdout.splitlines()
+                          if len(ln.split()) > 2 and ln.split()[0].isdigit()]
+                if b"LceBconv2d" in model or b"LceQuantize" in model:
+                    if "LceBconv2d" in layers or "LceQuantize" in layers:
+                        failed += 1
+                        print(f"FAIL {name} {threads} threads: LceBconv2d or "
+                              f"LceQuantize not lowered: {layers}")
+                        continue
+                    lowered += 1
+                rng = np.random.default_rng(seed)
+                inputs = [random_input(rng, s, t) for s, t in
+                          zip(it.input_shapes, it.input_types)]
+                want = lce(model, inputs, True)
+                ref, _ = xai_run(args.xai, path, inputs, work)
+                got, err = xai_run(args.xai, out, inputs, work)
+                problem = err and f"xai run failed: {err}" or \
+                    mismatch(want, got) or (ref != got and "differs from the "
+                                            "uncompiled model's run")
+                if problem:
+                    failed += 1
+                    print(f"FAIL {name} {threads} threads: {problem}", flush=True)
+                else:
+                    passed += 1
+    print(f"{passed} passed, {failed} failed ({len(paths)} models at 1/2/5/8 "
+          f"threads; {lowered} compiled runs with XAI_bconv2d/XAI_bquantize)")
+    return 1 if failed else 0
+
+
 # (name, bconv arguments, text the one-line error must contain)
 REJECT_CASES = [
     ("pad_values_2", dict(cin=32, opts_override={"pad_values": 2}), "'pad_values'"),
@@ -123,6 +179,33 @@ REJECT_CASES = [
     ("no_channels_in", dict(cin=32, opts_override={"channels_in": None}),
      "'channels_in'"),
 ]
+
+
+# XAI_bconv2d with options an xformer never writes: one line naming the op
+# and the option (name, options change, text)
+XAI_REJECT_CASES = [
+    ("xai_no_th", {"th": None}, "'th'"),
+    ("xai_threads_9", {"th": 9}, "'th' is 9"),
+    ("xai_bad_groups", {"g": 3}, "cin 32, g 3"),
+    ("xai_huge_stride", {"oh": 1 << 20, "sh": 60000, "pool": 1, "pfh": 2,
+                         "pfw": 2, "psh": 2, "psw": 2, "pph": 0, "ppw": 0},
+     "out of range"),
+]
+
+
+def xai_bconv_model(change):
+    n = lce_lib.Net()
+    x = n.input([1, 4, 4, 1], np.int32)
+    f = n.tensor([8, 3, 3, 1], np.int32, data=np.arange(72, dtype=np.int32))
+    th = n.tensor([8], np.int32, data=np.full(8, 100, dtype=np.int32))
+    y = n.tensor([1, 4, 4, 1], np.int32)
+    opts = {"th": 2, "cin": 32, "g": 1, "oc": 8, "oh": 4, "ow": 4, "sh": 1,
+            "sw": 1, "dh": 1, "dw": 1, "ph": 1, "pw": 1, "zp": 0, "cmin": 0,
+            "cmax": 0, "pool": 0}
+    opts.update(change)
+    n.op("XAI_bconv2d", [x, f, th], [y],
+         {k: v for k, v in opts.items() if v is not None})
+    return n.finish([y])
 
 
 def reject(args):
@@ -156,6 +239,30 @@ def reject(args):
                     failed += 1
                     print(f"FAIL {name} ({tool}): exit {p.returncode}: "
                           f"{' | '.join(lines)}")
+        for name, change, text in XAI_REJECT_CASES:
+            path = os.path.join(work, name + ".tflite")
+            with open(path, "wb") as f:
+                f.write(xai_bconv_model(change))
+            p = subprocess.run([args.xai, "run", path, "--random", "0",
+                                "--quiet"], capture_output=True, text=True,
+                               timeout=60)
+            lines = (p.stdout + p.stderr).strip().splitlines()
+            if (p.returncode > 0 and len(lines) == 1 and text in lines[0]
+                    and "XAI_bconv2d" in lines[0]):
+                passed += 1
+            else:
+                failed += 1
+                print(f"FAIL {name}: exit {p.returncode}: {' | '.join(lines)}")
+        # the valid model of the same family runs
+        path = os.path.join(work, "xai_ok.tflite")
+        with open(path, "wb") as f:
+            f.write(xai_bconv_model({}))
+        p = subprocess.run([args.xai, "run", path, "--random", "0", "--quiet"],
+                           capture_output=True, text=True, timeout=60)
+        passed, failed = (passed + 1, failed) if p.returncode == 0 else \
+            (passed, failed + 1)
+        if p.returncode:
+            print(f"FAIL xai_ok: {(p.stdout + p.stderr).strip()}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
@@ -163,7 +270,7 @@ def reject(args):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["generate", "check", "reject"])
+    ap.add_argument("mode", choices=["generate", "check", "compiled", "reject"])
     ap.add_argument("dir")
     ap.add_argument("--xai")
     ap.add_argument("--seeds", type=int, default=3)
@@ -173,7 +280,7 @@ def main():
         names = lce_models.write_all(args.dir)
         print(f"wrote {len(names)} models to {args.dir}")
         return 0
-    return check(args) if args.mode == "check" else reject(args)
+    return {"check": check, "compiled": compiled, "reject": reject}[args.mode](args)
 
 
 if __name__ == "__main__":

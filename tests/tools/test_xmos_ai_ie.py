@@ -65,6 +65,7 @@ with tempfile.TemporaryDirectory(prefix="xai-py-") as tmp:
         ie = xmos_ai_ie.xcore_ai_ie_emulator(socket=sock, timeout_ms=20000)
         ie.connect()
         check(sock in ie.description, f"description {ie.description}")
+        check(ie.wait_note == "", f"wait note {ie.wait_note!r} (nobody held it)")
         check(ie.hello()["engines"] >= 2, "hello engines")
         ie.download_model_file(model)
         spec = ie.read_spec()

@@ -46,6 +46,15 @@ static void test_parse(void) {
   xai_error_clear(&err);
   CHECK(xf_target_parse(&t, "model_memory = rom", "t.cfg", &err) != XAI_OK);
   CHECK(strstr(err.message, "sram, lpddr or flash") != NULL);
+  /* Issue #12: a config that sets nothing, or is malformed. */
+  const char *bad[] = {"", "# only a comment\n", "  \n\t\n", "{}",
+                       "sram_kib", "sram_kib =", "= 5", "sram_kib = 5 6",
+                       "sram_kib = 99999999999", "sram_kib = -1"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    xai_error_clear(&err);
+    CHECK(xf_target_parse(&t, bad[i], "t.cfg", &err) == XAI_ERR_ARGUMENT);
+    CHECK(strncmp(err.message, "t.cfg", 5) == 0 && !strchr(err.message, '\n'));
+  }
 }
 
 static void test_auto(void) {
@@ -138,6 +147,13 @@ static void test_named(void) {
   CHECK_EQ_INT(p.arena, XF_MEM_SRAM);
   CHECK_EQ_INT(p.lpddr_bytes, 400000 - 218608);
   CHECK_EQ_INT(p.flash_bytes, 218608);
+  /* custom with no memory key at all says so. */
+  xf_target none;
+  xf_target_default(&none);
+  xai_error_clear(&err);
+  CHECK(xf_placement_choose(&none, XAI_XF_MEMORY_CUSTOM, &s, &p, &err) !=
+        XAI_OK);
+  CHECK(strstr(err.message, "sets none of model_memory") != NULL);
   t.arena_memory = XF_MEM_FLASH;
   xai_error_clear(&err);
   CHECK(xf_placement_choose(&t, XAI_XF_MEMORY_CUSTOM, &s, &p, &err) != XAI_OK);

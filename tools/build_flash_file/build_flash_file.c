@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "xai/flash.h"
+#include "xai/runtime.h"
+#include "xai/tflite.h"
 
 static void usage(FILE *out) {
   fprintf(out,
@@ -20,6 +22,52 @@ static void usage(FILE *out) {
           "\n"
           "  -o, --output FILE   image to write (required)\n"
           "  -h, --help          show this help\n");
+}
+
+/* Entry `i`: the model is a TFLite model and the params are the file it
+ * was compiled with (the hash in its `xai_params` metadata), or no params
+ * when it has none. Returns 0, or 1 after printing one line. */
+static int check_pair(const char *model_path, const xai_flash_blob_pair *e,
+                      const char *params_path) {
+  xai_error err = {0};
+  xai_params_source src = xai_params_memory(e->params, e->params_bytes,
+                                            XAI_PARAMS_RAM);
+  if (!e->model) {
+    if (e->params && xai_params_verify(&src, &err) != XAI_OK) {
+      fprintf(stderr, "build_flash_file: %s is not a params file from the "
+              "xformer: %s\n", params_path, err.message);
+      return 1;
+    }
+    return 0;
+  }
+  xai_tfl_view view;
+  if (xai_tfl_open(&view, e->model, e->model_bytes, &err) != XAI_OK) {
+    fprintf(stderr, "build_flash_file: %s: %s\n", model_path, err.message);
+    return 1;
+  }
+  uint64_t hash = 0, bytes = 0;
+  const bool wants = xai_params_expected(e->model, e->model_bytes, &hash,
+                                         &bytes);
+  if (!wants && e->params) {
+    fprintf(stderr, "build_flash_file: %s has no params file (it was "
+            "compiled without --xcore-flash-image-file), but %s was given "
+            "as its params; write '-'\n", model_path, params_path);
+    return 1;
+  }
+  if (wants && !e->params) {
+    fprintf(stderr, "build_flash_file: %s reads its weights from a params "
+            "file of %llu bytes (hash %016llx), but '-' was given; pass the "
+            "file the xformer wrote with it\n", model_path,
+            (unsigned long long)bytes, (unsigned long long)hash);
+    return 1;
+  }
+  if (wants && (xai_params_check(&src, hash, &err) != XAI_OK ||
+                xai_params_verify(&src, &err) != XAI_OK)) {
+    fprintf(stderr, "build_flash_file: %s is not the params file of %s: "
+            "%s\n", params_path, model_path, err.message);
+    return 1;
+  }
+  return 0;
 }
 
 static int usage_error(const char *what, const char *arg) {
@@ -97,6 +145,9 @@ int main(int argc, char **argv) {
       e->params_bytes = size;
     }
   }
+
+  for (size_t i = 0; i < pairs && rc == 0; i++)
+    rc = check_pair(files[2 * i], &entries[i], files[2 * i + 1]);
 
   uint8_t *image = NULL;
   size_t image_bytes = 0;

@@ -24,7 +24,8 @@ static void device_usage(FILE *out) {
           "usage: xai device start|stop|status [--socket PATH] [emulator options]\n"
           "  start   run the device emulator in the background (options as\n"
           "          xai_device_emulator --help: --tiles, --sram-kib, --lpddr-mib,\n"
-          "          --flash FILE, --flash-mib, --flash-mbps, --clock-mhz)\n"
+          "          --flash FILE, --flash-mib, --flash-mbps, --clock-mhz,\n"
+          "          --idle-timeout-ms, --link, --instant)\n"
           "  stop    stop it (SIGTERM; it removes its socket and pid file)\n"
           "  status  say whether it runs and print the device facts (exit 1 if not)\n"
           "The socket is --socket, else $XAI_DEVICE_SOCKET, else\n"
@@ -58,6 +59,9 @@ static long read_pid(const char *sock) {
 
 /* HELLO over the socket. Returns the reply status (0 OK, 1 BUSY) or -1
  * when nothing answers. */
+/* The BUSY reply's message: who holds the device. */
+static char busy_holder[128];
+
 static int ping(const char *sock, xai_proto_hello *hello) {
   struct sockaddr_un a;
   memset(&a, 0, sizeof a);
@@ -95,6 +99,10 @@ static int ping(const char *sock, xai_proto_hello *hello) {
         at += used;
         if (ev == XAI_DECODE_FRAME && f.header.seq == 1) {
           result = f.header.status;
+          if (result == XAI_PS_BUSY)
+            snprintf(busy_holder, sizeof busy_holder, "%.*s",
+                     (int)(f.header.length < 127 ? f.header.length : 127),
+                     (const char *)f.payload);
           if (result == XAI_PS_OK &&
               xai_hello_decode(f.payload, f.header.length, hello, NULL) != XAI_OK)
             result = -1;
@@ -235,7 +243,8 @@ static int cmd_status(const char *sock) {
   long pid = read_pid(sock);
   if (st == XAI_PS_BUSY) {
     printf("device emulator running on %s (pid %ld), busy serving another "
-           "client\n", sock, pid);
+           "client%s%s%s\n", sock, pid, busy_holder[0] ? " (" : "",
+           busy_holder, busy_holder[0] ? ")" : "");
     return 0;
   }
   printf("device emulator running on %s (pid %ld)\n", sock, pid);

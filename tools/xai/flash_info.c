@@ -52,7 +52,8 @@ int xai_cmd_flash_info(int argc, char **argv) {
   xai_flash_memory mem = {data, size};
   xai_flash_reader reader = xai_flash_memory_reader(&mem);
   xai_flash_image img;
-  if (xai_flash_image_open(&img, &reader, &err) != XAI_OK) {
+  if (xai_flash_image_open(&img, &reader, &err) != XAI_OK ||
+      xai_flash_image_check_file(&img, size, &err) != XAI_OK) {
     fprintf(stderr, "xai flash-info: %s: %s\n", path, err.message);
     xai_file_free(data);
     return 1;
@@ -61,9 +62,6 @@ int xai_cmd_flash_info(int argc, char **argv) {
          "CRC 0x%08x\n",
          path, img.version, img.entry_count, img.image_bytes,
          img.directory_crc);
-  if (size > img.image_bytes)
-    printf("note: the file has %zu bytes after the image (ignored)\n",
-           size - img.image_bytes);
   printf("%5s  %10s %10s %10s  %10s %10s %10s  %s\n", "entry", "model@",
          "bytes", "crc", "params@", "bytes", "crc", "check");
   int bad = 0;

@@ -58,7 +58,8 @@ int xai_cmd_report(int argc, char **argv) {
   xai_xformer_options_init(&o);
   xai_error err = {0};
   if (clock && xai_xformer_set_option(&o, "xcore-clock-mhz", clock, &err)) {
-    fprintf(stderr, "xai report: %s\n", err.message);
+    fprintf(stderr, "xai report: --clock-mhz '%s': must be a whole number "
+            "from 100 to 1000\n", clock);
     return 2;
   }
   uint8_t *model = NULL, *params = NULL;

@@ -20,6 +20,8 @@
  * --output FILE  writes every output's raw bytes, concatenated in order.
  * --arena        prints the arena bytes needed (head + tail) and the plan.
  * --repeat N     invokes N times; per-op times are the mean. */
+#include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,19 +251,26 @@ static int parse(int argc, char **argv, run_args *a) {
     } else if (!strcmp(s, "--semantics") && has_next) {
       a->semantics = argv[++i];
     } else if (!strcmp(s, "--random") && has_next) {
+      /* strtoull alone takes "", " 5" and "-1" (as 2^64-1). */
+      const char *v = argv[++i];
       char *end;
-      a->seed = strtoull(argv[++i], &end, 0);
-      if (*end) {
-        fprintf(stderr, "xai run: --random needs a number, got '%s'\n",
-                argv[i]);
+      errno = 0;
+      a->seed = strtoull(v, &end, 0);
+      if (!isdigit((unsigned char)v[0]) || *end || errno) {
+        fprintf(stderr, "xai run: --random needs a whole number from 0 to "
+                "2^64-1 (decimal or 0x hex), got '%s'\n", v);
         return 2;
       }
       a->have_seed = 1;
     } else if (!strcmp(s, "--repeat") && has_next) {
+      const char *v = argv[++i];
       char *end;
-      a->repeat = strtol(argv[++i], &end, 10);
-      if (*end || a->repeat < 1) {
-        fprintf(stderr, "xai run: --repeat needs a count >= 1\n");
+      errno = 0;
+      a->repeat = strtol(v, &end, 10);
+      if (!isdigit((unsigned char)v[0]) || *end || errno || a->repeat < 1 ||
+          a->repeat > 1000000) {
+        fprintf(stderr, "xai run: --repeat needs a count from 1 to 1000000, "
+                "got '%s'\n", v);
         return 2;
       }
     } else if (!strcmp(s, "--arena")) {

@@ -25,6 +25,9 @@ typedef struct {
   const char *socket_path;
   uint32_t tiles, sram_kib, firmware_kib, lpddr_mib, flash_mib, flash_mbps,
       clock_mhz;
+  /* A connection that sends no frame for this long is dropped when
+   * another client waits for the device (docs/device.md section 3). */
+  uint32_t idle_timeout_ms;
   const char *flash_file;
   bool foreground;
   emu_link link;

@@ -1,6 +1,7 @@
 /* xai_device_emulator: the xcore.ai device on a local socket. Options in
  * docs/device.md; `xai device start|stop|status` drives it. */
 #define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -32,6 +33,9 @@ static void usage(FILE *out) {
           "                    speed bulk, the default; spi: --spi-khz)\n"
           "  --spi-khz N       SPI clock for --link spi, kHz (20000)\n"
           "  --instant         no link pacing (tests)\n"
+          "  --idle-timeout-ms N  drop a client that sends nothing (or does\n"
+          "                    not read its replies) for N ms while another\n"
+          "                    client waits (3000)\n"
           "  --foreground      stay in the foreground (default: detach once\n"
           "                    listening; the log goes to SOCKET.log)\n");
 }
@@ -41,7 +45,8 @@ static int parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
   char *end = NULL;
   errno = 0;
   unsigned long v = s ? strtoul(s, &end, 10) : 0;
-  if (!s || errno || !end || *end || v < lo || v > hi) {
+  if (!s || !isdigit((unsigned char)s[0]) || errno || !end || *end || v < lo ||
+      v > hi) {
     fprintf(stderr, "xai_device_emulator: %s needs a number in %u..%u (got %s)\n",
             name, lo, hi, s ? s : "nothing");
     return -1;
@@ -71,6 +76,7 @@ static int parse(int argc, char **argv, emu_options *o) {
   o->flash_mib = 16;
   o->flash_mbps = 50;
   o->clock_mhz = 800;
+  o->idle_timeout_ms = 3000;
   o->link.kind = EMU_LINK_USB;
   o->link.spi_khz = 20000;
   for (int i = 1; i < argc; i++) {
@@ -114,6 +120,8 @@ static int parse(int argc, char **argv, emu_options *o) {
       /* Above the QSPI ceiling (133 MHz x 4 bits = 66 MB/s) is no real
        * part (SYSTEM.md section 4). */
       r = parse_u32(a, v, 1, 66, &o->flash_mbps);
+    } else if (!strcmp(a, "--idle-timeout-ms")) {
+      r = parse_u32(a, v, 50, 3600000, &o->idle_timeout_ms);
     } else if (!strcmp(a, "--clock-mhz")) {
       r = parse_u32(a, v, 100, 2000, &o->clock_mhz);
     } else {

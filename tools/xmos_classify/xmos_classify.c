@@ -126,7 +126,7 @@ static int classify_option(void *user, const char *opt, const char *value) {
   if (strcmp(opt, "--labels") == 0) {
     o->labels = value;
   } else if (strcmp(opt, "--input-range") == 0) {
-    if (sscanf(value, "%f,%f", &o->lo, &o->hi) != 2 || !(o->hi > o->lo)) {
+    if (xmos_parse_range(value, &o->lo, &o->hi) != 0) {
       fprintf(stderr,
               "xmos_classify: --input-range wants LO,HI with LO < HI, e.g. "
               "-1,1\n");
@@ -195,7 +195,7 @@ int main(int argc, char **argv) {
     xai_file_free(probe);
   }
   xai_host_device *dev = NULL;
-  if (xai_host_connect(&dev, args.device, (uint32_t)args.timeout_ms,
+  if (xmos_args_connect(&args, &dev,
                        &err) != XAI_OK) {
     fprintf(stderr, "xmos_classify: %s\n", err.message);
     free(label_text);

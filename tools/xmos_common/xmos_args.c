@@ -1,6 +1,7 @@
 /* The xmos_* tools' command-line parsing (xmos_args.h). */
 #include "xmos_args.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,4 +66,25 @@ int xmos_args_parse(xmos_args *a, int argc, char **argv) {
     return 2;
   }
   return XMOS_ARGS_OK;
+}
+
+xai_status xmos_args_connect(const xmos_args *a, xai_host_device **dev,
+                             xai_error *err) {
+  xai_status st =
+      xai_host_connect(dev, a->device, (uint32_t)a->timeout_ms, err);
+  if (st == XAI_OK && xai_host_wait_note(*dev)[0])
+    fprintf(stderr, "%s: note: %s\n", a->tool, xai_host_wait_note(*dev));
+  return st;
+}
+
+int xmos_parse_range(const char *s, float *lo, float *hi) {
+  char *end;
+  float a = strtof(s, &end);
+  if (end == s || *end != ',') return -1;
+  const char *t = end + 1;
+  float b = strtof(t, &end);
+  if (end == t || *end || !isfinite(a) || !isfinite(b) || !(b > a)) return -1;
+  *lo = a;
+  *hi = b;
+  return 0;
 }

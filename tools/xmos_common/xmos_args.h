@@ -8,6 +8,8 @@
 
 #include <stdio.h>
 
+#include "xai/host.h"
+
 enum {
   XMOS_ARGS_OK = -1,    /* parsed: run the tool */
   XMOS_ARG_OTHER = -2,  /* (callback) not one of the tool's options */
@@ -37,5 +39,14 @@ typedef struct {
  * missing positional argument, or a bad --engine: not a whole number from
  * 0 to 255). */
 int xmos_args_parse(xmos_args *a, int argc, char **argv);
+
+/* "LO,HI": two finite numbers with LO < HI and nothing else. Returns 0,
+ * or -1 for anything else ("1,2x", "nan,1", "-inf,inf", "1"). */
+int xmos_parse_range(const char *s, float *lo, float *hi);
+
+/* xai_host_connect with the parsed --device and --timeout-ms; when the
+ * device was held by another client, says by whom on stderr. */
+xai_status xmos_args_connect(const xmos_args *a, xai_host_device **dev,
+                             xai_error *err);
 
 #endif

@@ -38,6 +38,7 @@ int main(int argc, char **argv) {
   xai_flash_reader reader = xai_flash_memory_reader(&mem);
   xai_flash_image img;
   if (xai_flash_image_open(&img, &reader, &err) != XAI_OK ||
+      xai_flash_image_check_file(&img, size, &err) != XAI_OK ||
       xai_flash_image_verify(&img, &err) != XAI_OK) {
     fprintf(stderr, "xmos_flash: %s is not a valid flash image: %s\n", path,
             err.message);
@@ -47,7 +48,7 @@ int main(int argc, char **argv) {
   printf("Flash image %s: %u entries, %zu bytes\n", path,
          (unsigned)img.entry_count, size);
   xai_host_device *dev = NULL;
-  if (xai_host_connect(&dev, args.device, (uint32_t)args.timeout_ms,
+  if (xmos_args_connect(&args, &dev,
                        &err) != XAI_OK) {
     fprintf(stderr, "xmos_flash: %s\n", err.message);
     xai_file_free(image);

@@ -242,8 +242,18 @@ int main(int argc, char **argv) {
     return 2;
   }
   xai_error err;
+  /* Every input file is readable before the device is touched. */
+  for (unsigned i = 0; i < opts.n_in; i++) {
+    uint8_t *data = NULL;
+    size_t size = 0;
+    if (xai_file_read(opts.in[i], &data, &size, &err) != XAI_OK) {
+      fprintf(stderr, "xmos_infer: %s\n", err.message);
+      return 1;
+    }
+    xai_file_free(data);
+  }
   xai_host_device *dev = NULL;
-  if (xai_host_connect(&dev, args.device, (uint32_t)args.timeout_ms,
+  if (xmos_args_connect(&args, &dev,
                        &err) != XAI_OK) {
     fprintf(stderr, "xmos_infer: %s\n", err.message);
     return 1;

@@ -40,7 +40,7 @@ static int recv_option(void *user, const char *opt, const char *value) {
   recv_options *o = user;
   if (!value) return XMOS_ARG_OTHER;
   if (!strcmp(opt, "--output-range")) {
-    if (sscanf(value, "%f,%f", &o->lo, &o->hi) != 2 || !(o->hi > o->lo)) {
+    if (xmos_parse_range(value, &o->lo, &o->hi) != 0) {
       fprintf(stderr, "xmos_recv_picture: --output-range wants LO,HI with "
               "LO < HI, e.g. 0,1\n");
       return 2;
@@ -75,7 +75,7 @@ int main(int argc, char **argv) {
   if (parsed != XMOS_ARGS_OK) return parsed;
   xai_error err;
   xai_host_device *dev = NULL;
-  if (xai_host_connect(&dev, args.device, (uint32_t)args.timeout_ms,
+  if (xmos_args_connect(&args, &dev,
                        &err) != XAI_OK) {
     fprintf(stderr, "xmos_recv_picture: %s\n", err.message);
     return 1;

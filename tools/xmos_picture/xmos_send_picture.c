@@ -41,7 +41,7 @@ static int picture_option(void *user, const char *opt, const char *value) {
   picture_options *o = user;
   if (!value) return XMOS_ARG_OTHER;
   if (!strcmp(opt, "--input-range")) {
-    if (sscanf(value, "%f,%f", &o->lo, &o->hi) != 2 || !(o->hi > o->lo)) {
+    if (xmos_parse_range(value, &o->lo, &o->hi) != 0) {
       fprintf(stderr, "xmos_send_picture: --input-range wants LO,HI with "
               "LO < HI, e.g. -1,1\n");
       return 2;
@@ -75,7 +75,7 @@ int main(int argc, char **argv) {
   const int range_given = opts.hi > opts.lo;
   xai_error err;
   xai_host_device *dev = NULL;
-  if (xai_host_connect(&dev, args.device, (uint32_t)args.timeout_ms,
+  if (xmos_args_connect(&args, &dev,
                        &err) != XAI_OK) {
     fprintf(stderr, "xmos_send_picture: %s\n", err.message);
     return 1;

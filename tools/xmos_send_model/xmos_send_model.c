@@ -173,7 +173,7 @@ static int report_loaded(xai_host_device *dev, unsigned long engine) {
 static int load_entry(const xmos_args *args, const send_options *o) {
   xai_error err;
   xai_host_device *dev = NULL;
-  if (xai_host_connect(&dev, args->device, (uint32_t)args->timeout_ms,
+  if (xmos_args_connect(args, &dev,
                        &err) != XAI_OK) {
     fprintf(stderr, "xmos_send_model: %s\n", err.message);
     return 1;
@@ -252,7 +252,7 @@ int main(int argc, char **argv) {
   }
   effective_placement(&opts, params != NULL, &place);
   xai_host_device *dev = NULL;
-  if (xai_host_connect(&dev, args.device, (uint32_t)args.timeout_ms,
+  if (xmos_args_connect(&args, &dev,
                        &err) != XAI_OK) {
     fprintf(stderr, "xmos_send_model: %s\n", err.message);
     xai_file_free(model);

@@ -111,7 +111,7 @@ int main(int argc, char **argv) {
   }
   xai_error err;
   xai_host_device *dev = NULL;
-  if (xai_host_connect(&dev, args.device, (uint32_t)args.timeout_ms,
+  if (xmos_args_connect(&args, &dev,
                        &err) != XAI_OK) {
     fprintf(stderr, "xmos_timings: %s\n", err.message);
     return 1;

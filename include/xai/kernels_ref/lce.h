@@ -56,6 +56,15 @@ typedef struct {
   int32_t clamp_min, clamp_max;
   const float *mult, *bias;
   const int32_t *threshold;
+  /* xcore kernel only (kernels_xcore/bconv.h): per output channel, the
+   * popcount of the filter words its last vector chunk reads past its row. */
+  const int32_t *tail_fix;
+  /* xcore kernel only: bitpacked output thresholded on the VPU when set
+   * (xai_bconv2d_xcore_bit_lanes). */
+  const int16_t *bit_lanes;
+  /* xcore kernel only: zero padding's per-tap filter popcounts when set
+   * (xai_bconv2d_xcore_tap_pops). */
+  const uint16_t *tap_pops;
 } xai_bconv2d_params;
 
 /* LCE's output transform from the model's post-activation multiplier and

@@ -10,8 +10,6 @@
 #include <string.h>
 
 #include "lce_ops_internal.h"
-#include "xai/kernels_xcore/bconv.h"
-#include "xai/xcore_machine.h"
 
 static const char *act_name(int32_t a) {
   static const char *const names[] = {"NONE", "RELU", "RELU_N1_TO_1",
@@ -137,87 +135,53 @@ xai_status xai_lce_bconv_decode(xai_op_ctx *ctx, xai_lce_bconv_geometry *g) {
 }
 
 /* The op runs on the VLMACCR1 kernel (bit-exact with the reference one),
- * its output rows split over the default thread count. */
+ * its output pixels split over the default thread count (XAI_bconv2d, the
+ * xformer's form, carries its own). */
 #define LCE_BCONV_THREADS 5u
 
-typedef struct {
-  xai_lce_bconv_geometry g;
-  int32_t scratch;
-  unsigned threads;
-} bconv_data;
-
 static xai_status prepare_bconv(xai_op_ctx *ctx) {
-  bconv_data *d = xai_op_alloc_persistent(ctx, sizeof *d);
-  if (!d) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
-  ctx->data = d;
-  xai_lce_bconv_geometry *g = &d->g;
-  xai_status st = xai_lce_bconv_decode(ctx, g);
+  xai_bconv_run *r = xai_op_alloc_persistent(ctx, sizeof *r);
+  if (!r) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
+  memset(r, 0, sizeof *r);
+  ctx->data = r;
+  xai_lce_bconv_geometry g;
+  xai_status st = xai_lce_bconv_decode(ctx, &g);
   if (st) return st;
-  if (g->filter.h * g->filter.w > 256)
-    return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
-                       "a %dx%d binary filter; at most 256 taps are supported",
-                       (int)g->filter.h, (int)g->filter.w);
-  d->threads = (unsigned)g->out.h < LCE_BCONV_THREADS ? (unsigned)g->out.h
-                                                      : LCE_BCONV_THREADS;
-  st = xai_op_request_scratch(
-      ctx, (size_t)xai_bconv2d_xcore_scratch_words(&g->filter) * 4u + 32u,
-      &d->scratch);
-  if (st) return st;
-  xai_bconv2d_params *p = &g->p;
+  r->p = g.p;
+  r->in = g.in;
+  r->filter = g.filter;
+  r->conv = r->out = g.out;
+  r->k_depth = g.k_depth;
+  r->threads = LCE_BCONV_THREADS;
+  const bool bits = r->p.out_kind == XAI_BCONV_OUT_BITPACKED;
+  if ((st = xai_bconv_run_prepare(ctx, r, xai_op_input(ctx, 1),
+                                  bits ? xai_op_input(ctx, 4) : NULL)))
+    return st;
+  xai_bconv2d_params *p = &r->p;
   if (p->out_kind == XAI_BCONV_OUT_BITPACKED) return XAI_OK;
   float *mb = xai_op_alloc_persistent(ctx, 2 * sizeof(float) *
-                                                (size_t)g->channels_out);
+                                                (size_t)g.channels_out);
   if (!mb) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
   const xai_rt_tensor *out = xai_op_output(ctx, 0);
   int s8 = p->out_kind == XAI_BCONV_OUT_INT8;
   xai_bconv2d_transform_make(xai_op_input(ctx, 2)->data,
-                             xai_op_input(ctx, 3)->data, g->channels_out,
-                             g->k_depth, g->activation,
+                             xai_op_input(ctx, 3)->data, g.channels_out,
+                             g.k_depth, g.activation,
                              s8 ? (double)out->scale : 1.0,
                              s8 ? (double)out->zero_point : 0.0, mb,
-                             mb + g->channels_out, &p->clamp_min,
+                             mb + g.channels_out, &p->clamp_min,
                              &p->clamp_max);
   p->mult = mb;
-  p->bias = mb + g->channels_out;
+  p->bias = mb + g.channels_out;
   return XAI_OK;
 }
 
 static xai_status eval_bconv(xai_op_ctx *ctx) {
-  bconv_data *d = ctx->data;
-  xai_lce_bconv_geometry *g = &d->g;
-  if (g->p.out_kind == XAI_BCONV_OUT_BITPACKED)
-    g->p.threshold = xai_op_input(ctx, 4)->data;
-  uintptr_t raw = (uintptr_t)xai_op_scratch(ctx, d->scratch);
-  int32_t *scratch = (int32_t *)((raw + 31u) & ~(uintptr_t)31u);
-  uint64_t bundles[XAI_XCORE_THREADS_PER_TILE], macs = 0;
-  for (unsigned t = 0; t < d->threads; t++) {
-    xai_vpu_ctx v;
-    xai_vpu_init(&v, XAI_VPU_MODE_INT8);
-    int32_t b, end;
-    xai_bconv2d_xcore_rows(g->out.h, d->threads, t, &b, &end);
-    xai_status st = xai_bconv2d_xcore(&v, &g->p, &g->in,
-                                      xai_op_input(ctx, 0)->data, &g->filter,
-                                      xai_op_input(ctx, 1)->data, &g->out,
-                                      xai_op_output(ctx, 0)->data, b, end,
-                                      scratch);
-    xai_error e;
-    xai_error_clear(&e);
-    if (!st) st = xai_vpu_check(&v, "LceBconv2d", &e);
-    if (st)
-      return xai_op_fail(ctx, st, "binary convolution kernel: %s",
-                         e.message[0] ? e.message : "bad arguments");
-    bundles[t] = v.bundles;
-    macs += v.macs;
-  }
-  (void)macs; /* the VPU's count includes the zero rows of partial blocks */
-  uint64_t layer_macs = (uint64_t)g->out.n * g->out.h * g->out.w *
-                        (uint64_t)g->channels_out * (uint64_t)g->k_depth;
-  uint64_t wbytes = (uint64_t)g->channels_out * g->filter.h * g->filter.w *
-                    g->filter.c * 4u;
-  xai_status st = xai_xcore_op_cost(ctx, bundles, d->threads, layer_macs,
-                                    wbytes, "bconv2d_vlmaccr1");
-  ctx->cost->utilisation = 0; /* int8-peak figure; see the report note */
-  return st;
+  xai_bconv_run *r = ctx->data;
+  const xai_rt_tensor *th = xai_op_input(ctx, 4);
+  return xai_bconv_run_eval(ctx, r, xai_op_input(ctx, 1)->data,
+                            r->p.out_kind == XAI_BCONV_OUT_BITPACKED
+                                ? th->data : NULL);
 }
 
 typedef struct {

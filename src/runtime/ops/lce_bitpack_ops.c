@@ -1,11 +1,20 @@
 /* LceQuantize (float32/int8 -> bitpacked int32 along the last axis) and
  * LceDequantize (bitpacked -> float32/int8), as larq_compute_engine 0.16's
- * quantization.cc. Neither has options. */
+ * quantization.cc. Neither has options. XAI_bquantize is the xformer's
+ * form of LceQuantize: the same op with its thread count (option "th"). */
 #include "lce_ops_internal.h"
+#include "xai/kernels_xcore/bconv.h"
+#include "xai/xcore_machine.h"
+
+/* int8 input runs on the VPU form, float on the reference loop (scalar on
+ * the device too); LceQuantize splits rows over up to this many threads,
+ * XAI_bquantize over its "th". */
+#define LCE_QUANTIZE_THREADS 5u
 
 typedef struct {
   size_t rows;
   int32_t cols;
+  unsigned threads;
 } bitpack_data;
 
 /* Checks in/out ranks and that out = in with the last axis packed (or the
@@ -43,10 +52,12 @@ static xai_status shapes(xai_op_ctx *ctx, int packed_side, bitpack_data **d) {
   return XAI_OK;
 }
 
-static xai_status prepare_quantize(xai_op_ctx *ctx) {
+static xai_status prepare_quantize_th(xai_op_ctx *ctx, unsigned threads) {
   bitpack_data *d;
   xai_status st = shapes(ctx, 1, &d);
   if (st) return st;
+  d->threads = (size_t)threads > d->rows ? (unsigned)d->rows : threads;
+  if (d->threads == 0) d->threads = 1;
   const xai_rt_tensor *in = xai_op_input(ctx, 0);
   if (in->type != XAI_TYPE_FLOAT32 && in->type != XAI_TYPE_INT8)
     return xai_lce_op_bad_type(ctx, "input", in, "FLOAT32 or INT8");
@@ -54,15 +65,44 @@ static xai_status prepare_quantize(xai_op_ctx *ctx) {
                                 XAI_TYPE_INT32);
 }
 
+static xai_status prepare_quantize(xai_op_ctx *ctx) {
+  return prepare_quantize_th(ctx, LCE_QUANTIZE_THREADS);
+}
+
+static xai_status prepare_xquantize(xai_op_ctx *ctx) {
+  xai_flexbuf_ref map;
+  unsigned threads = 1;
+  xai_status st = xai_xcore_op_options(ctx, &map);
+  if (!st) st = xai_xcore_op_threads(ctx, &map, &threads);
+  return st ? st : prepare_quantize_th(ctx, threads);
+}
+
 static xai_status eval_quantize(xai_op_ctx *ctx) {
   const bitpack_data *d = ctx->data;
   const xai_rt_tensor *in = xai_op_input(ctx, 0);
   int32_t *out = xai_op_output(ctx, 0)->data;
-  if (in->type == XAI_TYPE_FLOAT32)
-    xai_lce_quantize_f32_ref(in->data, d->rows, d->cols, out);
-  else
-    xai_lce_quantize_s8_ref(in->data, in->zero_point, d->rows, d->cols, out);
-  return XAI_OK;
+  const unsigned threads = d->threads;
+  uint64_t bundles[XAI_XCORE_THREADS_PER_TILE] = {0};
+  const bool s8 = in->type == XAI_TYPE_INT8;
+  if (!s8) xai_lce_quantize_f32_ref(in->data, d->rows, d->cols, out);
+  for (unsigned t = 0; t < threads; t++) {
+    size_t b = d->rows * t / threads, e = d->rows * (t + 1) / threads;
+    if (!s8) {
+      bundles[t] = xai_lce_quantize_f32_bundles(e - b, d->cols);
+      continue;
+    }
+    xai_vpu_ctx v;
+    xai_vpu_init(&v, XAI_VPU_MODE_INT8);
+    xai_lce_quantize_s8_xcore(&v, in->data, in->zero_point, b, e, d->cols,
+                              out);
+    xai_error err;
+    xai_error_clear(&err);
+    if (xai_vpu_check(&v, "LceQuantize", &err))
+      return xai_op_fail(ctx, XAI_ERR_STATE, "VPU kernel: %s", err.message);
+    bundles[t] = v.bundles;
+  }
+  return xai_xcore_op_cost(ctx, bundles, threads, 0, 0,
+                           s8 ? "bitpack_s8_vdepth1" : "bitpack_f32");
 }
 
 static xai_status prepare_dequantize(xai_op_ctx *ctx) {
@@ -94,6 +134,8 @@ static xai_status eval_dequantize(xai_op_ctx *ctx) {
 
 const xai_op_registration xai_op_lce_quantize = {
     XAI_OP_CUSTOM, "LceQuantize", prepare_quantize, eval_quantize, NULL};
+const xai_op_registration xai_op_xai_bquantize = {
+    XAI_OP_CUSTOM, "XAI_bquantize", prepare_xquantize, eval_quantize, NULL};
 const xai_op_registration xai_op_lce_dequantize = {
     XAI_OP_CUSTOM, "LceDequantize", prepare_dequantize, eval_dequantize,
     NULL};

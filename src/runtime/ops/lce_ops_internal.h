@@ -2,6 +2,8 @@
 #ifndef XAI_RUNTIME_OPS_LCE_OPS_INTERNAL_H
 #define XAI_RUNTIME_OPS_LCE_OPS_INTERNAL_H
 
+#include <stdbool.h>
+
 #include "xai/kernels_ref/lce.h"
 #include "xai/runtime.h"
 #include "xai/tflite.h"
@@ -34,5 +36,33 @@ typedef struct {
   xai_dims4 in, filter, out;     /* out.c unpacked */
 } xai_lce_bconv_geometry;
 xai_status xai_lce_bconv_decode(xai_op_ctx *ctx, xai_lce_bconv_geometry *g);
+
+/* A binary convolution (optionally fused with a binary max pool) on the
+ * VLMACCR1 kernel, shared by LceBconv2d and XAI_bconv2d
+ * (lce_bconv_run.c). The op fills p (all but threshold, tail_fix), the
+ * dims, k_depth, channels_out, pooled/pool and threads before
+ * xai_bconv_run_prepare; eval passes the filter and threshold data. */
+typedef struct {
+  xai_bconv2d_params p;
+  xai_dims4 in, filter, conv, out; /* conv/out: c = unpacked channels */
+  int32_t k_depth;
+  bool pooled;                     /* out = max pool of conv */
+  xai_bmaxpool_params pool;
+  unsigned threads;                /* capped by the output pixels */
+  int32_t scratch;
+  size_t slice;                    /* scratch bytes a thread */
+  int32_t *tail_fix;               /* NULL when rows are whole chunks */
+  bool filter_fixed;               /* a model constant: tables made once */
+  int16_t *bit_lanes;              /* bitpacked output: VPU thresholds */
+  bool bit_lanes_fixed;            /* made in prepare (constant inputs) */
+  uint16_t *tap_pops;              /* zero padding: per-tap popcounts */
+} xai_bconv_run;
+/* threshold: the thresholds tensor for bitpacked output, else NULL. */
+xai_status xai_bconv_run_prepare(xai_op_ctx *ctx, xai_bconv_run *r,
+                                 const xai_rt_tensor *filter,
+                                 const xai_rt_tensor *threshold);
+xai_status xai_bconv_run_eval(xai_op_ctx *ctx, xai_bconv_run *r,
+                              const int32_t *filter,
+                              const int32_t *threshold);
 
 #endif
