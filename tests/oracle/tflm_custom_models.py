@@ -1,0 +1,142 @@
+"""Models of TFLite Micro's custom ops outside its signal library, written
+as NAME.tflite by write_all(dir) for oracle_tflm_custom.py. Deterministic.
+
+CIRCULAR_BUFFER: alone (window and, optionally, its bool valid output) and
+followed by a broadcast ADD of the window and the input, so an invoke that
+TFLM ends early (kTfLiteAbort between strides) shows in the ADD's output
+keeping its previous value. Names carry the hints the runner needs:
+__cbS_C (S slots, a stride of C invokes, TFLM's guess where the model
+gives no cycles_max), __valid (the bool output is there) and __add (the
+ADD follows).
+"""
+import os
+
+import numpy as np
+import flatbuffers
+from flatbuffers import flexbuffers
+
+from tflite_micro.tensorflow.lite.micro.python import (
+    schema_py_generated as S)
+
+_TYPES = {np.int8: S.TensorType.INT8, np.uint8: S.TensorType.UINT8,
+          np.float32: S.TensorType.FLOAT32, np.int32: S.TensorType.INT32,
+          np.bool_: S.TensorType.BOOL}
+
+
+class Graph:
+    """One subgraph of builtin and custom ops, written as a TFLite model."""
+
+    def __init__(self):
+        self.tensors, self.buffers, self.ops, self.codes = [], [b""], [], []
+        self.inputs, self.outputs = [], []
+
+    def tensor(self, shape, dtype, scale=None, zp=0, data=None):
+        t = S.TensorT()
+        t.shape, t.type = list(shape), _TYPES[dtype]
+        t.name, t.buffer = f"t{len(self.tensors)}", 0
+        if scale is not None:
+            q = S.QuantizationParametersT()
+            q.scale, q.zeroPoint = [float(scale)], [int(zp)]
+            t.quantization = q
+        if data is not None:
+            arr = np.ascontiguousarray(np.asarray(data, dtype=dtype).reshape(shape))
+            self.buffers.append(arr.tobytes())
+            t.buffer = len(self.buffers) - 1
+        self.tensors.append(t)
+        return len(self.tensors) - 1
+
+    def input(self, *a, **k):
+        t = self.tensor(*a, **k)
+        self.inputs.append(t)
+        return t
+
+    def output(self, *a, **k):
+        t = self.tensor(*a, **k)
+        self.outputs.append(t)
+        return t
+
+    def _code(self, builtin, custom=None):
+        key = (builtin, custom)
+        if key not in self.codes:
+            self.codes.append(key)
+        return self.codes.index(key)
+
+    def custom(self, name, inputs, outputs, options):
+        o = S.OperatorT()
+        o.opcodeIndex = self._code(S.BuiltinOperator.CUSTOM, name)
+        o.inputs, o.outputs = list(inputs), list(outputs)
+        if options is not None:
+            o.customOptions = list(flexbuffers.Dumps(options))
+            o.customOptionsFormat = S.CustomOptionsFormat.FLEXBUFFERS
+        self.ops.append(o)
+
+    def add(self, a, b, out):
+        o = S.OperatorT()
+        o.opcodeIndex = self._code(S.BuiltinOperator.ADD)
+        o.inputs, o.outputs = [a, b], [out]
+        o.builtinOptionsType = S.BuiltinOptions.AddOptions
+        o.builtinOptions = S.AddOptionsT()
+        self.ops.append(o)
+
+    def write(self):
+        codes = []
+        for builtin, custom in self.codes:
+            c = S.OperatorCodeT()
+            c.builtinCode = builtin
+            c.deprecatedBuiltinCode = min(builtin, 127)
+            c.customCode, c.version = custom, 1
+            codes.append(c)
+        sg = S.SubGraphT()
+        sg.tensors, sg.operators = self.tensors, self.ops
+        sg.inputs, sg.outputs = self.inputs, self.outputs
+        m = S.ModelT()
+        m.version, m.description = 3, "xai TFLM custom op test model"
+        m.operatorCodes, m.subgraphs = codes, [sg]
+        m.buffers = []
+        for data in self.buffers:
+            b = S.BufferT()
+            b.data = list(data) if data else None
+            m.buffers.append(b)
+        fb = flatbuffers.Builder(1024)
+        fb.Finish(m.Pack(fb), file_identifier=b"TFL3")
+        return bytes(fb.Output())
+
+
+def _circular_buffer():
+    # (slots, width, depth, cycles_max or None, valid output, then an ADD)
+    cases = [(3, 1, 4, 1, False, False), (3, 1, 4, 2, True, False),
+             (4, 2, 3, 3, True, False), (1, 1, 8, 2, True, False),
+             (8, 1, 16, 2, False, True), (5, 1, 4, None, False, True),
+             (4, 1, 4, None, True, True), (13, 1, 2, None, False, True),
+             (6, 2, 5, 4, False, True), (3, 2, 96, 1, False, True),
+             (25, 1, 3, None, True, False)]
+    rng = np.random.default_rng(11)
+    for i, (slots, w, d, cycles, valid, add) in enumerate(cases):
+        g = Graph()
+        s, z = float(rng.uniform(0.01, 0.2)), int(rng.integers(-20, 20))
+        x = g.input((1, 1, w, d), np.int8, s, z)
+        win = g.output((1, slots, w, d), np.int8, s, z)
+        outs = [win]
+        if valid:
+            outs.append(g.output((1,), np.bool_))
+        opts = {"cycles_max": cycles} if cycles is not None else None
+        g.custom("CIRCULAR_BUFFER", [x], outs, opts)
+        if add:
+            y = g.output((1, slots, w, d), np.int8, 2 * s, z)
+            g.add(win, x, y)
+        period = cycles if cycles is not None else (
+            1 if slots in (5, 13, 25) else 2)
+        tag = (f"__cb{slots}_{period}" + ("__valid" if valid else "") +
+               ("__add" if add else ""))
+        yield f"circular_buffer_{i}{tag}", g.write()
+
+
+def write_all(out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+    n = 0
+    for gen in (_circular_buffer,):
+        for name, data in gen():
+            with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
+                f.write(data)
+            n += 1
+    return n
