@@ -140,6 +140,7 @@ static const xai_op_info k_catalog[] = {
     C("SignalOverlapAdd", "int16, float32", "state across invokes"),
     /* TFLite Micro's other custom ops. */
     C("CIRCULAR_BUFFER", "int8", "window kept across invokes; cycles_max stride ends the invoke early, or sets the optional bool output"),
+    C("TFLite_Detection_PostProcess", "float32", "fast and regular NMS, every TFLM option; boxes, classes, scores, count out"),
     /* xcore ops (emitted by the xformer, docs/xcore_ops.md). */
     /* Binarized: Larq Compute Engine ops, as LCE 0.16 (docs in lce.h). */
     C("LceQuantize", "float32, int8 -> bitpacked int32", "bitpacks the last axis"),

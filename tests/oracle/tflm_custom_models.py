@@ -131,10 +131,53 @@ def _circular_buffer():
         yield f"circular_buffer_{i}{tag}", g.write()
 
 
+def _detection_postprocess():
+    # (boxes, classes, background column, max_detections, max classes per
+    # detection, detections_per_class or None, regular NMS, score
+    # threshold, IoU threshold, box encoding width)
+    cases = [(6, 2, 1, 3, 1, None, False, 0.3, 0.5, 4),
+             (20, 3, 1, 5, 1, None, False, 0.0, 0.6, 4),
+             (40, 4, 0, 10, 1, None, False, 0.25, 0.45, 4),
+             (16, 3, 1, 6, 1, 4, True, 0.3, 0.5, 4),
+             (40, 5, 1, 10, 1, 3, True, 0.1, 0.6, 6),
+             (30, 1, 1, 8, 1, None, True, 0.5, 1.0, 4),
+             (64, 6, 1, 20, 1, 100, True, 0.2, 0.3, 4),
+             (25, 2, 0, 4, 1, 2, True, 0.0, 0.5, 4),
+             (64, 8, 1, 30, 1, None, False, 0.05, 0.5, 4),
+             (12, 1, 1, 12, 1, None, False, 0.9, 0.5, 4),
+             (30, 2, 1, 25, 1, None, False, 0.5, 0.2, 4),
+             (30, 3, 1, 40, 1, 10, True, 0.6, 0.25, 4)]
+    rng = np.random.default_rng(12)
+    for i, (n, c, bg, max_det, mcpd, dpc, regular, score_t, iou_t,
+            width) in enumerate(cases):
+        g = Graph()
+        enc = g.input((1, n, width), np.float32)
+        cls = g.input((1, n, c + bg), np.float32)
+        anchors = np.stack([rng.uniform(0.1, 0.9, n), rng.uniform(0.1, 0.9, n),
+                            rng.uniform(0.05, 0.6, n), rng.uniform(0.05, 0.6, n)],
+                           axis=1).astype(np.float32)
+        if i % 3 == 0:  # grid anchors share centres: many overlapping boxes
+            anchors[:, 0] = np.round(anchors[:, 0] * 4) / 4
+            anchors[:, 1] = np.round(anchors[:, 1] * 4) / 4
+        a = g.tensor((n, 4), np.float32, data=anchors)
+        m = max_det * mcpd
+        outs = [g.output((1, m, 4), np.float32), g.output((1, m), np.float32),
+                g.output((1, m), np.float32), g.output((1,), np.float32)]
+        opts = {"max_detections": max_det, "max_classes_per_detection": mcpd,
+                "nms_score_threshold": score_t, "nms_iou_threshold": iou_t,
+                "num_classes": c, "y_scale": 10.0, "x_scale": 10.0,
+                "h_scale": 5.0, "w_scale": 5.0, "use_regular_nms": regular}
+        if dpc is not None:
+            opts["detections_per_class"] = dpc
+        g.custom("TFLite_Detection_PostProcess", [enc, cls, a], outs, opts)
+        tag = "__det" + ("" if regular else "__fast")
+        yield f"detection_postprocess_{i}{tag}", g.write()
+
+
 def write_all(out_dir):
     os.makedirs(out_dir, exist_ok=True)
     n = 0
-    for gen in (_circular_buffer,):
+    for gen in (_circular_buffer, _detection_postprocess):
         for name, data in gen():
             with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
                 f.write(data)
