@@ -12,7 +12,9 @@ must match, on the runtime and after the xformer at each --threads count.
 What TFLM leaves undefined is not compared: CIRCULAR_BUFFER's window slots
 not yet written (TFLM never initialises them) and, when TFLM ended every
 invoke so far before the op after it, that op's output; the rows past
-num_detections of TFLite_Detection_PostProcess's fast-NMS outputs.
+num_detections of TFLite_Detection_PostProcess's fast-NMS outputs. Then
+malformed variants (tflm_custom_models.rejects) must each get xai's
+one-line error naming the problem.
 Exit 77 when TFLM is not importable."""
 import argparse
 import os
@@ -104,6 +106,25 @@ def mismatch(name, runs, got):
     return None
 
 
+def check_rejects(wd):
+    """Each malformed model gets xai's one-line error naming the problem
+    (and no crash)."""
+    import tflm_custom_models
+    failed = 0
+    for name, data, fragment in tflm_custom_models.rejects():
+        path = os.path.join(wd, f"reject_{name}.tflite")
+        with open(path, "wb") as f:
+            f.write(data)
+        got, err = xai_runs(path, [([], [])])
+        if err is None:
+            print(f"FAIL reject {name}: xai ran it")
+            failed += 1
+        elif fragment not in err or "\n" in err.strip():
+            print(f"FAIL reject {name}: message {err!r} lacks {fragment!r}")
+            failed += 1
+    return failed
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -155,6 +176,7 @@ def main():
                     if bad:
                         failed += 1
                         print(f"FAIL {name} ({label}, seed {seed + 1}): {bad}")
+        failed += check_rejects(wd)
     print(f"oracle_tflm_custom: {len(models)} models, {checked} runs of "
           f"{args.invokes} invokes checked against TFLite Micro, "
           f"{failed} failed")

@@ -19,6 +19,7 @@ from tflite_micro.tensorflow.lite.micro.python import (
     schema_py_generated as S)
 
 _TYPES = {np.int8: S.TensorType.INT8, np.uint8: S.TensorType.UINT8,
+          np.int16: S.TensorType.INT16,
           np.float32: S.TensorType.FLOAT32, np.int32: S.TensorType.INT32,
           np.bool_: S.TensorType.BOOL}
 
@@ -172,6 +173,44 @@ def _detection_postprocess():
         g.custom("TFLite_Detection_PostProcess", [enc, cls, a], outs, opts)
         tag = "__det" + ("" if regular else "__fast")
         yield f"detection_postprocess_{i}{tag}", g.write()
+
+
+def rejects():
+    """(name, model bytes, fragment of the one-line error xai must give)."""
+    def cb(in_shape, out_shape, dtype=np.int8, opts=None):
+        g = Graph()
+        x = g.input(in_shape, dtype, 0.1, 0)
+        g.custom("CIRCULAR_BUFFER", [x], [g.output(out_shape, dtype, 0.1, 0)],
+                 opts)
+        return g.write()
+
+    def det(n=6, cols=3, opts=None, dtype=np.float32, rows=3):
+        g = Graph()
+        enc = g.input((1, n, 4), dtype, 0.1, 0)
+        cls = g.input((1, n, cols), dtype, 0.1, 0)
+        a = g.tensor((n, 4), np.float32,
+                     data=np.tile([0.5, 0.5, 0.2, 0.2], (n, 1)))
+        outs = [g.output((1, rows, 4), np.float32),
+                g.output((1, rows), np.float32),
+                g.output((1, rows), np.float32), g.output((1,), np.float32)]
+        base = {"max_detections": 3, "max_classes_per_detection": 1,
+                "nms_score_threshold": 0.1, "nms_iou_threshold": 0.5,
+                "num_classes": 2, "y_scale": 10.0, "x_scale": 10.0,
+                "h_scale": 5.0, "w_scale": 5.0}
+        base.update(opts or {})
+        g.custom("TFLite_Detection_PostProcess", [enc, cls, a], outs, base)
+        return g.write()
+
+    yield "cb_zero_slots", cb((1, 1, 1, 4), (1, 0, 1, 4)), "slots >= 1"
+    yield "cb_rank2", cb((1, 4), (3, 4)), "rank 2"
+    yield "cb_int16", cb((1, 1, 1, 4), (1, 3, 1, 4), np.int16), "is INT16"
+    yield "cb_depth", cb((1, 1, 1, 4), (1, 3, 1, 5)), "[1, 1, W, D]"
+    yield "det_uint8", det(dtype=np.uint8), "is UINT8"
+    yield "det_iou", det(opts={"nms_iou_threshold": 0.0}), "nms_iou_threshold"
+    yield "det_classes", det(cols=5), "num_classes"
+    yield "det_rows", det(rows=2), "R >= 3"
+    yield "det_dpc", det(opts={"use_regular_nms": True,
+                               "detections_per_class": 0}), "detections_per_class"
 
 
 def write_all(out_dir):
