@@ -129,6 +129,12 @@ const char *xai_op_tensor_name(const xai_op_ctx *ctx, const xai_rt_tensor *t);
  * interpreter. NULL when the arena is full (the op fails; the interpreter
  * reports the bytes needed). */
 void *xai_op_alloc_persistent(xai_op_ctx *ctx, size_t bytes);
+/* Ends the current invoke after this op, as TFLite Micro's kTfLiteAbort
+ * does (CIRCULAR_BUFFER between its strides): the ops after it do not run
+ * and their outputs keep what they held. The invoke still succeeds;
+ * xai_interp_ended_early() tells the caller. */
+void xai_op_end_invoke(xai_op_ctx *ctx);
+bool xai_interp_ended_early(const xai_interp *ip);
 
 /* Resource variables (VAR_HANDLE, ASSIGN_VARIABLE, READ_VARIABLE), one set
  * per interpreter that lives as long as it does, as TFLite Micro's

@@ -639,6 +639,7 @@ xai_status xai_interp_run_subgraph(xai_interp *ip, uint32_t sg,
       xai_op_timing tm = {sg, i, ctx->op_name, ns, ctx->cost};
       ip->hook(ip->hook_user, &tm);
     }
+    if (ip->end_invoke) break;
   }
   return XAI_OK;
 }
@@ -648,6 +649,7 @@ xai_status xai_interp_invoke(xai_interp *ip, xai_error *err) {
     return xai_fail(err, XAI_ERR_STATE, "xai_interp_invoke: not initialised");
   if (err) xai_error_clear(err);
   ip->call_depth = 0;
+  ip->end_invoke = false;
   return xai_interp_run_subgraph(ip, 0, err);
 }
 
