@@ -18,6 +18,7 @@ typedef enum {
   ID_FLASH_ENTRY,
   ID_TILES, ID_CHIPS,
   ID_NO_TILE_SPLIT,
+  ID_TILE_SPLIT,
 } opt_id;
 
 typedef struct {
@@ -89,6 +90,9 @@ static const opt_desc k_options[] = {
     {"xcore-no-tile-split", "--", ID_NO_TILE_SPLIT, OPT_FLAG, 0, 0, NULL,
      "with --xcore-tiles 2 or more, never split a wide op by output "
      "channels over two tiles (docs/multitile.md)"},
+    {"xcore-tile-split", "--", ID_TILE_SPLIT, OPT_FLAG, 0, 0, NULL,
+     "with --xcore-tiles 2 or more, split every op of 32 output channels "
+     "or more over two tiles, whatever the cost model says"},
 };
 #define OPTION_COUNT (sizeof k_options / sizeof k_options[0])
 
@@ -178,6 +182,7 @@ static xai_status set_known(xai_xformer_options *o, const opt_desc *d,
     if (d->id == ID_NO_PREFETCH) o->no_prefetch = 1;
     if (d->id == ID_KEEP_NAMES) o->keep_names = 1;
     if (d->id == ID_NO_TILE_SPLIT) o->no_tile_split = 1;
+    if (d->id == ID_TILE_SPLIT) o->tile_split = 1;
     return XAI_OK;
   }
   if (!value)
