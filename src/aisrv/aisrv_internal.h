@@ -89,6 +89,10 @@ typedef struct {
    * tile's thread computed (the rest ran here: that tile was busy); the
    * log says so when the split changes (tile_cmds.c). */
   uint32_t halves, halves_away, halves_logged;
+  /* LINK_INPUTs since the last INVOKE: the activations another engine's
+   * tile sent here, counted on that tile at the next INVOKE. */
+  uint64_t link_in_ticks[XAI_AISRV_MAX_TILES];
+  uint64_t link_in_bytes[XAI_AISRV_MAX_TILES];
   /* INVOKE_TILES runs engines at once: each reports its own error. */
   xai_status invoke_status;
   xai_error invoke_err;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "aisrv_internal.h"
+#include "xai/xcore_machine.h"
 
 _Static_assert(sizeof(xai_proto_layer_tile) <= sizeof(xai_proto_layer_timing),
                "tile timings reuse the timing batch buffer");
@@ -35,9 +36,12 @@ static void invoke_engine(xai_aisrv *s, aisrv_engine *e) {
   e->weight_bytes = 0;
   e->link_cur_ticks = 0;
   e->link_cur_bytes = 0;
-  memset(e->served_ticks, 0, sizeof e->served_ticks);
-  memset(e->served_bytes, 0, sizeof e->served_bytes);
   e->halves = e->halves_away = 0;
+  for (uint32_t t = 0; t < XAI_AISRV_MAX_TILES; t++) {
+    e->served_ticks[t] = e->link_in_ticks[t];
+    e->served_bytes[t] = e->link_in_bytes[t];
+    e->link_in_ticks[t] = e->link_in_bytes[t] = 0;
+  }
   xai_error_clear(&e->invoke_err);
   half_tile h = {s, e, aisrv_half_tile(s, e->tile)};
   xai_tile_runner r = {half_start, half_join, &h};
@@ -210,5 +214,17 @@ void aisrv_cmd_link_input(xai_aisrv *s, aisrv_engine *dst,
   }
   memmove(in->data, out->data, in->bytes);
   dst->inputs_partial &= ~(1u << req->tensor);
+  /* Modelled: the bytes cross the inter-tile link inside a chip, the
+   * xLINK between chips (xcore_machine.h), nothing on the same tile. */
+  if (src->tile != dst->tile) {
+    uint32_t a = src->tile / XAI_XCORE_TILES, b = dst->tile / XAI_XCORE_TILES;
+    uint64_t hops = a > b ? a - b : b - a;
+    uint64_t bps = hops ? XAI_XCORE_INTER_CHIP_BYTES_PER_S
+                        : XAI_XCORE_INTER_TILE_BYTES_PER_S;
+    uint64_t lat = hops ? hops * XAI_XCORE_INTER_CHIP_LATENCY_TICKS
+                        : XAI_XCORE_INTER_TILE_LATENCY_TICKS;
+    dst->link_in_bytes[src->tile] += in->bytes;
+    dst->link_in_ticks[src->tile] += lat + xai_params_ticks(in->bytes, bps);
+  }
   aisrv_reply(s, req, XAI_PS_OK, NULL, 0);
 }
