@@ -64,6 +64,9 @@ typedef struct {
                               --target-config, else 1 tile on 1 chip
                               (docs/multitile.md) */
   int no_tile_split;       /* --xcore-no-tile-split (docs/multitile.md) */
+  size_t arena_budget;     /* --xcore-arena-budget: the arena the model may
+                              use (weight slices, prefetch); 0 = the memory
+                              left after the firmware and the model */
   int tile_split;          /* --xcore-tile-split: every op that can be */
 } xai_xformer_options;
 
@@ -149,7 +152,12 @@ typedef struct {
   uint64_t pipe_link_bytes[8];     /* activations into the stage */
   size_t pipe_weight_bytes[8];     /* constants the stage's layers read */
   double pipe_per_s;               /* inferences per second in the pipe */
+  size_t arena_budget;       /* --xcore-arena-budget, 0 if not given */
 } xai_xformer_report;
+
+/* The layer whose planned bytes in use are the largest (the one that
+ * holds the arena), or -1 for a report without layers. */
+int32_t xai_xformer_report_peak_layer(const xai_xformer_report *r);
 
 void xai_xformer_report_free(xai_xformer_report *r);
 

@@ -190,6 +190,7 @@ xai_status xai_xformer_run(const uint8_t *model, size_t size,
   if (!st && rep) {
     rep->model_bytes = *out_size;
     rep->params_bytes = p_size;
+    rep->arena_budget = o->arena_budget;
     xf_partition_report(&x, rep);
     xf_pipeline_report(&x, rep);
   }

@@ -111,6 +111,7 @@ with tempfile.TemporaryDirectory() as tmp:
             "--xcore-clock-mhz": NUM + ["99", "1001"],
             "--xcore-flash-entry": NUM + ["65536"],
             "--xcore-weight-load-budget": NUM,
+            "--xcore-arena-budget": NUM,
             "--xcore-load-externally-if-larger": NUM,
             "--xcore-memory": ["bogus", ""],
             "--xcore-semantics": ["bogus", ""],
