@@ -141,6 +141,7 @@ typedef struct {
    * by output tensor name, with their link ticks. */
   char **par_names;
   uint32_t *par_link_ticks;
+  uint32_t *par_link_bytes;
   uint32_t par_count;
 } xf_ctx;
 
