@@ -76,6 +76,7 @@ static const xai_op_info k_catalog[] = {
     B(XAI_OP_SUM, "float32, int8", "constant axes"),
     B(XAI_OP_REDUCE_MAX, "float32, int8", "constant axes; int8 keeps its quantization"),
     B(XAI_OP_REDUCE_MIN, "float32, int8", "constant axes; int8 keeps its quantization"),
+    B(XAI_OP_REDUCE_ALL, "bool", "constant axes"),
     B(XAI_OP_ARG_MAX, "float32, int8, int16", "int32 or int64 output"),
     B(XAI_OP_ARG_MIN, "float32, int8", "int32 output"),
     B(XAI_OP_CUMSUM, "float32, int8", "constant axis"),

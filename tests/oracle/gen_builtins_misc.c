@@ -1,5 +1,5 @@
-/* Single-op models for ARG_MIN / ARG_MAX, REDUCE_MAX / REDUCE_MIN and
- * float32 MEAN / SUM over several axis sets, with and without keep_dims. */
+/* Single-op models for ARG_MIN / ARG_MAX, REDUCE_MAX / REDUCE_MIN, bool
+ * REDUCE_ALL and float32 MEAN / SUM over several axis sets, with and without keep_dims. */
 #include <stdio.h>
 
 #include "gen_builtins_util.h"
@@ -72,4 +72,5 @@ void gen_builtins_misc(gen_ctx *g) {
   arg(g, 0, XAI_TYPE_FLOAT32, XAI_TYPE_INT32);
   reduce(g, "mean", XAI_OP_MEAN, XAI_TYPE_FLOAT32);
   reduce(g, "sum", XAI_OP_SUM, XAI_TYPE_FLOAT32);
+  reduce(g, "reduce_all", XAI_OP_REDUCE_ALL, XAI_TYPE_BOOL);
 }
