@@ -27,5 +27,6 @@ void gen_builtins_shape(gen_ctx *g);
 void gen_builtins_misc(gen_ctx *g);
 void gen_builtins_nn(gen_ctx *g);
 void gen_builtins_variables(gen_ctx *g);
+void gen_builtins_float(gen_ctx *g);
 
 #endif

@@ -55,6 +55,7 @@ static const int8_t k_s8_s16[] = {XAI_TYPE_INT8, XAI_TYPE_INT16};
 static const int8_t k_relu[] = {XAI_TYPE_INT8, XAI_TYPE_INT16,
                                 XAI_TYPE_FLOAT32};
 static const int8_t k_relu1[] = {XAI_TYPE_INT8, XAI_TYPE_FLOAT32};
+static const int8_t k_prelu[] = {XAI_TYPE_INT8, XAI_TYPE_FLOAT32};
 
 /* Common checks: input 0 and output 0 exist, the input type is accepted,
  * the output has the input's shape (and type, unless SOFTMAX). */
@@ -234,10 +235,11 @@ static xai_status prepare_leaky(xai_op_ctx *ctx) {
 static xai_status prepare_prelu(xai_op_ctx *ctx) {
   xai_rt_tensor *in, *out, *alpha;
   act_data *d;
-  xai_status st = begin(ctx, A_PRELU, k_s8, 1, &in, &out, &d);
+  xai_status st = begin(ctx, A_PRELU, k_prelu, 2, &in, &out, &d);
   if (!st) st = xai_ew_input(ctx, 1, &alpha);
   if (!st) st = xai_ew_same_type(ctx, alpha, "alpha", in, "input");
-  if (!st) st = xai_ew_check_quantized(ctx, alpha, "alpha");
+  if (!st && in->type != XAI_TYPE_FLOAT32)
+    st = xai_ew_check_quantized(ctx, alpha, "alpha");
   if (st) return st;
   xai_shape si, sa, so;
   xai_error e;
@@ -306,6 +308,9 @@ static xai_status eval(xai_op_ctx *ctx) {
       return s16 ? xai_leaky_relu_s16_ref(&d->u.leaky, d->count, in, out)
                  : xai_leaky_relu_s8_ref(&d->u.leaky, d->count, in, out);
     case A_PRELU:
+      if (d->in_type == XAI_TYPE_FLOAT32)
+        return xai_prelu_f32_ref(&d->u.prelu.bc, in,
+                                 xai_op_input(ctx, 1)->data, out);
       return xai_prelu_s8_ref(&d->u.prelu.p, &d->u.prelu.bc, in,
                               xai_op_input(ctx, 1)->data, out);
     case A_HARD_SWISH:
