@@ -454,7 +454,7 @@ def prelu(m, t):
 
 
 def quantize(m, t):
-    m.inp(SH, t)
+    m.inp(SH, t, (0.01, 0) if t == "int32" else None)
     m.out(SH, "int8")
     return None
 

@@ -181,6 +181,13 @@ static xai_status prepare_lut(xai_op_ctx *ctx, act_kind kind) {
                        "output scale is %g; TFLite's int8 LOGISTIC needs "
                        "exactly 1/256",
                        (double)out->scale);
+  /* TFLite Micro's int8 TANH writes steps of 1/128 around 0 whatever the
+   * output tensor declares: other output quantizations are refused. */
+  if (kind == A_TANH && (out->scale != 1.0f / 128 || out->zero_point != 0))
+    return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
+                       "int8 output has scale %g zero point %d; TFLite "
+                       "Micro's int8 TANH computes scale 1/128 zero point 0",
+                       (double)out->scale, (int)out->zero_point);
   xai_lut_s8_make(kind == A_TANH ? XAI_LUT_TANH : XAI_LUT_LOGISTIC, in->scale,
                   in->zero_point, out->scale, out->zero_point, d->u.lut);
   return XAI_OK;
