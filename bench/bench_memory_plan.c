@@ -6,8 +6,12 @@
  *    (tflite-micro), in the same run through bench_memory_tflm.py with
  *    $XAI_TFLM_PYTHON (default: the project venv, then python3); "-" if
  *    it is not installed;
- *  - XMOS: the arena xcore-opt prints and its model bytes
- *    (../shared/bench/BASELINES.md, 5 threads);
+ *  - XMOS: the arena xcore-opt prints and its model bytes, plain and with
+ *    a params file at 100 B, from xmos-ai-tools in the same run through
+ *    bench_memory_xmos.py with $XAI_XMOS_PYTHON (default: build/venv-xmos,
+ *    made by scripts/setup.sh); without it, the figures of
+ *    ../shared/bench/BASELINES.md (5 threads), marked '*'; "-" where
+ *    xcore-opt fails on the model;
  *  - xai: the arena total (planned head + persistent tail, as `xai run
  *    --arena` reports it) and model bytes of the compiled model; with a
  *    params file at 100 B: the arena with the automatic weight slices and
@@ -113,21 +117,40 @@ static void xmos_figures(const char *baselines, const char *model,
   fclose(f);
 }
 
-/* TFLite Micro's arena total for the model at `path`, from its PyPI
- * interpreter; -1 if that is not installed. */
-static long tflm_arena(const char *python, const char *script,
-                       const char *path) {
+/* Runs `python script path args` and reads the "KEY N" lines it prints
+ * into vals[i] for keys[i] (-1 where absent). Used for TFLite Micro's
+ * interpreter and XMOS's compiler, which run in their own venvs. */
+static void script_values(const char *python, const char *script,
+                          const char *path, const char *args,
+                          const char *const *keys, long *vals, int n) {
+  for (int i = 0; i < n; i++) vals[i] = -1;
   char cmd[4096];
-  snprintf(cmd, sizeof cmd, "\"%s\" \"%s\" \"%s\" 2>/dev/null", python,
-           script, path);
+  snprintf(cmd, sizeof cmd, "\"%s\" \"%s\" \"%s\" %s 2>/dev/null", python,
+           script, path, args);
   FILE *p = popen(cmd, "r");
-  if (!p) return -1;
+  if (!p) return;
   char line[256];
-  long total = -1;
   while (fgets(line, sizeof line, p))
-    if (sscanf(line, "total %ld", &total) == 1) break;
+    for (int i = 0; i < n; i++) {
+      size_t k = strlen(keys[i]);
+      if (!strncmp(line, keys[i], k) && line[k] == ' ')
+        vals[i] = atol(line + k + 1);
+    }
   pclose(p);
-  return total;
+}
+
+/* The interpreter at `venv` (relative to bench/) unless `env` names one;
+ * `fallback` when neither exists. */
+static const char *python_of(const char *env, const char *here,
+                             const char *venv, const char *fallback,
+                             char *buf, size_t cap) {
+  const char *p = getenv(env);
+  if (p) return p;
+  snprintf(buf, cap, "%s/../build/%s/bin/python", here, venv);
+  FILE *f = fopen(buf, "r");
+  if (!f) return fallback;
+  fclose(f);
+  return buf;
 }
 
 static void dir_of(const char *file, char *out, size_t cap) {
@@ -139,29 +162,33 @@ static void dir_of(const char *file, char *out, size_t cap) {
     snprintf(out, cap, ".");
 }
 
-static void cell(long v) {
+static void cell_marked(long v, int mark) {
   if (v < 0)
     printf(" %10s", "-");
+  else if (mark)
+    printf(" %9ld*", v);
   else
     printf(" %10ld", v);
 }
+
+static void cell(long v) { cell_marked(v, 0); }
 
 int main(int argc, char **argv) {
   const char *shared = getenv("XAI_SHARED_DIR");
   if (!shared) shared = "../shared";
   unsigned threads = argc > 1 ? (unsigned)atoi(argv[1]) : 5;
   size_t budget = argc > 2 ? (size_t)atol(argv[2]) : 16384;
-  char here[1024], script[1200], baselines[1024], venv_py[1200];
+  char here[1024], script[1200], xmos_script[1200], baselines[1024];
+  char venv_py[1200], xmos_py[1200];
   dir_of(__FILE__, here, sizeof here);
   snprintf(script, sizeof script, "%s/bench_memory_tflm.py", here);
+  snprintf(xmos_script, sizeof xmos_script, "%s/bench_memory_xmos.py", here);
   snprintf(baselines, sizeof baselines, "%s/bench/BASELINES.md", shared);
-  snprintf(venv_py, sizeof venv_py, "%s/../build/venv/bin/python", here);
-  const char *python = getenv("XAI_TFLM_PYTHON");
-  if (!python) {
-    FILE *f = fopen(venv_py, "r");
-    python = f ? venv_py : "python3";
-    if (f) fclose(f);
-  }
+  const char *python = python_of("XAI_TFLM_PYTHON", here, "venv", "python3",
+                                 venv_py, sizeof venv_py);
+  const char *xmos_python = python_of("XAI_XMOS_PYTHON", here, "venv-xmos",
+                                      NULL, xmos_py, sizeof xmos_py);
+  int any_baseline = 0;
   static const char *const models[] = {
       "tflm/hello_world_int8", "tflm/simple_add_model",
       "tflm/micro_speech_quantized", "tflm/person_detect",
@@ -170,9 +197,10 @@ int main(int argc, char **argv) {
       "tflm/mobilenet_v2_quantized_1x3x224x224"};
   printf("threads %u; arena and model bytes; split = params file at 100 B; "
          "budget = --xcore-weight-load-budget %zu\n", threads, budget);
-  printf("%-26s %10s %10s %10s %10s %10s | %10s %10s %10s | %8s %8s %8s\n",
-         "model", "TFLM", "XMOS", "xai", "split", "budget", "XMOS model",
-         "xai model", "split m+p", "ms", "+slices", "+budget");
+  printf("%-26s %10s %10s %10s %10s %10s %10s | %10s %10s %10s %10s | %8s "
+         "%8s %8s\n", "model", "TFLM", "XMOS", "XMOS split", "xai", "split",
+         "budget", "XMOS model", "XMOS m+p", "xai model", "split m+p", "ms",
+         "+slices", "+budget");
   for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
     char path[1200];
     snprintf(path, sizeof path, "%s/models/%s.tflite", shared, models[i]);
@@ -184,21 +212,41 @@ int main(int argc, char **argv) {
       printf("%-26.26s absent\n", name);
       continue;
     }
-    long tflm = tflm_arena(python, script, path);
-    long xmos_arena, xmos_model;
-    xmos_figures(baselines, name, &xmos_arena, &xmos_model);
+    static const char *const keys[] = {"total", "arena", "model", "params"};
+    long tflm, xmos[3] = {-1, -1, -1}, xmos_split[3] = {-1, -1, -1};
+    script_values(python, script, path, "", keys, &tflm, 1);
+    char args[32];
+    snprintf(args, sizeof args, "%u", threads);
+    if (xmos_python) {
+      script_values(xmos_python, xmos_script, path, args, keys + 1, xmos, 2);
+      snprintf(args, sizeof args, "%u --split", threads);
+      script_values(xmos_python, xmos_script, path, args, keys + 1,
+                    xmos_split, 3);
+    }
+    int from_baselines = 0;
+    if (!xmos_python) {
+      /* Not installed: the figures measured at 5 threads, marked '*'. */
+      xmos_figures(baselines, name, &xmos[0], &xmos[1]);
+      from_baselines = xmos[0] >= 0;
+      any_baseline |= from_baselines;
+    }
+    long xmos_mp = xmos_split[1] >= 0 && xmos_split[2] >= 0
+                       ? xmos_split[1] + xmos_split[2]
+                       : -1;
     result plain = compile(model, size, threads, 0, 0);
     result split = compile(model, size, threads, 1, 0);
     result tight = compile(model, size, threads, 1, budget);
     result whole = compile(model, size, threads, 1, (size_t)1 << 40);
     printf("%-26.26s", name);
     cell(tflm);
-    cell(xmos_arena);
+    cell_marked(xmos[0], from_baselines);
+    cell(xmos_split[0]);
     cell(plain.ok ? (long)plain.arena : -1);
     cell(split.ok ? (long)split.arena : -1);
     cell(tight.ok ? (long)tight.arena : -1);
     printf(" |");
-    cell(xmos_model);
+    cell_marked(xmos[1], from_baselines);
+    cell(xmos_mp);
     cell(plain.ok ? (long)plain.model : -1);
     cell(split.ok ? (long)(split.model + split.params) : -1);
     printf(" | %8.3f %8.3f %8.3f\n", plain.ms,
@@ -206,5 +254,11 @@ int main(int argc, char **argv) {
            tight.ok && whole.ok ? tight.ms - whole.ms : 0.0);
     free(model);
   }
+  if (any_baseline)
+    printf("* xcore-opt not found (scripts/setup.sh installs it into "
+           "build/venv-xmos; or set XAI_XMOS_PYTHON): XMOS's figures are "
+           "BASELINES.md's, measured at 5 threads\n");
+  else if (!xmos_python)
+    printf("XMOS: xcore-opt not found and no BASELINES.md figures\n");
   return 0;
 }

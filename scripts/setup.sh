@@ -49,3 +49,18 @@ if [ "$want" != "$have" ]; then
   "$lce_venv/bin/pip" install -q --disable-pip-version-check -r "$root/scripts/requirements-lce.txt"
   echo "$want" > "$lce_venv/.xai-oracles-installed"
 fi
+# XMOS's compiler (xcore-opt, measured against in bench_memory_plan, never an
+# oracle) also needs numpy 1.x: a third venv. Optional: the bench falls back
+# to BASELINES.md's figures without it.
+xmos_venv="$root/build/venv-xmos"
+want="$(sha256sum "$root/scripts/requirements-xmos.txt" | cut -d' ' -f1)"
+have="$(cat "$xmos_venv/.xai-tools-installed" 2>/dev/null || true)"
+if [ "$want" != "$have" ]; then
+  echo "setup: installing XMOS's compiler (scripts/requirements-xmos.txt) into $xmos_venv"
+  if { [ -x "$xmos_venv/bin/python" ] || python3 -m venv "$xmos_venv"; } &&
+     "$xmos_venv/bin/pip" install -q --disable-pip-version-check -r "$root/scripts/requirements-xmos.txt"; then
+    echo "$want" > "$xmos_venv/.xai-tools-installed"
+  else
+    echo "setup: warning: xmos-ai-tools not installed; bench_memory_plan uses BASELINES.md's XMOS figures" >&2
+  fi
+fi

@@ -46,6 +46,16 @@ static uint64_t arena_room(const xf_ctx *x, const xf_target *t,
   return size > others ? size - others : 0;
 }
 
+/* Whether a hoisted model's arena is acceptable: within the room, and
+ * within max(--xcore-arena-budget, the arena without any hoist). */
+static bool within(const xf_ctx *x, const xf_target *t, size_t arena,
+                   size_t base_arena, size_t model_bytes,
+                   size_t params_bytes) {
+  if (arena > arena_room(x, t, model_bytes, params_bytes)) return false;
+  size_t budget = x->opt->arena_budget;
+  return !budget || arena <= (budget > base_arena ? budget : base_arena);
+}
+
 /* ---- Rewriting the load options ----------------------------------------- */
 
 /* The load op's options with "pf": 1 added (keys h, mem, off, th kept). */
@@ -243,16 +253,21 @@ xai_status xf_prefetch_params(xf_ctx *x, size_t params_size,
    * before the split; hoisting can only make it worse. */
   if (arena > arena_room(x, &target, base_size, params_size)) goto done;
 
+  /* --xcore-arena-budget: hoists that would take the arena past it are
+   * left out as well (a budget below the arena without prefetch keeps
+   * only those that cost nothing). */
+  const size_t base_arena = arena;
   st = try_hoists(&t, can, &arena, &model_bytes, err);
   if (st) goto done;
-  if (arena <= arena_room(x, &target, model_bytes, params_size)) {
+  if (within(x, &target, arena, base_arena, model_bytes, params_size)) {
     memcpy(keep, can, sizeof *keep * n);
   } else {
     for (uint32_t i = 0; i < n && !st; i++) {
       if (!can[i]) continue;
       keep[i] = true;
       st = try_hoists(&t, keep, &arena, &model_bytes, err);
-      if (!st && arena > arena_room(x, &target, model_bytes, params_size))
+      if (!st &&
+          !within(x, &target, arena, base_arena, model_bytes, params_size))
         keep[i] = false; /* undo: this one breaks the budget */
     }
     if (st) goto done;

@@ -14,7 +14,8 @@
  * can load without raising the arena above the activations' own peak: the
  * peak of live activation bytes minus what is live at the op and the extra
  * copy of its output the concatenation needs, halved so two slices fit
- * (loads of 32 KiB or less are left whole, and slices are 16 KiB or more). */
+ * (loads of 32 KiB or less are left whole, and slices are 16 KiB or more);
+ * with --xcore-arena-budget below that peak, the budget instead. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +223,9 @@ xai_status xf_slice_weights(xf_ctx *x, xai_error *err) {
   size_t peak = 0;
   for (uint32_t i = 0; i < no; i++)
     if (live[i] > peak) peak = live[i];
+  /* An arena budget below the activations' peak: loads fit under it. */
+  if (x->opt->arena_budget && x->opt->arena_budget < peak)
+    peak = x->opt->arena_budget;
   /* Backwards, so the indices of ops still to visit do not move. */
   for (uint32_t i = no; !st && i-- > 0;) {
     uint32_t channels = 0;

@@ -4,6 +4,15 @@
 
 #include "xformer_internal.h"
 
+int32_t xai_xformer_report_peak_layer(const xai_xformer_report *r) {
+  int32_t best = -1;
+  for (uint32_t i = 0; i < r->layer_count; i++)
+    if (best < 0 || r->layers[i].arena_in_use >
+                        r->layers[best].arena_in_use)
+      best = (int32_t)i;
+  return best;
+}
+
 void xai_xformer_report_print(const xai_xformer_report *r, FILE *f) {
   fprintf(f,
           "%4s  %-22s %-20s %12s %10s %9s %5s %3s %9s  %s\n", "#", "op",
@@ -24,6 +33,14 @@ void xai_xformer_report_print(const xai_xformer_report *r, FILE *f) {
           r->layer_count, r->macs, r->ticks, r->ms, r->clock_mhz,
           r->thread_count, 100.0 * r->mac_efficiency, r->model_bytes,
           r->params_bytes, r->arena_bytes, r->greedy_arena_bytes);
+  int32_t peak = xai_xformer_report_peak_layer(r);
+  if (r->arena_budget && r->arena_bytes > r->arena_budget && peak >= 0)
+    fprintf(f,
+            "arena budget %zu bytes not met: the smallest arena reached is "
+            "%zu bytes; layer %" PRIu32 " (%s) holds it with %zu planned "
+            "bytes in use\n",
+            r->arena_budget, r->arena_bytes, r->layers[peak].index,
+            r->layers[peak].op, r->layers[peak].arena_in_use);
   fprintf(f,
           "passes: %" PRIu32 " pads folded, %" PRIu32 " activations fused, "
           "%" PRIu32 " no-op ops dropped, %" PRIu32 " constant ops folded "
@@ -72,14 +89,23 @@ xai_status xai_xformer_report_write_json(const xai_xformer_report *r,
       ", \"activations_fused\": %" PRIu32 ", \"ops_dropped\": %" PRIu32
       ", \"params_tensors_moved\": %" PRIu32 ", \"params_load_ops\": %" PRIu32
       ", \"params_prefetched\": %" PRIu32 ", \"load_hidden_ticks\": %" PRIu64
+<<<<<<< HEAD
       ", \"consts_folded\": %" PRIu32 ", \"fold_bytes_added\": %zu"
       ", \"fold_bytes_removed\": %zu, \"placement\": ",
+=======
+      ", \"arena_budget\": %zu, \"arena_peak_layer\": %" PRId32
+      ", \"placement\": ",
+>>>>>>> main
       r->layer_count, r->model_bytes, r->params_bytes, r->arena_bytes,
       r->greedy_arena_bytes, r->macs, r->ticks, r->ms, r->mac_efficiency,
       r->pads_folded, r->activations_fused, r->ops_dropped,
       r->params_tensors_moved, r->params_load_ops, r->params_prefetched,
+<<<<<<< HEAD
       r->load_hidden_ticks, r->consts_folded, r->fold_bytes_added,
       r->fold_bytes_removed);
+=======
+      r->load_hidden_ticks, r->arena_budget, xai_xformer_report_peak_layer(r));
+>>>>>>> main
   xf_text_json_string(&b, r->placement);
   xf_text_put(&b, "}");
   xf_partition_json(r, &b);

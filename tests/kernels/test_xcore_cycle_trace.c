@@ -47,8 +47,9 @@ static void run(int32_t w, uint64_t *bundles, uint64_t *fnops,
 int main(void) {
   uint64_t b2, f2, b3, f3;
   uint32_t info;
-  run(2, &b2, &f2, &info);
-  run(3, &b3, &f3, &info);
+  /* more than XAI_XC_COMPACT_MAX_PIXELS outputs: the fast chain */
+  run(66, &b2, &f2, &info);
+  run(67, &b3, &f3, &info);
   /* fast chain with sign and P offset, int16 output stage */
   CHECK_EQ_INT((info >> XAI_RQ_INFO_FAST_SHIFT) & 0xFu,
                XAI_RQ_FAST | XAI_RQ_FAST_SIGN | XAI_RQ_FAST_POFF);

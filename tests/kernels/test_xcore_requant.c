@@ -28,7 +28,7 @@ typedef struct {
 } rq_case;
 
 static _Alignas(32) uint8_t scratch[XAI_RQ_SCRATCH_BYTES];
-static long long checked, scalar_groups, fast_groups, groups;
+static long long checked, scalar_groups, fast_groups, groups, compact_groups;
 static int use_fast = 1; /* pack with xai_rq_pack_group_c (the kernels') */
 
 static long long sequence_checked;
@@ -196,10 +196,19 @@ static void run_case(rq_case *rc, int rounds) {
   groups++;
   xai_rq_group *eg = encode_group(&g);
   xai_rq_consts *ec = encode_consts(&c, &g);
+  /* A group the compact record can hold also runs as one. */
+  xai_rq_plan gc;
+  xai_rq_pack_group(&gc, rc->mult, rc->shift, rc->bound, 16, rc->single);
+  gc.compact = (uint32_t)xai_rq_plan_compactable(&gc, 16);
+  xai_rq_group *egc = gc.compact ? encode_group(&gc) : NULL;
+  xai_rq_consts *ecc = gc.compact ? encode_consts(&c, &gc) : NULL;
+  compact_groups += gc.compact;
   for (int r = 0; r < rounds; r++) {
     int32_t acc[16];
     for (int i = 0; i < 16; i++) acc[i] = pick_acc(rc, i, r % 4);
-    run16(rc, eg, ec, acc, 16 - (r % 7 == 3 ? rnd(1, 15) : 0));
+    int n = 16 - (r % 7 == 3 ? rnd(1, 15) : 0);
+    run16(rc, eg, ec, acc, n);
+    if (egc) run16(rc, egc, ecc, acc, n);
   }
   /* Beyond the bound (no reference there): any 32-bit accumulator, the
    * extremes included, still runs as the sequence does. */
@@ -212,8 +221,11 @@ static void run_case(rq_case *rc, int rounds) {
       if (i == 4 && r % 3 == 1) acc[i] = INT32_MAX;
     }
     check_sequence(eg, ec, acc, rnd(1, 16), rnd(0, 3));
+    if (egc) check_sequence(egc, ecc, acc, rnd(1, 16), rnd(0, 3));
   }
   free(eg);
+  free(egc);
+  free(ecc);
   free(ec);
 }
 
@@ -315,6 +327,17 @@ int main(void) {
   printf("fast chain: %lld of %lld edge groups\n", fast_groups - fast_before,
          groups - groups_before);
   CHECK(2 * (fast_groups - fast_before) > groups - groups_before);
+  /* Conv-like groups (right shifts 2 .. 20, double rounding): every one
+   * fits a compact record, and runs exactly from it. */
+  long long compact_before = compact_groups;
+  for (int t = 0; t < 100; t++) {
+    memset(&rc, 0, sizeof rc);
+    for (int i = 0; i < 16; i++)
+      set_lane(&rc, i, rnd(1 << 30, 2147483647), rnd(-20, -2));
+    set_act(&rc, t % 6);
+    run_case(&rc, rounds / 10);
+  }
+  CHECK_EQ_INT(compact_groups - compact_before, 100);
   /* Scalar fallback: a bound beyond 2^30, a non-TFLite multiplier, a huge
    * left shift. Still exact; the groups are flagged. */
   for (int t = 0; t < 3; t++) {
@@ -354,7 +377,9 @@ int main(void) {
     CHECK_EQ_INT(xai_mbqm(-6, 1 << 30, -1), -2);
   }
   printf("checked %lld outputs, %lld of %lld groups on the fast chain, "
-         "%lld runs against the instruction sequence\n",
-         checked, fast_groups, groups, sequence_checked);
+         "%lld runs against the instruction sequence, %lld also as compact "
+         "records\n",
+         checked, fast_groups, groups, sequence_checked, compact_groups);
+  CHECK(compact_groups > 0);
   return xai_test_finish("xcore_requant");
 }

@@ -216,6 +216,8 @@ xai_status xai_conv2d_s8_xcore_pack(const xai_conv_params *p,
   derive(op);
   xai_xc_layout l;
   xai_xc_layout_carve(mem, conv_weight_bytes(op), op->n_groups, &l);
+  l.rq_compact = xai_xc_rq_compact_for((size_t)out->n * (size_t)out->h *
+                                       (size_t)out->w);
   if (op->window)
     pack_window(op, filter_data, l.weights);
   else

@@ -115,6 +115,8 @@ xai_status xai_dwconv2d_s8_xcore_pack(const xai_conv_params *p,
   derive(op);
   xai_xc_layout l;
   xai_xc_layout_carve(mem, dw_weight_bytes(filter), op->n_groups, &l);
+  l.rq_compact = xai_xc_rq_compact_for((size_t)out->n * (size_t)out->h *
+                                       (size_t)out->w);
   const int32_t C = out->c, reps = replicas(op);
   for (int32_t t = 0; t < op->k; t++) {
     if (reps > 1) {

@@ -82,6 +82,7 @@ xai_status xai_fc_s8_xcore_pack(const xai_fc_params *p,
   derive(op);
   xai_xc_layout l;
   xai_xc_layout_carve(mem, fc_weight_bytes(d), op->n_groups, &l);
+  l.rq_compact = xai_xc_rq_compact_for((size_t)d->batches);
   for (int32_t o = 0; o < d->output_depth; o++)
     xai_xc_pack_row(l.weights, op->k_pad, d->output_depth, o,
                     weights + (size_t)o * (size_t)d->input_depth,

@@ -17,6 +17,7 @@ uint32_t xai_rq_group_vectors(uint32_t info) {
   if (info & (XAI_RQ_FAST << XAI_RQ_INFO_FAST_SHIFT))
     return (info & (XAI_RQ_FAST_POFF << XAI_RQ_INFO_FAST_SHIFT)) ? 8u : 7u;
   if (info & XAI_RQ_INFO_SCALAR) return 4u;
+  if (info & XAI_RQ_INFO_COMPACT) return 3u;
   uint32_t mask = info & 0xFFu;
   return 2u + ((mask & (1u << XAI_RQ_L0_Q)) ? 2u : 0u) + 4u + popcount8(mask);
 }
@@ -25,7 +26,24 @@ uint32_t xai_rq_plan_info(const xai_rq_plan *g) {
   return (g->term_mask & 0xFFu) |
          ((g->fast & 0xFu) << XAI_RQ_INFO_FAST_SHIFT) |
          (g->scalar ? XAI_RQ_INFO_SCALAR : 0u) |
-         (g->single_rounding ? XAI_RQ_INFO_SINGLE : 0u);
+         (g->single_rounding ? XAI_RQ_INFO_SINGLE : 0u) |
+         (g->compact ? XAI_RQ_INFO_COMPACT : 0u);
+}
+
+int xai_rq_plan_compactable(const xai_rq_plan *g, int n) {
+  if (g->scalar || g->fast || g->single_rounding ||
+      g->term_mask != XAI_RQ_COMPACT_MASK)
+    return 0;
+  for (int i = 0; i < n && i < 16; i++)
+    if (g->split_shift[i] != 16 || g->k_hi[0][i] != -1 ||
+        g->k_lo[0][i] != 0x8000u || g->k_hi[1][i] != -1 ||
+        g->k_lo[1][i] != 0xC000u || g->k_hi[2][i] != 0 ||
+        g->k_lo[2][i] != 0 || g->coef[XAI_RQ_L1_T][i] != -32768 ||
+        g->coef[XAI_RQ_L2_T][i] != 1 ||
+        g->coef[XAI_RQ_L0_Q][i] != g->coef[XAI_RQ_L1_P][i] ||
+        g->coef[XAI_RQ_L1_Q][i] != g->coef[XAI_RQ_L2_P][i])
+      return 0;
+  return 1;
 }
 
 size_t xai_rq_encode_group(const xai_rq_plan *g, void *dst) {
@@ -49,6 +67,10 @@ size_t xai_rq_encode_group(const xai_rq_plan *g, void *dst) {
     vec[n++] = g->coef[XAI_RQ_L0_Q];
     vec[n++] = g->coef[XAI_RQ_L1_Q];
     if (g->fast & XAI_RQ_FAST_POFF) vec[n++] = g->p_offset;
+  } else if (g->compact) {
+    vec[n++] = g->final_shift;
+    vec[n++] = g->coef[XAI_RQ_L1_P];
+    vec[n++] = g->coef[XAI_RQ_L2_P];
   } else if (g->scalar) {
     vec[n++] = g->multiplier;
     vec[n++] = g->multiplier + 8;

@@ -18,7 +18,32 @@ typedef struct {
   xai_rq_group *rq; /* group 0's record */
   xai_rq_consts *consts;
   size_t total;  /* bytes of the blob */
+  /* Set by the caller after carve: pack compact general records
+   * (requant.h, XAI_RQ_INFO_COMPACT) where they apply, else fast ones. */
+  int rq_compact;
 } xai_xc_layout;
+
+/* Output pixels (or FC batch rows) at or below which a layer's groups
+ * are packed compact: ~11 bundles more per requantized vector than the
+ * fast chain buy 160 of its 260 record bytes per 16 channels. Layers with
+ * many channels (most of a model's records) have few pixels, so this
+ * keeps most of the bytes saved for a small share of the time. */
+#define XAI_XC_COMPACT_MAX_PIXELS 64u
+static inline int xai_xc_rq_compact_for(size_t pixels) {
+  return pixels <= XAI_XC_COMPACT_MAX_PIXELS;
+}
+
+/* The vectors of the general chain: split and final shifts, the level
+ * constants (vD half, vR half; level 0 only with the L0_Q term) and the
+ * coefficient of each term in the mask (NULL: term unused). A full record
+ * stores them in this order (the used terms in slot order); a compact one
+ * only the final shift, Ml and Mh, and the rest are library vectors. */
+typedef struct {
+  const void *split, *final;
+  const int16_t *k[3][2];
+  const int16_t *coef[XAI_RQ_TERMS];
+} xai_rq_chain;
+void xai_rq_chain_of(const xai_rq_group *g, xai_rq_chain *cv);
 
 static inline size_t xai_xc_align4(size_t n) { return (n + 3u) & ~(size_t)3u; }
 

@@ -96,6 +96,7 @@ xai_status xai_xc_pack_channels(xai_xc_layout *l, int32_t n_out,
   size_t at = (size_t)((uint8_t *)(l->index + n_groups + 1) - base);
   uint32_t needs = 0;
   xai_rq_plan plan;
+  memset(&plan, 0, sizeof plan);
   for (int32_t g = 0; g < n_groups; g++) {
     int32_t mult[16] = {0}, shift[16] = {0};
     int64_t bound[16] = {0};
@@ -124,8 +125,13 @@ xai_status xai_xc_pack_channels(xai_xc_layout *l, int32_t n_out,
       shift[i] = q->shift[oc];
       bound[i] = xai_rq_acc_bound(wc, n, k_stride, zp_in, b);
     }
-    xai_rq_pack_group_c(&plan, mult, shift, bound, lanes, single_rounding,
-                        &cp);
+    if (l->rq_compact) {
+      xai_rq_pack_group(&plan, mult, shift, bound, lanes, single_rounding);
+      plan.compact = (uint32_t)xai_rq_plan_compactable(&plan, lanes);
+    }
+    if (!plan.compact)
+      xai_rq_pack_group_c(&plan, mult, shift, bound, lanes, single_rounding,
+                          &cp);
     l->index[g] = (uint32_t)at;
     at += xai_rq_encode_group(&plan, base + at);
     needs |= xai_rq_consts_needs(xai_rq_plan_info(&plan));

@@ -297,7 +297,7 @@ static void run_fast(xai_vpu_ctx *ctx, const xai_rq_group *g,
 /* The general chain: a level starts from its 32-bit constant (VLDD, VLDR)
  * plus the previous level's carry (VLSAT 16, VSTR, ..., VLDC, VLMACC
  * ones). */
-static inline void next_level(const int16_t (*k)[16], int carry,
+static inline void next_level(const int16_t *const k[2], int carry,
                               int32_t acc[16], lanes16 *cv,
                               const lanes16 **vc, tally *t) {
   if (carry) {
@@ -315,16 +315,15 @@ static inline void next_level(const int16_t (*k)[16], int carry,
 }
 
 /* One product term (term in requant_run_vpu.c). */
-static inline void term(uint32_t mask, int slot, const lanes16 *data,
-                        const int16_t (**coef)[16], int32_t acc[16],
+static inline void term(const xai_rq_chain *ch, int slot,
+                        const lanes16 *data, int32_t acc[16],
                         const lanes16 **vc, tally *t) {
-  if (!(mask & (1u << slot))) return;
+  if (!ch->coef[slot]) return;
   if (*vc != data) {
     t->issues++; /* VLDC */
     *vc = data;
   }
-  vlmacc(t, acc, data->v, **coef);
-  (*coef)++;
+  vlmacc(t, acc, data->v, ch->coef[slot]);
 }
 
 static void run_general(xai_vpu_ctx *ctx, const xai_rq_group *g,
@@ -337,36 +336,34 @@ static void run_general(xai_vpu_ctx *ctx, const xai_rq_group *g,
   memcpy(q.v, ctx->vR.s16, 32);
   memcpy(hi.v, ctx->vD.s16, 32);
   t->issues += 2; /* VSTR Q, VSTD HI */
-  const uint32_t mask = g->info & 0xFFu;
-  const int16_t(*k)[16] = g->v + 2;
+  xai_rq_chain ch;
+  xai_rq_chain_of(g, &ch);
   const lanes16 *vc = NULL;
-  vlsat16(t, acc, g->v[0], &p); /* P = rshr(acc, 16) or sat16(acc) */
-  t->issues++;                  /* VSTR P */
-  if (mask & ((1u << XAI_RQ_L1_T) | (1u << XAI_RQ_L2_T))) {
+  vlsat16(t, acc, ch.split, &p); /* P = rshr(acc, 16) or sat16(acc) */
+  t->issues++;                   /* VSTR P */
+  if (ch.coef[XAI_RQ_L1_T] || ch.coef[XAI_RQ_L2_T]) {
     for (int i = 0; i < 16; i++) tv.v[i] = (int16_t)(hi.v[i] >> 15);
     t->issues += 2; /* VLASHR HI by 15, VSTR T */
   }
-  int l0 = (mask & (1u << XAI_RQ_L0_Q)) != 0;
-  const int16_t(*coef)[16] = k + (l0 ? 6 : 4);
+  int l0 = ch.coef[XAI_RQ_L0_Q] != NULL;
   if (l0) {
-    next_level(k, 0, acc, &cv, &vc, t);
-    k += 2;
-    term(mask, XAI_RQ_L0_Q, &q, &coef, acc, &vc, t);
+    next_level(ch.k[0], 0, acc, &cv, &vc, t);
+    term(&ch, XAI_RQ_L0_Q, &q, acc, &vc, t);
   }
-  next_level(k, l0, acc, &cv, &vc, t);
-  term(mask, XAI_RQ_L1_T, &tv, &coef, acc, &vc, t);
-  term(mask, XAI_RQ_L1_Q, &q, &coef, acc, &vc, t);
-  term(mask, XAI_RQ_L1_QE, &q, &coef, acc, &vc, t);
-  term(mask, XAI_RQ_L1_P, &p, &coef, acc, &vc, t);
+  next_level(ch.k[1], l0, acc, &cv, &vc, t);
+  term(&ch, XAI_RQ_L1_T, &tv, acc, &vc, t);
+  term(&ch, XAI_RQ_L1_Q, &q, acc, &vc, t);
+  term(&ch, XAI_RQ_L1_QE, &q, acc, &vc, t);
+  term(&ch, XAI_RQ_L1_P, &p, acc, &vc, t);
   /* The carry slot of level 2 is a new vector: vC may still hold the
    * previous carry. */
   lanes16 cv2;
-  next_level(k + 2, 1, acc, &cv2, &vc, t);
-  term(mask, XAI_RQ_L2_P, &p, &coef, acc, &vc, t);
-  term(mask, XAI_RQ_L2_PE, &p, &coef, acc, &vc, t);
-  term(mask, XAI_RQ_L2_T, &tv, &coef, acc, &vc, t);
+  next_level(ch.k[2], 1, acc, &cv2, &vc, t);
+  term(&ch, XAI_RQ_L2_P, &p, acc, &vc, t);
+  term(&ch, XAI_RQ_L2_PE, &p, acc, &vc, t);
+  term(&ch, XAI_RQ_L2_T, &tv, acc, &vc, t);
   lanes16 y;
-  vlsat16(t, acc, g->v[1], &y); /* y, saturated to int16 */
+  vlsat16(t, acc, ch.final, &y); /* y, saturated to int16 */
   to_vec(vc, &f->c);
   out16(c, out, n, &y, 1, t, f);
 }

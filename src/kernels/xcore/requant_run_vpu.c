@@ -40,22 +40,20 @@ static const void *cvec(const xai_rq_consts *c, int id) {
 }
 
 /* One product term: vC = data vector (if not already loaded), VLMACC
- * with the next stored coefficient (*coef advances: the record keeps the
- * used terms in slot order, which is the order the chain issues them). */
-static void term(xai_vpu_ctx *ctx, uint32_t mask, int t, const void *data,
-                 const void **vc, const int16_t (**coef)[16]) {
-  if (!(mask & (1u << t))) return;
+ * with the term's coefficient. */
+static void term(xai_vpu_ctx *ctx, const xai_rq_chain *cv, int t,
+                 const void *data, const void **vc) {
+  if (!cv->coef[t]) return;
   if (*vc != data) {
     xai_vpu_vldc(ctx, data);
     *vc = data;
   }
-  xai_vpu_vlmacc(ctx, **coef);
-  (*coef)++;
+  xai_vpu_vlmacc(ctx, cv->coef[t]);
 }
 
 /* VLSAT by 16 gives the carry c (any sign); the next level starts from
  * its constant k (vD half, vR half) plus c (VLDC c, VLMACC ones). */
-static void next_level(xai_vpu_ctx *ctx, const int16_t (*k)[16],
+static void next_level(xai_vpu_ctx *ctx, const int16_t *const k[2],
                        void *scratch, int carry, const void **vc) {
   if (carry) {
     xai_vpu_vlsat(ctx, k_shift16);
@@ -239,34 +237,31 @@ void xai_rq_run_vpu(xai_vpu_ctx *ctx, const xai_rq_group *g,
     xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);
     return;
   }
-  /* General record: split shift, final shift, level constants (level 0
-   * only with its term), then the used coefficients in slot order. */
-  const uint32_t mask = g->info & 0xFFu;
-  const int16_t(*k)[16] = g->v + 2;
+  /* General chain, full or compact record. */
+  xai_rq_chain cv;
+  xai_rq_chain_of(g, &cv);
   const void *vc = NULL;
-  xai_vpu_vlsat(ctx, g->v[0]); /* P = rshr(acc, 16) or sat16(acc) */
+  xai_vpu_vlsat(ctx, cv.split); /* P = rshr(acc, 16) or sat16(acc) */
   xai_vpu_vstr(ctx, p);
-  if (mask & ((1u << XAI_RQ_L1_T) | (1u << XAI_RQ_L2_T))) {
+  if (cv.coef[XAI_RQ_L1_T] || cv.coef[XAI_RQ_L2_T]) {
     xai_vpu_vlashr(ctx, hif, 15); /* T = -[acc < 0] */
     xai_vpu_vstr(ctx, t);
   }
-  int l0 = (mask & (1u << XAI_RQ_L0_Q)) != 0;
-  const int16_t(*coef)[16] = k + (l0 ? 6 : 4);
+  int l0 = cv.coef[XAI_RQ_L0_Q] != NULL;
   if (l0) {
-    next_level(ctx, k, scratch, 0, &vc);
-    k += 2;
-    term(ctx, mask, XAI_RQ_L0_Q, q, &vc, &coef);
+    next_level(ctx, cv.k[0], scratch, 0, &vc);
+    term(ctx, &cv, XAI_RQ_L0_Q, q, &vc);
   }
   /* Without a level-0 product c0 = floor((k0 - 2^15 + 2^15) / 2^16) = 0. */
-  next_level(ctx, k, scratch, l0, &vc);
-  term(ctx, mask, XAI_RQ_L1_T, t, &vc, &coef);
-  term(ctx, mask, XAI_RQ_L1_Q, q, &vc, &coef);
-  term(ctx, mask, XAI_RQ_L1_QE, q, &vc, &coef);
-  term(ctx, mask, XAI_RQ_L1_P, p, &vc, &coef);
-  next_level(ctx, k + 2, scratch, 1, &vc);
-  term(ctx, mask, XAI_RQ_L2_P, p, &vc, &coef);
-  term(ctx, mask, XAI_RQ_L2_PE, p, &vc, &coef);
-  term(ctx, mask, XAI_RQ_L2_T, t, &vc, &coef);
-  xai_vpu_vlsat(ctx, g->v[1]); /* y, saturated to int16 */
+  next_level(ctx, cv.k[1], scratch, l0, &vc);
+  term(ctx, &cv, XAI_RQ_L1_T, t, &vc);
+  term(ctx, &cv, XAI_RQ_L1_Q, q, &vc);
+  term(ctx, &cv, XAI_RQ_L1_QE, q, &vc);
+  term(ctx, &cv, XAI_RQ_L1_P, p, &vc);
+  next_level(ctx, cv.k[2], scratch, 1, &vc);
+  term(ctx, &cv, XAI_RQ_L2_P, p, &vc);
+  term(ctx, &cv, XAI_RQ_L2_PE, p, &vc);
+  term(ctx, &cv, XAI_RQ_L2_T, t, &vc);
+  xai_vpu_vlsat(ctx, cv.final); /* y, saturated to int16 */
   out16(ctx, c, out, n, scratch, 1);
 }
