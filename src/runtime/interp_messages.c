@@ -28,6 +28,9 @@ static size_t put_tensor(const xai_tfl_view *v, uint32_t sg, int32_t t,
   return n;
 }
 
+/* Ops with more than 4 inputs or outputs (an LSTM has 24) list a run of
+ * equal entries once with its count ("INT8[4,4] x4", "- x3"), so the line
+ * stays readable. */
 void xai_interp_op_signature(const xai_tfl_view *v, uint32_t sg, uint32_t op,
                              int shapes, char *buf, size_t size) {
   xai_tfl_operator top;
@@ -37,9 +40,20 @@ void xai_interp_op_signature(const xai_tfl_view *v, uint32_t sg, uint32_t op,
   for (int io = 0; io < 2 && n < size; io++) {
     const xai_i32_span sp = io ? top.outputs : top.inputs;
     if (io) n += (size_t)snprintf(buf + n, size - n, " ->");
-    for (uint32_t k = 0; k < sp.count && n < size; k++) {
-      n += (size_t)snprintf(buf + n, size - n, "%s", (k || io) ? " " : "");
-      if (n < size) n += put_tensor(v, sg, sp.data[k], shapes, buf + n, size - n);
+    char cur[64], next[64];
+    for (uint32_t k = 0; k < sp.count && n < size;) {
+      put_tensor(v, sg, sp.data[k], shapes, cur, sizeof cur);
+      uint32_t run = 1;
+      while (sp.count > 4 && k + run < sp.count) {
+        put_tensor(v, sg, sp.data[k + run], shapes, next, sizeof next);
+        if (strcmp(cur, next)) break;
+        run++;
+      }
+      n += (size_t)snprintf(buf + n, size - n, "%s%s", (k || io) ? " " : "",
+                            cur);
+      if (run > 1 && n < size)
+        n += (size_t)snprintf(buf + n, size - n, " x%u", run);
+      k += run;
     }
   }
 }

@@ -13,7 +13,7 @@ static const xai_op_info k_catalog[] = {
     /* Convolutions and pooling. */
     B(XAI_OP_CONV_2D, "float32, int8, int16", "per-channel int8 weights; int16 activations take int64 (or int32) bias"),
     B(XAI_OP_DEPTHWISE_CONV_2D, "float32, int8, int16", "per-channel int8 weights for int8/int16"),
-    B(XAI_OP_TRANSPOSE_CONV, "int8, int16", "per-channel int8 weights"),
+    B(XAI_OP_TRANSPOSE_CONV, "float32, int8, int16", "per-channel int8 weights for int8/int16"),
     B(XAI_OP_FULLY_CONNECTED, "float32, int8, int16", "int8 weights for int8/int16 activations; int16 takes int64 or int32 bias"),
     B(XAI_OP_AVERAGE_POOL_2D, "float32, int8, int16", ""),
     B(XAI_OP_MAX_POOL_2D, "float32, int8, int16", ""),
@@ -65,7 +65,7 @@ static const xai_op_info k_catalog[] = {
     B(XAI_OP_RELU6, "float32, int8, int16", ""),
     B(XAI_OP_RELU_N1_TO_1, "float32, int8", ""),
     B(XAI_OP_LEAKY_RELU, "float32, int8, int16", ""),
-    B(XAI_OP_PRELU, "int8", ""),
+    B(XAI_OP_PRELU, "float32, int8", "alpha broadcast to the input"),
     B(XAI_OP_HARD_SWISH, "float32, int8", ""),
     B(XAI_OP_ELU, "float32, int8", ""),
     /* Quantization and reductions. */
@@ -108,8 +108,8 @@ static const xai_op_info k_catalog[] = {
     B(XAI_OP_DEPTH_TO_SPACE, "float32, int8", ""),
     B(XAI_OP_SPACE_TO_BATCH_ND, "float32, int8", "3-D or 4-D; constant block and paddings"),
     B(XAI_OP_BATCH_TO_SPACE_ND, "float32, int8", "3-D or 4-D; constant block and crops"),
-    B(XAI_OP_RESIZE_NEAREST_NEIGHBOR, "int8, int16", "constant size"),
-    B(XAI_OP_RESIZE_BILINEAR, "int8, int16", "constant size"),
+    B(XAI_OP_RESIZE_NEAREST_NEIGHBOR, "float32, int8, int16", "constant size"),
+    B(XAI_OP_RESIZE_BILINEAR, "float32, int8, int16", "constant size"),
     /* Recurrent and control flow. */
     B(XAI_OP_SVDF, "int8", "int16 or int8 state"),
     B(XAI_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, "int8", "int16 cell state"),

@@ -103,11 +103,28 @@ static xai_status one_op_model(xf_ctx *x, uint32_t op, uint8_t **bytes,
   return st;
 }
 
+void xf_canon_count_fold(xf_ctx *x, const int32_t *inputs, uint32_t n,
+                         size_t added) {
+  x->canon_consts_folded++;
+  x->canon_fold_bytes_added += added;
+  for (uint32_t k = 0; k < n; k++) {
+    bool seen = inputs[k] < 0;
+    for (uint32_t j = 0; j < k && !seen; j++) seen = inputs[j] == inputs[k];
+    size_t size = 0;
+    if (seen || xf_consumer_count(x, inputs[k]) ||
+        xf_is_graph_output(x, inputs[k]) ||
+        !xf_const_data(x, inputs[k], &size))
+      continue;
+    x->canon_fold_bytes_removed += size;
+  }
+}
+
 xai_status xf_canon_fold_const(xf_ctx *x, uint32_t op, bool *done,
                                xai_error *err) {
   const xai_operator *o = xf_op(x, op);
   if (!foldable_code(xf_op_builtin(x, op)) || o->output_count < 1 ||
       o->output_count > kMaxOutputs || o->input_count < 1 ||
+      o->input_count > 16 ||
       o->intermediate_count)
     return XAI_OK;
   size_t in_bytes = 0, out_bytes = 0;
@@ -158,6 +175,9 @@ xai_status xf_canon_fold_const(xf_ctx *x, uint32_t op, bool *done,
     return XAI_OK;
   }
   xai_status st = XAI_OK;
+  int32_t inputs[16];
+  const uint32_t n_in = o->input_count;
+  memcpy(inputs, o->inputs, n_in * sizeof *inputs);
   for (uint32_t k = 0; k < o->output_count && !st; k++) {
     const xai_rt_tensor *r = xai_interp_output(ip, k);
     const int32_t b = xai_model_add_buffer(x->m, r->data, r->bytes);
@@ -170,7 +190,7 @@ xai_status xf_canon_fold_const(xf_ctx *x, uint32_t op, bool *done,
   st = xai_model_remove_operator(x->m, 0, op);
   if (st)
     return xai_fail(err, st, "canonicalise: cannot remove folded op %u", op);
-  x->canon_ops_dropped++;
+  xf_canon_count_fold(x, inputs, n_in, out_bytes);
   *done = true;
   return XAI_OK;
 }

@@ -38,7 +38,7 @@ xai_status xf_canon_fold_shape(xf_ctx *x, uint32_t op, bool *done,
   if (st)
     return xai_fail(err, st, "canonicalise: cannot remove SHAPE op %u: %s",
                     op, xai_error_text(err));
-  x->canon_ops_dropped++;
+  xf_canon_count_fold(x, NULL, 0, w * ti->rank);
   *done = true;
   return XAI_OK;
 }

@@ -19,6 +19,10 @@ bool xf_canon_is_graph_input(xf_ctx *x, int32_t t);
 /* SHAPE of a statically shaped tensor -> a constant (canon_fold_shape.c). */
 xai_status xf_canon_fold_shape(xf_ctx *x, uint32_t op, bool *done,
                                xai_error *err);
+/* After op was folded away: adds `added` to the folding's byte counts and
+ * the bytes of its constant inputs (inputs[0..n)) that no op reads now. */
+void xf_canon_count_fold(xf_ctx *x, const int32_t *inputs, uint32_t n,
+                         size_t added);
 /* An op with only constant inputs -> constants (canon_fold_const.c). */
 xai_status xf_canon_fold_const(xf_ctx *x, uint32_t op, bool *done,
                                xai_error *err);

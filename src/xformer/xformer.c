@@ -64,6 +64,9 @@ static void fill_pass_stats(const xf_ctx *x, xai_xformer_report *rep) {
   rep->pads_folded = x->canon_pads_folded;
   rep->activations_fused = x->canon_acts_fused;
   rep->ops_dropped = x->canon_ops_dropped;
+  rep->consts_folded = x->canon_consts_folded;
+  rep->fold_bytes_added = x->canon_fold_bytes_added;
+  rep->fold_bytes_removed = x->canon_fold_bytes_removed;
   rep->params_tensors_moved = x->params_tensors_moved;
   rep->params_load_ops = x->params_load_ops;
   if (x->placed)

@@ -136,6 +136,11 @@ typedef struct {
   uint32_t canon_pads_folded;  /* PAD/PADV2 folded into a conv's padding */
   uint32_t canon_acts_fused;   /* RELU/RELU6/RELU_N1_TO_1 fused */
   uint32_t canon_ops_dropped;  /* no-op RESHAPE/QUANTIZE removed */
+  /* Constant folding (canon_fold_shape.c, canon_fold_const.c): ops turned
+   * into constants, the bytes of constants they added and the bytes of
+   * constant inputs no op reads any more. */
+  uint32_t canon_consts_folded;
+  size_t canon_fold_bytes_added, canon_fold_bytes_removed;
   uint32_t weights_sliced_ops; /* ops split into weight slices */
   /* Channel split over tiles (tile_split.c): the halves given to tile 1,
    * by output tensor name, with their link ticks. */

@@ -11,6 +11,11 @@
 #include "interp_heap.h"
 
 static _Alignas(16) uint8_t g_arena[512 * 1024];
+/* The folding counts of the last check(), and its model before the passes. */
+static uint32_t g_folded;
+static size_t g_fold_added, g_fold_removed;
+static uint8_t *g_orig;
+static size_t g_orig_size;
 
 /* Input [1,8,8,4] (scale 0.05, zp -3). */
 static const int32_t k_in_shape[4] = {1, 8, 8, 4};
@@ -120,6 +125,9 @@ static void check(const char *what, xai_model *m, int32_t in, int32_t out,
   CHECK_EQ_INT(xf_canonicalise(&x, &err), XAI_OK);
   CHECK_EQ_INT(xf_remove_dead_tensors(&x, &err), XAI_OK);
   free(x.notes);
+  g_folded = x.canon_consts_folded;
+  g_fold_added = x.canon_fold_bytes_added;
+  g_fold_removed = x.canon_fold_bytes_removed;
   uint32_t ops = m->subgraphs[0].operator_count;
   if (ops != ops_after)
     fprintf(stderr, "%s: %u ops after canonicalise, expected %u\n", what, ops,
@@ -135,7 +143,9 @@ static void check(const char *what, xai_model *m, int32_t in, int32_t out,
     fprintf(stderr, "%s: outputs differ\n", what);
     xai_test_failures++;
   }
-  free(orig);
+  free(g_orig);
+  g_orig = orig;
+  g_orig_size = orig_size;
   free(canon);
   xai_model_free(m);
 }
@@ -271,6 +281,54 @@ static void shape_chain_fold(void) {
   check("shape chain fold", &m, in, out, 1);
 }
 
+/* The report states the folding: SHAPE, STRIDED_SLICE, CONCATENATION and
+ * MUL become constants. Added: the shape (16 bytes), the slice (8), the
+ * concatenation (16) and the product (16); no longer read: the slice's
+ * shape, begin, end and strides (28), the concatenation's inputs (16) and
+ * the product's inputs (32). */
+static void fold_report(void) {
+  CHECK_EQ_INT(g_folded, 4);
+  CHECK_EQ_INT(g_fold_added, 56);
+  CHECK_EQ_INT(g_fold_removed, 76);
+  xai_xformer_options opt;
+  xai_xformer_options_init(&opt);
+  xai_xformer_report rep;
+  memset(&rep, 0, sizeof rep);
+  uint8_t *out = NULL;
+  size_t out_size = 0;
+  xai_error err;
+  CHECK_EQ_INT(xai_xformer_run(g_orig, g_orig_size, &opt, &out, &out_size,
+                               NULL, NULL, &rep, &err),
+               XAI_OK);
+  CHECK_EQ_INT(rep.consts_folded, 4);
+  CHECK_EQ_INT(rep.fold_bytes_added, 56);
+  CHECK_EQ_INT(rep.fold_bytes_removed, 76);
+  CHECK_EQ_INT(rep.ops_dropped, 1); /* the RESHAPE to the same shape */
+  char text[4096] = "";
+  FILE *f = tmpfile();
+  CHECK(f != NULL);
+  if (f) {
+    xai_xformer_report_print(&rep, f);
+    rewind(f);
+    text[fread(text, 1, sizeof text - 1, f)] = 0;
+    fclose(f);
+  }
+  CHECK(strstr(text, "4 constant ops folded (constants +56 -76 bytes)"));
+  const char *json = "/tmp/xai_test_canon_report.json";
+  CHECK_EQ_INT(xai_xformer_report_write_json(&rep, json, &err), XAI_OK);
+  char buf[8192] = "";
+  FILE *j = fopen(json, "r");
+  if (j) {
+    buf[fread(buf, 1, sizeof buf - 1, j)] = 0;
+    fclose(j);
+  }
+  remove(json);
+  CHECK(strstr(buf, "\"consts_folded\": 4, \"fold_bytes_added\": 56, "
+                    "\"fold_bytes_removed\": 76"));
+  xai_xformer_report_free(&rep);
+  free(out);
+}
+
 int main(void) {
   /* Keras ZeroPadding2D(1) + VALID 3x3 stride 1 is SAME: folded. */
   pad_conv("pad 1 conv s1", (const int32_t[]){1, 1, 1, 1}, 1, 0, 0, 0, 1);
@@ -295,11 +353,13 @@ int main(void) {
   /* No-op RESHAPE/QUANTIZE go, as graph output or in the middle. */
   shape_fold();
   shape_chain_fold();
+  fold_report();
   conv_noop("reshape out", XAI_OP_RESHAPE, 0, 1);
   conv_noop("quantize out", XAI_OP_QUANTIZE, 0, 1);
   /* Middle: dropped; then RELU6 (same quant) fuses into the conv? The conv
    * already has RELU fused, so it stays: 2 ops. */
   conv_noop("reshape mid", XAI_OP_RESHAPE, 1, 2);
   conv_noop("quantize mid", XAI_OP_QUANTIZE, 1, 2);
+  free(g_orig);
   return xai_test_finish("xformer_canon");
 }

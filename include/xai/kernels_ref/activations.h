@@ -135,6 +135,9 @@ void xai_prelu_params_make(float input_scale, int32_t input_zp,
 xai_status xai_prelu_s8_ref(const xai_prelu_params *p, const xai_bcast *bc,
                             const int8_t *in, const int8_t *alpha,
                             int8_t *out);
+/* float32 PRELU (TFLM BroadcastPrelu4DSlowFloat): x >= 0 ? x : x * alpha. */
+xai_status xai_prelu_f32_ref(const xai_bcast *bc, const float *in,
+                             const float *alpha, float *out);
 
 /* ---- HARD_SWISH int8 (TFLite HardSwishParams, 16-bit fixed point) ------- */
 typedef struct {

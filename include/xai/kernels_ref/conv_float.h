@@ -27,6 +27,14 @@ void xai_depthwise_f32_ref(const xai_conv_f32_params *p,
                            const xai_dims4 *f_d, const float *filter,
                            const float *bias, const xai_dims4 *out_d,
                            float *out);
+/* TRANSPOSE_CONV: filter [out_c, fh, fw, in_c]; bias NULL or [out_c];
+ * dilations unused. Each input element scatters into the zeroed output
+ * (TFLite's order), then the bias is added and the result clamped. */
+void xai_transpose_conv_f32_ref(const xai_conv_f32_params *p,
+                                const xai_dims4 *in_d, const float *in,
+                                const xai_dims4 *f_d, const float *filter,
+                                const float *bias, const xai_dims4 *out_d,
+                                float *out);
 /* is_max 0: average over the in-image part of the window. */
 void xai_pool_f32_ref(int is_max, const xai_conv_f32_params *p,
                       int32_t filter_h, int32_t filter_w,

@@ -133,6 +133,9 @@ xai_status xai_resize_bilinear_s8_ref(const xai_resize_params *p,
                                       const int8_t *in, int8_t *out);
 xai_status xai_resize_bilinear_s16_ref(const xai_resize_params *p,
                                        const int16_t *in, int16_t *out);
+/* float32: TFLite's reference ResizeBilinear (float coordinates). */
+xai_status xai_resize_bilinear_f32_ref(const xai_resize_params *p,
+                                       const float *in, float *out);
 
 #ifdef __cplusplus
 }

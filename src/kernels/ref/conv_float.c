@@ -103,3 +103,35 @@ void xai_pool_f32_ref(int is_max, const xai_conv_f32_params *p,
           out[at(out_d, b, oy, ox, c)] = clampf(r, p->act_min, p->act_max);
         }
 }
+
+void xai_transpose_conv_f32_ref(const xai_conv_f32_params *p,
+                                const xai_dims4 *in_d, const float *in,
+                                const xai_dims4 *f_d, const float *filter,
+                                const float *bias, const xai_dims4 *out_d,
+                                float *out) {
+  const size_t total = (size_t)out_d->n * out_d->h * out_d->w * out_d->c;
+  for (size_t i = 0; i < total; i++) out[i] = 0.0f;
+  for (int32_t b = 0; b < in_d->n; b++)
+    for (int32_t iy = 0; iy < in_d->h; iy++)
+      for (int32_t ix = 0; ix < in_d->w; ix++)
+        for (int32_t ic = 0; ic < in_d->c; ic++) {
+          const int32_t oy0 = iy * p->stride_h - p->pad_h;
+          const int32_t ox0 = ix * p->stride_w - p->pad_w;
+          const float v = in[at(in_d, b, iy, ix, ic)];
+          for (int32_t fy = 0; fy < f_d->h; fy++) {
+            const int32_t oy = oy0 + fy;
+            if (oy < 0 || oy >= out_d->h) continue;
+            for (int32_t fx = 0; fx < f_d->w; fx++) {
+              const int32_t ox = ox0 + fx;
+              if (ox < 0 || ox >= out_d->w) continue;
+              for (int32_t oc = 0; oc < out_d->c; oc++)
+                out[at(out_d, b, oy, ox, oc)] +=
+                    v * filter[at(f_d, oc, fy, fx, ic)];
+            }
+          }
+        }
+  for (size_t i = 0; i < total; i++) {
+    const float bv = bias ? bias[i % (size_t)out_d->c] : 0.0f;
+    out[i] = clampf(bias ? out[i] + bv : out[i], p->act_min, p->act_max);
+  }
+}

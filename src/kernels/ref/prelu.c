@@ -1,4 +1,5 @@
-/* PRELU int8 (TFLite reference prelu.h): two multipliers, one per sign. */
+/* PRELU int8 (TFLite reference prelu.h): two multipliers, one per sign;
+ * float32 as TFLM's BroadcastPrelu4DSlowFloat. */
 #include "bcast_internal.h"
 #include "xai/kernels_ref/activations.h"
 #include "xai/kernels_ref/quant.h"
@@ -38,6 +39,18 @@ xai_status xai_prelu_s8_ref(const xai_prelu_params *p, const xai_bcast *bc,
     if (v < INT8_MIN) v = INT8_MIN;
     if (v > INT8_MAX) v = INT8_MAX;
     out[i] = (int8_t)v;
+    xai_bcast_cursor_next(bc, &c);
+  }
+  return XAI_OK;
+}
+
+xai_status xai_prelu_f32_ref(const xai_bcast *bc, const float *in,
+                             const float *alpha, float *out) {
+  xai_bcast_cursor c;
+  xai_bcast_cursor_init(&c);
+  for (size_t i = 0; i < bc->count; i++) {
+    const float x = in[c.off1];
+    out[i] = x >= 0.0f ? x : x * alpha[c.off2];
     xai_bcast_cursor_next(bc, &c);
   }
   return XAI_OK;

@@ -1,6 +1,7 @@
-/* RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR (int8/int16): TFLite
- * reference kernels. Nearest uses TFLite's float index arithmetic;
- * bilinear its integer-only ResizeBilinearInteger (10-bit coordinates). */
+/* RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR: TFLite reference kernels.
+ * Nearest uses TFLite's float index arithmetic; int8/int16 bilinear its
+ * integer-only ResizeBilinearInteger (10-bit coordinates), float32
+ * bilinear its float ResizeBilinear. */
 #include <math.h>
 #include <string.h>
 
@@ -112,4 +113,55 @@ xai_status xai_resize_bilinear_s8_ref(const xai_resize_params *p,
 xai_status xai_resize_bilinear_s16_ref(const xai_resize_params *p,
                                        const int16_t *in, int16_t *out) {
   XAI_RESIZE_BILINEAR_BODY(int16_t)
+}
+
+/* ComputeInterpolationValues (float): source position and the two
+ * neighbouring rows/columns. */
+static void interp_f32(int32_t index, float scale, int half_pixel,
+                       int32_t in_size, float *pos, int32_t *lo,
+                       int32_t *hi) {
+  *pos = half_pixel ? ((float)index + 0.5f) * scale - 0.5f
+                    : (float)index * scale;
+  const int32_t l = (int32_t)floorf(*pos), h = (int32_t)ceilf(*pos);
+  *lo = l > 0 ? l : 0;
+  *hi = h < in_size - 1 ? h : in_size - 1;
+}
+
+static float scale_f32(int32_t in_size, int32_t out_size, int align) {
+  if (align && out_size > 1)
+    return (float)(in_size - 1) / (float)(out_size - 1);
+  return (float)in_size / (float)out_size;
+}
+
+xai_status xai_resize_bilinear_f32_ref(const xai_resize_params *p,
+                                       const float *in, float *out) {
+  if (!params_ok(p)) return XAI_ERR_ARGUMENT;
+  const float sy = scale_f32(p->in_h, p->out_h, p->align_corners);
+  const float sx = scale_f32(p->in_w, p->out_w, p->align_corners);
+  const size_t D = (size_t)p->depth;
+  for (int32_t b = 0; b < p->batch; b++) {
+    const float *img = in + (size_t)b * p->in_h * p->in_w * D;
+    for (int32_t y = 0; y < p->out_h; y++) {
+      float py;
+      int32_t y0, y1;
+      interp_f32(y, sy, p->half_pixel_centers, p->in_h, &py, &y0, &y1);
+      const float dy = py - (float)y0;
+      const float *r0 = img + (size_t)y0 * p->in_w * D;
+      const float *r1 = img + (size_t)y1 * p->in_w * D;
+      for (int32_t x = 0; x < p->out_w; x++) {
+        float px;
+        int32_t x0, x1;
+        interp_f32(x, sx, p->half_pixel_centers, p->in_w, &px, &x0, &x1);
+        const float dx = px - (float)x0;
+        /* The same products and sums, in the same order, as TFLite (the
+         * trailing + 0 is its rounding offset for float). */
+        for (size_t c = 0; c < D; c++)
+          *out++ = r0[x0 * D + c] * (1 - dy) * (1 - dx) +
+                   r1[x0 * D + c] * dy * (1 - dx) +
+                   r0[x1 * D + c] * (1 - dy) * dx +
+                   r1[x1 * D + c] * dy * dx + 0.0f;
+      }
+    }
+  }
+  return XAI_OK;
 }

@@ -55,6 +55,7 @@ static const int8_t k_s8_s16[] = {XAI_TYPE_INT8, XAI_TYPE_INT16};
 static const int8_t k_relu[] = {XAI_TYPE_INT8, XAI_TYPE_INT16,
                                 XAI_TYPE_FLOAT32};
 static const int8_t k_relu1[] = {XAI_TYPE_INT8, XAI_TYPE_FLOAT32};
+static const int8_t k_prelu[] = {XAI_TYPE_INT8, XAI_TYPE_FLOAT32};
 
 /* Common checks: input 0 and output 0 exist, the input type is accepted,
  * the output has the input's shape (and type, unless SOFTMAX). */
@@ -180,6 +181,13 @@ static xai_status prepare_lut(xai_op_ctx *ctx, act_kind kind) {
                        "output scale is %g; TFLite's int8 LOGISTIC needs "
                        "exactly 1/256",
                        (double)out->scale);
+  /* TFLite Micro's int8 TANH writes steps of 1/128 around 0 whatever the
+   * output tensor declares: other output quantizations are refused. */
+  if (kind == A_TANH && (out->scale != 1.0f / 128 || out->zero_point != 0))
+    return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
+                       "int8 output has scale %g zero point %d; TFLite "
+                       "Micro's int8 TANH computes scale 1/128 zero point 0",
+                       (double)out->scale, (int)out->zero_point);
   xai_lut_s8_make(kind == A_TANH ? XAI_LUT_TANH : XAI_LUT_LOGISTIC, in->scale,
                   in->zero_point, out->scale, out->zero_point, d->u.lut);
   return XAI_OK;
@@ -234,10 +242,11 @@ static xai_status prepare_leaky(xai_op_ctx *ctx) {
 static xai_status prepare_prelu(xai_op_ctx *ctx) {
   xai_rt_tensor *in, *out, *alpha;
   act_data *d;
-  xai_status st = begin(ctx, A_PRELU, k_s8, 1, &in, &out, &d);
+  xai_status st = begin(ctx, A_PRELU, k_prelu, 2, &in, &out, &d);
   if (!st) st = xai_ew_input(ctx, 1, &alpha);
   if (!st) st = xai_ew_same_type(ctx, alpha, "alpha", in, "input");
-  if (!st) st = xai_ew_check_quantized(ctx, alpha, "alpha");
+  if (!st && in->type != XAI_TYPE_FLOAT32)
+    st = xai_ew_check_quantized(ctx, alpha, "alpha");
   if (st) return st;
   xai_shape si, sa, so;
   xai_error e;
@@ -306,6 +315,9 @@ static xai_status eval(xai_op_ctx *ctx) {
       return s16 ? xai_leaky_relu_s16_ref(&d->u.leaky, d->count, in, out)
                  : xai_leaky_relu_s8_ref(&d->u.leaky, d->count, in, out);
     case A_PRELU:
+      if (d->in_type == XAI_TYPE_FLOAT32)
+        return xai_prelu_f32_ref(&d->u.prelu.bc, in,
+                                 xai_op_input(ctx, 1)->data, out);
       return xai_prelu_s8_ref(&d->u.prelu.p, &d->u.prelu.bc, in,
                               xai_op_input(ctx, 1)->data, out);
     case A_HARD_SWISH:

@@ -1,15 +1,19 @@
 /* TRANSPOSE_CONV (TFLite transpose_conv.cc). Inputs: 0 output_shape
  * (INT32 [4]), 1 weights [out_c, h, w, in_c], 2 input, 3 optional bias.
- * int8 (int32 bias, int32 scratch accumulators) and int16 activations with
- * int8 weights (int64 bias, int64 scratch). The output tensor's declared
+ * int8 (int32 bias, int32 scratch accumulators), int16 activations with
+ * int8 weights (int64 bias, int64 scratch) and float32 (TFLite's float
+ * reference: scatter into the zeroed output, then bias and clamp). The output tensor's declared
  * shape is used; a constant output_shape must agree with it. */
 #include <string.h>
 
 #include "conv_ops_internal.h"
+#include "xai/kernels_ref/arith_float.h"
+#include "xai/kernels_ref/conv_float.h"
 
 typedef struct {
-  bool s16;
+  bool s16, f32;
   xai_conv_params p;
+  xai_conv_f32_params pf;
   xai_conv_op_quant q;
   xai_dims4 in, filter, out;
   const void *bias;
@@ -51,25 +55,30 @@ static xai_status prepare(xai_op_ctx *ctx) {
   memset(d, 0, sizeof *d);
   ctx->data = d;
 
-  if (in->type != XAI_TYPE_INT8 && in->type != XAI_TYPE_INT16)
+  if (in->type != XAI_TYPE_INT8 && in->type != XAI_TYPE_INT16 &&
+      in->type != XAI_TYPE_FLOAT32)
     return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
-                       "input tensor %d is %s; expected INT8 or INT16 "
-                       "(quantize the model)",
+                       "input tensor %d is %s; expected FLOAT32, INT8 or "
+                       "INT16",
                        (int)xai_conv_op_tensor_index(ctx, 2),
                        xai_tensor_type_name(in->type));
   d->s16 = in->type == XAI_TYPE_INT16;
+  d->f32 = in->type == XAI_TYPE_FLOAT32;
   st = xai_conv_op_expect_type(ctx, out, UINT32_MAX, "output", in->type);
   if (!st) st = xai_conv_op_expect_type(ctx, filter, 1, "weights",
-                                        XAI_TYPE_INT8);
+                                        d->f32 ? XAI_TYPE_FLOAT32
+                                               : XAI_TYPE_INT8);
   if (!st) st = xai_conv_op_dims4(ctx, in, "input", &d->in);
   if (!st) st = xai_conv_op_dims4(ctx, filter, "weights", &d->filter);
   if (!st) st = xai_conv_op_dims4(ctx, out, "output", &d->out);
   /* TFLite's 16x8 transpose conv takes an int64 bias only. */
   if (!st) st = xai_conv_op_check_bias(ctx, bias, 3,
-                                       d->s16 ? XAI_TYPE_INT64 : XAI_TYPE_INT32,
+                                       d->f32   ? XAI_TYPE_FLOAT32
+                                       : d->s16 ? XAI_TYPE_INT64
+                                                : XAI_TYPE_INT32,
                                        d->filter.n);
-  if (!st) st = xai_conv_op_expect_quant(ctx, in, "input");
-  if (!st) st = xai_conv_op_expect_quant(ctx, out, "output");
+  if (!st && !d->f32) st = xai_conv_op_expect_quant(ctx, in, "input");
+  if (!st && !d->f32) st = xai_conv_op_expect_quant(ctx, out, "output");
   if (!st) st = check_shape_input(ctx, shape, &d->out);
   if (st) return st;
   if (d->s16 && (in->zero_point != 0 || out->zero_point != 0))
@@ -101,6 +110,15 @@ static xai_status prepare(xai_op_ctx *ctx) {
   d->p.pad_w = xai_conv_pad(
       d->out.w, d->filter.w, o->stride_w, 1,
       xai_conv_out_size(o->padding, d->out.w, d->filter.w, o->stride_w, 1));
+  if (d->f32) {
+    d->pf = (xai_conv_f32_params){.stride_h = o->stride_h,
+                                  .stride_w = o->stride_w,
+                                  .dilation_h = 1, .dilation_w = 1,
+                                  .pad_h = d->p.pad_h, .pad_w = d->p.pad_w};
+    xai_activation_range_f32(o->fused_activation_function, &d->pf.act_min,
+                             &d->pf.act_max);
+    return xai_conv_op_const_aligned(ctx, bias, sizeof(float), &d->bias);
+  }
   d->p.input_offset = -in->zero_point;
   d->p.output_offset = out->zero_point;
   xai_conv_op_act_range(out, o->fused_activation_function, &d->p.act_min,
@@ -121,6 +139,11 @@ static xai_status eval(xai_op_ctx *ctx) {
   const xai_rt_tensor *in = xai_op_input(ctx, 2);
   const void *b = xai_conv_op_data(d->bias, xai_op_input(ctx, 3));
   xai_rt_tensor *out = xai_op_output(ctx, 0);
+  if (d->f32) {
+    xai_transpose_conv_f32_ref(&d->pf, &d->in, in->data, &d->filter,
+                               filter->data, b, &d->out, out->data);
+    return XAI_OK;
+  }
   void *scratch = xai_op_scratch(ctx, d->scratch);
   xai_per_channel_quant q;
   xai_conv_op_quant_get(&d->q, &q);

@@ -1,5 +1,5 @@
 /* RESIZE_NEAREST_NEIGHBOR (any element type) and RESIZE_BILINEAR
- * (int8/int16) over NHWC, TFLite resize_*.cc. The size tensor must be
+ * (float32/int8/int16) over NHWC, TFLite resize_*.cc. The size tensor must be
  * constant: the output shape is static here. */
 #include <string.h>
 
@@ -38,9 +38,10 @@ static xai_status prepare_common(xai_op_ctx *ctx, bool bilinear) {
   if (bilinear) {
     align = ctx->options->u.resize_bilinear.align_corners;
     half = ctx->options->u.resize_bilinear.half_pixel_centers;
-    if (in->type != XAI_TYPE_INT8 && in->type != XAI_TYPE_INT16)
+    if (in->type != XAI_TYPE_INT8 && in->type != XAI_TYPE_INT16 &&
+        in->type != XAI_TYPE_FLOAT32)
       return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
-                         "input is %s; expected INT8 or INT16",
+                         "input is %s; expected FLOAT32, INT8 or INT16",
                          xai_tensor_type_name(in->type));
     if (align && half)
       return xai_op_fail(ctx, XAI_ERR_FORMAT,
@@ -82,8 +83,9 @@ static xai_status bilinear_eval(xai_op_ctx *ctx) {
   resize_data *d = ctx->data;
   const void *in = xai_op_input(ctx, 0)->data;
   void *out = xai_op_output(ctx, 0)->data;
-  xai_status st = d->elem == 1 ? xai_resize_bilinear_s8_ref(&d->p, in, out)
-                               : xai_resize_bilinear_s16_ref(&d->p, in, out);
+  xai_status st = d->elem == 1   ? xai_resize_bilinear_s8_ref(&d->p, in, out)
+                  : d->elem == 2 ? xai_resize_bilinear_s16_ref(&d->p, in, out)
+                                 : xai_resize_bilinear_f32_ref(&d->p, in, out);
   if (st) return xai_op_fail(ctx, st, "resize kernel rejected its arguments");
   return XAI_OK;
 }
