@@ -340,6 +340,34 @@ static xai_status setup_subgraphs(xai_interp *ip, xai_error *err) {
   return XAI_OK;
 }
 
+/* A builtin op must carry its own options table or none: the union is
+ * decoded by the type the file names, so another op's table would be read
+ * as this op's fields (options_expected.c). */
+static xai_status check_options_type(uint32_t sg, uint32_t i, int32_t code,
+                                     const char *name, uint8_t type,
+                                     xai_error *err) {
+  uint8_t want = 0;
+  if (code == XAI_OP_CUSTOM || xai_builtin_options_ok(code, type, &want))
+    return XAI_OK;
+  char where[40], found[24];
+  xai_interp_op_where(sg, i, where, sizeof where);
+  const char *fn = xai_options_union_name(type);
+  if (!fn) {
+    snprintf(found, sizeof found, "union type %u", (unsigned)type);
+    fn = found;
+  }
+  if (want == 0)
+    return xai_fail(err, XAI_ERR_FORMAT,
+                    "%s %s: builtin options are %s, but %s takes none (the "
+                    "model is damaged or was written by a broken converter)",
+                    where, name, fn, name);
+  return xai_fail(err, XAI_ERR_FORMAT,
+                  "%s %s: builtin options are %s, but %s takes %s or none "
+                  "(the model is damaged or was written by a broken "
+                  "converter)", where, name, fn, name,
+                  xai_options_union_name(want));
+}
+
 static xai_status setup_ops(xai_interp *ip, xai_error *err) {
   for (uint32_t sg = 0; sg < ip->subgraph_count; sg++) {
     xai_sg_state *s = &ip->subgraphs[sg];
@@ -368,7 +396,10 @@ static xai_status setup_ops(xai_interp *ip, xai_error *err) {
       if (xai_tfl_get_options(&ip->view, &top, &o, &oerr) != XAI_OK)
         return xai_fail(err, oerr.status, "subgraph %u op %u %s: %s", sg, i,
                         name, oerr.message);
-      xai_status st = find_calls(ip, sg, i, n, oc.builtin_code, name, &o, err);
+      xai_status st = check_options_type(sg, i, oc.builtin_code, name,
+                                         o.type, err);
+      if (st) return st;
+      st = find_calls(ip, sg, i, n, oc.builtin_code, name, &o, err);
       if (st) return st;
     }
   }
@@ -617,6 +648,7 @@ static xai_status run_ops(xai_interp *ip, uint32_t sg, xai_error *err) {
     xai_status st = xai_interp_eval_op(ip, sg, i, err, &ns);
     if (st != XAI_OK) return st;
     xai_interp_report_op(ip, ns, true);
+    if (ip->end_invoke) break;
   }
   return XAI_OK;
 }
@@ -640,6 +672,7 @@ static xai_status run_ops_tiles(xai_interp *ip, const xai_tile_runner *runner,
       if (st == XAI_OK) xai_interp_report_op(ip, ns, true);
     }
     if (st != XAI_OK) return st;
+    if (ip->end_invoke) break;
   }
   return XAI_OK;
 }
@@ -656,6 +689,7 @@ xai_status xai_interp_invoke_tiles(xai_interp *ip,
     return xai_fail(err, XAI_ERR_STATE, "xai_interp_invoke: not initialised");
   if (err) xai_error_clear(err);
   ip->call_depth = 0;
+  ip->end_invoke = false;
   return runner ? run_ops_tiles(ip, runner, err) : run_ops(ip, 0, err);
 }
 

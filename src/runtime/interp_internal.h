@@ -139,6 +139,7 @@ struct xai_interp {
   uint32_t plan_tensor_count; /* of which activation tensors */
   uint8_t phase;      /* xai_phase */
   bool out_of_memory; /* a persistent allocation failed during prepare */
+  bool end_invoke;    /* an op ended this invoke early (xai_op_end_invoke) */
   size_t plan_bytes; /* room the plan took while it was built (at 0) */
   xai_op_hook hook;
   void *hook_user;
