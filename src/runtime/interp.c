@@ -641,21 +641,9 @@ void xai_interp_report_op(xai_interp *ip, uint64_t ns, bool tile_cost) {
   ip->hook(ip->hook_user, &tm);
 }
 
-static xai_status run_ops(xai_interp *ip, uint32_t sg,
-                          const xai_tile_runner *runner, xai_error *err) {
+static xai_status run_ops(xai_interp *ip, uint32_t sg, xai_error *err) {
   xai_sg_state *s = &ip->subgraphs[sg];
-  xai_tile_par par;
-  par.count = 0;
-  if (runner && sg == 0 && xai_tile_par_load(&par, &ip->view, NULL))
-    par.count = 0;
   for (uint32_t i = 0; i < s->op_count; i++) {
-    if (par.count && i + 1 < s->op_count && xai_tile_par_index(&par, i) >= 0) {
-      xai_status st = xai_tile_par_run_pair(ip, i, runner, err);
-      if (st != XAI_OK) return st;
-      i++;
-      if (ip->end_invoke) break;
-      continue;
-    }
     uint64_t ns = 0;
     xai_status st = xai_interp_eval_op(ip, sg, i, err, &ns);
     if (st != XAI_OK) return st;
@@ -665,9 +653,33 @@ static xai_status run_ops(xai_interp *ip, uint32_t sg,
   return XAI_OK;
 }
 
+/* Subgraph 0 with channel-split halves on the runner's tile; its own frame
+ * so subgraph calls (control flow) do not carry the table. */
+static xai_status run_ops_tiles(xai_interp *ip, const xai_tile_runner *runner,
+                                xai_error *err) {
+  xai_tile_par par;
+  if (xai_tile_par_load(&par, &ip->view, NULL) || !par.count)
+    return run_ops(ip, 0, err);
+  xai_sg_state *s = &ip->subgraphs[0];
+  for (uint32_t i = 0; i < s->op_count; i++) {
+    xai_status st;
+    if (i + 1 < s->op_count && xai_tile_par_index(&par, i) >= 0) {
+      st = xai_tile_par_run_pair(ip, i, runner, err);
+      i++;
+    } else {
+      uint64_t ns = 0;
+      st = xai_interp_eval_op(ip, 0, i, err, &ns);
+      if (st == XAI_OK) xai_interp_report_op(ip, ns, true);
+    }
+    if (st != XAI_OK) return st;
+    if (ip->end_invoke) break;
+  }
+  return XAI_OK;
+}
+
 xai_status xai_interp_run_subgraph(xai_interp *ip, uint32_t sg,
                                    xai_error *err) {
-  return run_ops(ip, sg, NULL, err);
+  return run_ops(ip, sg, err);
 }
 
 xai_status xai_interp_invoke_tiles(xai_interp *ip,
@@ -678,7 +690,7 @@ xai_status xai_interp_invoke_tiles(xai_interp *ip,
   if (err) xai_error_clear(err);
   ip->call_depth = 0;
   ip->end_invoke = false;
-  return run_ops(ip, 0, runner, err);
+  return runner ? run_ops_tiles(ip, runner, err) : run_ops(ip, 0, err);
 }
 
 xai_status xai_interp_invoke(xai_interp *ip, xai_error *err) {

@@ -9,8 +9,8 @@
  * are taken when they are as fast (links that cost more than they save).
  * A stage whose weights and largest arena in use do not fit its tile's
  * SRAM (less the firmware share) is not allowed.
- * This is the plan and its cost; the runtime still runs the whole model in
- * one interpreter, so the outputs are the model's. */
+ * This is the plan and its cost for the report; pipeline_stages.c makes
+ * the stage models the device runs. */
 #include <stdlib.h>
 #include <string.h>
 
