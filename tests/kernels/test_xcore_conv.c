@@ -12,6 +12,10 @@
 
 static const unsigned thread_counts[] = {1, 2, 5, 8};
 static long long outputs_checked;
+/* 1: some output channels are pruned as pruning tools leave them (all
+ * weights zero, a bias near +-2^30 and a right shift of 26..31), which
+ * the pack rewrites into constant lanes (requant_layer.c). */
+static int prune_channels;
 
 typedef struct {
   int depthwise;
@@ -55,6 +59,55 @@ static void random_case(conv_case *c, int depthwise, int big) {
   tu_act(c->p.output_offset, &c->p.act_min, &c->p.act_max);
 }
 
+/* Output channel o as a pruning tool leaves it. */
+static void prune(const conv_case *c, int8_t *f, int32_t o, int32_t *bias,
+                  int32_t *shift) {
+  const int32_t oc = c->out.c;
+  const int32_t taps = c->depthwise ? c->filter.h * c->filter.w
+                                    : c->filter.h * c->filter.w * c->filter.c;
+  for (int32_t t = 0; t < taps; t++)
+    f[c->depthwise ? (size_t)t * (size_t)oc + (size_t)o
+                   : (size_t)o * (size_t)taps + (size_t)t] = 0;
+  bias[o] = tu_rnd(0, 1) ? (1 << 30) - tu_rnd(0, 200)
+                         : -(1 << 30) + tu_rnd(0, 200);
+  if (tu_rnd(0, 3) == 0) bias[o] = tu_rnd(-3000, 3000);
+  shift[o] = -tu_rnd(26, 31);
+}
+
+/* A pruned channel leaves its group on the fast chain: 1x1 32 -> 16 over
+ * more pixels than compact records take, typical scales elsewhere. */
+static void check_pruned_group_fast(void) {
+  conv_case c;
+  memset(&c, 0, sizeof c);
+  c.in = (xai_dims4){1, 1, 80, 32};
+  c.filter = (xai_dims4){16, 1, 1, 32};
+  c.out = (xai_dims4){1, 1, 80, 16};
+  c.p = (xai_conv_params){1, 1, 1, 1, 0, 0, 5, -3, -128, 127};
+  int8_t *f = tu_alloc(512);
+  int32_t bias[16], mult[16], shift[16];
+  tu_fill(f, 512);
+  for (int i = 0; i < 16; i++) {
+    bias[i] = 100 * i;
+    mult[i] = 1500000000 + i * 1000; /* as test_xcore_cycle_trace */
+    shift[i] = -9;
+  }
+  prune(&c, f, 3, bias, shift);
+  bias[3] = 1 << 30;
+  shift[3] = -28;
+  xai_per_channel_quant q = {.multiplier = mult, .shift = shift};
+  size_t ps = xai_conv2d_s8_xcore_packed_size_p(&c.p, &c.in, &c.filter,
+                                                &c.out);
+  void *mem = tu_alloc(ps);
+  xai_conv_xcore op;
+  xai_error err = {0};
+  CHECK_EQ_INT(xai_conv2d_s8_xcore_pack(&c.p, &q, &c.in, &c.filter, f, bias,
+                                        &c.out, mem, ps, &op, &err),
+               XAI_OK);
+  CHECK((op.rq->info >> XAI_RQ_INFO_FAST_SHIFT) & XAI_RQ_FAST);
+  free(f);
+  free(mem);
+}
+
 static void run_case(const conv_case *c) {
   size_t in_n = (size_t)c->in.n * c->in.h * c->in.w * c->in.c;
   size_t f_n = (size_t)c->filter.n * c->filter.h * c->filter.w * c->filter.c;
@@ -72,6 +125,11 @@ static void run_case(const conv_case *c) {
   int32_t k = c->depthwise ? c->filter.h * c->filter.w
                            : c->filter.h * c->filter.w * c->filter.c;
   tu_scales(mult, shift, oc, k, tu_rnd(0, 3) == 0);
+  for (int32_t o = 0; prune_channels && o < oc; o++)
+    if (tu_rnd(0, 2) == 0) {
+      prune(c, f, o, bias, shift);
+      with_bias = 1;
+    }
   xai_per_channel_quant q = {.multiplier = mult, .shift = shift};
   const int32_t *b = with_bias ? bias : NULL;
   xai_status st =
@@ -167,6 +225,12 @@ int main(void) {
   }
   for (int i = 0; i < cases; i++) {
     random_case(&c, 1, i % 4 == 0);
+    run_case(&c);
+  }
+  check_pruned_group_fast();
+  prune_channels = 1;
+  for (int i = 0; i < cases / 4; i++) {
+    random_case(&c, i % 2, i % 4 < 2);
     run_case(&c);
   }
   printf("checked %lld output bytes\n", outputs_checked);

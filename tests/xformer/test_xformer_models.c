@@ -1,6 +1,6 @@
 /* Whole-model correctness of the xformer: every int8 model of
- * shared/models/tflm and of the generated single-op suite (tests/oracle,
- * xai_oracle_gen) is compiled at 1, 2, 5 and 8 threads; the original run
+ * shared/models/tflm and mlperf_tiny and of the generated single-op suite
+ * (tests/oracle, xai_oracle_gen) is compiled at 1, 2, 5 and 8 threads; the original run
  * with the reference kernels and the greedy planner, and the optimised run
  * with every op (XAI_* included) and its offline plan, must give the same
  * bytes on random inputs. The optimised arena head must not exceed the
@@ -287,6 +287,9 @@ int main(int argc, char **argv) {
   if (models) {
     char dir[1024];
     snprintf(dir, sizeof dir, "%s/tflm", models);
+    check_dir(dir, 1);
+    /* vww_96_int8: pruned channels (requant_layer.c, constant lanes) */
+    snprintf(dir, sizeof dir, "%s/mlperf_tiny", models);
     check_dir(dir, 1);
   }
 #ifdef XAI_ORACLE_MODELS_DIR

@@ -487,6 +487,13 @@ xai_status xai_conv2d_s8_xcore_units(xai_vpu_ctx *ctx,
         xai_vpu_branch(ctx);    /* group loop */
         xai_vpu_mem(ctx, 1);    /* ldw: the group's record offset */
         if (mode == PATCH_DIRECT) {
+          /* Filters of 2 to 9 taps of one chunk each (3x3 at 32 input
+           * channels) run a generated unrolled tap block
+           * (XAI_XCORE_UNROLLED_CODE_BYTES): no tap branch; each tap's
+           * bounds test and address select stay ALU work. */
+          const int tap_loop = chunks_per_tap > 1 ||
+                               op->filter.h * op->filter.w > 9 ||
+                               op->filter.h * op->filter.w < 2;
           int32_t chunk = 0;
           for (int32_t fy = 0; fy < op->filter.h; fy++) {
             int32_t iy = oy * p->stride_h - p->pad_h + fy * p->dilation_h;
@@ -499,7 +506,7 @@ xai_status xai_conv2d_s8_xcore_units(xai_vpu_ctx *ctx,
                                  ix) * (size_t)c
                          : zpvec;
               xai_vpu_defer(ctx, 2); /* bounds test, tap address */
-              xai_vpu_branch(ctx);    /* tap loop */
+              if (tap_loop) xai_vpu_branch(ctx); /* tap loop */
               for (int32_t j = 0; j < chunks_per_tap; j++, chunk++) {
                 xai_vpu_vldc(ctx, inside ? src + 32 * j : zpvec);
                 xai_xc_mac_rows(ctx, wg + (size_t)chunk * 32u * rows, rows);

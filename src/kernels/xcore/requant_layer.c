@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "requant_internal.h"
+#include "xai/kernels_ref/quant.h"
 #include "xai/xcore_machine.h"
 
 static size_t index_at(size_t weight_bytes, int32_t n_groups) {
@@ -78,6 +79,40 @@ void xai_xc_pack_row(int8_t *weights, int32_t k_pad, int32_t n_out,
          (size_t)(k % 32)] = row[k];
 }
 
+/* A channel whose weights are all zero (pruned) outputs one constant c,
+ * whatever the input: its accumulator is the bias. Pruning tools leave
+ * such channels with any scale, often far outside what the VPU chains
+ * take (bias ~2^30 with a right shift of 26-31), which sends the whole
+ * group of 16 to the general chain or to scalar code. The lane is
+ * rewritten to a scale the fast and compact chains take (multiplier
+ * K_MULT, shift -2: about 0.17, low half of K_MULT far from +-2^15) and a
+ * small bias that it maps to the same c, so the group keeps the chain the
+ * other lanes allow. Costs no byte: the bias is stored anyway. */
+#define K_MULT 1500000000
+static int32_t lane_out(int32_t acc, int32_t mult, int32_t shift,
+                        int single, int32_t zp, int32_t lo, int32_t hi) {
+  int64_t c = (int64_t)(single ? xai_mbqm_single(acc, mult, (int)shift)
+                               : xai_mbqm(acc, mult, (int)shift)) + zp;
+  return (int32_t)(c < lo ? lo : c > hi ? hi : c);
+}
+static void constant_lane(int32_t *mult, int32_t *shift, int64_t *bias,
+                          int single, int32_t zp, int32_t lo, int32_t hi) {
+  const int32_t c = lane_out((int32_t)*bias, *mult, *shift, single, zp, lo,
+                             hi);
+  /* acc * K_MULT / 2^33 = c - zp: start at its nearest acc, then step. */
+  int64_t b0 = ((int64_t)(c - zp) << 33) / K_MULT;
+  for (int64_t d = 0; d <= 8; d++)
+    for (int sgn = -1; sgn <= 1; sgn += 2) {
+      int64_t b = b0 + sgn * d;
+      if (lane_out((int32_t)b, K_MULT, -2, single, zp, lo, hi) == c) {
+        *mult = K_MULT;
+        *shift = -2;
+        *bias = b;
+        return;
+      }
+    }
+}
+
 xai_status xai_xc_pack_channels(xai_xc_layout *l, int32_t n_out,
                                 int32_t reps, const int8_t *w,
                                 size_t chan_step, size_t n, size_t k_stride,
@@ -118,12 +153,18 @@ xai_status xai_xc_pack_channels(xai_xc_layout *l, int32_t n_out,
                         "%s: channel %d: bias %lld minus input zero point x "
                         "weight sum leaves int32; requantize the model",
                         op_name, (int)oc, (long long)b);
+      mult[i] = q->multiplier[oc];
+      shift[i] = q->shift[oc];
+      int all_zero = 1;
+      for (size_t k = 0; k < n && all_zero; k++) all_zero = wc[k * k_stride] == 0;
+      if (all_zero)
+        constant_lane(&mult[i], &shift[i], &folded, single_rounding, zp_out,
+                      act_min, act_max);
       uint32_t u = (uint32_t)(int32_t)folded;
       bg[i] = (int16_t)(uint16_t)(u >> 16);
       bg[16 + i] = (int16_t)(uint16_t)(u & 0xFFFFu);
-      mult[i] = q->multiplier[oc];
-      shift[i] = q->shift[oc];
-      bound[i] = xai_rq_acc_bound(wc, n, k_stride, zp_in, b);
+      bound[i] = all_zero ? (folded < 0 ? -folded : folded)
+                          : xai_rq_acc_bound(wc, n, k_stride, zp_in, b);
     }
     if (l->rq_compact) {
       xai_rq_pack_group(&plan, mult, shift, bound, lanes, single_rounding);
