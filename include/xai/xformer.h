@@ -67,6 +67,9 @@ typedef struct {
   size_t arena_budget;     /* --xcore-arena-budget: the arena the model may
                               use (weight slices, prefetch); 0 = the memory
                               left after the firmware and the model */
+  size_t compact_requant_pixels; /* --xcore-compact-requant-pixels: layers
+                              with at most this many output pixels pack
+                              compact requantization records; 0 = 64 */
 } xai_xformer_options;
 
 void xai_xformer_options_init(xai_xformer_options *o);

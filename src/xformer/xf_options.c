@@ -19,6 +19,7 @@ typedef enum {
   ID_TILES, ID_CHIPS,
   ID_NO_TILE_SPLIT,
   ID_ARENA_BUDGET,
+  ID_COMPACT_PIXELS,
 } opt_id;
 
 typedef struct {
@@ -94,6 +95,10 @@ static const opt_desc k_options[] = {
      "arena the model may use: weight slices and prefetch stay within it, "
      "and the report names the layer that holds the arena if it cannot be "
      "met (default 0: the memory left after the firmware and the model)"},
+    {"xcore-compact-requant-pixels", "--", ID_COMPACT_PIXELS, OPT_SIZE, 0, 0,
+     "N", "layers with at most N output pixels get compact requantization "
+     "records: fewer model bytes, more cycles (default 0: 64; a large N: "
+     "every layer, the smallest model)"},
 };
 #define OPTION_COUNT (sizeof k_options / sizeof k_options[0])
 
@@ -209,6 +214,7 @@ static xai_status set_known(xai_xformer_options *o, const opt_desc *d,
       if (d->id == ID_EXTERNAL) o->load_externally_if_larger = (size_t)v;
       if (d->id == ID_LOAD_BUDGET) o->weight_load_budget = (size_t)v;
       if (d->id == ID_ARENA_BUDGET) o->arena_budget = (size_t)v;
+      if (d->id == ID_COMPACT_PIXELS) o->compact_requant_pixels = (size_t)v;
       return XAI_OK;
     case OPT_MEMORY:
       for (size_t i = 0; i < sizeof k_memory_names / sizeof *k_memory_names;

@@ -150,6 +150,18 @@ xai_status xai_xc_pack_channels(xai_xc_layout *l, int32_t n_out,
   return XAI_OK;
 }
 
+static size_t g_compact_max_pixels = XAI_XC_COMPACT_MAX_PIXELS;
+
+size_t xai_rq_set_compact_max_pixels(size_t pixels) {
+  size_t was = g_compact_max_pixels;
+  g_compact_max_pixels = pixels ? pixels : XAI_XC_COMPACT_MAX_PIXELS;
+  return was;
+}
+
+int xai_xc_rq_compact_for(size_t pixels) {
+  return pixels <= g_compact_max_pixels;
+}
+
 xai_status xai_xc_layout_placeholder(void *mem, size_t size,
                                      size_t weight_bytes, int32_t n_groups) {
   if (!mem || ((uintptr_t)mem & (XAI_XCORE_VPU_ALIGN - 1u)) != 0 ||
