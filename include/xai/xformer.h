@@ -68,6 +68,9 @@ typedef struct {
                               use (weight slices, prefetch); 0 = the memory
                               left after the firmware and the model */
   int tile_split;          /* --xcore-tile-split: every op that can be */
+  size_t compact_requant_pixels; /* --xcore-compact-requant-pixels: layers
+                              with at most this many output pixels pack
+                              compact requantization records; 0 = 64 */
 } xai_xformer_options;
 
 void xai_xformer_options_init(xai_xformer_options *o);
@@ -152,14 +155,11 @@ typedef struct {
   uint64_t pipe_link_bytes[8];     /* activations into the stage */
   size_t pipe_weight_bytes[8];     /* constants the stage's layers read */
   double pipe_per_s;               /* inferences per second in the pipe */
-<<<<<<< HEAD
   /* Constant folding: ops computed at compile time, the constant bytes
    * their results added and the constant inputs' bytes no op reads now. */
   uint32_t consts_folded;
   size_t fold_bytes_added, fold_bytes_removed;
-=======
   size_t arena_budget;       /* --xcore-arena-budget, 0 if not given */
->>>>>>> main
 } xai_xformer_report;
 
 /* The layer whose planned bytes in use are the largest (the one that

@@ -20,6 +20,7 @@ typedef enum {
   ID_NO_TILE_SPLIT,
   ID_ARENA_BUDGET,
   ID_TILE_SPLIT,
+  ID_COMPACT_PIXELS,
 } opt_id;
 
 typedef struct {
@@ -98,6 +99,10 @@ static const opt_desc k_options[] = {
     {"xcore-tile-split", "--", ID_TILE_SPLIT, OPT_FLAG, 0, 0, NULL,
      "with --xcore-tiles 2 or more, split every op of 32 output channels "
      "or more over two tiles, whatever the cost model says"},
+    {"xcore-compact-requant-pixels", "--", ID_COMPACT_PIXELS, OPT_SIZE, 0, 0,
+     "N", "layers with at most N output pixels get compact requantization "
+     "records: fewer model bytes, more cycles (default 0: 64; a large N: "
+     "every layer, the smallest model)"},
 };
 #define OPTION_COUNT (sizeof k_options / sizeof k_options[0])
 
@@ -214,6 +219,7 @@ static xai_status set_known(xai_xformer_options *o, const opt_desc *d,
       if (d->id == ID_EXTERNAL) o->load_externally_if_larger = (size_t)v;
       if (d->id == ID_LOAD_BUDGET) o->weight_load_budget = (size_t)v;
       if (d->id == ID_ARENA_BUDGET) o->arena_budget = (size_t)v;
+      if (d->id == ID_COMPACT_PIXELS) o->compact_requant_pixels = (size_t)v;
       return XAI_OK;
     case OPT_MEMORY:
       for (size_t i = 0; i < sizeof k_memory_names / sizeof *k_memory_names;

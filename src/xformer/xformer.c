@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xai/kernels_xcore/requant.h"
 #include "xai/xcore_machine.h"
 #include "xformer_internal.h"
 
@@ -152,6 +153,9 @@ xai_status xai_xformer_run(const uint8_t *model, size_t size,
   uint8_t *p = NULL;
   size_t p_size = 0;
 
+  /* Every pack of this run (lowering, slices) sees the same threshold. */
+  const size_t compact_was =
+      xai_rq_set_compact_max_pixels(o->compact_requant_pixels);
   st = run_passes(&x, &nl, err);
   if (!st) st = xf_tile_split_finish(&x, err);
   if (!st) st = xf_split_params(&x, &p, &p_size, err);
@@ -209,6 +213,7 @@ xai_status xai_xformer_run(const uint8_t *model, size_t size,
     *out_size = 0;
     if (rep) xai_xformer_report_free(rep);
   }
+  xai_rq_set_compact_max_pixels(compact_was);
   free(p);
   free(nl.items);
   free(x.notes);

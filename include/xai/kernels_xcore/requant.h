@@ -352,6 +352,12 @@ void xai_rq_run_vpu(xai_vpu_ctx *ctx, const xai_rq_group *g,
  * test can compare whole models both ways. Process-wide; set it only
  * while no model runs. */
 void xai_rq_set_vpu_sequence(int on);
+/* Layers with at most this many output pixels (FULLY_CONNECTED: batch
+ * rows) pack compact records where their groups allow (0: the default,
+ * 64): a size/time trade-off (docs/memory.md). Returns the previous
+ * threshold. Process-wide; the xformer sets it for one run
+ * (--xcore-compact-requant-pixels). */
+size_t xai_rq_set_compact_max_pixels(size_t pixels);
 
 #ifdef __cplusplus
 }

@@ -29,9 +29,8 @@ typedef struct {
  * many channels (most of a model's records) have few pixels, so this
  * keeps most of the bytes saved for a small share of the time. */
 #define XAI_XC_COMPACT_MAX_PIXELS 64u
-static inline int xai_xc_rq_compact_for(size_t pixels) {
-  return pixels <= XAI_XC_COMPACT_MAX_PIXELS;
-}
+/* pixels <= the threshold in force (xai_rq_set_compact_max_pixels). */
+int xai_xc_rq_compact_for(size_t pixels);
 
 /* The vectors of the general chain: split and final shifts, the level
  * constants (vD half, vR half; level 0 only with the L0_Q term) and the

@@ -166,13 +166,19 @@ xai_status xai_xc_pack_channels(xai_xc_layout *l, int32_t n_out,
       bound[i] = all_zero ? (folded < 0 ? -folded : folded)
                           : xai_rq_acc_bound(wc, n, k_stride, zp_in, b);
     }
+    plan.compact = 0;
     if (l->rq_compact) {
       xai_rq_pack_group(&plan, mult, shift, bound, lanes, single_rounding);
       plan.compact = (uint32_t)xai_rq_plan_compactable(&plan, lanes);
     }
-    if (!plan.compact)
+    if (!plan.compact) {
       xai_rq_pack_group_c(&plan, mult, shift, bound, lanes, single_rounding,
                           &cp);
+      /* Where the fast chain does not fit, a compact record runs the very
+       * sequence of the full general one (same term mask; the shared
+       * vectors come from the library): 352 bytes fewer, no bundle more. */
+      plan.compact = (uint32_t)xai_rq_plan_compactable(&plan, lanes);
+    }
     l->index[g] = (uint32_t)at;
     at += xai_rq_encode_group(&plan, base + at);
     needs |= xai_rq_consts_needs(xai_rq_plan_info(&plan));
@@ -183,6 +189,18 @@ xai_status xai_xc_pack_channels(xai_xc_layout *l, int32_t n_out,
   at += xai_rq_encode_consts(&cp, needs, base + at);
   l->total = at;
   return XAI_OK;
+}
+
+static size_t g_compact_max_pixels = XAI_XC_COMPACT_MAX_PIXELS;
+
+size_t xai_rq_set_compact_max_pixels(size_t pixels) {
+  size_t was = g_compact_max_pixels;
+  g_compact_max_pixels = pixels ? pixels : XAI_XC_COMPACT_MAX_PIXELS;
+  return was;
+}
+
+int xai_xc_rq_compact_for(size_t pixels) {
+  return pixels <= g_compact_max_pixels;
 }
 
 xai_status xai_xc_layout_placeholder(void *mem, size_t size,
