@@ -152,14 +152,11 @@ typedef struct {
   uint64_t pipe_link_bytes[8];     /* activations into the stage */
   size_t pipe_weight_bytes[8];     /* constants the stage's layers read */
   double pipe_per_s;               /* inferences per second in the pipe */
-<<<<<<< HEAD
+  size_t arena_budget;       /* --xcore-arena-budget, 0 if not given */
   /* Constant folding: ops computed at compile time, the constant bytes
    * their results added and the constant inputs' bytes no op reads now. */
   uint32_t consts_folded;
   size_t fold_bytes_added, fold_bytes_removed;
-=======
-  size_t arena_budget;       /* --xcore-arena-budget, 0 if not given */
->>>>>>> main
 } xai_xformer_report;
 
 /* The layer whose planned bytes in use are the largest (the one that

@@ -89,23 +89,15 @@ xai_status xai_xformer_report_write_json(const xai_xformer_report *r,
       ", \"activations_fused\": %" PRIu32 ", \"ops_dropped\": %" PRIu32
       ", \"params_tensors_moved\": %" PRIu32 ", \"params_load_ops\": %" PRIu32
       ", \"params_prefetched\": %" PRIu32 ", \"load_hidden_ticks\": %" PRIu64
-<<<<<<< HEAD
+      ", \"arena_budget\": %zu, \"arena_peak_layer\": %" PRId32
       ", \"consts_folded\": %" PRIu32 ", \"fold_bytes_added\": %zu"
       ", \"fold_bytes_removed\": %zu, \"placement\": ",
-=======
-      ", \"arena_budget\": %zu, \"arena_peak_layer\": %" PRId32
-      ", \"placement\": ",
->>>>>>> main
       r->layer_count, r->model_bytes, r->params_bytes, r->arena_bytes,
       r->greedy_arena_bytes, r->macs, r->ticks, r->ms, r->mac_efficiency,
       r->pads_folded, r->activations_fused, r->ops_dropped,
       r->params_tensors_moved, r->params_load_ops, r->params_prefetched,
-<<<<<<< HEAD
-      r->load_hidden_ticks, r->consts_folded, r->fold_bytes_added,
-      r->fold_bytes_removed);
-=======
-      r->load_hidden_ticks, r->arena_budget, xai_xformer_report_peak_layer(r));
->>>>>>> main
+      r->load_hidden_ticks, r->arena_budget, xai_xformer_report_peak_layer(r),
+      r->consts_folded, r->fold_bytes_added, r->fold_bytes_removed);
   xf_text_json_string(&b, r->placement);
   xf_text_put(&b, "}");
   xf_partition_json(r, &b);
