@@ -100,7 +100,7 @@ static void constant_lane(int32_t *mult, int32_t *shift, int64_t *bias,
   const int32_t c = lane_out((int32_t)*bias, *mult, *shift, single, zp, lo,
                              hi);
   /* acc * K_MULT / 2^33 = c - zp: start at its nearest acc, then step. */
-  int64_t b0 = ((int64_t)(c - zp) << 33) / K_MULT;
+  int64_t b0 = (int64_t)(c - zp) * ((int64_t)1 << 33) / K_MULT;
   for (int64_t d = 0; d <= 8; d++)
     for (int sgn = -1; sgn <= 1; sgn += 2) {
       int64_t b = b0 + sgn * d;
