@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Long fuzz runs for docs/fuzzing.md: every target (or those named) at once,
-# at the lowest priority, until RUNS executions or SECONDS seconds each.
+# at the lowest priority (FUZZ_NICE, default 19), until RUNS executions or SECONDS seconds each.
 # Each works on a copy of its build corpus in build/fuzz-long/NAME and logs
 # to build/fuzz-long/NAME.log; crashes go to build/fuzz-long/NAME-crashes/.
 # Usage: scripts/fuzz_long.sh [RUNS [SECONDS [TARGET...]]]
@@ -42,7 +42,7 @@ for name in "${targets[@]}"; do
     fuzz_flexbuf) flags=(-max_len=1024) ;;
     fuzz_xformer) flags=(-max_len=65536) ;;
   esac
-  nice -n 19 "$out/bin/$name" -runs="$runs" -max_total_time="$seconds" \
+  nice -n "${FUZZ_NICE:-19}" "$out/bin/$name" -runs="$runs" -max_total_time="$seconds" \
     -print_final_stats=1 -rss_limit_mb=2048 "${flags[@]}" \
     -artifact_prefix="$out/$name-crashes/" "$out/$name" > "$out/$name.log" 2>&1 &
   echo "$name: pid $! (log $out/$name.log)"

@@ -82,6 +82,12 @@ typedef struct {
     void (*run)(void *user, uint32_t mask, void (*fn)(void *arg,
                                                       uint32_t tile),
                 void *arg);
+    /* Optional: starts fn(arg) on tile `tile` while the caller (another
+     * tile's thread) goes on; false when that tile is busy. join waits for
+     * it. A channel-split half runs this way (docs/multitile.md). */
+    bool (*start)(void *user, uint32_t tile, void (*fn)(void *arg),
+                  void *arg);
+    void (*join)(void *user, uint32_t tile);
     void *user;
   } tile_threads;
   /* Engines (model slots): 0 = one per tile. Engine e runs on tile

@@ -129,6 +129,12 @@ const char *xai_op_tensor_name(const xai_op_ctx *ctx, const xai_rt_tensor *t);
  * interpreter. NULL when the arena is full (the op fails; the interpreter
  * reports the bytes needed). */
 void *xai_op_alloc_persistent(xai_op_ctx *ctx, size_t bytes);
+/* Ends the current invoke after this op, as TFLite Micro's kTfLiteAbort
+ * does (CIRCULAR_BUFFER between its strides): the ops after it do not run
+ * and their outputs keep what they held. The invoke still succeeds;
+ * xai_interp_ended_early() tells the caller. */
+void xai_op_end_invoke(xai_op_ctx *ctx);
+bool xai_interp_ended_early(const xai_interp *ip);
 
 /* Resource variables (VAR_HANDLE, ASSIGN_VARIABLE, READ_VARIABLE), one set
  * per interpreter that lives as long as it does, as TFLite Micro's
@@ -409,6 +415,13 @@ xai_status xai_interp_init(xai_interp **out, const xai_interp_config *cfg,
  * tools only). */
 xai_status xai_interp_arena_needed(const xai_interp_config *cfg, size_t *bytes,
                                    xai_error *err);
+/* The same, but no trial arena is larger than `limit`: a model that needs
+ * more fails with XAI_ERR_NO_MEMORY and *bytes set to what it is known to
+ * need, without allocating it: exact when *exact (may be NULL) is set, else
+ * a lower bound above limit. */
+xai_status xai_interp_arena_needed_within(const xai_interp_config *cfg,
+                                          size_t limit, size_t *bytes,
+                                          bool *exact, xai_error *err);
 
 size_t xai_interp_arena_used(const xai_interp *ip);  /* head + tail */
 size_t xai_interp_arena_head(const xai_interp *ip);  /* planned bytes */
@@ -467,6 +480,28 @@ bool xai_interp_tile_par(const xai_interp *ip, uint32_t sg, uint32_t op,
                          uint32_t *link_ticks);
 void xai_interp_tile_cost(const xai_interp *ip, uint32_t sg, uint32_t op,
                           xai_op_cost *cost);
+/* ... and the bytes crossing the link for it (input in, half out; 0 for
+ * a model compiled before they were recorded). */
+uint32_t xai_interp_tile_par_bytes(const xai_interp *ip, uint32_t sg,
+                                   uint32_t op);
+
+/* Runs work on another tile while the caller computes (the device's tile
+ * threads): start returns false when that tile is busy (the interpreter
+ * then runs the work itself: same bits, same modelled time); join waits
+ * for the work start accepted. */
+typedef struct {
+  bool (*start)(void *user, void (*fn)(void *arg), void *arg);
+  void (*join)(void *user);
+  void *user;
+} xai_tile_runner;
+
+/* xai_interp_invoke that runs each channel-split half (xai_par) on
+ * `runner`'s tile at the same time as the op after it on the caller's,
+ * when their buffers do not share bytes. The hook still sees every op, in
+ * order. runner NULL = xai_interp_invoke. */
+xai_status xai_interp_invoke_tiles(xai_interp *ip,
+                                   const xai_tile_runner *runner,
+                                   xai_error *err);
 
 #ifdef __cplusplus
 }

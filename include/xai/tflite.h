@@ -332,6 +332,15 @@ typedef struct {
 
 /* Name of the options table ("Conv2DOptions"), NULL if not supported. */
 const char *xai_options_type_name(uint8_t type);
+/* Name of any BuiltinOptions union member by type, NULL past the list. */
+const char *xai_options_union_name(uint8_t type);
+/* Whether builtin op `code` may carry options of union type `type`: its own
+ * table, or none (read as the table's defaults, as TFLite does). *expected
+ * (may be NULL) gets the op's table, 0 for an op that has none. Codes that
+ * are not TFLite builtins give true (options_expected.c). */
+bool xai_builtin_options_ok(int32_t code, uint8_t type, uint8_t *expected);
+/* Whether `code` is a TFLite builtin this list knows. */
+bool xai_builtin_options_known(int32_t code);
 
 /* Prints the options as "name=value name=value ..." (for inspect / errors).
  * json != 0 gives a JSON object body instead ("\"name\": value, ..."). */

@@ -67,6 +67,7 @@ typedef struct {
   size_t arena_budget;     /* --xcore-arena-budget: the arena the model may
                               use (weight slices, prefetch); 0 = the memory
                               left after the firmware and the model */
+  int tile_split;          /* --xcore-tile-split: every op that can be */
   size_t compact_requant_pixels; /* --xcore-compact-requant-pixels: layers
                               with at most this many output pixels pack
                               compact requantization records; 0 = 64 */
@@ -162,6 +163,38 @@ typedef struct {
 int32_t xai_xformer_report_peak_layer(const xai_xformer_report *r);
 
 void xai_xformer_report_free(xai_xformer_report *r);
+
+/* The layer pipeline made runnable (docs/multitile.md, mode b): the model
+ * cut into `count` stages of consecutive ops, each compiled on its own
+ * (one tile, weights in the model) to run on engine k of the device;
+ * stage k's outputs are stage k + 1's inputs, in order. */
+typedef struct {
+  uint32_t count;
+  uint8_t *model[8];          /* malloc'd compiled stage models */
+  size_t size[8];
+  uint32_t first_op[8];       /* in the input model */
+  uint64_t ticks[8];          /* the stage's compiled report */
+  size_t arena_bytes[8];
+  uint64_t in_bytes[8];       /* activations the stage receives */
+  uint64_t link_in_ticks[8];  /* their time on the link */
+  uint64_t step_ticks;        /* slowest stage, receiving and sending */
+  uint64_t latency_ticks;     /* one input through every stage, in step */
+  double per_s;               /* inferences per second in the pipe */
+} xai_xformer_stages;
+
+/* Cuts and compiles `model` into `stages` (2..8) pipeline stages with the
+ * options o (tiles/params ignored: each stage is one tile's model). */
+xai_status xai_xformer_pipeline(const uint8_t *model, size_t size,
+                                const xai_xformer_options *o,
+                                uint32_t stages, xai_xformer_stages *out,
+                                xai_error *err);
+void xai_xformer_stages_free(xai_xformer_stages *s);
+/* Ops [first, end) of a one-subgraph model as a model of their own: its
+ * inputs the activations they read and do not make, its outputs those
+ * they make that later ops or the graph read (in tensor order). */
+xai_status xai_xformer_cut_model(const uint8_t *model, size_t size,
+                                 uint32_t first, uint32_t end, uint8_t **out,
+                                 size_t *out_size, xai_error *err);
 void xai_xformer_report_print(const xai_xformer_report *r, FILE *f);
 xai_status xai_xformer_report_write_json(const xai_xformer_report *r,
                                          const char *path, xai_error *err);

@@ -85,6 +85,14 @@ typedef struct {
   uint32_t link_cur_bytes;
   uint64_t served_ticks[XAI_AISRV_MAX_TILES];
   uint64_t served_bytes[XAI_AISRV_MAX_TILES];
+  /* Channel-split halves of the last INVOKE: all, and those another
+   * tile's thread computed (the rest ran here: that tile was busy); the
+   * log says so when the split changes (tile_cmds.c). */
+  uint32_t halves, halves_away, halves_logged;
+  /* LINK_INPUTs since the last INVOKE: the activations another engine's
+   * tile sent here, counted on that tile at the next INVOKE. */
+  uint64_t link_in_ticks[XAI_AISRV_MAX_TILES];
+  uint64_t link_in_bytes[XAI_AISRV_MAX_TILES];
   /* INVOKE_TILES runs engines at once: each reports its own error. */
   xai_status invoke_status;
   xai_error invoke_err;
@@ -174,6 +182,13 @@ bool aisrv_engine_commit(xai_aisrv *s, aisrv_engine *e,
                          const xai_frame_header *req, const uint8_t *model,
                          uint32_t bytes, aisrv_memory where,
                          const aisrv_params_in *params);
+
+/* The tile a channel-split half of an engine on `tile` runs on: the other
+ * tile of its chip (itself on a one-tile device). */
+static inline uint32_t aisrv_half_tile(const xai_aisrv *s, uint32_t tile) {
+  uint32_t t = tile ^ 1u;
+  return t < s->tiles ? t : tile;
+}
 
 /* tiles.c: params over tiles. A plan is the parts with bases in staging,
  * where each goes, and the trial source over staging. */

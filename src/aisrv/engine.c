@@ -74,15 +74,25 @@ static void on_op(void *user, const xai_op_timing *t) {
     e->pf_first = e->layers;
   }
   if (e->layers < s->cfg.max_layers) {
-    /* A channel-split half runs on the next tile; its link time is in
-     * its ticks (the interpreter added it). */
+    /* A channel-split half ran on the other tile of the chip (the
+     * interpreter added its link time and overlap; not when that tile was
+     * busy and it ran here). */
     uint32_t par_link = 0;
-    bool par = xai_interp_tile_par(e->interp, t->subgraph, t->index,
-                                   &par_link);
-    e->layer_tile[e->layers] =
-        (uint8_t)(par ? (e->tile + 1) % s->tiles : e->tile);
+    bool half_op = xai_interp_tile_par(e->interp, t->subgraph, t->index,
+                                       &par_link);
+    bool par = half_op && t->cost && t->cost->overlap_ticks > 0;
+    e->halves += half_op;
+    if (!par) par_link = 0;
+    uint32_t par_bytes =
+        par ? xai_interp_tile_par_bytes(e->interp, t->subgraph, t->index) : 0;
+    uint32_t half = aisrv_half_tile(s, e->tile);
+    e->layer_tile[e->layers] = (uint8_t)(par ? half : e->tile);
     e->link_ticks[e->layers] = e->link_cur_ticks + par_link;
-    e->link_bytes[e->layers] = e->link_cur_bytes;
+    e->link_bytes[e->layers] = e->link_cur_bytes + par_bytes;
+    if (par) {
+      e->served_ticks[half] += par_link;
+      e->served_bytes[half] += par_bytes;
+    }
     e->ticks[e->layers] = ticks;
     e->op_names[e->layers] = t->op_name ? t->op_name : "?";
     e->layers++;

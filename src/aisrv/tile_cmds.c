@@ -4,21 +4,51 @@
 #include <string.h>
 
 #include "aisrv_internal.h"
+#include "xai/xcore_machine.h"
 
 _Static_assert(sizeof(xai_proto_layer_tile) <= sizeof(xai_proto_layer_timing),
                "tile timings reuse the timing batch buffer");
 
-static void invoke_engine(aisrv_engine *e) {
+/* A channel-split half goes to the other tile of the engine's chip. */
+typedef struct {
+  xai_aisrv *s;
+  aisrv_engine *e;
+  uint32_t tile;
+} half_tile;
+
+static bool half_start(void *user, void (*fn)(void *), void *arg) {
+  half_tile *h = user;
+  bool away = h->s->cfg.tile_threads.start(h->s->cfg.tile_threads.user,
+                                           h->tile, fn, arg);
+  h->e->halves_away += away;
+  return away;
+}
+
+static void half_join(void *user) {
+  half_tile *h = user;
+  h->s->cfg.tile_threads.join(h->s->cfg.tile_threads.user, h->tile);
+}
+
+static void invoke_engine(xai_aisrv *s, aisrv_engine *e) {
   e->layers = 0;
   e->layers_seen = 0;
   e->pf_pending = 0;
   e->weight_bytes = 0;
   e->link_cur_ticks = 0;
   e->link_cur_bytes = 0;
-  memset(e->served_ticks, 0, sizeof e->served_ticks);
-  memset(e->served_bytes, 0, sizeof e->served_bytes);
+  e->halves = e->halves_away = 0;
+  for (uint32_t t = 0; t < XAI_AISRV_MAX_TILES; t++) {
+    e->served_ticks[t] = e->link_in_ticks[t];
+    e->served_bytes[t] = e->link_in_bytes[t];
+    e->link_in_ticks[t] = e->link_in_bytes[t] = 0;
+  }
   xai_error_clear(&e->invoke_err);
-  e->invoke_status = xai_interp_invoke(e->interp, &e->invoke_err);
+  half_tile h = {s, e, aisrv_half_tile(s, e->tile)};
+  xai_tile_runner r = {half_start, half_join, &h};
+  bool threads = s->cfg.tile_threads.start && s->cfg.tile_threads.join &&
+                 h.tile != e->tile;
+  e->invoke_status = xai_interp_invoke_tiles(e->interp, threads ? &r : NULL,
+                                             &e->invoke_err);
 }
 
 /* On tile `tile`'s thread: its engines of the run, one after the other. */
@@ -26,7 +56,7 @@ static void invoke_tile(void *arg, uint32_t tile) {
   xai_aisrv *s = arg;
   for (uint32_t k = 0; k < s->engines; k++)
     if ((s->run_mask & (1u << k)) && s->eng[k].tile == tile)
-      invoke_engine(&s->eng[k]);
+      invoke_engine(s, &s->eng[k]);
 }
 
 void aisrv_run_engines(xai_aisrv *s, uint32_t mask) {
@@ -58,6 +88,12 @@ void aisrv_invoke_and_reply(xai_aisrv *s, const xai_frame_header *req,
     if (e->layers_seen > e->layers)
       aisrv_log(s, "engine %u: %u layers ran, timings kept for the first %u",
                 k, e->layers_seen, e->layers);
+    uint32_t split = e->halves ? (e->halves_away << 16) | e->halves : 0;
+    if (split != e->halves_logged)
+      aisrv_log(s, "engine %u: %u channel-split halves, %u of them computed "
+                "by tile %u's thread at the same time", k, e->halves,
+                e->halves_away, aisrv_half_tile(s, e->tile));
+    e->halves_logged = split;
   }
   aisrv_reply(s, req, XAI_PS_OK, NULL, 0);
 }
@@ -178,5 +214,17 @@ void aisrv_cmd_link_input(xai_aisrv *s, aisrv_engine *dst,
   }
   memmove(in->data, out->data, in->bytes);
   dst->inputs_partial &= ~(1u << req->tensor);
+  /* Modelled: the bytes cross the inter-tile link inside a chip, the
+   * xLINK between chips (xcore_machine.h), nothing on the same tile. */
+  if (src->tile != dst->tile) {
+    uint32_t a = src->tile / XAI_XCORE_TILES, b = dst->tile / XAI_XCORE_TILES;
+    uint64_t hops = a > b ? a - b : b - a;
+    uint64_t bps = hops ? XAI_XCORE_INTER_CHIP_BYTES_PER_S
+                        : XAI_XCORE_INTER_TILE_BYTES_PER_S;
+    uint64_t lat = hops ? hops * XAI_XCORE_INTER_CHIP_LATENCY_TICKS
+                        : XAI_XCORE_INTER_TILE_LATENCY_TICKS;
+    dst->link_in_bytes[src->tile] += in->bytes;
+    dst->link_in_ticks[src->tile] += lat + xai_params_ticks(in->bytes, bps);
+  }
   aisrv_reply(s, req, XAI_PS_OK, NULL, 0);
 }

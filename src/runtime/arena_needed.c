@@ -9,11 +9,20 @@
 
 xai_status xai_interp_arena_needed(const xai_interp_config *cfg, size_t *bytes,
                                    xai_error *err) {
+  return xai_interp_arena_needed_within(cfg, MAX_ARENA, bytes, NULL, err);
+}
+
+xai_status xai_interp_arena_needed_within(const xai_interp_config *cfg,
+                                          size_t limit, size_t *bytes,
+                                          bool *exact_out, xai_error *err) {
   *bytes = 0;
+  if (exact_out) *exact_out = false;
   xai_error_clear(err);
   if (!cfg)
     return xai_fail(err, XAI_ERR_ARGUMENT, "xai_interp_arena_needed: no config");
-  size_t size = FIRST_GUESS;
+  if (limit > MAX_ARENA) limit = MAX_ARENA;
+  limit &= ~(size_t)(XAI_ARENA_ALIGN - 1);
+  size_t size = FIRST_GUESS < limit ? FIRST_GUESS : limit;
   for (int attempt = 0; attempt < 40; attempt++) {
     size = xai_align_up(size, XAI_ARENA_ALIGN);
     void *arena = aligned_alloc(XAI_ARENA_ALIGN, size);
@@ -32,14 +41,27 @@ xai_status xai_interp_arena_needed(const xai_interp_config *cfg, size_t *bytes,
     free(arena);
     if (st == XAI_OK) {
       *bytes = needed;
+      if (exact_out) *exact_out = true;
       return XAI_OK;
     }
     if (st != XAI_ERR_NO_MEMORY) return xai_fail(err, st, "%s", e.message);
     /* Exact: the next try fits. A lower bound: at least double. */
     size_t next = exact ? needed : (needed > 2 * size ? needed : 2 * size);
-    if (next <= size || next > MAX_ARENA)
+    if (next <= size)
       return xai_fail(err, XAI_ERR_NO_MEMORY,
                       "the model needs more than %zu bytes of arena", size);
+    if (next > limit && size < limit && needed <= limit) {
+      size = limit; /* the last try: the limit itself */
+      continue;
+    }
+    if (next > limit) {
+      /* Known to need more than the limit: say how much, allocate none. */
+      *bytes = needed > size ? needed : size + 1;
+      if (exact_out) *exact_out = exact && needed > size;
+      return xai_fail(err, XAI_ERR_NO_MEMORY,
+                      "the model needs %s%zu bytes of arena, more than the "
+                      "%zu allowed", exact ? "" : "at least ", *bytes, limit);
+    }
     size = next;
   }
   return xai_fail(err, XAI_ERR_NO_MEMORY, "could not size the arena");

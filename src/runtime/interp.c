@@ -340,6 +340,34 @@ static xai_status setup_subgraphs(xai_interp *ip, xai_error *err) {
   return XAI_OK;
 }
 
+/* A builtin op must carry its own options table or none: the union is
+ * decoded by the type the file names, so another op's table would be read
+ * as this op's fields (options_expected.c). */
+static xai_status check_options_type(uint32_t sg, uint32_t i, int32_t code,
+                                     const char *name, uint8_t type,
+                                     xai_error *err) {
+  uint8_t want = 0;
+  if (code == XAI_OP_CUSTOM || xai_builtin_options_ok(code, type, &want))
+    return XAI_OK;
+  char where[40], found[24];
+  xai_interp_op_where(sg, i, where, sizeof where);
+  const char *fn = xai_options_union_name(type);
+  if (!fn) {
+    snprintf(found, sizeof found, "union type %u", (unsigned)type);
+    fn = found;
+  }
+  if (want == 0)
+    return xai_fail(err, XAI_ERR_FORMAT,
+                    "%s %s: builtin options are %s, but %s takes none (the "
+                    "model is damaged or was written by a broken converter)",
+                    where, name, fn, name);
+  return xai_fail(err, XAI_ERR_FORMAT,
+                  "%s %s: builtin options are %s, but %s takes %s or none "
+                  "(the model is damaged or was written by a broken "
+                  "converter)", where, name, fn, name,
+                  xai_options_union_name(want));
+}
+
 static xai_status setup_ops(xai_interp *ip, xai_error *err) {
   for (uint32_t sg = 0; sg < ip->subgraph_count; sg++) {
     xai_sg_state *s = &ip->subgraphs[sg];
@@ -368,7 +396,10 @@ static xai_status setup_ops(xai_interp *ip, xai_error *err) {
       if (xai_tfl_get_options(&ip->view, &top, &o, &oerr) != XAI_OK)
         return xai_fail(err, oerr.status, "subgraph %u op %u %s: %s", sg, i,
                         name, oerr.message);
-      xai_status st = find_calls(ip, sg, i, n, oc.builtin_code, name, &o, err);
+      xai_status st = check_options_type(sg, i, oc.builtin_code, name,
+                                         o.type, err);
+      if (st) return st;
+      st = find_calls(ip, sg, i, n, oc.builtin_code, name, &o, err);
       if (st) return st;
     }
   }
@@ -585,39 +616,73 @@ xai_status xai_interp_set_input(xai_interp *ip, uint32_t i, const void *data,
   return XAI_OK;
 }
 
-xai_status xai_interp_run_subgraph(xai_interp *ip, uint32_t sg,
-                                   xai_error *err) {
+xai_status xai_interp_eval_op(xai_interp *ip, uint32_t sg, uint32_t i,
+                              xai_error *err, uint64_t *ns) {
+  xai_op_node *n = &ip->subgraphs[sg].ops[i];
+  xai_op_ctx *ctx = xai_interp_load_op(ip, sg, i);
+  ctx->err = err;
+  memset(ctx->cost, 0, sizeof *ctx->cost);
+  uint64_t t0 = ip->hook ? xai_rt_now_ns() : 0;
+  xai_status st = n->reg->eval(ctx);
+  n->data = ctx->data;
+  if (ip->hook) *ns = xai_rt_now_ns() - t0;
+  if (st != XAI_OK && err && err->status == XAI_OK)
+    xai_op_fail(ctx, st, "eval failed (%s)", xai_status_name(st));
+  return st;
+}
+
+void xai_interp_report_op(xai_interp *ip, uint64_t ns, bool tile_cost) {
+  if (!ip->hook) return;
+  xai_op_ctx *ctx = &ip->ctx;
+  if (ctx->cost->ticks == 0) xai_op_default_cost(ctx);
+  if (tile_cost)
+    xai_interp_tile_cost(ip, ctx->subgraph, ctx->index, ctx->cost);
+  xai_op_timing tm = {ctx->subgraph, ctx->index, ctx->op_name, ns, ctx->cost};
+  ip->hook(ip->hook_user, &tm);
+}
+
+static xai_status run_ops(xai_interp *ip, uint32_t sg,
+                          const xai_tile_runner *runner, xai_error *err) {
   xai_sg_state *s = &ip->subgraphs[sg];
+  xai_tile_par par;
+  par.count = 0;
+  if (runner && sg == 0 && xai_tile_par_load(&par, &ip->view, NULL))
+    par.count = 0;
   for (uint32_t i = 0; i < s->op_count; i++) {
-    xai_op_node *n = &s->ops[i];
-    xai_op_ctx *ctx = xai_interp_load_op(ip, sg, i);
-    ctx->err = err;
-    memset(ctx->cost, 0, sizeof *ctx->cost);
-    uint64_t t0 = ip->hook ? xai_rt_now_ns() : 0;
-    xai_status st = n->reg->eval(ctx);
-    n->data = ctx->data;
-    if (st != XAI_OK) {
-      if (err && err->status == XAI_OK)
-        xai_op_fail(ctx, st, "eval failed (%s)", xai_status_name(st));
-      return st;
+    if (par.count && i + 1 < s->op_count && xai_tile_par_index(&par, i) >= 0) {
+      xai_status st = xai_tile_par_run_pair(ip, i, runner, err);
+      if (st != XAI_OK) return st;
+      i++;
+      if (ip->end_invoke) break;
+      continue;
     }
-    if (ip->hook) {
-      uint64_t ns = xai_rt_now_ns() - t0;
-      if (ctx->cost->ticks == 0) xai_op_default_cost(ctx);
-      xai_interp_tile_cost(ip, sg, i, ctx->cost);
-      xai_op_timing tm = {sg, i, ctx->op_name, ns, ctx->cost};
-      ip->hook(ip->hook_user, &tm);
-    }
+    uint64_t ns = 0;
+    xai_status st = xai_interp_eval_op(ip, sg, i, err, &ns);
+    if (st != XAI_OK) return st;
+    xai_interp_report_op(ip, ns, true);
+    if (ip->end_invoke) break;
   }
   return XAI_OK;
 }
 
-xai_status xai_interp_invoke(xai_interp *ip, xai_error *err) {
+xai_status xai_interp_run_subgraph(xai_interp *ip, uint32_t sg,
+                                   xai_error *err) {
+  return run_ops(ip, sg, NULL, err);
+}
+
+xai_status xai_interp_invoke_tiles(xai_interp *ip,
+                                   const xai_tile_runner *runner,
+                                   xai_error *err) {
   if (!ip || ip->phase != XAI_PHASE_READY)
     return xai_fail(err, XAI_ERR_STATE, "xai_interp_invoke: not initialised");
   if (err) xai_error_clear(err);
   ip->call_depth = 0;
-  return xai_interp_run_subgraph(ip, 0, err);
+  ip->end_invoke = false;
+  return run_ops(ip, 0, runner, err);
+}
+
+xai_status xai_interp_invoke(xai_interp *ip, xai_error *err) {
+  return xai_interp_invoke_tiles(ip, NULL, err);
 }
 
 void xai_interp_op_io(const xai_interp *ip, uint32_t sg, uint32_t i,

@@ -115,9 +115,18 @@ typedef struct {
   uint32_t count;
   uint32_t op[XAI_TILE_PAR_MAX];
   uint32_t link_ticks[XAI_TILE_PAR_MAX];
+  uint32_t link_bytes[XAI_TILE_PAR_MAX]; /* 0 when not recorded */
 } xai_tile_par;
 xai_status xai_tile_par_load(xai_tile_par *p, const xai_tfl_view *view,
                              xai_error *err);
+/* The entry of op (subgraph 0), or -1. */
+int32_t xai_tile_par_index(const xai_tile_par *p, uint32_t op);
+/* Runs op i on the runner's tile and op i + 1 here at once (or one after
+ * the other when their buffers share bytes or the tile is busy), then
+ * reports both to the hook in order. */
+xai_status xai_tile_par_run_pair(xai_interp *ip, uint32_t i,
+                                 const xai_tile_runner *runner,
+                                 xai_error *err);
 
 struct xai_interp {
   xai_tfl_view view;
@@ -130,6 +139,7 @@ struct xai_interp {
   uint32_t plan_tensor_count; /* of which activation tensors */
   uint8_t phase;      /* xai_phase */
   bool out_of_memory; /* a persistent allocation failed during prepare */
+  bool end_invoke;    /* an op ended this invoke early (xai_op_end_invoke) */
   size_t plan_bytes; /* room the plan took while it was built (at 0) */
   xai_op_hook hook;
   void *hook_user;
@@ -171,6 +181,14 @@ xai_status xai_interp_init_measure(xai_interp **out,
                                    const xai_interp_config *cfg,
                                    xai_error *err, size_t *needed,
                                    bool *needed_exact);
+
+/* Loads and runs op i (its ctx stays in the slot; *ns its wall time when
+ * there is a hook), and gives the slot's op and cost to the hook, with a
+ * channel-split half's link and overlap when tile_cost (false: the half
+ * ran here after all). */
+xai_status xai_interp_eval_op(xai_interp *ip, uint32_t sg, uint32_t i,
+                              xai_error *err, uint64_t *ns);
+void xai_interp_report_op(xai_interp *ip, uint64_t ns, bool tile_cost);
 
 /* Runs the ops of subgraph sg in order (invoke and control flow). */
 xai_status xai_interp_run_subgraph(xai_interp *ip, uint32_t sg,

@@ -27,6 +27,7 @@ struct walker {
   void (*scratch)(walker *w, uint32_t sg, uint32_t op, uint32_t step,
                   bool use);
   void *user;
+  xai_tile_par par; /* channel-split halves (tile_parallel.c) */
 };
 
 static xai_status next_step(walker *w, xai_error *err) {
@@ -72,7 +73,10 @@ static xai_status walk_subgraph(walker *w, uint32_t sg, uint32_t depth,
       w->tensor(w, sg, out.data[k], end, true);
     if (n->scratch_count) {
       w->scratch(w, sg, i, step, false);
-      w->scratch(w, sg, i, end, true);
+      /* A half on another tile computes during the next op too. */
+      bool par = sg == 0 && depth == 0 && i + 1 < s->op_count &&
+                 xai_tile_par_index(&w->par, i) >= 0;
+      w->scratch(w, sg, i, par ? end + 1 : end, true);
     }
   }
   for (uint32_t k = 0; k < s->outputs.count; k++)
@@ -110,6 +114,7 @@ static xai_status walk(const xai_interp *ip,
   w.tensor = tensor;
   w.scratch = scratch;
   w.user = user;
+  if (xai_tile_par_load(&w.par, &ip->view, NULL)) w.par.count = 0;
   return walk_all(&w, err);
 }
 

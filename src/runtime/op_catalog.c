@@ -20,7 +20,7 @@ static const xai_op_info k_catalog[] = {
     B(XAI_OP_L2_POOL_2D, "float32", ""),
     B(XAI_OP_BATCH_MATMUL, "float32, int8, int16", "batch dims broadcast, rank 2 to 5; int16 zero points 0"),
     B(XAI_OP_L2_NORMALIZATION, "float32, int8", "over the last dimension; int8 output in 1/128 steps"),
-    B(XAI_OP_LOG_SOFTMAX, "float32", "over the last dimension"),
+    B(XAI_OP_LOG_SOFTMAX, "float32, int8", "over the last dimension; int8 output at scale 16/256, zero point 127"),
     /* Element-wise arithmetic. */
     B(XAI_OP_ADD, "float32, int8, int16, int32", "int16 zero points 0"),
     B(XAI_OP_SUB, "float32, int8, int16, int32", "int16 zero points 0"),
@@ -138,6 +138,9 @@ static const xai_op_info k_catalog[] = {
     C("SignalStacker", "int16", "state across invokes; bool valid output"),
     C("SignalDelay", "int16", "state across invokes"),
     C("SignalOverlapAdd", "int16, float32", "state across invokes"),
+    /* TFLite Micro's other custom ops. */
+    C("CIRCULAR_BUFFER", "int8", "window kept across invokes; cycles_max stride ends the invoke early, or sets the optional bool output"),
+    C("TFLite_Detection_PostProcess", "float32", "fast and regular NMS, every TFLM option; boxes, classes, scores, count out"),
     /* xcore ops (emitted by the xformer, docs/xcore_ops.md). */
     /* Binarized: Larq Compute Engine ops, as LCE 0.16 (docs in lce.h). */
     C("LceQuantize", "float32, int8 -> bitpacked int32", "bitpacks the last axis"),

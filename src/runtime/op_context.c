@@ -35,6 +35,12 @@ const char *xai_op_tensor_name(const xai_op_ctx *ctx, const xai_rt_tensor *t) {
   return xai_interp_tensor_name(ctx->interp, t);
 }
 
+void xai_op_end_invoke(xai_op_ctx *ctx) { ctx->interp->end_invoke = true; }
+
+bool xai_interp_ended_early(const xai_interp *ip) {
+  return ip && ip->end_invoke;
+}
+
 void *xai_op_alloc_persistent(xai_op_ctx *ctx, size_t bytes) {
   xai_interp *ip = ctx->interp;
   if (ip->phase != XAI_PHASE_PREPARE) return NULL;

@@ -189,6 +189,10 @@ static uint64_t budget(const xf_target *t, int mem) {
   }
 }
 
+uint64_t xf_target_budget(const xf_target *t, int mem) {
+  return budget(t, mem);
+}
+
 /* Bytes each memory holds under c. movable_bytes is the params file size
  * (header and alignment included); the model shrinks by about as much. */
 static void usage(const candidate *c, const xf_sizes *s, uint64_t use[3]) {

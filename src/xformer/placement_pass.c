@@ -18,7 +18,7 @@ static xai_status measure(xf_ctx *x, xf_sizes *s, xai_error *err) {
   if (st) return st;
   s->model_bytes = size;
   xai_interp_config c = xf_interp_config(data, size, x->opt->clock_mhz);
-  st = xai_interp_arena_needed(&c, &s->arena_bytes, err);
+  st = xf_arena_needed(x->opt, &c, "placement", &s->arena_bytes, err);
   free(data);
   return st;
 }

@@ -26,13 +26,21 @@ xai_status xf_interp_on_heap(xai_interp_config *cfg, size_t need,
                              xai_error *err) {
   *ip = NULL;
   size_t arena_size = (need + 15u) & ~(size_t)15u;
-  *arena = aligned_alloc(16, arena_size ? arena_size : 16);
+  if (!arena_size) arena_size = 16;
+  /* Zeroed so a run on untouched inputs sees zeros, whatever ran before.
+   * calloc's pages come zeroed from the system, so a large arena the run
+   * barely touches costs little; aligned_alloc when calloc's pointer is not
+   * 16-byte aligned. */
+  *arena = calloc(1, arena_size);
+  if (*arena && ((uintptr_t)*arena & 15u) != 0) {
+    free(*arena);
+    *arena = aligned_alloc(16, arena_size);
+    if (*arena) memset(*arena, 0, arena_size);
+  }
   if (!*arena)
     return xai_fail(err, XAI_ERR_NO_MEMORY,
                     "%s: out of memory allocating a %zu-byte arena", what,
                     arena_size);
-  /* Zeroed so a run on untouched inputs sees zeros, whatever ran before. */
-  memset(*arena, 0, arena_size);
   cfg->arena = *arena;
   cfg->arena_size = arena_size;
   xai_status st = xai_interp_init(ip, cfg, err);
@@ -55,7 +63,7 @@ xai_status xf_plan_run_model(xf_ctx *x, xai_planner_kind kind,
       xf_interp_config(bytes, size, x->opt ? x->opt->clock_mhz : 0);
   cfg.planner = kind;
   size_t need = 0;
-  st = xai_interp_arena_needed(&cfg, &need, err);
+  st = xf_arena_needed(x->opt, &cfg, "memory plan", &need, err);
   if (!st)
     st = xf_interp_on_heap(&cfg, need, &r->arena, &r->ip, "memory plan", err);
   /* The interpreter points into the model bytes: they live with the run. */

@@ -42,19 +42,43 @@ static double compute_ticks(const xai_xformer_options *o, uint64_t macs) {
   return (double)macs / macs_per_s * XAI_XCORE_REF_TIMER_HZ;
 }
 
-static xai_status remember(xf_ctx *x, const char *name, uint32_t link) {
+static xai_status remember(xf_ctx *x, const char *name, uint32_t link,
+                           uint32_t bytes) {
   char **names = realloc(x->par_names, (x->par_count + 1) * sizeof *names);
   if (names) x->par_names = names;
   uint32_t *ticks =
       realloc(x->par_link_ticks, (x->par_count + 1) * sizeof *ticks);
   if (ticks) x->par_link_ticks = ticks;
-  char *copy = names && ticks ? malloc(strlen(name) + 1) : NULL;
+  uint32_t *nb =
+      realloc(x->par_link_bytes, (x->par_count + 1) * sizeof *nb);
+  if (nb) x->par_link_bytes = nb;
+  char *copy = names && ticks && nb ? malloc(strlen(name) + 1) : NULL;
   if (!copy) return XAI_ERR_NO_MEMORY;
   strcpy(copy, name);
   x->par_names[x->par_count] = copy;
+  x->par_link_bytes[x->par_count] = bytes;
   x->par_link_ticks[x->par_count++] = link;
   return XAI_OK;
 }
+
+/* The op writing the tensor named `name`, or -1. */
+static int64_t op_writing(xf_ctx *x, const char *name) {
+  const xai_subgraph *sg = &x->m->subgraphs[0];
+  for (uint32_t i = 0; i < sg->operator_count; i++) {
+    const xai_operator *op = xf_op(x, i);
+    const xai_tensor *t =
+        op->output_count ? xf_tensor(x, op->outputs[0]) : NULL;
+    if (t && t->name && !strcmp(t->name, name)) return i;
+  }
+  return -1;
+}
+
+/* What the report says of one split. */
+typedef struct {
+  uint32_t half, channels;
+  uint64_t link, bytes;
+  double whole;
+} split_note;
 
 xai_status xf_tile_split(xf_ctx *x, xai_error *err) {
   const xai_xformer_options *o = x->opt;
@@ -71,6 +95,9 @@ xai_status xf_tile_split(xf_ctx *x, xai_error *err) {
   xf_tile_link(&t, 1, &bps, &latency);
   if (!bps) return XAI_OK;
   uint32_t no = x->m->subgraphs[0].operator_count;
+  uint32_t first = x->par_count;
+  split_note *notes = malloc(no * sizeof *notes);
+  if (!notes) return xai_fail(err, XAI_ERR_NO_MEMORY, "out of memory");
   /* Backwards, so the indices of ops still to visit do not move. */
   for (uint32_t i = no; !st && i-- > 0;) {
     uint32_t channels = 0;
@@ -91,7 +118,9 @@ xai_status xf_tile_split(xf_ctx *x, xai_error *err) {
     uint64_t link = 2u * latency +
                     (bytes * XAI_XCORE_REF_TIMER_HZ + bps - 1) / bps;
     double whole = compute_ticks(o, macs);
-    if ((double)link * 4.0 >= whole || link > UINT32_MAX) continue;
+    if ((!o->tile_split && (double)link * 4.0 >= whole) ||
+        link > UINT32_MAX || bytes > UINT32_MAX)
+      continue;
     st = xf_split_output_channels(x, i, channels, half, 2, err);
     /* Found again after lowering and reordering by a name of its own. */
     char name[48];
@@ -103,27 +132,26 @@ xai_status xf_tile_split(xf_ctx *x, xai_error *err) {
       free(b->name);
       b->name = copy;
     }
-    if (!st && (!copy || remember(x, name, (uint32_t)link)))
+    if (!st && (!copy || remember(x, name, (uint32_t)link, (uint32_t)bytes)))
       st = xai_fail(err, XAI_ERR_NO_MEMORY, "out of memory");
     if (!st)
-      xf_keep(x, i, "output channels 0..%u on tile 1 at the same time as "
-              "%u..%u here (link %llu ticks, estimated compute %.0f)",
-              half - 1, half, channels - 1, (unsigned long long)link,
-              whole);
+      notes[x->par_count - 1 - first] =
+          (split_note){half, channels, link, bytes, whole};
   }
+  /* Noted once every split is made: each one moves the ops after it. */
+  for (uint32_t k = first; !st && k < x->par_count; k++) {
+    int64_t op = op_writing(x, x->par_names[k]);
+    const split_note *n = &notes[k - first];
+    if (op >= 0)
+      xf_keep(x, (uint32_t)op, "output channels 0..%u on tile 1 at the same "
+              "time as %u..%u on tile 0 (link %llu ticks for %llu bytes, "
+              "estimated compute %.0f%s)", n->half - 1, n->half,
+              n->channels - 1, (unsigned long long)n->link,
+              (unsigned long long)n->bytes, n->whole,
+              x->opt->tile_split ? ", --xcore-tile-split" : "");
+  }
+  free(notes);
   return st;
-}
-
-/* The op writing the tensor named `name`, or -1. */
-static int64_t op_writing(xf_ctx *x, const char *name) {
-  const xai_subgraph *sg = &x->m->subgraphs[0];
-  for (uint32_t i = 0; i < sg->operator_count; i++) {
-    const xai_operator *op = xf_op(x, i);
-    const xai_tensor *t =
-        op->output_count ? xf_tensor(x, op->outputs[0]) : NULL;
-    if (t && t->name && !strcmp(t->name, name)) return i;
-  }
-  return -1;
 }
 
 static bool reads(const xai_operator *op, int32_t t) {
@@ -134,7 +162,7 @@ static bool reads(const xai_operator *op, int32_t t) {
 
 xai_status xf_tile_split_finish(xf_ctx *x, xai_error *err) {
   if (!x->par_count) return XAI_OK;
-  int64_t ops[32], link[32];
+  int64_t ops[32], link[32], bytes[32];
   uint32_t n = 0;
   const xai_subgraph *sg = &x->m->subgraphs[0];
   for (uint32_t i = 0; i < x->par_count && n < 32; i++) {
@@ -144,12 +172,14 @@ xai_status xf_tile_split_finish(xf_ctx *x, xai_error *err) {
         reads(xf_op(x, (uint32_t)op + 1), xf_op(x, (uint32_t)op)->outputs[0]))
       continue;
     ops[n] = op;
+    bytes[n] = x->par_link_bytes[i];
     link[n++] = x->par_link_ticks[i];
   }
   if (!n) return XAI_OK;
   xai_flexbuf_builder b;
   xai_flexbuf_builder_init(&b, NULL, 0);
   xai_flexbuf_map_begin(&b, NULL);
+  xai_flexbuf_add_int64_vector(&b, "link_bytes", bytes, n);
   xai_flexbuf_add_int64_vector(&b, "link_ticks", link, n);
   xai_flexbuf_add_int64_vector(&b, "ops", ops, n);
   xai_flexbuf_map_end(&b);
@@ -166,7 +196,9 @@ void xf_tile_split_free(xf_ctx *x) {
   for (uint32_t i = 0; i < x->par_count; i++) free(x->par_names[i]);
   free(x->par_names);
   free(x->par_link_ticks);
+  free(x->par_link_bytes);
   x->par_names = NULL;
   x->par_link_ticks = NULL;
+  x->par_link_bytes = NULL;
   x->par_count = 0;
 }

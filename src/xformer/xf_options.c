@@ -19,6 +19,7 @@ typedef enum {
   ID_TILES, ID_CHIPS,
   ID_NO_TILE_SPLIT,
   ID_ARENA_BUDGET,
+  ID_TILE_SPLIT,
   ID_COMPACT_PIXELS,
 } opt_id;
 
@@ -95,6 +96,9 @@ static const opt_desc k_options[] = {
      "arena the model may use: weight slices and prefetch stay within it, "
      "and the report names the layer that holds the arena if it cannot be "
      "met (default 0: the memory left after the firmware and the model)"},
+    {"xcore-tile-split", "--", ID_TILE_SPLIT, OPT_FLAG, 0, 0, NULL,
+     "with --xcore-tiles 2 or more, split every op of 32 output channels "
+     "or more over two tiles, whatever the cost model says"},
     {"xcore-compact-requant-pixels", "--", ID_COMPACT_PIXELS, OPT_SIZE, 0, 0,
      "N", "layers with at most N output pixels get compact requantization "
      "records: fewer model bytes, more cycles (default 0: 64; a large N: "
@@ -188,6 +192,7 @@ static xai_status set_known(xai_xformer_options *o, const opt_desc *d,
     if (d->id == ID_NO_PREFETCH) o->no_prefetch = 1;
     if (d->id == ID_KEEP_NAMES) o->keep_names = 1;
     if (d->id == ID_NO_TILE_SPLIT) o->no_tile_split = 1;
+    if (d->id == ID_TILE_SPLIT) o->tile_split = 1;
     return XAI_OK;
   }
   if (!value)

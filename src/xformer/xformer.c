@@ -110,7 +110,8 @@ static xai_status check_loads(const uint8_t *model, size_t size,
   size_t need = 0;
   void *arena = NULL;
   xai_interp *ip = NULL;
-  xai_status st = xai_interp_arena_needed(&cfg, &need, err);
+  xai_status st = xf_arena_needed(o, &cfg, "model check", &need, err);
+  if (st == XAI_ERR_NO_MEMORY) return st; /* already names both sizes */
   if (!st)
     st = xf_interp_on_heap(&cfg, need, &arena, &ip, "model check", err);
   free(arena);

@@ -83,6 +83,14 @@ xai_status xf_placement_choose(const xf_target *t, xai_xf_memory want,
                                const xf_sizes *s, xf_placement *out,
                                xai_error *err);
 const char *xf_mem_name(int mem); /* "sram", "lpddr", "flash", "tiles" */
+/* Bytes the model, arena and params may use in memory `mem` of t. */
+uint64_t xf_target_budget(const xf_target *t, int mem);
+/* xai_interp_arena_needed for cfg, but refused (naming `what`, the bytes
+ * needed and the device's) before allocating when the arena needs more
+ * than the memory the placement can put it in (arena_limit.c). */
+xai_status xf_arena_needed(const xai_xformer_options *o,
+                           const xai_interp_config *cfg, const char *what,
+                           size_t *need, xai_error *err);
 
 /* ---- Multi-tile (partition*.c, docs/multitile.md) -------------------------
  * A model whose weights do not fit its tile keeps model and arena on tile 0
@@ -133,6 +141,7 @@ typedef struct {
    * by output tensor name, with their link ticks. */
   char **par_names;
   uint32_t *par_link_ticks;
+  uint32_t *par_link_bytes;
   uint32_t par_count;
 } xf_ctx;
 

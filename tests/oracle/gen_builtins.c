@@ -22,6 +22,8 @@ int main(int argc, char **argv) {
   gen_builtins_misc(&g);
   gen_builtins_nn(&g);
   gen_builtins_variables(&g);
+  gen_builtins_log_softmax(&g);
+  gen_builtins_call_once(&g);
   printf("xai_oracle_gen_builtins: wrote %d models to %s (%d failed)\n",
          g.written, argv[1], g.failed);
   return g.failed ? 1 : 0;

@@ -27,5 +27,7 @@ void gen_builtins_shape(gen_ctx *g);
 void gen_builtins_misc(gen_ctx *g);
 void gen_builtins_nn(gen_ctx *g);
 void gen_builtins_variables(gen_ctx *g);
+void gen_builtins_log_softmax(gen_ctx *g);
+void gen_builtins_call_once(gen_ctx *g);
 
 #endif

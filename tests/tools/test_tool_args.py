@@ -118,6 +118,7 @@ with tempfile.TemporaryDirectory() as tmp:
             "--xcore-flash-image-file": None, "--xcore-weights-file": None,
             "--xcore-keep-names": None, "--xcore-no-prefetch": None,
             "--xcore-no-tile-split": None,
+            "--xcore-tile-split": None,
             "--target-config": "FILE", "--report-json": None,
             "--report-html": None, "--emit-c": None,
             "--emit-c-name": None,  # checked with --emit-c (tests/emit_c)

@@ -70,15 +70,7 @@ static xai_status prepare(xai_op_ctx *ctx) {
   if (!st) st = xai_conv_op_input(ctx, 1, "weights", &w);
   if (!st) st = xai_conv_op_output(ctx, &out);
   if (st) return st;
-  /* The options union is decoded by the type the file names: another
-   * op's options would be read as these (a bool byte of 12, found by
-   * fuzz_aisrv). */
-  if (ctx->options->type != XAI_OPTS_FULLY_CONNECTED &&
-      ctx->options->type != XAI_OPTS_NONE)
-    return xai_op_fail(ctx, XAI_ERR_FORMAT,
-                       "builtin options are %s; FULLY_CONNECTED takes "
-                       "FullyConnectedOptions",
-                       xai_options_type_name(ctx->options->type));
+  /* The options type was checked at load (options_expected.c). */
   const xai_fully_connected_options *o = &ctx->options->u.fully_connected;
   bool wide_bias = false;
 

@@ -1,4 +1,4 @@
-/* L2_POOL_2D, L2_NORMALIZATION, LOG_SOFTMAX in float32 and BATCH_MATMUL
+/* L2_POOL_2D, L2_NORMALIZATION in float32 and BATCH_MATMUL
  * in float32, int8 and int16 (TFLite Micro's reference kernels). */
 #include "arith_float_internal.h"
 #include "elementwise_internal.h"
@@ -69,16 +69,6 @@ static xai_status l2norm_eval(xai_op_ctx *ctx) {
                       xai_op_input(ctx, 0)->data, xai_op_output(ctx, 0)->data);
   return XAI_OK;
 }
-static xai_status log_softmax_prepare(xai_op_ctx *ctx) {
-  return rows_prepare(ctx, XAI_ACT_NONE);
-}
-static xai_status log_softmax_eval(xai_op_ctx *ctx) {
-  const nn_data *d = ctx->data;
-  xai_log_softmax_f32_ref(d->outer, d->depth, xai_op_input(ctx, 0)->data,
-                          xai_op_output(ctx, 0)->data);
-  return XAI_OK;
-}
-
 static int32_t out_size(int padding, int32_t in, int32_t filter,
                         int32_t stride) {
   return padding == XAI_PADDING_SAME ? (in + stride - 1) / stride
@@ -209,8 +199,6 @@ static xai_status matmul_eval(xai_op_ctx *ctx) {
 
 const xai_op_registration xai_op_l2_normalization = {
     XAI_OP_L2_NORMALIZATION, NULL, l2norm_prepare, l2norm_eval, NULL};
-const xai_op_registration xai_op_log_softmax = {
-    XAI_OP_LOG_SOFTMAX, NULL, log_softmax_prepare, log_softmax_eval, NULL};
 const xai_op_registration xai_op_l2_pool_2d = {
     XAI_OP_L2_POOL_2D, NULL, l2pool_prepare, l2pool_eval, NULL};
 const xai_op_registration xai_op_batch_matmul = {
