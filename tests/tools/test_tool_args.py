@@ -112,6 +112,7 @@ with tempfile.TemporaryDirectory() as tmp:
             "--xcore-flash-entry": NUM + ["65536"],
             "--xcore-weight-load-budget": NUM,
             "--xcore-arena-budget": NUM,
+            "--xcore-compact-requant-pixels": NUM,
             "--xcore-load-externally-if-larger": NUM,
             "--xcore-memory": ["bogus", ""],
             "--xcore-semantics": ["bogus", ""],
