@@ -1,6 +1,7 @@
 /* See emulator_proc.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "emulator_proc.h"
+#include "testlib.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -74,10 +75,22 @@ void emulator_kill(emulator_proc *e) {
   }
 }
 
+/* An emulator that ignores SIGTERM is a failure of its own, reported in
+ * 10 s, not a test that hangs until ctest's timeout. */
 void emulator_stop(emulator_proc *e) {
   if (e->pid > 0) {
     kill(e->pid, SIGTERM);
-    waitpid(e->pid, NULL, 0);
+    int i = 0;
+    for (; i < 1000 && waitpid(e->pid, NULL, WNOHANG) != e->pid; i++) {
+      struct timespec ts = {0, 10 * 1000000L};
+      nanosleep(&ts, NULL);
+    }
+    if (i == 1000) {
+      fprintf(stderr, "FAIL: the emulator did not stop within 10 s of "
+              "SIGTERM\n");
+      xai_test_failures++;
+      emulator_kill(e);
+    }
     e->pid = 0;
   }
   char path[200];

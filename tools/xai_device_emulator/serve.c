@@ -9,7 +9,7 @@
  * dropped with a last notice frame saying why. Single-threaded: a long
  * INVOKE delays the BUSY replies but never interleaves them with the
  * served client's replies. */
-#define _GNU_SOURCE /* SO_PEERCRED */
+#define _GNU_SOURCE /* SO_PEERCRED, ppoll */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -445,6 +445,16 @@ int emu_serve(const emu_options *opt, int ready_fd) {
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
+  /* A stop signal that lands between the loop's check and its wait (say
+   * while a hung-up client is dropped) would leave poll() waiting forever:
+   * the signals stay blocked except inside ppoll(), which wakes on them. */
+  sigset_t stop_signals, wait_mask;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  sigprocmask(SIG_BLOCK, &stop_signals, &wait_mask);
+  sigdelset(&wait_mask, SIGTERM);
+  sigdelset(&wait_mask, SIGINT);
   printf("xai device emulator listening on %s\n", opt->socket_path);
   fflush(stdout);
   if (ready_fd >= 0) {
@@ -474,7 +484,9 @@ int emu_serve(const emu_options *opt, int ready_fd) {
       pfd[i + 1].fd = st.clients[i]->fd;
       pfd[i + 1].events = POLLIN;
     }
-    int n = poll(pfd, (nfds_t)st.count + 1, wait);
+    struct timespec ts = {wait / 1000, (long)(wait % 1000) * 1000000L};
+    int n = ppoll(pfd, (nfds_t)st.count + 1, wait < 0 ? NULL : &ts,
+                  &wait_mask);
     if (n < 0) {
       if (errno == EINTR) continue;
       break;
