@@ -143,6 +143,7 @@ static const xai_op_info k_catalog[] = {
     C("CIRCULAR_BUFFER", "int8", "window kept across invokes; cycles_max stride ends the invoke early, or sets the optional bool output"),
     C("TFLite_Detection_PostProcess", "float32", "fast and regular NMS, every TFLM option; boxes, classes, scores, count out"),
     C("BasicClassifier", "int32 scores; bool, int32 out", "score at each target index against its threshold"),
+    C("TFLM_DECODE", "bool, float32, int8, int16, int32, int64", "look-up-table decode of constant tensors (TFLM's compression tool); per-tensor or per-channel"),
     /* xcore ops (emitted by the xformer, docs/xcore_ops.md). */
     /* Binarized: Larq Compute Engine ops, as LCE 0.16 (docs in lce.h). */
     C("LceQuantize", "float32, int8 -> bitpacked int32", "bitpacks the last axis"),

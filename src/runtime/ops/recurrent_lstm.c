@@ -6,7 +6,8 @@
  * Q3.12 (scale 2^-12); in LiteRT's arithmetic the hidden state's scale and
  * zero point come from the op's fifth intermediate tensor, in TFLite
  * Micro's (lstm_tflm.c, the default) from the output state. Layer-norm
- * LSTMs are not supported. */
+ * LSTMs are not supported. int16 (16x8) and float32 inputs go to
+ * recurrent_lstm_wide.c. */
 #include <math.h>
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* SVDF, integer path: int8 input/output, int8 weights_feature, int32 bias,
  * and either int16 weights_time + int16 variable state (TFLite svdf.cc) or
  * int8 weights_time + int8 state (TFLite Micro's svdf_common.cc; LiteRT
- * has no int8-state path). */
+ * has no int8-state path). float32 inputs go to recurrent_svdf_f32.c. */
 #include <stdbool.h>
 #include <string.h>
 
