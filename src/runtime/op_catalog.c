@@ -111,8 +111,8 @@ static const xai_op_info k_catalog[] = {
     B(XAI_OP_RESIZE_NEAREST_NEIGHBOR, "float32, int8, int16", "constant size"),
     B(XAI_OP_RESIZE_BILINEAR, "float32, int8, int16", "constant size"),
     /* Recurrent and control flow. */
-    B(XAI_OP_SVDF, "int8", "int16 or int8 state"),
-    B(XAI_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, "int8", "int16 cell state"),
+    B(XAI_OP_SVDF, "float32, int8", "int8: int16 or int8 state"),
+    B(XAI_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, "float32, int8, int16", "int16 cell state; int16 is 16x8 with int64 bias"),
     B(XAI_OP_IF, "bool, int32, int8 condition", ""),
     B(XAI_OP_WHILE, "any", ""),
     B(XAI_OP_CALL_ONCE, "any", ""),
@@ -142,6 +142,8 @@ static const xai_op_info k_catalog[] = {
     /* TFLite Micro's other custom ops. */
     C("CIRCULAR_BUFFER", "int8", "window kept across invokes; cycles_max stride ends the invoke early, or sets the optional bool output"),
     C("TFLite_Detection_PostProcess", "float32", "fast and regular NMS, every TFLM option; boxes, classes, scores, count out"),
+    C("BasicClassifier", "int32 scores; bool, int32 out", "score at each target index against its threshold"),
+    C("TFLM_DECODE", "bool, float32, int8, int16, int32, int64", "look-up-table decode of constant tensors (TFLM's compression tool); per-tensor or per-channel"),
     /* xcore ops (emitted by the xformer, docs/xcore_ops.md). */
     /* Binarized: Larq Compute Engine ops, as LCE 0.16 (docs in lce.h). */
     C("LceQuantize", "float32, int8 -> bitpacked int32", "bitpacks the last axis"),
