@@ -73,7 +73,7 @@ static const xai_op_info k_catalog[] = {
     B(XAI_OP_DEQUANTIZE, "int8, uint8, int16 in; float32 out", ""),
     B(XAI_OP_CAST, "float32, int8, int16, int32, uint32, bool", "any pair"),
     B(XAI_OP_MEAN, "float32, int8, int16", "constant axes"),
-    B(XAI_OP_SUM, "float32, int8, int16", "constant axes; int16 zero points 0"),
+    B(XAI_OP_SUM, "float32, int8, int16", "constant axes"),
     B(XAI_OP_REDUCE_MAX, "float32, int8", "constant axes; int8 keeps its quantization"),
     B(XAI_OP_REDUCE_MIN, "float32, int8", "constant axes; int8 keeps its quantization"),
     B(XAI_OP_REDUCE_ALL, "bool", "constant axes"),

@@ -30,11 +30,6 @@ static xai_status prepare(xai_op_ctx *ctx, int sum) {
     return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
                        "axis tensor must be constant (dynamic axes are not "
                        "supported)");
-  if (in->type == XAI_TYPE_INT16 && (in->zero_point || out->zero_point))
-    return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
-                       "int16 %s needs zero points 0 (got %d and %d)",
-                       ctx->op_name, (int)in->zero_point,
-                       (int)out->zero_point);
   reduce_data *d = xai_ew_alloc(ctx, sizeof *d);
   if (!d) return XAI_ERR_NO_MEMORY;
   ctx->data = d;
