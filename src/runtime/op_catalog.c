@@ -162,6 +162,7 @@ static const xai_op_info k_catalog[] = {
     C("XAI_pad", "int8", "emitted by the xformer"),
     C("XAI_concat", "int8", "emitted by the xformer"),
     C("XAI_lut", "int8", "emitted by the xformer"),
+    C("XAI_softmax", "int8", "emitted by the xformer"),
     C("XAI_load_weights", "any", "emitted by the xformer"),
 };
 
