@@ -231,18 +231,20 @@ static void mac16_rows(xai_vpu_ctx *ctx, const int8_t *const *rows,
     const int8_t *r3 = rows ? rows[k + 3] : r0 + 96;
     int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (unsigned j = 0; j < 32; j++) {
-      const int32_t xj = x[j];
-      s0 += r0[j] * xj;
-      s1 += r1[j] * xj;
-      s2 += r2[j] * xj;
-      s3 += r3[j] * xj;
+      /* int16 x int16 summed into int32: the host's multiply-add of
+       * 16-bit pairs (PMADDWD, SMLAL) */
+      const int16_t xj = x[j];
+      s0 += (int16_t)r0[j] * xj;
+      s1 += (int16_t)r1[j] * xj;
+      s2 += (int16_t)r2[j] * xj;
+      s3 += (int16_t)r3[j] * xj;
     }
     p[15 - k] = s0;
     p[14 - k] = s1;
     p[13 - k] = s2;
     p[12 - k] = s3;
   }
-  for (unsigned k = 0; k < 16; k++) xai_vpu_issue(ctx);
+  xai_vpu_charge_vpu(ctx, 16);
   acc32_add16(ctx, p);
   ctx->macs += 16u * 32u;
 }
@@ -333,7 +335,7 @@ void xai_vpu_vlmacc8_pairs(xai_vpu_ctx *ctx, const void *const *c,
     }
     return;
   }
-  for (unsigned k = 0; k < 2 * n; k++) xai_vpu_issue(ctx);
+  xai_vpu_charge_vpu(ctx, 2 * n);
   pairs_math(ctx, c, m, n);
 }
 

@@ -86,6 +86,14 @@ int main(void) {
       xai_vpu_vlmacc(&b, mp[k]);
     }
     CHECK(same(&a, &b));
+
+    /* xai_vpu_charge_vpu's closed form against n single issues. */
+    unsigned issues = (unsigned)rnd(0, 40);
+    start(&a, r + 2);
+    b = a;
+    xai_vpu_charge_vpu(&a, issues);
+    for (unsigned k = 0; k < issues; k++) xai_vpu_issue(&b);
+    CHECK(same(&a, &b));
     if (xai_test_failures > 10) break;
   }
   return xai_test_finish("vpu_step_forms");

@@ -22,17 +22,12 @@
 #include <string.h>
 
 #include "requant_internal.h"
+#include "requant_lanes.h"
 
 /* When set, xai_rq_run issues the instruction sequence itself (tests). */
 static int g_run_vpu;
 
 void xai_rq_set_vpu_sequence(int on) { g_run_vpu = on != 0; }
-
-/* 16 int16 lanes (products of two of them are int16 x int16 multiplies,
- * which the host vectorises best). */
-typedef struct {
-  int16_t v[16];
-} lanes16;
 
 /* Counters of the sequence being mirrored. */
 typedef struct {
@@ -40,89 +35,15 @@ typedef struct {
   uint32_t tail_vsetc; /* out16's VSETC int8 comes after the byte copy */
 } tally;
 
-/* sat32(a + b), symmetric, in 32-bit operations (vpu_mac.c acc32_add16). */
-static inline int32_t add_sat32(int32_t a, int32_t b) {
-  uint32_t ua = (uint32_t)a, ub = (uint32_t)b, s = ua + ub;
-  uint32_t over = ((ua ^ s) & (ub ^ s)) >> 31;
-  uint32_t sat = 0x7FFFFFFFu + (ua >> 31) * 2u;
-  s = over ? sat : s;
-  return (int32_t)(s == 0x80000000u ? 0x80000001u : s);
-}
-static inline int32_t sat16(int32_t v) {
-  return v > 32767 ? 32767 : v < -32767 ? -32767 : v;
-}
 static inline int8_t sat8(int32_t v) {
   return (int8_t)(v > 127 ? 127 : v < -127 ? -127 : v);
 }
 
-/* One lane of VLSAT (vpu_mac.c): rounding shift, no rounding from 32 on,
- * saturated to +-hi. */
-static inline int32_t vlsat_lane(int32_t a, uint32_t s, int32_t hi) {
-  int32_t v;
-  if (s == 0)
-    v = a;
-  else if (s >= 32)
-    v = a >> 31; /* only sign bits remain */
-  else /* (a + 2^(s-1)) >> s without overflow */
-    v = (a >> s) + ((a >> (s - 1)) & 1);
-  return v > hi ? hi : v < -hi ? -hi : v;
-}
-
-/* VLSAT in int16 mode by a shift vector: vR = result, vD = 0. */
-static inline void vlsat16(tally *t, const int32_t acc[16],
-                           const void *shifts, lanes16 *r) {
-  uint16_t sh[16];
-  memcpy(sh, shifts, 32);
-  for (int i = 0; i < 16; i++)
-    r->v[i] = (int16_t)vlsat_lane(acc[i], sh[i], 32767);
-  t->issues++;
-}
-
-/* VLSAT by 16 on every lane (the library's shift vector). */
-static inline void vlsat16_by16(tally *t, const int32_t acc[16],
-                                lanes16 *r) {
-  for (int i = 0; i < 16; i++)
-    r->v[i] = (int16_t)sat16((acc[i] >> 16) + ((acc[i] >> 15) & 1));
-  t->issues++;
-}
-
-/* VLDD hi (after a VLSAT, or with VLDR lo): acc = hi:lo. */
-static inline void acc_load(int32_t acc[16], const int16_t *hi,
-                            const int16_t *lo) {
-  uint16_t h[16], l[16];
-  memcpy(h, hi, 32);
-  memcpy(l, lo, 32);
-  for (int i = 0; i < 16; i++)
-    acc[i] = (int32_t)(((uint32_t)h[i] << 16) | l[i]);
-}
-
-/* VLDD hi after a VLSAT that left the carry c in vR (vD = 0): the
- * accumulators read hi:(c mod 2^16). */
-static inline void acc_load_carry(int32_t acc[16], const int16_t *hi,
-                                  const lanes16 *c) {
-  uint16_t h[16];
-  memcpy(h, hi, 32);
-  for (int i = 0; i < 16; i++)
-    acc[i] = (int32_t)(((uint32_t)h[i] << 16) | (uint16_t)c->v[i]);
-}
-
-/* VLMACC in int16 mode. */
-static inline void vlmacc(tally *t, int32_t acc[16], const int16_t *c,
-                          const void *m) {
-  int16_t w[16];
-  memcpy(w, m, 32);
-  for (int i = 0; i < 16; i++)
-    acc[i] = add_sat32(acc[i], (int32_t)c[i] * w[i]);
+/* VLMACC in int16 mode, counted. */
+static inline rq_a16 vlmacc(tally *t, rq_a16 acc, rq_v16 c, const void *m) {
   t->issues++;
   t->vlmaccs++;
-}
-
-/* VLADD in int16 mode. */
-static inline void vladd16(tally *t, lanes16 *r, const void *m) {
-  int16_t w[16];
-  memcpy(w, m, 32);
-  for (int i = 0; i < 16; i++) r->v[i] = (int16_t)sat16(r->v[i] + w[i]);
-  t->issues++;
+  return rq_mac(acc, c, rq_load16(m));
 }
 
 /* VLSUB (vpu_lanes.c vlsub_lane): mem - r, with XS3's negation of MIN. */
@@ -130,10 +51,6 @@ static inline int32_t vlsub_lane(int32_t mem, int32_t r, int32_t min) {
   if (r == min && mem == 0) return min;
   int32_t v = mem - r, hi = -min - 1;
   return v > hi ? hi : v < -hi ? -hi : v;
-}
-
-static inline void to_vec(const lanes16 *l, xai_vpu_vec *v) {
-  memcpy(v->s16, l->v, 32);
 }
 
 /* Where the sequence's registers end up, and the state to leave. */
@@ -150,6 +67,18 @@ static void finish(xai_vpu_ctx *ctx, const final_regs *f, const tally *t) {
   ctx->macs += 16u * t->vlmaccs;
   xai_vpu_mem(ctx, (uint64_t)t->issues + t->mems);
   ctx->vpu_ops += t->issues;
+}
+
+typedef struct {
+  int16_t v[16];
+} lanes16;
+
+/* VLADD in int16 mode. */
+static inline void vladd16(tally *t, lanes16 *r, const void *m) {
+  int16_t w[16];
+  memcpy(w, m, 32);
+  for (int i = 0; i < 16; i++) r->v[i] = (int16_t)rq_sat16(r->v[i] + w[i]);
+  t->issues++;
 }
 
 /* The int16 output stage (out16 in requant_run_vpu.c) from y in vR. */
@@ -177,12 +106,12 @@ static inline void out16(const xai_rq_consts *c, int8_t *out, int n,
   /* VLASHR y by -8 then VDEPTH8 */
   int8_t res[16];
   for (int i = 0; i < 16; i++)
-    res[i] = sat8((sat16(y->v[i] * 256) + 128) >> 8);
+    res[i] = sat8((rq_sat16(y->v[i] * 256) + 128) >> 8);
   memset(&f->r, 0, sizeof f->r);
   memcpy(f->r.s8, res, 16);
   t->issues += 3; /* VLASHR, VDEPTH8, VSTRPV */
   if (c->fix128) {
-    /* VDEPTH1 of sat16(y + 127): the lanes at -128 (y >= -32767, so the
+    /* VDEPTH1 of rq_sat16(y + 127): the lanes at -128 (y >= -32767, so the
      * sum never saturates low) */
     uint8_t neg[16];
     for (int i = 0; i < 16; i++) neg[i] = y->v[i] + 127 < 0;
@@ -210,7 +139,7 @@ static inline void out8(const void *final_shift,
   uint16_t sh[16];
   memcpy(sh, final_shift, 32);
   int8_t r[32], a[32];
-  for (int i = 0; i < 16; i++) r[i] = (int8_t)vlsat_lane(acc[i], sh[i], 127);
+  for (int i = 0; i < 16; i++) r[i] = (int8_t)rq_vlsat_lane(acc[i], sh[i], 127);
   memset(r + 16, 0, 16);
   t->issues += 2; /* VSETC, VLSAT */
   const int add_a = c->off[XAI_RQC_I8_A] != 0;
@@ -249,122 +178,120 @@ static void run_fast(xai_vpu_ctx *ctx, const xai_rq_group *g,
                      final_regs *f) {
   const uint32_t fast = (g->info >> XAI_RQ_INFO_FAST_SHIFT) & 0xFu;
   const int sign = (fast & XAI_RQ_FAST_SIGN) != 0;
-  int32_t acc[16];
-  lanes16 q, p, s;
-  for (int i = 0; i < 16; i++)
-    acc[i] = (int32_t)(((uint32_t)ctx->vD.u16[i] << 16) | ctx->vR.u16[i]);
-  memcpy(q.v, ctx->vR.s16, 32);
-  memcpy(s.v, ctx->vD.s16, 32); /* HI, until S replaces it */
+  const rq_v16 hi = rq_load16(ctx->vD.s16), q = rq_load16(ctx->vR.s16);
+  rq_a16 acc = rq_join(hi, q);
   t->issues += 1u + (unsigned)sign; /* VSTR Q, VSTD HI */
-  vlsat16_by16(t, acc, &p); /* P = rshr(acc, 16) */
-  if (fast & XAI_RQ_FAST_POFF) vladd16(t, &p, g->v[XAI_RQF_POFF]);
+  rq_v16 p = rq_rshr16(acc);        /* P = rshr(acc, 16) */
+  t->issues++;
+  if (fast & XAI_RQ_FAST_POFF) {
+    p = rq_add16(p, rq_load16(g->v[XAI_RQF_POFF]));
+    t->issues++;
+  }
   t->issues++; /* VSTR P */
+  rq_a16 s;
   if (sign) {
-    /* VLASHR HI by 0 (saturating), VSIGN, VSTR S */
-    for (int i = 0; i < 16; i++)
-      s.v[i] = (int16_t)(sat16(s.v[i]) >= 0 ? 16384 : -16384);
+    s = rq_widen(rq_vsign(hi)); /* VLASHR HI by 0, VSIGN, VSTR S */
     t->issues += 3;
   }
-  acc_load(acc, g->v[XAI_RQF_A0_HI], g->v[XAI_RQF_A0_LO]);
+  acc = rq_join(rq_load16(g->v[XAI_RQF_A0_HI]),
+                rq_load16(g->v[XAI_RQF_A0_LO]));
   t->issues += 3; /* VLDD, VLDR, VLDC Q */
-  vlmacc(t, acc, q.v, g->v[XAI_RQF_ML]);
-  lanes16 carry;
-  vlsat16_by16(t, acc, &carry);
-  acc_load_carry(acc, g->v[XAI_RQF_K1], &carry);
-  t->issues++; /* VLDD k1 */
-  vlmacc(t, acc, q.v, g->v[XAI_RQF_MH]);
+  acc = vlmacc(t, acc, q, g->v[XAI_RQF_ML]);
+  acc = rq_join(rq_load16(g->v[XAI_RQF_K1]), rq_rshr16(acc)); /* c0 */
+  t->issues += 2; /* VLSAT, VLDD k1 */
+  acc = vlmacc(t, acc, q, g->v[XAI_RQF_MH]);
   if (sign) {
-    for (int i = 0; i < 16; i++) acc[i] = add_sat32(acc[i], s.v[i]);
+    acc = rq_addsat(acc, s);
     t->issues += 2; /* VLDC S, VLMACC ones */
     t->vlmaccs++;
   }
   t->issues++; /* VLDC P */
-  vlmacc(t, acc, p.v, g->v[XAI_RQF_ML]);
-  vlsat16_by16(t, acc, &carry);
-  acc_load_carry(acc, g->v[XAI_RQF_K2], &carry);
-  t->issues++; /* VLDD k2 */
-  vlmacc(t, acc, p.v, g->v[XAI_RQF_MH]);
-  to_vec(&p, &f->c);
+  acc = vlmacc(t, acc, p, g->v[XAI_RQF_ML]);
+  acc = rq_join(rq_load16(g->v[XAI_RQF_K2]), rq_rshr16(acc)); /* c1 */
+  t->issues += 2; /* VLSAT, VLDD k2 */
+  acc = vlmacc(t, acc, p, g->v[XAI_RQF_MH]);
+  rq_store16(f->c.s16, p);
   if (fast & XAI_RQ_FAST_I8) {
-    out8(g->v[XAI_RQF_SHIFT], c, out, n, acc, t, f);
+    int32_t a[16];
+    rq_store32(a, acc);
+    out8(g->v[XAI_RQF_SHIFT], c, out, n, a, t, f);
   } else {
     lanes16 y;
-    vlsat16(t, acc, g->v[XAI_RQF_SHIFT], &y);
+    rq_store16(y.v, rq_vlsat16(acc, g->v[XAI_RQF_SHIFT]));
+    t->issues++;
     out16(c, out, n, &y, 0, t, f);
   }
 }
 
-/* The general chain: a level starts from its 32-bit constant (VLDD, VLDR)
- * plus the previous level's carry (VLSAT 16, VSTR, ..., VLDC, VLMACC
- * ones). */
-static inline void next_level(const int16_t *const k[2], int carry,
-                              int32_t acc[16], lanes16 *cv,
-                              const lanes16 **vc, tally *t) {
-  if (carry) {
-    vlsat16_by16(t, acc, cv);
-    t->issues++; /* VSTR C */
-  }
-  acc_load(acc, k[0], k[1]);
-  t->issues += 2; /* VLDD, VLDR */
-  if (carry) {
-    for (int i = 0; i < 16; i++) acc[i] = add_sat32(acc[i], cv->v[i]);
-    t->issues += 2; /* VLDC C, VLMACC ones */
-    t->vlmaccs++;
-    *vc = cv;
-  }
-}
-
-/* One product term (term in requant_run_vpu.c). */
-static inline void term(const xai_rq_chain *ch, int slot,
-                        const lanes16 *data, int32_t acc[16],
-                        const lanes16 **vc, tally *t) {
-  if (!ch->coef[slot]) return;
+/* One product term (term in requant_run_vpu.c); vc: the vector in vC. */
+static inline rq_a16 term(const xai_rq_chain *ch, int slot,
+                          const rq_v16 *data, rq_a16 acc,
+                          const rq_v16 **vc, tally *t) {
+  if (!ch->coef[slot]) return acc;
   if (*vc != data) {
     t->issues++; /* VLDC */
     *vc = data;
   }
-  vlmacc(t, acc, data->v, ch->coef[slot]);
+  return vlmacc(t, acc, *data, ch->coef[slot]);
+}
+
+/* A level of the general chain starts from its 32-bit constant (VLDD,
+ * VLDR) plus, with carry, the previous level's carry cv (VLSAT 16, VSTR,
+ * ..., VLDC, VLMACC ones). */
+static inline rq_a16 next_level(const int16_t *const k[2], int carry,
+                                rq_a16 acc, rq_v16 *cv, const rq_v16 **vc,
+                                tally *t) {
+  if (carry) {
+    *cv = rq_rshr16(acc);
+    t->issues += 2; /* VLSAT, VSTR C */
+  }
+  rq_a16 a = rq_join(rq_load16(k[0]), rq_load16(k[1]));
+  t->issues += 2; /* VLDD, VLDR */
+  if (carry) {
+    a = rq_addsat(a, rq_widen(*cv));
+    t->issues += 2; /* VLDC C, VLMACC ones */
+    t->vlmaccs++;
+    *vc = cv;
+  }
+  return a;
 }
 
 static void run_general(xai_vpu_ctx *ctx, const xai_rq_group *g,
                         const xai_rq_consts *c, int8_t *out, int n,
                         tally *t, final_regs *f) {
-  int32_t acc[16];
-  lanes16 q, hi, p, tv, cv;
-  for (int i = 0; i < 16; i++)
-    acc[i] = (int32_t)(((uint32_t)ctx->vD.u16[i] << 16) | ctx->vR.u16[i]);
-  memcpy(q.v, ctx->vR.s16, 32);
-  memcpy(hi.v, ctx->vD.s16, 32);
+  const rq_v16 hi = rq_load16(ctx->vD.s16), q = rq_load16(ctx->vR.s16);
+  rq_a16 acc = rq_join(hi, q);
   t->issues += 2; /* VSTR Q, VSTD HI */
   xai_rq_chain ch;
   xai_rq_chain_of(g, &ch);
-  const lanes16 *vc = NULL;
-  vlsat16(t, acc, ch.split, &p); /* P = rshr(acc, 16) or sat16(acc) */
-  t->issues++;                   /* VSTR P */
+  const rq_v16 *vc = NULL;
+  const rq_v16 p = rq_vlsat16(acc, ch.split); /* rshr(acc, 16), sat16(acc) */
+  t->issues += 2;                             /* VLSAT, VSTR P */
+  rq_v16 tv = hi, cv, cv2;
   if (ch.coef[XAI_RQ_L1_T] || ch.coef[XAI_RQ_L2_T]) {
-    for (int i = 0; i < 16; i++) tv.v[i] = (int16_t)(hi.v[i] >> 15);
+    tv = rq_signmask(hi);
     t->issues += 2; /* VLASHR HI by 15, VSTR T */
   }
   int l0 = ch.coef[XAI_RQ_L0_Q] != NULL;
   if (l0) {
-    next_level(ch.k[0], 0, acc, &cv, &vc, t);
-    term(&ch, XAI_RQ_L0_Q, &q, acc, &vc, t);
+    acc = next_level(ch.k[0], 0, acc, &cv, &vc, t);
+    acc = term(&ch, XAI_RQ_L0_Q, &q, acc, &vc, t);
   }
-  next_level(ch.k[1], l0, acc, &cv, &vc, t);
-  term(&ch, XAI_RQ_L1_T, &tv, acc, &vc, t);
-  term(&ch, XAI_RQ_L1_Q, &q, acc, &vc, t);
-  term(&ch, XAI_RQ_L1_QE, &q, acc, &vc, t);
-  term(&ch, XAI_RQ_L1_P, &p, acc, &vc, t);
+  acc = next_level(ch.k[1], l0, acc, &cv, &vc, t);
+  acc = term(&ch, XAI_RQ_L1_T, &tv, acc, &vc, t);
+  acc = term(&ch, XAI_RQ_L1_Q, &q, acc, &vc, t);
+  acc = term(&ch, XAI_RQ_L1_QE, &q, acc, &vc, t);
+  acc = term(&ch, XAI_RQ_L1_P, &p, acc, &vc, t);
   /* The carry slot of level 2 is a new vector: vC may still hold the
    * previous carry. */
-  lanes16 cv2;
-  next_level(ch.k[2], 1, acc, &cv2, &vc, t);
-  term(&ch, XAI_RQ_L2_P, &p, acc, &vc, t);
-  term(&ch, XAI_RQ_L2_PE, &p, acc, &vc, t);
-  term(&ch, XAI_RQ_L2_T, &tv, acc, &vc, t);
+  acc = next_level(ch.k[2], 1, acc, &cv2, &vc, t);
+  acc = term(&ch, XAI_RQ_L2_P, &p, acc, &vc, t);
+  acc = term(&ch, XAI_RQ_L2_PE, &p, acc, &vc, t);
+  acc = term(&ch, XAI_RQ_L2_T, &tv, acc, &vc, t);
   lanes16 y;
-  vlsat16(t, acc, ch.final, &y); /* y, saturated to int16 */
-  to_vec(vc, &f->c);
+  rq_store16(y.v, rq_vlsat16(acc, ch.final)); /* y, saturated to int16 */
+  t->issues++;
+  rq_store16(f->c.s16, *vc);
   out16(c, out, n, &y, 1, t, f);
 }
 
