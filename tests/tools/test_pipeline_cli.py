@@ -9,13 +9,16 @@ emulators on private sockets:
   kernels), byte for byte; it prints throughput, latency and per-stage
   times, and the throughput beats the stages' compute in turn;
 - the same with --xcore-chips 2: 4 stages on a 2-chip emulator;
+- Python: xmos_ai_ie's download_pipeline / run_pipeline give the same
+  bytes and the stats (when the host library for Python is given);
 - refusals, one line and a non-zero exit: --xcore-pipeline on one tile or
   with a params file, stages loaded out of order, a stream that is not a
   whole number of inputs.
 
 Each emulator is stopped with SIGTERM and a bounded wait (SIGKILL after
 10 s); nothing depends on timing. argv: BIN_DIR (the build's tools/), a
-model (the demo classifier)."""
+model (the demo classifier), optionally libxai_host_py.so and the
+source tree's python/ directory."""
 import os
 import random
 import re
@@ -25,10 +28,17 @@ import tempfile
 import time
 
 bin_dir, model = sys.argv[1], sys.argv[2]
+host_py = sys.argv[3] if len(sys.argv) > 4 else None
+if host_py:
+    os.environ["XAI_HOST_PY_LIB"] = host_py
+    sys.path.insert(0, sys.argv[4])
 tool = {n: os.path.join(bin_dir, n, n) for n in
         ("xformer", "xmos_send_model", "xmos_infer", "xai",
          "xai_device_emulator")}
 failures = 0
+# The tools run without the ASan preload the Python process may need.
+child_env = {k: v for k, v in os.environ.items()
+             if k not in ("LD_PRELOAD", "ASAN_OPTIONS")}
 
 
 def check(cond, what):
@@ -39,7 +49,8 @@ def check(cond, what):
 
 
 def run(args, ok=True):
-    r = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    r = subprocess.run(args, capture_output=True, text=True, timeout=120,
+                       env=child_env)
     if ok and r.returncode != 0:
         check(False, f"{' '.join(args)} exited {r.returncode}: {r.stderr}")
     if not ok:
@@ -56,7 +67,8 @@ class Emulator:
         self.proc = subprocess.Popen(
             [tool["xai_device_emulator"], "--socket", self.sock,
              "--foreground", "--instant", "--lpddr-mib", "0", *opts],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=child_env)
         deadline = time.monotonic() + 10
         while not os.path.exists(self.sock) and time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -122,6 +134,14 @@ def pipeline(tmp, name, stages, xformer_opts, emu_opts, inputs=4):
             check(f"stage {k} (engine {k}): compute" in r.stdout,
                   f"{name}: stage {k} time")
         check(f"for {inputs} inferences" in r.stdout, r.stdout)
+        if host_py:
+            import xmos_ai_ie
+            with xmos_ai_ie.xcore_ai_ie(device=emu.device) as ie:
+                ie.download_pipeline(files)
+                outs, stats = ie.run_pipeline(data, stages)
+            check(b"".join(outs) == want, f"{name}: Python outputs differ")
+            check(len(stats["stages"]) == stages and stats["per_s"] > 0 and
+                  stats["latency_ms"] > stats["step_ms"], f"{stats}")
 
         # Refusals on this device.
         bad = os.path.join(tmp, name + ".bad")

@@ -35,7 +35,7 @@ static void usage(FILE *out) {
           "                 per output; a name ending .npy writes NumPy arrays\n"
           "  --device D     emu:PATH, usb, usb:BUS:ADDR or spi:/dev/spidevB.C\n"
           "  --engine N     model slot (default 0)\n"
-          "  --pipeline N   the N stages of xformer --xcore-pipeline on\n"
+          "  --pipeline N   the N pipeline stages from the xformer, on\n"
           "                 engines --engine .. +N-1: each input file holds\n"
           "                 one or more inferences' inputs back to back, the\n"
           "                 outputs go to FILE in order; prints each stage's\n"

@@ -37,7 +37,7 @@ static void usage(FILE *out) {
           "  --device D      emu:PATH, usb, usb:BUS:ADDR or spi:/dev/spidevB.C\n"
           "                  (default: the emulator, started if not running)\n"
           "  --engine N      model slot on the device (default 0); several\n"
-          "                  models (xformer --xcore-pipeline stages) go to\n"
+          "                  models (a pipeline's stages from the xformer) go to\n"
           "                  engines N, N+1, ...\n"
           "  --memory M      auto (default: the xformer's placement), sram,\n"
           "                  lpddr, or flash (needs --params: programs model\n"
@@ -303,10 +303,11 @@ int main(int argc, char **argv) {
   }
   /* Every file is readable before the device is touched. */
   xai_error err;
-  for (unsigned i = 0; i < args.path_count; i++) {
+  for (unsigned i = 0; i <= args.path_count; i++) {
+    const char *path = i < args.path_count ? paths[i] : opts.params_path;
     uint8_t *data = NULL;
     size_t n = 0;
-    if (xai_file_read(paths[i], &data, &n, &err) != XAI_OK) {
+    if (path && xai_file_read(path, &data, &n, &err) != XAI_OK) {
       fprintf(stderr, "xmos_send_model: %s\n", err.message);
       return 1;
     }
