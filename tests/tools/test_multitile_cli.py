@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The layer pipeline from the command line (docs/multitile.md, mode b), on
-emulators on private sockets:
+"""Multi-tile models from the command line (docs/multitile.md), on
+emulators on private sockets. The layer pipeline (mode b):
 
 - `xformer --xcore-tiles 2 --xcore-pipeline` writes OUT.stage0/1.tflite
   and prints the stages; `xmos_send_model OUT.stage*.tflite` loads stage k
@@ -14,6 +14,10 @@ emulators on private sockets:
 - refusals, one line and a non-zero exit: --xcore-pipeline on one tile or
   with a params file, stages loaded out of order, a stream that is not a
   whole number of inputs.
+The channel split (mode c) with a params file, in flash and in SRAM:
+`xformer --xcore-tiles 2 --xcore-tile-split -params P`, `xmos_send_model
+OUT --params P`, `xmos_infer`: the output is `xai run` of the original
+model's, and `xmos_timings` puts the halves' link bytes on tile 1.
 
 Each emulator is stopped with SIGTERM and a bounded wait (SIGKILL after
 10 s); nothing depends on timing. argv: BIN_DIR (the build's tools/), a
@@ -160,7 +164,44 @@ def pipeline(tmp, name, stages, xformer_opts, emu_opts, inputs=4):
         emu.stop()
 
 
+def split_with_params(tmp, memory):
+    out = os.path.join(tmp, "split_" + memory + ".tflite")
+    params = out + ".params"
+    r = run([tool["xformer"], model, "-o", out, "--xcore-tiles", "2",
+             "--xcore-tile-split", "--xcore-memory", memory, "-params",
+             params, "--xcore-load-externally-if-larger", "16"])
+    check("on tile 1 at the same time" in r.stdout, f"no split:\n{r.stdout}")
+    emu = Emulator(tmp, "split_" + memory)
+    try:
+        r = run([tool["xmos_send_model"], out, "--params", params,
+                 "--device", emu.device])
+        m = re.search(r"input_size: (\d+)", r.stdout)
+        check(m, r.stdout)
+        if not m:
+            return
+        rng = random.Random(7)
+        i = os.path.join(tmp, "split.in")
+        with open(i, "wb") as f:
+            f.write(bytes(rng.randrange(256) for _ in range(int(m.group(1)))))
+        got, want = out + ".out", out + ".ref"
+        run([tool["xmos_infer"], "--input", i, "--output", got, "--device",
+             emu.device])
+        run([tool["xai"], "run", model, "--input", i, "--output", want])
+        with open(got, "rb") as f, open(want, "rb") as g:
+            check(f.read() == g.read(), f"split, params in {memory}: output "
+                  "differs from xai run")
+        r = run([os.path.join(bin_dir, "xmos_timings", "xmos_timings"),
+                 "--device", emu.device])
+        m = re.search(r"tile 1: compute [\d.]+ ms, sent (\d+) bytes", r.stdout)
+        check(m and int(m.group(1)) > 0, f"no link on tile 1:\n{r.stdout}")
+        print(f"split, params in {memory}: " + r.stdout.strip().splitlines()[-1])
+    finally:
+        emu.stop()
+
+
 with tempfile.TemporaryDirectory(prefix="xai-pipe-") as tmp:
+    split_with_params(tmp, "flash")
+    split_with_params(tmp, "internal")
     pipeline(tmp, "two", 2, ["--xcore-tiles", "2"], [])
     pipeline(tmp, "four", 4, ["--xcore-chips", "2"], ["--chips", "2"])
     out = os.path.join(tmp, "one.tflite")
@@ -170,5 +211,5 @@ with tempfile.TemporaryDirectory(prefix="xai-pipe-") as tmp:
              "--xcore-tiles", "2", "-params", out + ".params"], ok=False)
     check("does not take --xcore-flash-image-file" in r.stderr, r.stderr)
 
-print("test_pipeline_cli: " + ("FAIL" if failures else "OK"))
+print("test_multitile_cli: " + ("FAIL" if failures else "OK"))
 sys.exit(1 if failures else 0)
