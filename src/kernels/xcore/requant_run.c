@@ -335,7 +335,7 @@ static void run_general(xai_vpu_ctx *ctx, const xai_rq_group *g,
     acc[i] = (int32_t)(((uint32_t)ctx->vD.u16[i] << 16) | ctx->vR.u16[i]);
   memcpy(q.v, ctx->vR.s16, 32);
   memcpy(hi.v, ctx->vD.s16, 32);
-  t->issues += 2; /* VSTR Q, VSTD HI */
+  t->issues += (g->info & XAI_RQ_T_MASK) ? 2u : 1u; /* VSTR Q, VSTD HI */
   xai_rq_chain ch;
   xai_rq_chain_of(g, &ch);
   const lanes16 *vc = NULL;
