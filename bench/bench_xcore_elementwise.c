@@ -68,15 +68,31 @@ int main(void) {
     xai_add_params_make(0.05f, 2, 0.07f, -3, 0.08f, 1, 20, 0, -128, 127, &p,
                         &err);
     xai_add_s8_xcore_params xp;
-    xai_add_s8_xcore_pack(&p, &xp);
+    xai_add_s8_xcore_pack(&p, &xp, &err);
     xai_add_s8_xcore_run(&xp, &bc, a, b, o, 1, &r1, &err);
     xai_add_s8_xcore_run(&xp, &bc, a, b, o, 5, &r5, &err);
-    print_row("ADD 56x56x24 (scalar requant)", n, &r1, &r5);
+    print_row("ADD 56x56x24 (VPU requant)", n, &r1, &r5);
+    printf("  ADD bundles/element: %.2f (scalar requant before: %u)\n",
+           (double)r1.bundles[0] / (double)n, XAI_ADD_S8_XCORE_SCALAR_BUNDLES);
     xai_mul_params m;
     xai_mul_params_make(0.05f, 2, 0.07f, -3, 0.01f, 1, -128, 127, &m);
-    xai_mul_s8_xcore_run(&m, &bc, a, b, o, 1, &r1, &err);
-    xai_mul_s8_xcore_run(&m, &bc, a, b, o, 5, &r5, &err);
-    print_row("MUL 56x56x24 (scalar)", n, &r1, &r5);
+    xai_mul_s8_xcore_params mp;
+    xai_mul_s8_xcore_pack(&m, &mp, &err);
+    xai_mul_s8_xcore_run(&mp, &bc, a, b, o, 1, &r1, &err);
+    xai_mul_s8_xcore_run(&mp, &bc, a, b, o, 5, &r5, &err);
+    print_row("MUL 56x56x24 (VPU)", n, &r1, &r5);
+    printf("  MUL bundles/element: %.2f (scalar before: %u)\n",
+           (double)r1.bundles[0] / (double)n, XAI_MUL_S8_XCORE_SCALAR_BUNDLES);
+    /* a squeeze-excite style scale: [1,28,28,96] x [1,1,1,96] */
+    xai_shape sa = {4, {1, 28, 28, 96}}, sc = {4, {1, 1, 1, 96}};
+    xai_bcast bb;
+    xai_bcast_make(&sa, &sc, &bb, &err);
+    xai_mul_s8_xcore_run(&mp, &bb, a, b, o, 1, &r1, &err);
+    xai_mul_s8_xcore_run(&mp, &bb, a, b, o, 5, &r5, &err);
+    print_row("MUL 28x28x96 * 96 (broadcast)", bb.count, &r1, &r5);
+    printf("  broadcast MUL bundles/element: %.2f (scalar before: %u)\n",
+           (double)r1.bundles[0] / (double)bb.count,
+           XAI_MUL_S8_XCORE_SCALAR_BUNDLES + XAI_EW_BCAST_BUNDLES);
   }
   /* Pooling. */
   {

@@ -183,6 +183,39 @@ xai_status xai_host_link_input(xai_host_device *dev, uint8_t engine,
  * it has none. */
 uint32_t xai_host_model_tiles(const void *model, size_t size);
 
+/* ---- A layer pipeline (xformer --xcore-pipeline, docs/multitile.md) ---- */
+
+#define XAI_HOST_PIPELINE_MAX_STAGES 8u
+
+/* Modelled device time of a stream through the pipeline (100 MHz ticks);
+ * per stage, means over the inferences. */
+typedef struct {
+  uint32_t stages, first_engine, inferences;
+  uint64_t compute_ticks[XAI_HOST_PIPELINE_MAX_STAGES]; /* its layers */
+  uint64_t in_bytes[XAI_HOST_PIPELINE_MAX_STAGES]; /* activations received */
+  uint64_t in_ticks[XAI_HOST_PIPELINE_MAX_STAGES]; /* their link time */
+  uint64_t step_ticks;    /* slowest stage: compute + receive + send */
+  uint32_t slowest_stage;
+  uint64_t stream_ticks;  /* the whole stream, every step's slowest stage */
+  uint64_t latency_ticks; /* one input through every stage, in step */
+} xai_host_pipeline_stats;
+
+/* Checks that engines first..first+stages-1 hold a pipeline's stages in
+ * order (stage k's outputs are stage k + 1's inputs) and gives the bytes
+ * of one inference's inputs (stage 0's, concatenated) and outputs (the
+ * last stage's). */
+xai_status xai_host_pipeline_check(xai_host_device *dev, uint32_t first,
+                                   uint32_t stages, size_t *in_record,
+                                   size_t *out_record, xai_error *err);
+/* Runs `count` inferences through the pipeline, `stages` inputs in flight:
+ * inputs holds count records of in_record bytes, outputs gets count
+ * records of out_record bytes, in order. */
+xai_status xai_host_pipeline_run(xai_host_device *dev, uint32_t first,
+                                 uint32_t stages, const void *inputs,
+                                 uint32_t count, void *outputs,
+                                 xai_host_pipeline_stats *stats,
+                                 xai_error *err);
+
 /* The device log since the last GET_LOG, NUL-terminated (cut to cap - 1
  * bytes; *size, if not NULL, gets the untruncated length). */
 xai_status xai_host_read_log(xai_host_device *dev, char *dst, size_t cap,

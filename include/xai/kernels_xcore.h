@@ -10,5 +10,6 @@
 #include "xai/kernels_xcore/lut.h"
 #include "xai/kernels_xcore/pool.h"
 #include "xai/kernels_xcore/requant.h"
+#include "xai/kernels_xcore/softmax.h"
 
 #endif

@@ -178,11 +178,13 @@
  * block of conv/FC in its aligned and zero-row forms, the 9-tap depthwise
  * block, the requantization chains: about 1.5 KiB at 4 bytes per bundle;
  * the conv tap block of up to 9 one-chunk taps, 9 x (VLDC + 16 VLMACCR)
- * = 153 bundles, 612 bytes more),
+ * = 153 bundles, 612 bytes more; the pixel loops of one-group layers,
+ * conv of one chunk and depthwise, without their group and chunk loops:
+ * about 2 x 32 bundles of loop body around the shared blocks, 256 bytes),
  * already inside the ~40 KiB of code that XAI_XCORE_FIRMWARE_BYTES_PER_TILE
  * reserves. Loops the cycle model charges no branch for are exactly these
  * blocks. */
-#define XAI_XCORE_UNROLLED_CODE_BYTES (2148u)
+#define XAI_XCORE_UNROLLED_CODE_BYTES (2404u)
 
 /* ---- Software overheads (ESTIMATE) ----------------------------------------- */
 

@@ -71,6 +71,7 @@ typedef struct {
   size_t compact_requant_pixels; /* --xcore-compact-requant-pixels: layers
                               with at most this many output pixels pack
                               compact requantization records; 0 = 64 */
+  int pipeline;            /* --xcore-pipeline: write the stage models */
 } xai_xformer_options;
 
 void xai_xformer_options_init(xai_xformer_options *o);
@@ -193,6 +194,17 @@ xai_status xai_xformer_pipeline(const uint8_t *model, size_t size,
                                 uint32_t stages, xai_xformer_stages *out,
                                 xai_error *err);
 void xai_xformer_stages_free(xai_xformer_stages *s);
+/* xformer --xcore-pipeline: cuts the model at in_path into one stage per
+ * tile (--xcore-tiles / --xcore-chips / --target-config) and writes stage k
+ * to xai_xformer_stage_path(o->output, k). out may be NULL. */
+xai_status xai_xformer_pipeline_file(const char *in_path,
+                                     const xai_xformer_options *o,
+                                     xai_xformer_stages *out, xai_error *err);
+/* "OUT.stageK.tflite" for "OUT.tflite" (else OUT.stageK). */
+xai_status xai_xformer_stage_path(const char *output, uint32_t k, char *buf,
+                                  size_t cap, xai_error *err);
+void xai_xformer_stages_print(const xai_xformer_stages *s,
+                              const char *output, FILE *f);
 /* Ops [first, end) of a one-subgraph model as a model of their own: its
  * inputs the activations they read and do not make, its outputs those
  * they make that later ops or the graph read (in tensor order). */

@@ -114,6 +114,18 @@ _PROGRESS = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64,
 _lib = None
 
 
+class _PipelineStats(ctypes.Structure):
+    _fields_ = [("stages", ctypes.c_uint32), ("first_engine", ctypes.c_uint32),
+                ("inferences", ctypes.c_uint32),
+                ("compute_ticks", ctypes.c_uint64 * 8),
+                ("in_bytes", ctypes.c_uint64 * 8),
+                ("in_ticks", ctypes.c_uint64 * 8),
+                ("step_ticks", ctypes.c_uint64),
+                ("slowest_stage", ctypes.c_uint32),
+                ("stream_ticks", ctypes.c_uint64),
+                ("latency_ticks", ctypes.c_uint64)]
+
+
 def _find_library():
     return find_library(os.path.dirname(os.path.abspath(__file__)),
                         "libxai_host_py.so", env_file="XAI_HOST_PY_LIB")
@@ -129,7 +141,7 @@ def _load():
     lib.xai_host_py_sizeof.argtypes = [ctypes.c_char_p]
     for key, cls in ((b"e", _Error), (b"h", _Hello), (b"s", _Spec),
                      (b"t", _Tensor), (b"l", _Layer), (b"u", _LayerTile),
-                     (b"T", _TileTimings)):
+                     (b"T", _TileTimings), (b"P", _PipelineStats)):
         if lib.xai_host_py_sizeof(key) != ctypes.sizeof(cls):
             raise OSError(f"{path} does not match this xmos_ai_ie module "
                           f"({cls.__name__} size differs): rebuild it")
@@ -164,6 +176,11 @@ def _load():
         "xai_host_flash_entry_placement": [p, u32, ctypes.POINTER(_Placement),
                                            e],
         "xai_host_load_flash_entry": [p, u8, u32, u8, ctypes.c_bool, e],
+        "xai_host_pipeline_check": [p, u32, u32, ctypes.POINTER(sz),
+                                    ctypes.POINTER(sz), e],
+        "xai_host_pipeline_run": [p, u32, u32, ctypes.c_char_p, u32,
+                                  ctypes.c_void_p,
+                                  ctypes.POINTER(_PipelineStats), e],
         "xai_host_load_placed": [p, u8, ctypes.c_char_p, sz, ctypes.c_char_p,
                                  sz, ctypes.POINTER(_Placement), _PROGRESS,
                                  p, e],
@@ -429,6 +446,48 @@ class xcore_ai_ie:
         eng = self.engine if engine is None else engine
         self._call(_lib.xai_host_link_input, self._need(), eng, tensor_num,
                    src_engine, src_output)
+
+    def download_pipeline(self, stage_files, engine=None, progress=None):
+        """Loads the stage models of xformer --xcore-pipeline (OUT.stage0
+        .tflite, ...) on engines engine, engine + 1, ... in order."""
+        eng = self.engine if engine is None else engine
+        for k, path in enumerate(stage_files):
+            self.download_model_file(path, engine=eng + k, progress=progress)
+
+    def run_pipeline(self, inputs, stages, engine=None):
+        """Streams inputs (a list of bytes, each one inference's inputs
+        concatenated) through the pipeline on engines engine ..
+        engine + stages - 1, stages inputs in flight: returns the outputs
+        (bytes, in order) and a dict of modelled times in ms (per stage
+        compute_ms, in_bytes, in_ms; step_ms, per_s, latency_ms,
+        stream_ms)."""
+        eng = self.engine if engine is None else engine
+        in_rec, out_rec = ctypes.c_size_t(), ctypes.c_size_t()
+        self._call(_lib.xai_host_pipeline_check, self._need(), eng, stages,
+                   ctypes.byref(in_rec), ctypes.byref(out_rec))
+        for i, d in enumerate(inputs):
+            if len(d) != in_rec.value:
+                raise ValueError(f"input {i} is {len(d)} bytes; one "
+                                 f"inference takes {in_rec.value}")
+        if not inputs:
+            return [], None
+        out = ctypes.create_string_buffer(out_rec.value * len(inputs))
+        st = _PipelineStats()
+        self._call(_lib.xai_host_pipeline_run, self._need(), eng, stages,
+                   b"".join(bytes(d) for d in inputs), len(inputs), out,
+                   ctypes.byref(st))
+        ms = 1e-5
+        stats = {"stages": [{"compute_ms": st.compute_ticks[k] * ms,
+                             "in_bytes": st.in_bytes[k],
+                             "in_ms": st.in_ticks[k] * ms}
+                            for k in range(st.stages)],
+                 "step_ms": st.step_ticks * ms,
+                 "per_s": 1e8 / st.step_ticks if st.step_ticks else 0.0,
+                 "latency_ms": st.latency_ticks * ms,
+                 "stream_ms": st.stream_ticks * ms,
+                 "slowest_stage": st.slowest_stage}
+        n = out_rec.value
+        return [out.raw[i * n:(i + 1) * n] for i in range(len(inputs))], stats
 
     def read_tile_times(self, engine=None):
         """Per-tile and per-layer tile use of the last inference

@@ -19,6 +19,7 @@ size_t xai_host_py_sizeof(const char *what) {
     case 'l': return sizeof(xai_proto_layer_timing);
     case 'u': return sizeof(xai_proto_layer_tile);
     case 'T': return sizeof(xai_proto_tile_timings);
+    case 'P': return sizeof(xai_host_pipeline_stats);
     default: return 0;
   }
 }

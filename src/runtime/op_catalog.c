@@ -41,11 +41,11 @@ static const xai_op_info k_catalog[] = {
     B(XAI_OP_LOG, "float32", ""),
     B(XAI_OP_NEG, "float32", ""),
     B(XAI_OP_ROUND, "float32", "half to even"),
-    B(XAI_OP_RSQRT, "float32, int8", "int8 input at or above its zero point"),
+    B(XAI_OP_RSQRT, "float32, int8, int16", "input at or above its zero point; int16 zero points 0"),
     B(XAI_OP_SIN, "float32", ""),
     B(XAI_OP_SQRT, "float32", ""),
     B(XAI_OP_SQUARE, "float32", ""),
-    B(XAI_OP_ZEROS_LIKE, "float32, int32, int64", ""),
+    B(XAI_OP_ZEROS_LIKE, "float32, int8, int32, int64", "int8 writes 0, not the zero point, as TFLM"),
     /* Comparisons and logic. */
     B(XAI_OP_EQUAL, "float32, int8, int32, int64, bool", "bool output"),
     B(XAI_OP_NOT_EQUAL, "float32, int8, int32, int64, bool", "bool output"),
@@ -58,7 +58,7 @@ static const xai_op_info k_catalog[] = {
     B(XAI_OP_LOGICAL_NOT, "bool", ""),
     B(XAI_OP_SELECT_V2, "float32, int8, int16", "bool condition"),
     /* Activations. */
-    B(XAI_OP_SOFTMAX, "float32, int8", "int8 in: int8 or int16 output"),
+    B(XAI_OP_SOFTMAX, "float32, int8, int16", "int8 in: int8 or int16 output; int16 out at scale 1/32768, zero point 0"),
     B(XAI_OP_LOGISTIC, "float32, int8, int16", ""),
     B(XAI_OP_TANH, "float32, int8, int16", ""),
     B(XAI_OP_RELU, "float32, int8, int16", ""),
@@ -73,7 +73,7 @@ static const xai_op_info k_catalog[] = {
     B(XAI_OP_DEQUANTIZE, "int8, uint8, int16 in; float32 out", ""),
     B(XAI_OP_CAST, "float32, int8, int16, int32, uint32, bool", "any pair"),
     B(XAI_OP_MEAN, "float32, int8, int16", "constant axes"),
-    B(XAI_OP_SUM, "float32, int8", "constant axes"),
+    B(XAI_OP_SUM, "float32, int8, int16", "constant axes"),
     B(XAI_OP_REDUCE_MAX, "float32, int8", "constant axes; int8 keeps its quantization"),
     B(XAI_OP_REDUCE_MIN, "float32, int8", "constant axes; int8 keeps its quantization"),
     B(XAI_OP_REDUCE_ALL, "bool", "constant axes"),
@@ -86,7 +86,7 @@ static const xai_op_info k_catalog[] = {
     B(XAI_OP_EXPAND_DIMS, "any", ""),
     B(XAI_OP_SHAPE, "any in; int32 out", ""),
     B(XAI_OP_FILL, "float32, int8, int32", ""),
-    B(XAI_OP_BROADCAST_TO, "float32, int8, int16, int32, int64, bool", "constant shape"),
+    B(XAI_OP_BROADCAST_TO, "float32, int8, int16, int32, int64, bool, uint8", "constant shape"),
     B(XAI_OP_BROADCAST_ARGS, "int32, int64", ""),
     B(XAI_OP_PAD, "any", "quantized pads with the zero point"),
     B(XAI_OP_PADV2, "any", ""),
@@ -99,7 +99,7 @@ static const xai_op_info k_catalog[] = {
     B(XAI_OP_SLICE, "any", "int32 begin/size"),
     B(XAI_OP_STRIDED_SLICE, "any", ""),
     B(XAI_OP_TRANSPOSE, "any", ""),
-    B(XAI_OP_REVERSE_V2, "float32, int8, int16, int32", "constant axis"),
+    B(XAI_OP_REVERSE_V2, "float32, int8, int16, int32, int64, bool, uint8", "constant axis"),
     B(XAI_OP_GATHER, "any", "int32 or int64 indices"),
     B(XAI_OP_GATHER_ND, "float32, int8", "int32 indices"),
     B(XAI_OP_EMBEDDING_LOOKUP, "float32, int8", "int32 ids; int8 rows to float32 output dequantize"),
@@ -111,8 +111,8 @@ static const xai_op_info k_catalog[] = {
     B(XAI_OP_RESIZE_NEAREST_NEIGHBOR, "float32, int8, int16", "constant size"),
     B(XAI_OP_RESIZE_BILINEAR, "float32, int8, int16", "constant size"),
     /* Recurrent and control flow. */
-    B(XAI_OP_SVDF, "int8", "int16 or int8 state"),
-    B(XAI_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, "int8", "int16 cell state"),
+    B(XAI_OP_SVDF, "float32, int8", "int8: int16 or int8 state"),
+    B(XAI_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, "float32, int8, int16", "int16 cell state; int16 is 16x8 with int64 bias"),
     B(XAI_OP_IF, "bool, int32, int8 condition", ""),
     B(XAI_OP_WHILE, "any", ""),
     B(XAI_OP_CALL_ONCE, "any", ""),
@@ -142,6 +142,8 @@ static const xai_op_info k_catalog[] = {
     /* TFLite Micro's other custom ops. */
     C("CIRCULAR_BUFFER", "int8", "window kept across invokes; cycles_max stride ends the invoke early, or sets the optional bool output"),
     C("TFLite_Detection_PostProcess", "float32", "fast and regular NMS, every TFLM option; boxes, classes, scores, count out"),
+    C("BasicClassifier", "int32 scores; bool, int32 out", "score at each target index against its threshold"),
+    C("TFLM_DECODE", "bool, float32, int8, int16, int32, int64", "look-up-table decode of constant tensors (TFLM's compression tool); per-tensor or per-channel"),
     /* xcore ops (emitted by the xformer, docs/xcore_ops.md). */
     /* Binarized: Larq Compute Engine ops, as LCE 0.16 (docs in lce.h). */
     C("LceQuantize", "float32, int8 -> bitpacked int32", "bitpacks the last axis"),
@@ -160,6 +162,7 @@ static const xai_op_info k_catalog[] = {
     C("XAI_pad", "int8", "emitted by the xformer"),
     C("XAI_concat", "int8", "emitted by the xformer"),
     C("XAI_lut", "int8", "emitted by the xformer"),
+    C("XAI_softmax", "int8", "emitted by the xformer"),
     C("XAI_load_weights", "any", "emitted by the xformer"),
 };
 

@@ -158,7 +158,7 @@ static bool check_operator(xai_fbc *c, const xai_fbc_table *t, uint32_t tensors,
 }
 
 static bool check_quantization(xai_fbc *c, const xai_fbc_table *q,
-                               const xai_fbc_vec *shape) {
+                               const xai_fbc_vec *shape, uint8_t type) {
   uint32_t rank = shape->count;
   xai_fbc_vec mn, mx, scale, zp;
   if (!xai_fbc_vector_field(c, q, QUANT_MIN, 4, 4, &mn))
@@ -192,6 +192,10 @@ static bool check_quantization(xai_fbc *c, const xai_fbc_table *q,
     return xai_fbc_fail(c, "quantization has %u scales but %u zero points",
                         scale.count, zp.count);
   if (scale.count <= 1) return true;
+  /* TFLM's compression tool leaves the weights' per-channel quantization
+   * on the uint8 index stream that replaces them (a TFLM_DECODE input);
+   * no op reads scales of a uint8 vector. */
+  if (type == 3 /* UINT8 */ && rank == 1) return true;
   /* Converters copy a conv's quantized_dimension (3) onto its rank-1 bias;
    * TFLM accepts that (person_detect has it), so such a vector counts as
    * quantized along its only dimension (the accessor reports 0). */
@@ -283,7 +287,8 @@ static bool check_tensor(xai_fbc *c, const xai_fbc_table *t, uint32_t buffers,
   xai_fbc_table q, sparsity;
   if (!xai_fbc_table_field(c, t, TENSOR_QUANTIZATION, &q))
     return xai_fbc_where(c, "quantization");
-  if (q.pos && !check_quantization(c, &q, &shape))
+  if (q.pos && !check_quantization(c, &q, &shape,
+                                   xai_fb_get_u8(c->d, t->pos, TENSOR_TYPE, 0)))
     return xai_fbc_where(c, "quantization");
   if (!xai_fbc_scalar_field(c, t, TENSOR_IS_VARIABLE, 1)) return false;
   /* Sparse tensors are only reported as present, so the table is checked

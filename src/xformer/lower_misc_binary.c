@@ -2,7 +2,8 @@
  * from the parameters the reference op (src/runtime/ops/
  * elementwise_binary.c) makes: xai_add_params_make with left shift 20
  * (input 2 negated for SUB), xai_mul_params_make, the fused activation
- * clamped in the output's quantization. */
+ * clamped in the output's quantization. Both carry their packed
+ * parameters (tables, VPU requantization record) as a constant input. */
 #include <string.h>
 
 #include "lower_misc_internal.h"
@@ -69,15 +70,16 @@ static xai_status lower_binary(xf_ctx *x, uint32_t op, int32_t code,
     xai_mul_params p;
     xai_mul_params_make(q1.scale, q1.zero_point, q2.scale, q2.zero_point,
                         qo.scale, qo.zero_point, lo, hi, &p);
+    xai_mul_s8_xcore_params packed;
+    xai_error e;
+    xai_error_clear(&e);
+    if (xai_mul_s8_xcore_pack(&p, &packed, &e)) {
+      xf_keep(x, op, "%s: %s", name, e.message);
+      return XAI_OK;
+    }
     xf_misc_options_begin(x, &b);
-    xai_flexbuf_add_int(&b, "m", p.output_multiplier);
-    xai_flexbuf_add_int(&b, "s", p.output_shift);
-    xai_flexbuf_add_int(&b, "z1", p.input1_offset);
-    xai_flexbuf_add_int(&b, "z2", p.input2_offset);
-    xai_flexbuf_add_int(&b, "zo", p.output_offset);
-    xai_flexbuf_add_int(&b, "lo", p.act_min);
-    xai_flexbuf_add_int(&b, "hi", p.act_max);
-    st = xf_misc_replace(x, op, "XAI_mul", ins, 2, NULL, 0, &b, err);
+    st = xf_misc_replace(x, op, "XAI_mul", ins, 2, &packed, sizeof packed, &b,
+                         err);
   } else {
     xai_add_params p;
     xai_error e;
@@ -90,7 +92,10 @@ static xai_status lower_binary(xf_ctx *x, uint32_t op, int32_t code,
     }
     xai_add_s8_xcore_params packed;
     memset(&packed, 0, sizeof packed);
-    xai_add_s8_xcore_pack(&p, &packed);
+    if (xai_add_s8_xcore_pack(&p, &packed, &e)) {
+      xf_keep(x, op, "%s: %s", name, e.message);
+      return XAI_OK;
+    }
     xf_misc_options_begin(x, &b);
     st = xf_misc_replace(x, op, "XAI_add", ins, 2, &packed, sizeof packed, &b,
                          err);

@@ -162,6 +162,17 @@ xai_status xai_xformer_cut_model(const uint8_t *model, size_t size,
     if (!st) st = xai_model_set_subgraph_io(&m, 0, in, ni, outs, no);
     if (st) xai_fail(err, st, "cannot cut ops %u..%u out of the model", first,
                      end - 1);
+    /* The signatures name the whole model's inputs and outputs, not the
+     * stage's: they go (freed through a model holding only them). */
+    if (!st && m.signature_count) {
+      xai_model sigs;
+      memset(&sigs, 0, sizeof sigs);
+      sigs.signatures = m.signatures;
+      sigs.signature_count = m.signature_count;
+      m.signatures = NULL;
+      m.signature_count = 0;
+      xai_model_free(&sigs);
+    }
     /* Tensors no kept op or io uses go, and with them the other stages'
      * weights; tensor-indexed metadata would be wrong after that. */
     for (uint32_t t = sg->tensor_count; !st && t-- > 0;) {

@@ -1,5 +1,5 @@
 /* Channel split over tiles (docs/multitile.md, "Channel split", mode c):
- * with --xcore-tiles 2 or more and the weights in the model, a wide
+ * with --xcore-tiles 2 or more, a wide
  * CONV_2D or FULLY_CONNECTED is split by output channels in two halves (the
  * weight-slicing split of slice_weights.c: each output channel comes from
  * its own filter row, bias and scale, so the halves give exactly the
@@ -15,7 +15,12 @@
  * costs less than a quarter of the estimated compute (the saving is half
  * the compute less the link); --xcore-tile-split takes every op of 32
  * channels or more. The report then shows the real costs, and the device
- * runs the half on the other tile's thread (tile_parallel.c). */
+ * runs the half on the other tile's thread (tile_parallel.c).
+ *
+ * With a params file the half's weights are loaded on tile 0 (the flash
+ * hangs off tile 0's ports) and go to tile 1 over the link with the
+ * input: xf_tile_split_finish adds them to the half's recorded link bytes
+ * and ticks, so the report and the device charge them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,20 +87,28 @@ typedef struct {
   double whole;
 } split_note;
 
-xai_status xf_tile_split(xf_ctx *x, xai_error *err) {
-  const xai_xformer_options *o = x->opt;
-  if (o->no_tile_split || o->params_file || x->m->subgraph_count < 1)
-    return XAI_OK;
+/* The link from tile 0 to tile 1; *bps 0 for a one-tile target. */
+static xai_status tile1_link(const xai_xformer_options *o, uint64_t *bps,
+                             uint32_t *latency, xai_error *err) {
   xf_target t;
   xf_target_default(&t);
   xai_status st = XAI_OK;
+  *bps = 0;
+  *latency = 0;
   if (o->target_config) st = xf_target_load(&t, o->target_config, err);
   if (!st) st = xf_target_tiles(o, &t, err);
-  if (st || t.tiles < 2) return st;
+  if (!st && t.tiles >= 2) xf_tile_link(&t, 1, bps, latency);
+  return st;
+}
+
+xai_status xf_tile_split(xf_ctx *x, xai_error *err) {
+  const xai_xformer_options *o = x->opt;
+  if (o->no_tile_split || x->m->subgraph_count < 1)
+    return XAI_OK;
   uint64_t bps = 0;
   uint32_t latency = 0;
-  xf_tile_link(&t, 1, &bps, &latency);
-  if (!bps) return XAI_OK;
+  xai_status st = tile1_link(o, &bps, &latency, err);
+  if (st || !bps) return st;
   uint32_t no = x->m->subgraphs[0].operator_count;
   uint32_t first = x->par_count;
   split_note *notes = malloc(no * sizeof *notes);
@@ -117,8 +130,14 @@ xai_status xf_tile_split(xf_ctx *x, xai_error *err) {
     /* tile 1 computes channels [0, half): it gets the input and sends
      * those channels of the output back */
     uint64_t bytes = tensor_bytes(in) + tensor_bytes(out) / channels * half;
+    /* its weights too when they go to the params file (finish records
+     * the lowered ones) */
+    uint64_t weights_half =
+        o->params_file && tensor_bytes(f) > o->load_externally_if_larger
+            ? per_row * half : 0;
     uint64_t link = 2u * latency +
-                    (bytes * XAI_XCORE_REF_TIMER_HZ + bps - 1) / bps;
+                    ((bytes + weights_half) * XAI_XCORE_REF_TIMER_HZ + bps -
+                     1) / bps;
     double whole = compute_ticks(o, macs);
     if ((!o->tile_split && (double)link * 4.0 >= whole) ||
         link > UINT32_MAX || bytes > UINT32_MAX)
@@ -162,8 +181,27 @@ static bool reads(const xai_operator *op, int32_t t) {
   return false;
 }
 
+/* With a params file the half's weights are loaded on tile 0 (the flash
+ * hangs off tile 0): tile 1 gets them over the link too. These are the
+ * constants xf_split_params (run next) moves out, by its threshold. */
+static uint64_t loaded_weight_bytes(xf_ctx *x, uint32_t op) {
+  const xai_operator *half = xf_op(x, op);
+  uint64_t sum = 0;
+  for (uint32_t k = 0; k < half->input_count; k++) {
+    size_t bytes = 0;
+    if (half->inputs[k] >= 0 && xf_const_data(x, half->inputs[k], &bytes) &&
+        bytes > x->opt->load_externally_if_larger)
+      sum += bytes;
+  }
+  return sum;
+}
+
 xai_status xf_tile_split_finish(xf_ctx *x, xai_error *err) {
   if (!x->par_count) return XAI_OK;
+  uint64_t bps = 0;
+  uint32_t latency = 0;
+  xai_status st = tile1_link(x->opt, &bps, &latency, err);
+  if (st) return st;
   int64_t ops[32], link[32], bytes[32];
   uint32_t n = 0;
   const xai_subgraph *sg = &x->m->subgraphs[0];
@@ -173,9 +211,12 @@ xai_status xf_tile_split_finish(xf_ctx *x, xai_error *err) {
     if (op < 0 || (uint32_t)op + 1 >= sg->operator_count ||
         reads(xf_op(x, (uint32_t)op + 1), xf_op(x, (uint32_t)op)->outputs[0]))
       continue;
+    uint64_t w = x->opt->params_file ? loaded_weight_bytes(x, (uint32_t)op)
+                                     : 0;
     ops[n] = op;
-    bytes[n] = x->par_link_bytes[i];
-    link[n++] = x->par_link_ticks[i];
+    bytes[n] = (int64_t)(x->par_link_bytes[i] + w);
+    link[n++] = (int64_t)(x->par_link_ticks[i] +
+                          (w * XAI_XCORE_REF_TIMER_HZ + bps - 1) / bps);
   }
   if (!n) return XAI_OK;
   xai_flexbuf_builder b;
@@ -187,7 +228,7 @@ xai_status xf_tile_split_finish(xf_ctx *x, xai_error *err) {
   xai_flexbuf_map_end(&b);
   const uint8_t *data;
   size_t size;
-  xai_status st = xai_flexbuf_finish(&b, &data, &size, err);
+  st = xai_flexbuf_finish(&b, &data, &size, err);
   if (!st && xai_model_set_metadata(x->m, "xai_par", data, size))
     st = xai_fail(err, XAI_ERR_NO_MEMORY, "out of memory");
   xai_flexbuf_builder_free(&b);

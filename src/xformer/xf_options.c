@@ -21,6 +21,7 @@ typedef enum {
   ID_ARENA_BUDGET,
   ID_TILE_SPLIT,
   ID_COMPACT_PIXELS,
+  ID_PIPELINE,
 } opt_id;
 
 typedef struct {
@@ -103,6 +104,10 @@ static const opt_desc k_options[] = {
      "N", "layers with at most N output pixels get compact requantization "
      "records: fewer model bytes, more cycles (default 0: 64; a large N: "
      "every layer, the smallest model)"},
+    {"xcore-pipeline", "--", ID_PIPELINE, OPT_FLAG, 0, 0, NULL,
+     "with --xcore-tiles N (or --xcore-chips), write the model as N layer "
+     "pipeline stages OUT.stage0.tflite ... for a stream of inputs, one per "
+     "tile (docs/multitile.md)"},
 };
 #define OPTION_COUNT (sizeof k_options / sizeof k_options[0])
 
@@ -193,6 +198,7 @@ static xai_status set_known(xai_xformer_options *o, const opt_desc *d,
     if (d->id == ID_KEEP_NAMES) o->keep_names = 1;
     if (d->id == ID_NO_TILE_SPLIT) o->no_tile_split = 1;
     if (d->id == ID_TILE_SPLIT) o->tile_split = 1;
+    if (d->id == ID_PIPELINE) o->pipeline = 1;
     return XAI_OK;
   }
   if (!value)

@@ -68,7 +68,7 @@ static void test_add_sub(void) {
                             c % 3 == 1, lo, hi, &p, &err) != XAI_OK)
       continue;
     xai_add_s8_xcore_params xp;
-    xai_add_s8_xcore_pack(&p, &xp);
+    CHECK_EQ_INT(xai_add_s8_xcore_pack(&p, &xp, &err), XAI_OK);
     int8_t *a = rand_bytes(xai_shape_elements(&sa));
     int8_t *b = rand_bytes(xai_shape_elements(&sb));
     int8_t *expect = malloc(bc.count), *out = malloc(bc.count);
@@ -100,6 +100,8 @@ static void test_mul(void) {
     xai_mul_params p;
     xai_mul_params_make(s1, rand_zp(), s2, rand_zp(), s3, rand_zp(), lo, 127,
                         &p);
+    xai_mul_s8_xcore_params xp;
+    CHECK_EQ_INT(xai_mul_s8_xcore_pack(&p, &xp, NULL), XAI_OK);
     int8_t *a = rand_bytes(xai_shape_elements(&sa));
     int8_t *b = rand_bytes(xai_shape_elements(&sb));
     int8_t *expect = malloc(bc.count), *out = malloc(bc.count);
@@ -108,7 +110,7 @@ static void test_mul(void) {
       xai_xcore_ew_report rep;
       memset(out, 0x33, bc.count);
       CHECK_EQ_INT(
-          xai_mul_s8_xcore_run(&p, &bc, a, b, out, threads[t], &rep, NULL),
+          xai_mul_s8_xcore_run(&xp, &bc, a, b, out, threads[t], &rep, NULL),
           XAI_OK);
       CHECK(memcmp(out, expect, bc.count) == 0);
     }

@@ -29,6 +29,7 @@ typedef struct {
 
 static _Alignas(32) uint8_t scratch[XAI_RQ_SCRATCH_BYTES];
 static long long checked, scalar_groups, fast_groups, groups, compact_groups;
+static long long folded_groups, compact_no_t;
 static int use_fast = 1; /* pack with xai_rq_pack_group_c (the kernels') */
 
 static long long sequence_checked;
@@ -86,15 +87,20 @@ static void check_sequence(const xai_rq_group *g, const xai_rq_consts *c,
   sequence_checked++;
 }
 
-/* Runs 16 accumulators through the VPU path and compares every lane. */
-static void run16(const rq_case *rc, const xai_rq_group *g,
-                  const xai_rq_consts *c, const int32_t acc[16], int n) {
+/* Runs 16 accumulators through the VPU path and compares every lane;
+ * d (a folded P offset, or NULL): the accumulators start d * 2^16 higher,
+ * as the kernels' bias makes them. */
+static void run16_from(const rq_case *rc, const xai_rq_group *g,
+                       const xai_rq_consts *c, const int32_t acc[16], int n,
+                       const int16_t *d) {
   _Alignas(32) int16_t hi[16];
   _Alignas(32) uint16_t lo[16];
   _Alignas(32) int8_t out[20];
+  int32_t start[16];
   for (int i = 0; i < 16; i++) {
-    hi[i] = (int16_t)(uint16_t)((uint32_t)acc[i] >> 16);
-    lo[i] = (uint16_t)((uint32_t)acc[i] & 0xFFFF);
+    start[i] = (int32_t)((int64_t)acc[i] + (d ? (int64_t)d[i] * 65536 : 0));
+    hi[i] = (int16_t)(uint16_t)((uint32_t)start[i] >> 16);
+    lo[i] = (uint16_t)((uint32_t)start[i] & 0xFFFF);
   }
   xai_vpu_ctx ctx;
   xai_vpu_init(&ctx, XAI_VPU_MODE_INT8);
@@ -126,7 +132,12 @@ static void run16(const rq_case *rc, const xai_rq_group *g,
   }
   /* Bytes past n are untouched. */
   if (n < 16) CHECK_EQ_INT((uint8_t)o[n], 0x55);
-  check_sequence(g, c, acc, n, (int)(o - out) + rnd(0, 1) * 2);
+  check_sequence(g, c, start, n, (int)(o - out) + rnd(0, 1) * 2);
+}
+
+static void run16(const rq_case *rc, const xai_rq_group *g,
+                  const xai_rq_consts *c, const int32_t acc[16], int n) {
+  run16_from(rc, g, c, acc, n, NULL);
 }
 
 static int64_t bound_for(int32_t shift) {
@@ -198,17 +209,29 @@ static void run_case(rq_case *rc, int rounds) {
   xai_rq_consts *ec = encode_consts(&c, &g);
   /* A group the compact record can hold also runs as one. */
   xai_rq_plan gc;
-  xai_rq_pack_group(&gc, rc->mult, rc->shift, rc->bound, 16, rc->single);
+  xai_rq_pack_group_clamped(&gc, rc->mult, rc->shift, rc->bound, 16,
+                            rc->single, &c);
   gc.compact = (uint32_t)xai_rq_plan_compactable(&gc, 16);
   xai_rq_group *egc = gc.compact ? encode_group(&gc) : NULL;
   xai_rq_consts *ecc = gc.compact ? encode_consts(&c, &gc) : NULL;
   compact_groups += gc.compact;
+  compact_no_t += gc.compact && !(gc.term_mask & XAI_RQ_T_MASK);
+  /* The P offset folded into the accumulators' start (the kernels' bias). */
+  xai_rq_plan gf = g;
+  int16_t d[16];
+  xai_rq_group *egf = xai_rq_plan_fold_poff(&gf, d) ? encode_group(&gf) : NULL;
+  xai_rq_consts *ecf = egf ? encode_consts(&c, &gf) : NULL;
+  folded_groups += egf != NULL;
+  if (use_fast && (g.fast & XAI_RQ_FAST) && !rc->single &&
+      rc->act_min >= rc->zp)
+    CHECK(!(g.fast & XAI_RQ_FAST_SIGN));
   for (int r = 0; r < rounds; r++) {
     int32_t acc[16];
     for (int i = 0; i < 16; i++) acc[i] = pick_acc(rc, i, r % 4);
     int n = 16 - (r % 7 == 3 ? rnd(1, 15) : 0);
     run16(rc, eg, ec, acc, n);
     if (egc) run16(rc, egc, ecc, acc, n);
+    if (egf) run16_from(rc, egf, ecf, acc, n, d);
   }
   /* Beyond the bound (no reference there): any 32-bit accumulator, the
    * extremes included, still runs as the sequence does. */
@@ -224,6 +247,8 @@ static void run_case(rq_case *rc, int rounds) {
     if (egc) check_sequence(egc, ecc, acc, rnd(1, 16), rnd(0, 3));
   }
   free(eg);
+  free(egf);
+  free(ecf);
   free(egc);
   free(ecc);
   free(ec);
@@ -380,6 +405,11 @@ int main(void) {
          "%lld runs against the instruction sequence, %lld also as compact "
          "records\n",
          checked, fast_groups, groups, sequence_checked, compact_groups);
+  printf("%lld groups also with the P offset folded into the bias, %lld "
+         "compact records without the sign term\n",
+         folded_groups, compact_no_t);
+  CHECK(compact_no_t > 0);
   CHECK(compact_groups > 0);
+  CHECK(folded_groups > 0);
   return xai_test_finish("xcore_requant");
 }

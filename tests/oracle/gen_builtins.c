@@ -25,6 +25,7 @@ int main(int argc, char **argv) {
   gen_builtins_float(&g);
   gen_builtins_log_softmax(&g);
   gen_builtins_call_once(&g);
+  gen_builtins_int16(&g);
   printf("xai_oracle_gen_builtins: wrote %d models to %s (%d failed)\n",
          g.written, argv[1], g.failed);
   return g.failed ? 1 : 0;

@@ -267,10 +267,11 @@ void gen_builtins_shape(gen_ctx *g) {
     space_batch(g, fs8[k]);
   }
   for (int k = 0; k < 2; k++) mirror_pad(g, fs8[k]);
-  const int8_t rv[] = {f, s8, s16, i32};
-  for (int k = 0; k < 4; k++) reverse(g, rv[k]);
-  const int8_t bt[] = {f, s8, s16, i32, b};
-  for (int k = 0; k < 5; k++) broadcast_to(g, bt[k]);
+  const int8_t u8 = XAI_TYPE_UINT8;
+  const int8_t rv[] = {f, s8, s16, i32, i64, b, u8};
+  for (int k = 0; k < 7; k++) reverse(g, rv[k]);
+  const int8_t bt[] = {f, s8, s16, i32, b, u8};
+  for (int k = 0; k < 6; k++) broadcast_to(g, bt[k]);
   for (int k = 0; k < 2; k++) gather_nd(g, fs8[k]);
   embedding(g, f, f, 0);
   embedding(g, s8, s8, 1);

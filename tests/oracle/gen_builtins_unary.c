@@ -60,6 +60,7 @@ void gen_builtins_unary(gen_ctx *g) {
   unary(g, "rsqrt", XAI_OP_RSQRT, XAI_TYPE_INT8, "__pos", 1);
   unary(g, "elu", XAI_OP_ELU, XAI_TYPE_INT8, "", 1);
   unary(g, "logical_not", XAI_OP_LOGICAL_NOT, XAI_TYPE_BOOL, "", 0);
+  unary(g, "zeros_like", XAI_OP_ZEROS_LIKE, XAI_TYPE_INT8, "", 0);
   unary(g, "zeros_like", XAI_OP_ZEROS_LIKE, XAI_TYPE_INT32, "", 0);
   unary(g, "zeros_like", XAI_OP_ZEROS_LIKE, XAI_TYPE_INT64, "", 0);
 }

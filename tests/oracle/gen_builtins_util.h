@@ -2,7 +2,8 @@
  * any type, quantized only when a scale is given, and model names that
  * tell oracle_tflm_ops.py how to draw inputs:
  *   __pos  non-negative real values     __nz  a non-zero second input
- *   __f    float edge values mixed in (0, +-0.5, +-1.5, 2.5, ...) */
+ *   __f    float edge values mixed in (0, +-0.5, +-1.5, 2.5, ...)
+ *   __edge integer limits and zero points mixed in */
 #ifndef XAI_TESTS_ORACLE_GEN_BUILTINS_UTIL_H
 #define XAI_TESTS_ORACLE_GEN_BUILTINS_UTIL_H
 
@@ -30,5 +31,6 @@ void gen_builtins_variables(gen_ctx *g);
 void gen_builtins_float(gen_ctx *g);
 void gen_builtins_log_softmax(gen_ctx *g);
 void gen_builtins_call_once(gen_ctx *g);
+void gen_builtins_int16(gen_ctx *g);
 
 #endif

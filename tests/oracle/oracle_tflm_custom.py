@@ -8,6 +8,7 @@ must match, on the runtime and after the xformer at each --threads count.
 
   oracle_tflm_custom.py --generate DIR --lib LIBXAI_INTERP_PY
                         [--xformer XF] [--threads 1,5] [--invokes N]
+                        [--module recurrent_models]
 
 What TFLM leaves undefined is not compared: CIRCULAR_BUFFER's window slots
 not yet written (TFLM never initialises them) and, when TFLM ended every
@@ -106,12 +107,11 @@ def mismatch(name, runs, got):
     return None
 
 
-def check_rejects(wd):
+def check_rejects(wd, module):
     """Each malformed model gets xai's one-line error naming the problem
     (and no crash)."""
-    import tflm_custom_models
     failed = 0
-    for name, data, fragment in tflm_custom_models.rejects():
+    for name, data, fragment in module.rejects():
         path = os.path.join(wd, f"reject_{name}.tflite")
         with open(path, "wb") as f:
             f.write(data)
@@ -135,13 +135,16 @@ def main():
     ap.add_argument("--threads", default="1,5")
     ap.add_argument("--invokes", type=int, default=7)
     ap.add_argument("--seeds", type=int, default=1)
+    ap.add_argument("--module", default="tflm_custom_models",
+                    help="the models' module (write_all, rejects)")
     args = ap.parse_args()
     os.environ["XAI_INTERP_PY_LIB"] = args.lib
     sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
     paths = list(args.models)
+    import importlib
+    module = importlib.import_module(args.module)
     if args.generate:
-        import tflm_custom_models
-        tflm_custom_models.write_all(args.generate)
+        module.write_all(args.generate)
         paths.insert(0, args.generate)
     models = collect(paths)
     if not models:
@@ -176,7 +179,7 @@ def main():
                     if bad:
                         failed += 1
                         print(f"FAIL {name} ({label}, seed {seed + 1}): {bad}")
-        failed += check_rejects(wd)
+        failed += check_rejects(wd, module)
     print(f"oracle_tflm_custom: {len(models)} models, {checked} runs of "
           f"{args.invokes} invokes checked against TFLite Micro, "
           f"{failed} failed")

@@ -8,7 +8,7 @@ the compiled model too; every output byte must match TFLM's.
 
 Model names pick the inputs: `__pos` non-negative real values, `__nz` a
 non-zero second input (`__nzq`: never its zero point), `__idxN` integers in [0, N), `__big` floats in (-24, 24), `__f` float edge values (0, +-0.5, +-1.5, 2.5, ...)
-mixed into the random ones, `__repN` N invokes. A model the xformer refuses because it is float
+mixed into the random ones, `__edge` integer limits and zero points mixed in, `__repN` N invokes. A model the xformer refuses because it is float
 is counted as `after-xformer skipped (float)`: the xformer passes float ops
 through only once that lands. Exit 77 when TFLM is not installed.
 """
@@ -76,6 +76,12 @@ def make_input(rng, d, k, name):
     elif pos:
         lo = 0
     x = rng.integers(lo, hi, size=shape, endpoint=True, dtype=np.int64)
+    if "__edge" in name and x.size:  # the type's limits and zero point
+        z = int(zps[0]) if zps is not None and len(zps) else 0
+        edges = np.array([v for v in (lo, hi, z, z + 1, z - 1) if lo <= v <= hi])
+        flat = x.reshape(-1)
+        picks = rng.random(flat.size) < 0.3
+        flat[picks] = rng.choice(edges, size=int(picks.sum()))
     if nz:
         x = np.where(x == 0, 1, x)
     if "__nzq" in name and k == 1 and zps is not None and len(zps):

@@ -1,6 +1,7 @@
 """Models of TFLite Micro's custom ops outside its signal library, written
 as NAME.tflite by write_all(dir) for oracle_tflm_custom.py. Deterministic.
 
+BasicClassifier: int32 scores against constant or input thresholds.
 CIRCULAR_BUFFER: alone (window and, optionally, its bool valid output) and
 followed by a broadcast ADD of the window and the input, so an invoke that
 TFLM ends early (kTfLiteAbort between strides) shows in the ADD's output
@@ -19,7 +20,7 @@ from tflite_micro.tensorflow.lite.micro.python import (
     schema_py_generated as S)
 
 _TYPES = {np.int8: S.TensorType.INT8, np.uint8: S.TensorType.UINT8,
-          np.int16: S.TensorType.INT16,
+          np.int16: S.TensorType.INT16, np.int64: S.TensorType.INT64,
           np.float32: S.TensorType.FLOAT32, np.int32: S.TensorType.INT32,
           np.bool_: S.TensorType.BOOL}
 
@@ -175,6 +176,30 @@ def _detection_postprocess():
         yield f"detection_postprocess_{i}{tag}", g.write()
 
 
+def _basic_classifier():
+    # (scores shape, target indices, thresholds as a model input)
+    cases = [((8,), [0, 3, 7], False), ((1, 10), [9, 0, 9, 4], False),
+             ((1, 1), [0], True), ((16,), list(range(16)), True),
+             ((1, 5), [2, 2, 1], False)]
+    rng = np.random.default_rng(13)
+    for i, (shape, targets, thr_input) in enumerate(cases):
+        g = Graph()
+        scores = g.input(shape, np.int32)
+        n = len(targets)
+        ix = g.tensor((n,), np.int32, data=targets)
+        if thr_input:
+            thr = g.input((n,), np.int32)
+        else:  # around zero, and the int32 extremes (always / never)
+            vals = rng.integers(-2**20, 2**20, n)
+            vals[0] = np.iinfo(np.int32).min
+            if n > 1:
+                vals[-1] = np.iinfo(np.int32).max
+            thr = g.tensor((n,), np.int32, data=vals)
+        outs = [g.output((n,), np.bool_), g.output((n,), np.int32)]
+        g.custom("BasicClassifier", [scores, ix, thr], outs, None)
+        yield f"basic_classifier_{i}", g.write()
+
+
 def rejects():
     """(name, model bytes, fragment of the one-line error xai must give)."""
     def cb(in_shape, out_shape, dtype=np.int8, opts=None):
@@ -201,6 +226,19 @@ def rejects():
         g.custom("TFLite_Detection_PostProcess", [enc, cls, a], outs, base)
         return g.write()
 
+    def bc(index, score_t=np.int32, n_out=2):
+        g = Graph()
+        scores = g.input((1, 4), score_t)
+        ix = g.tensor((1,), np.int32, data=[index])
+        thr = g.tensor((1,), np.int32, data=[0])
+        outs = [g.output((1,), np.bool_), g.output((1,), np.int32)][:n_out]
+        g.custom("BasicClassifier", [scores, ix, thr], outs, None)
+        return g.write()
+
+    yield "bc_index", bc(4), "outside the 4 scores"
+    yield "bc_negative", bc(-1), "= -1 is outside"
+    yield "bc_float", bc(0, np.float32), "is FLOAT32"
+    yield "bc_outputs", bc(0, n_out=1), "takes 3"
     yield "cb_zero_slots", cb((1, 1, 1, 4), (1, 0, 1, 4)), "slots >= 1"
     yield "cb_rank2", cb((1, 4), (3, 4)), "rank 2"
     yield "cb_int16", cb((1, 1, 1, 4), (1, 3, 1, 4), np.int16), "is INT16"
@@ -216,7 +254,7 @@ def rejects():
 def write_all(out_dir):
     os.makedirs(out_dir, exist_ok=True)
     n = 0
-    for gen in (_circular_buffer, _detection_postprocess):
+    for gen in (_circular_buffer, _detection_postprocess, _basic_classifier):
         for name, data in gen():
             with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
                 f.write(data)

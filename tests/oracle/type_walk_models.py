@@ -197,7 +197,8 @@ def svdf(m, t):
 def lstm(m, t):
     """UNIDIRECTIONAL_SEQUENCE_LSTM without peephole/projection/norm."""
     w_t = "float32" if t == "float32" else "int8"
-    b_t = "float32" if t == "float32" else "int32"
+    # 16x8 takes int64 biases (TFLM reads them as int64 whatever the type).
+    b_t = {"float32": "float32", "int16": "int64"}.get(t, "int32")
     n_in, n_cell, wq = 3, 4, (0.02, 0) if w_t == "int8" else None
     m.inp([2, 2, n_in], t)  # batch-major [batch, time, input]
     for _ in range(4):
@@ -208,12 +209,12 @@ def lstm(m, t):
         m.absent()  # peepholes
     for _ in range(4):
         m.const([n_cell], b_t, _vals(b_t, n_cell, -5, 5),
-                (0.0001, 0) if b_t == "int32" else None)
+                (0.0001, 0) if b_t in ("int32", "int64") else None)
     m.absent()  # projection weights
     m.absent()  # projection bias
     m.var([2, n_cell], t, (1 / 128, 0) if t == "int8" else None)
     m.var([2, n_cell], "int16" if t == "int8" else t,
-          (1 / 2048, 0) if t == "int8" else None)
+          (1 / 2048, 0) if t in ("int8", "int16") else None)
     for _ in range(4):
         m.absent()  # layer norm
     m.out([2, 2, n_cell], t, (1 / 128, 0) if t == "int8" else None)

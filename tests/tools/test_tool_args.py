@@ -120,6 +120,7 @@ with tempfile.TemporaryDirectory() as tmp:
             "--xcore-keep-names": None, "--xcore-no-prefetch": None,
             "--xcore-no-tile-split": None,
             "--xcore-tile-split": None,
+            "--xcore-pipeline": None,
             "--target-config": "FILE", "--report-json": None,
             "--report-html": None, "--emit-c": None,
             "--emit-c-name": None,  # checked with --emit-c (tests/emit_c)
@@ -172,7 +173,8 @@ with tempfile.TemporaryDirectory() as tmp:
                           "--input-range": ["1", "2,1", "1,1", "nan,1",
                                             "-inf,inf", "1,2x", ""]},
         "xmos_infer": {"--device": None, "--timeout-ms": None,
-                       "--engine": None, "--input": "FILE", "--output": None},
+                       "--engine": None, "--input": "FILE", "--output": None,
+                       "--pipeline": ["abc", "1", "9", "-1", "2x", ""]},
         "xmos_timings": {"--device": None, "--timeout-ms": None,
                          "--engine": None, "--format": ["bogus", ""]},
         "xmos_send_picture": {"--device": None, "--timeout-ms": None,

@@ -16,6 +16,7 @@
 
 #include "testlib.h"
 #include "xai/common.h"
+#include "xai/xcore_machine.h"
 #include "xai/xformer.h"
 
 static int g_models, g_layers, g_softmax_checked, g_recurrent_macs;
@@ -56,9 +57,18 @@ static void check_model(const char *path, const uint8_t *model, size_t size,
       CHECK(0);
     }
     if (mhz == 600 && strstr(path, "vww_96_int8") &&
-        !strcmp(l->op, "SOFTMAX")) {
-      /* XMOS: 1,663 ticks for SOFTMAX over 2 values at 600 MHz */
-      CHECK(l->ticks >= 1663 * 85 / 100 && l->ticks <= 1663 * 115 / 100);
+        (!strcmp(l->op, "SOFTMAX") || !strcmp(l->op, "XAI_softmax"))) {
+      /* XMOS: 1,663 ticks for SOFTMAX over 2 values at 600 MHz. The
+       * builtin's rates are calibrated on it; the xcore kernel (table exp,
+       * src/kernels/xcore/softmax_xcore.c) must be no slower, and no
+       * faster than the op's dispatch. */
+      if (!strcmp(l->kernel, "ref"))
+        CHECK(l->ticks >= 1663 * 85 / 100 && l->ticks <= 1663 * 115 / 100);
+      else
+        CHECK(l->ticks <= 1663 &&
+              l->ticks * 6 >= XAI_XCORE_OP_DISPATCH_BUNDLES * 5);
+      fprintf(stderr, "vww SOFTMAX (%s): %llu ticks (XMOS 1,663)\n",
+              l->kernel, (unsigned long long)l->ticks);
       g_softmax_checked++;
     }
     if (!strcmp(l->op, "UNIDIRECTIONAL_SEQUENCE_LSTM") ||

@@ -339,8 +339,9 @@ int main(void) {
   /* Today's totals; XMOS's with its params split at 100 B: person_detect
    * 76,448 B, mobilenet_v2 2,477,664 B. person_detect's prefetch takes all
    * the room it has: 63,152 B without the three hoists that double-buffer
-   * its largest blobs (they hide 3,166 ticks). */
-  test_weight_slices(tflm, "person_detect", 76512, 12000, 3);
+   * its largest blobs (they hide 3,166 ticks). +96 B since SOFTMAX became
+   * XAI_softmax, whose 1 KB exp table is one more load to place. */
+  test_weight_slices(tflm, "person_detect", 76608, 12000, 3);
   /* Its last FULLY_CONNECTED (1.28 MB) in slices of at most 110 KB, as
    * XMOS loads it; the automatic budget leaves it whole (it fits under the
    * 2.45 MB activation peak). */

@@ -31,6 +31,16 @@ int main(int argc, char **argv) {
     fprintf(stderr, "xformer: error: no output file; give -o OUT.tflite\n");
     return 2;
   }
+  if (o.pipeline) {
+    xai_xformer_stages stages;
+    if (xai_xformer_pipeline_file(input, &o, &stages, &err) != XAI_OK) {
+      fprintf(stderr, "xformer: error: %s\n", err.message);
+      return 1;
+    }
+    if (!o.quiet) xai_xformer_stages_print(&stages, o.output, stdout);
+    xai_xformer_stages_free(&stages);
+    return 0;
+  }
   xai_xformer_report rep;
   if (xai_xformer_file(input, NULL, &o, &rep, &err) != XAI_OK) {
     fprintf(stderr, "xformer: error: %s\n", err.message);

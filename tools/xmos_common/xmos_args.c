@@ -2,6 +2,7 @@
 #include "xmos_args.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,12 +55,14 @@ int xmos_args_parse(xmos_args *a, int argc, char **argv) {
       if (rc != XMOS_ARGS_OK) return rc;
       continue;
     }
-    if (arg[0] == '-' || a->path) {
+    bool more = a->paths && a->path_count < a->max_paths;
+    if (arg[0] == '-' || (a->path && !more)) {
       fprintf(stderr, "%s: unexpected argument '%s'\n", a->tool, arg);
       a->usage(stderr);
       return 2;
     }
-    a->path = arg;
+    if (a->paths) a->paths[a->path_count++] = arg;
+    if (!a->path) a->path = arg;
   }
   if (!a->path && !a->path_optional) {
     a->usage(stderr);

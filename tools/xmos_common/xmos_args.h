@@ -31,7 +31,11 @@ typedef struct {
   /* Results. */
   const char *device;    /* --device, NULL for the default */
   unsigned long timeout_ms, engine;
-  const char *path;      /* the positional argument */
+  const char *path;      /* the positional argument (the first) */
+  /* More than one positional argument: when paths is set, up to max_paths
+   * of them are stored there (path is paths[0]). */
+  const char **paths;
+  unsigned max_paths, path_count;
 } xmos_args;
 
 /* Parses argv into a: XMOS_ARGS_OK, or the exit code to return (0 after

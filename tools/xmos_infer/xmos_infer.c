@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "npy.h"
+#include "pipeline_stream.h"
 #include "xai/host.h"
 #include "xmos_args.h"
 
@@ -25,23 +26,43 @@ static void usage(FILE *out) {
           "usage: xmos_infer --input FILE [--input FILE ...] --output FILE "
           "[--output FILE ...]\n"
           "                  [--device D] [--engine N] [--timeout-ms N]\n"
+          "       xmos_infer --pipeline N --input STREAM [--input ...] "
+          "--output FILE\n"
           "Runs one inference on the model on the device (xmos_send_model).\n"
           "  --input FILE   raw bytes of every input concatenated (as xai run\n"
           "                 --input), or one file per input; .npy accepted\n"
           "  --output FILE  every output's raw bytes concatenated, or one file\n"
           "                 per output; a name ending .npy writes NumPy arrays\n"
           "  --device D     emu:PATH, usb, usb:BUS:ADDR or spi:/dev/spidevB.C\n"
-          "  --engine N     model slot (default 0)\n");
+          "  --engine N     model slot (default 0)\n"
+          "  --pipeline N   the N pipeline stages from the xformer, on\n"
+          "                 engines --engine .. +N-1: each input file holds\n"
+          "                 one or more inferences' inputs back to back, the\n"
+          "                 outputs go to FILE in order; prints each stage's\n"
+          "                 time, the throughput and the latency\n");
 }
 
 typedef struct {
   const char *in[MAX_FILES], *out[MAX_FILES];
   unsigned n_in, n_out;
+  unsigned pipeline; /* --pipeline N, 0 = one model */
 } infer_options;
 
 static int infer_option(void *user, const char *opt, const char *value) {
   infer_options *o = user;
   if (!value) return XMOS_ARG_OTHER;
+  if (!strcmp(opt, "--pipeline")) {
+    char *end;
+    unsigned long v = strtoul(value, &end, 10);
+    if (value[0] < '0' || value[0] > '9' || *end || v < 2 ||
+        v > XAI_HOST_PIPELINE_MAX_STAGES) {
+      fprintf(stderr, "xmos_infer: --pipeline '%s': the number of stages, "
+              "2 to %u\n", value, XAI_HOST_PIPELINE_MAX_STAGES);
+      return 2;
+    }
+    o->pipeline = (unsigned)v;
+    return XMOS_ARGS_OK;
+  }
   const char **list = !strcmp(opt, "--input")    ? o->in
                       : !strcmp(opt, "--output") ? o->out
                                                  : NULL;
@@ -259,6 +280,12 @@ int main(int argc, char **argv) {
     return 1;
   }
   const uint8_t eng = (uint8_t)args.engine;
+  if (opts.pipeline) {
+    int prc = xmos_infer_pipeline(dev, eng, opts.pipeline, opts.in,
+                                  opts.n_in, opts.out, opts.n_out);
+    xai_host_close(dev);
+    return prc;
+  }
   int rc = 1;
   xai_host_spec spec;
   xai_proto_layer_timing *layers = malloc(MAX_LAYERS * sizeof *layers);

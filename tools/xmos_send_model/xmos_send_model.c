@@ -1,4 +1,4 @@
-/* `xmos_send_model MODEL [--params FILE] [--device D] [--engine N]
+/* `xmos_send_model MODEL [MODEL2 ...] [--params FILE] [--device D] [--engine N]
  *                  [--memory auto|sram|lpddr|flash] [--flash-entry N]
  *                  [--timeout-ms N]`
  * `xmos_send_model --flash-entry N [--device D] [--engine N]`
@@ -10,7 +10,9 @@
  * input and output sizes. --memory overrides the placement. Params in
  * flash are programmed as their flash entry, keeping the other entries.
  * With --flash-entry N and no MODEL, entry N of the device's flash is
- * loaded. Exit 0 on success, 1 on a failure, 2 on a usage error. */
+ * loaded. Several models (the stages of xformer --xcore-pipeline) go to
+ * engines N, N+1, ... in order. Exit 0 on success, 1 on a failure, 2 on a
+ * usage error. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,8 @@ static void usage(FILE *out) {
           "[--engine N]\n"
           "                       [--memory auto|sram|lpddr|flash] "
           "[--flash-entry N] [--timeout-ms N]\n"
+          "       xmos_send_model STAGE0 STAGE1 ... [--device D] [--engine N]"
+          "\n"
           "       xmos_send_model --flash-entry N [--device D] [--engine N]\n"
           "Loads MODEL (.tflite) onto the device where the xformer placed "
           "it.\n"
@@ -32,7 +36,9 @@ static void usage(FILE *out) {
           "                  --xcore-flash-image-file); sent with the model\n"
           "  --device D      emu:PATH, usb, usb:BUS:ADDR or spi:/dev/spidevB.C\n"
           "                  (default: the emulator, started if not running)\n"
-          "  --engine N      model slot on the device (default 0)\n"
+          "  --engine N      model slot on the device (default 0); several\n"
+          "                  models (a pipeline's stages from the xformer) go to\n"
+          "                  engines N, N+1, ...\n"
           "  --memory M      auto (default: the xformer's placement), sram,\n"
           "                  lpddr, or flash (needs --params: programs model\n"
           "                  + params as a flash entry, keeping the others,\n"
@@ -205,28 +211,10 @@ static int load_entry(const xmos_args *args, const send_options *o) {
   return rc;
 }
 
-int main(int argc, char **argv) {
-  send_options opts = {NULL, -1, -1};
-  xmos_args args = {.tool = "xmos_send_model", .usage = usage,
-                    .has_engine = 1, .option = send_option, .user = &opts,
-                    .path_optional = 1};
-  int parsed = xmos_args_parse(&args, argc, argv);
-  if (parsed != XMOS_ARGS_OK) return parsed;
-  if (!args.path) {
-    if (opts.flash_entry < 0 || opts.params_path || opts.memory >= 0) {
-      usage(stderr);
-      return 2;
-    }
-    return load_entry(&args, &opts);
-  }
-  const char *model_path = args.path, *params_path = opts.params_path;
-  const unsigned long engine = args.engine;
-  if (opts.memory == XAI_PLACE_FLASH && !params_path) {
-    fprintf(stderr, "xmos_send_model: --memory flash needs --params FILE "
-            "(for a flash image of models alone use build_flash_file and "
-            "xmos_flash)\n");
-    return 2;
-  }
+/* Loads one model file onto `engine` over dev (read and checked first). */
+static int send_one(xai_host_device *dev, const send_options *opts,
+                    const char *model_path, unsigned long engine) {
+  const char *params_path = opts->params_path;
   xai_error err;
   xai_error_clear(&err);
   uint8_t *model = NULL;
@@ -250,23 +238,14 @@ int main(int argc, char **argv) {
     xai_file_free(model);
     return 1;
   }
-  effective_placement(&opts, params != NULL, &place);
-  xai_host_device *dev = NULL;
-  if (xmos_args_connect(&args, &dev,
-                       &err) != XAI_OK) {
-    fprintf(stderr, "xmos_send_model: %s\n", err.message);
-    xai_file_free(model);
-    xai_file_free(params);
-    return 1;
-  }
-  printf("Connected to %s\n", xai_host_description(dev));
+  effective_placement(opts, params != NULL, &place);
   printf("Model length (bytes): %zu\n", size);
   if (params) printf("Params length (bytes): %zu\n", params_size);
   char where[160];
   xai_host_placement_describe(&place, where, sizeof where);
   printf("Placement (%s): %s\n",
-         opts.memory >= 0 ? "--memory" : recorded ? "from the xformer"
-                                                  : "default",
+         opts->memory >= 0 ? "--memory" : recorded ? "from the xformer"
+                                                   : "default",
          where);
   const bool to_flash = place.params == XAI_PLACE_FLASH;
   xai_host_progress_bar_state bar;
@@ -287,8 +266,70 @@ int main(int argc, char **argv) {
              place.model == XAI_PLACE_LPDDR ? "LPDDR" : "SRAM", engine);
     rc = report_loaded(dev, engine);
   }
-  xai_host_close(dev);
   xai_file_free(model);
   xai_file_free(params);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  send_options opts = {NULL, -1, -1};
+  const char *paths[XAI_HOST_PIPELINE_MAX_STAGES];
+  xmos_args args = {.tool = "xmos_send_model", .usage = usage,
+                    .has_engine = 1, .option = send_option, .user = &opts,
+                    .path_optional = 1, .paths = paths,
+                    .max_paths = XAI_HOST_PIPELINE_MAX_STAGES};
+  int parsed = xmos_args_parse(&args, argc, argv);
+  if (parsed != XMOS_ARGS_OK) return parsed;
+  if (!args.path) {
+    if (opts.flash_entry < 0 || opts.params_path || opts.memory >= 0) {
+      usage(stderr);
+      return 2;
+    }
+    return load_entry(&args, &opts);
+  }
+  if (opts.memory == XAI_PLACE_FLASH && !opts.params_path) {
+    fprintf(stderr, "xmos_send_model: --memory flash needs --params FILE "
+            "(for a flash image of models alone use build_flash_file and "
+            "xmos_flash)\n");
+    return 2;
+  }
+  if (args.path_count > 1 &&
+      (opts.params_path || opts.flash_entry >= 0 ||
+       args.engine + args.path_count > 32)) {
+    fprintf(stderr, "xmos_send_model: several models (a pipeline's stages) "
+            "go to engines N, N+1, ... up to 31 and hold their weights: "
+            "--params and --flash-entry take one model\n");
+    return 2;
+  }
+  /* Every file is readable before the device is touched. */
+  xai_error err;
+  for (unsigned i = 0; i <= args.path_count; i++) {
+    const char *path = i < args.path_count ? paths[i] : opts.params_path;
+    uint8_t *data = NULL;
+    size_t n = 0;
+    if (path && xai_file_read(path, &data, &n, &err) != XAI_OK) {
+      fprintf(stderr, "xmos_send_model: %s\n", err.message);
+      return 1;
+    }
+    xai_file_free(data);
+  }
+  xai_host_device *dev = NULL;
+  if (xmos_args_connect(&args, &dev, &err) != XAI_OK) {
+    fprintf(stderr, "xmos_send_model: %s\n", err.message);
+    return 1;
+  }
+  printf("Connected to %s\n", xai_host_description(dev));
+  int rc = 0;
+  for (unsigned i = 0; i < args.path_count && !rc; i++) {
+    if (args.path_count > 1)
+      printf("%s -> engine %lu (pipeline stage %u of %u)\n", paths[i],
+             args.engine + i, i, args.path_count);
+    rc = send_one(dev, &opts, paths[i], args.engine + i);
+    if (rc && i)
+      fprintf(stderr, "xmos_send_model: engines %lu..%lu hold the new "
+              "stages 0..%u; the rest keep what they had\n", args.engine,
+              args.engine + i - 1, i - 1);
+  }
+  xai_host_close(dev);
   return rc;
 }

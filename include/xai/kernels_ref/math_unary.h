@@ -45,6 +45,8 @@ void xai_abs_s16_ref(const xai_abs_rsqrt_params *p, size_t n,
 /* Fails (XAI_ERR_RANGE) on a negative input, as TFLM does. */
 xai_status xai_rsqrt_s8_ref(const xai_abs_rsqrt_params *p, size_t n,
                             const int8_t *in, int8_t *out);
+xai_status xai_rsqrt_s16_ref(const xai_abs_rsqrt_params *p, size_t n,
+                             const int16_t *in, int16_t *out);
 /* TFLite GetInvSqrtQuantizedMultiplierExp (reverse_shift -1 or 1). */
 void xai_inv_sqrt_multiplier_exp(int32_t input, int reverse_shift,
                                  int32_t *multiplier, int *shift);

@@ -53,6 +53,9 @@ xai_status xai_mean_s16_ref(const xai_reduce_plan *plan,
 xai_status xai_sum_s8_ref(const xai_reduce_plan *plan,
                           const xai_reduce_params *p, const int8_t *in,
                           int8_t *out, int32_t *scratch);
+xai_status xai_sum_s16_ref(const xai_reduce_plan *plan,
+                           const xai_reduce_params *p, const int16_t *in,
+                           int16_t *out, int32_t *scratch);
 
 #ifdef __cplusplus
 }

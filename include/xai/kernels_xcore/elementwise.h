@@ -48,43 +48,67 @@ typedef struct {
 xai_status xai_xcore_ew_report_time(xai_xcore_ew_report *rep,
                                     xai_error *err);
 
+/* ---- Output requantization of ADD and MUL on the VPU --------------------
+ * Both ops end in clamp(zp_out + MBQM(v, M, shift)) of one 32-bit value v
+ * per element, with one multiplier and shift for the whole tensor. The
+ * kernels put 16 such values in the accumulators (vD:vR, int16 layout) and
+ * run the exact requantization of requant.h on them: one group record
+ * whose 16 lanes are equal, and its layer constants. So the output is the
+ * reference's to the bit; where the chain cannot represent the scale the
+ * record is a scalar one (xai_rq_run's exact scalar path). Sized for the
+ * largest record and constants. */
+#define XAI_EW_RQ_GROUP_WORDS ((4u + 32u * 16u) / 4u)
+#define XAI_EW_RQ_CONSTS_WORDS ((40u + 32u * 7u) / 4u)
+typedef struct {
+  uint32_t group[XAI_EW_RQ_GROUP_WORDS];   /* xai_rq_group */
+  uint32_t consts[XAI_EW_RQ_CONSTS_WORDS]; /* xai_rq_consts */
+} xai_ew_rq;
+
+/* bound: the largest |v| the op can produce (the chain needs <= 2^30,
+ * else the record is scalar). XAI_ERR_ARGUMENT for a clamp or zero point
+ * outside int8. */
+xai_status xai_ew_rq_pack(xai_ew_rq *rq, int32_t multiplier, int32_t shift,
+                          int64_t bound, int32_t zp_out, int32_t act_min,
+                          int32_t act_max, xai_error *err);
+/* 1 when rq (from a model) holds a well-formed record and constants. */
+int xai_ew_rq_valid(const xai_ew_rq *rq);
+
 /* ---- ADD (int8) ---------------------------------------------------------
  * TFLite's int8 ADD is three requantizations: each input x becomes
  * t_k(x) = MBQM_<1((x - zp_k) << 20, M_k, s_k), and the output is
  * clamp(zp_out + MBQM_<1(t_1(a) + t_2(b), M_out, s_out)). t_k depends on
  * one int8 value only, so the pack step tabulates both (exact by
- * construction: the reference arithmetic on all 256 inputs). The final
- * requantization is done in scalar code, because its double rounding
- * (round-half-away at 2^31, then again at 2^-s_out) has no exact VPU form
- * for an arbitrary 28-bit sum; it is charged per element:
- *   ld8u a, ld8u b, ldw t1[a], ldw t2[b], add, maccs hi/lo (2), the
- *   rounding of SRDHM (2), RDBPOT (3: mask, compare, shift+add), add zp,
- *   clamp (2), st8  = XAI_ADD_S8_XCORE_BUNDLES_PER_ELEMENT.
- * SUB is the same kernel with input 2's multiplier negated (as TFLite). */
-#define XAI_ADD_S8_XCORE_BUNDLES_PER_ELEMENT 17u
+ * construction: the reference arithmetic on all 256 inputs). Per element
+ * the kernel looks both up and writes the sum's halves for the VPU
+ * (scalar: ld8u a, ld8u b, ldw t1[a], ldw t2[b], add, st16 low half, ashr
+ * 16, st16 high half: 6 memory-lane and 2 ALU bundles, loop unrolled by
+ * 4); per 16 elements VLDD/VLDR of the halves and the VPU requantization
+ * (xai_ew_rq). SUB is the same kernel with input 2's multiplier negated
+ * (as TFLite). The scalar form charged before was
+ * XAI_ADD_S8_XCORE_SCALAR_BUNDLES per element (bench_xcore_elementwise
+ * prints both). */
+#define XAI_ADD_S8_XCORE_SCALAR_BUNDLES 17u
 
 typedef struct {
   int32_t table1[256]; /* t_1 indexed by (uint8_t)a */
   int32_t table2[256]; /* t_2 indexed by (uint8_t)b */
   int32_t output_multiplier, output_shift, output_offset;
   int32_t act_min, act_max;
+  xai_ew_rq rq; /* the output requantization */
 } xai_add_s8_xcore_params;
 
-/* From the reference parameters (xai_add_params_make with left_shift 20). */
-void xai_add_s8_xcore_pack(const xai_add_params *p,
-                           xai_add_s8_xcore_params *out);
+/* From the reference parameters (xai_add_params_make with left shift 20). */
+xai_status xai_add_s8_xcore_pack(const xai_add_params *p,
+                                 xai_add_s8_xcore_params *out,
+                                 xai_error *err);
 
-/* Same shapes: out[i] for i in [begin, end). */
+/* Output elements [begin, end) of the plan bc (same shapes or broadcast;
+ * a broadcast charges its index walk, XAI_EW_BCAST_BUNDLES per element).
+ * begin must be a multiple of 16 unless begin == end. */
 xai_status xai_add_s8_xcore(xai_vpu_ctx *ctx, const xai_add_s8_xcore_params *p,
-                            const int8_t *in1, const int8_t *in2, int8_t *out,
-                            size_t begin, size_t end);
-/* Broadcast fallback: output elements [begin, end) of the plan bc, with
- * the broadcast index walk charged (XAI_EW_BCAST_BUNDLES per element). */
-xai_status xai_add_s8_xcore_bcast(xai_vpu_ctx *ctx,
-                                  const xai_add_s8_xcore_params *p,
-                                  const xai_bcast *bc, const int8_t *in1,
-                                  const int8_t *in2, int8_t *out,
-                                  size_t begin, size_t end);
+                            const xai_bcast *bc, const int8_t *in1,
+                            const int8_t *in2, int8_t *out, size_t begin,
+                            size_t end);
 xai_status xai_add_s8_xcore_run(const xai_add_s8_xcore_params *p,
                                 const xai_bcast *bc, const int8_t *in1,
                                 const int8_t *in2, int8_t *out,
@@ -101,22 +125,39 @@ int xai_xcore_ew_bcast_is_flat(const xai_bcast *bc);
 
 /* ---- MUL (int8) ----------------------------------------------------------
  * out = clamp(zp_out + MBQM((a - zp1) * (b - zp2), M, s)) with the
- * reference parameters (xai_mul_params_make). Scalar and exact, charged:
- *   ld8s a, ld8s b, 2 adds, mul, MBQM (left shift, maccs hi/lo, 2 for the
- *   SRDHM rounding, 3 for RDBPOT), add zp, clamp (2), st8. */
-#define XAI_MUL_S8_XCORE_BUNDLES_PER_ELEMENT 16u
+ * reference parameters (xai_mul_params_make). The product is formed in
+ * the accumulators in int8 mode, 16 elements at a time, as
+ *   acc = z1*z2 (VLDD, VLDR) + a*b (VLDC a, VLMACC b) + z2*a (VLMACC z2)
+ *       + z1*b (VLDC b, VLMACC z1),   z = -zp in [-127, 128]
+ * (a z of 128 is two VLMACCs of 64; a z of 0 none), then requantized by
+ * xai_ew_rq. Same shapes with 4-byte aligned inputs read the tensors
+ * directly; a broadcast (or unaligned input) first gathers both inputs'
+ * bytes into two vectors (ld8u + st8 each, plus the index walk). The scalar
+ * form charged before was XAI_MUL_S8_XCORE_SCALAR_BUNDLES per element. */
+#define XAI_MUL_S8_XCORE_SCALAR_BUNDLES 16u
 
-xai_status xai_mul_s8_xcore(xai_vpu_ctx *ctx, const xai_mul_params *p,
-                            const int8_t *in1, const int8_t *in2, int8_t *out,
-                            size_t begin, size_t end);
-xai_status xai_mul_s8_xcore_bcast(xai_vpu_ctx *ctx, const xai_mul_params *p,
-                                  const xai_bcast *bc, const int8_t *in1,
-                                  const int8_t *in2, int8_t *out,
-                                  size_t begin, size_t end);
-xai_status xai_mul_s8_xcore_run(const xai_mul_params *p, const xai_bcast *bc,
-                                const int8_t *in1, const int8_t *in2,
-                                int8_t *out, unsigned n_threads,
-                                xai_xcore_ew_report *rep, xai_error *err);
+typedef struct {
+  xai_mul_params p;
+  int8_t z1[32], z2[32];   /* VLMACC coefficients: z, or 64 when z = 128 */
+  int16_t zz_hi[16];       /* z1*z2: high halves (vD) */
+  uint16_t zz_lo[16];      /* low halves (vR) */
+  int32_t n1, n2;          /* VLMACCs of z1 (of b) and z2 (of a): 0..2 */
+  xai_ew_rq rq;
+} xai_mul_s8_xcore_params;
+
+xai_status xai_mul_s8_xcore_pack(const xai_mul_params *p,
+                                 xai_mul_s8_xcore_params *out,
+                                 xai_error *err);
+/* As xai_add_s8_xcore. */
+xai_status xai_mul_s8_xcore(xai_vpu_ctx *ctx, const xai_mul_s8_xcore_params *p,
+                            const xai_bcast *bc, const int8_t *in1,
+                            const int8_t *in2, int8_t *out, size_t begin,
+                            size_t end);
+xai_status xai_mul_s8_xcore_run(const xai_mul_s8_xcore_params *p,
+                                const xai_bcast *bc, const int8_t *in1,
+                                const int8_t *in2, int8_t *out,
+                                unsigned n_threads, xai_xcore_ew_report *rep,
+                                xai_error *err);
 
 /* ---- Byte copies and fills on the VPU ------------------------------------
  * The building blocks of PAD and CONCATENATION (and usable by any

@@ -80,6 +80,16 @@
  * group if some lane never fits (typically |Ml| or Mh within ~1000 of
  * 2^15: Q*Ml or Q*Mh alone then nearly fills the 2^31 window), or has
  * shift >= 0 or < -15, or the bound exceeds 2^30.
+ * Sign term: for acc < 0, z = SRDHM(acc, M) <= 0, and the chain without
+ * S (or T) gives y' = floor((z + 2^(rs-1)) / 2^rs) <= 0 where TFLite's
+ * y <= y' (they differ only on ties). So when act_min >= zp_out
+ * (ReLU-style clamps) both clamp to act_min and the pack leaves the term
+ * out: exact, 6 bundles fewer on the fast chain (VSTD HI, VLASHR, VSIGN,
+ * VSTR S, VLDC S, VLMACC 1), 7 on the general one (VSTD HI, VLASHR, VSTR
+ * T, two VLDC T + VLMACC), whose compact record then has no T bits.
+ * P offset in the bias: without S, a group's d can instead be added to
+ * the accumulators' start (xai_rq_plan_fold_poff: bias + d*2^16 gives P'
+ * from the first VLSAT and leaves Q unchanged), which drops the VLADD.
  * Output: monotone saturation keeps clamp(sat(w)) = clamp(w) for w =
  * y + off. Int16 stage (act_min = -128 or act_max < 127 with act_min <
  * 0): as step 4 without the zero-point VLADD. Int8 stage (xai_rq_consts
@@ -204,6 +214,9 @@ typedef struct {
 #define XAI_RQ_COMPACT_MASK                                                \
   ((1u << XAI_RQ_L0_Q) | (1u << XAI_RQ_L1_T) | (1u << XAI_RQ_L1_Q) |       \
    (1u << XAI_RQ_L1_P) | (1u << XAI_RQ_L2_P) | (1u << XAI_RQ_L2_T))
+/* The sign term's slots; a compact record without them (a clamp that
+ * hides the term, "Sign term") runs the chain without T. */
+#define XAI_RQ_T_MASK ((1u << XAI_RQ_L1_T) | (1u << XAI_RQ_L2_T))
 
 /* Vector order of a fast record: final shift, a0 (vD half, vR half), k1,
  * k2, Ml, Mh, and with XAI_RQ_FAST_POFF the P offset d. */
@@ -318,6 +331,21 @@ void xai_rq_pack_group_c(xai_rq_plan *g, const int32_t *multiplier,
                          const int32_t *shift, const int64_t *acc_bound,
                          int n, int single_rounding,
                          const xai_rq_consts_plan *c);
+
+/* xai_rq_pack_group for a layer clamped by c: leaves the sign term T out
+ * when c's clamp hides it ("Sign term" above; a compact record then has
+ * no T bits in its mask). */
+void xai_rq_pack_group_clamped(xai_rq_plan *g, const int32_t *multiplier,
+                               const int32_t *shift,
+                               const int64_t *acc_bound, int n,
+                               int single_rounding,
+                               const xai_rq_consts_plan *c);
+
+/* A fast group with the P offset and no sign term: moves d to d_out
+ * (lane i's accumulators must then start d_out[i] * 2^16 higher, which the
+ * kernels' bias does) and clears the offset, so the run skips its VLADD.
+ * Returns 0 and changes nothing for other groups. */
+int xai_rq_plan_fold_poff(xai_rq_plan *g, int16_t d_out[16]);
 
 /* Layer constants. XAI_ERR_ARGUMENT unless -128 <= act_min <= act_max
  * <= 127 and -128 <= zp_out <= 127. */

@@ -124,23 +124,37 @@ void xai_inv_sqrt_multiplier_exp(int32_t input, int reverse_shift,
   *shift = s * reverse_shift;
 }
 
+/* One quantized RSQRT value (TFLM RsqrtEvalQuantized): value == 0 gives
+ * the type's maximum; the 1/sqrt multiplier is applied to 1 << 20. */
+static int32_t rsqrt_one(const xai_abs_rsqrt_params *p, int32_t value,
+                         int32_t lo, int32_t hi) {
+  const int k_shift = 20;
+  if (value == 0) return hi;
+  int32_t m;
+  int s;
+  xai_inv_sqrt_multiplier_exp(value, -1, &m, &s);
+  const int32_t data = xai_mbqm(1, m, s + k_shift);
+  const int32_t o =
+      xai_mbqm(data, p->multiplier, p->shift - k_shift) + p->output_offset;
+  return clamp32(o, lo, hi);
+}
+
 xai_status xai_rsqrt_s8_ref(const xai_abs_rsqrt_params *p, size_t n,
                             const int8_t *in, int8_t *out) {
-  const int k_shift = 20;
   for (size_t i = 0; i < n; i++) {
     const int32_t value = in[i] - p->input_offset;
     if (value < 0) return XAI_ERR_RANGE;
-    if (value == 0) {
-      out[i] = INT8_MAX;
-      continue;
-    }
-    int32_t m;
-    int s;
-    xai_inv_sqrt_multiplier_exp(value, -1, &m, &s);
-    const int32_t data = xai_mbqm(1, m, s + k_shift);
-    const int32_t o =
-        xai_mbqm(data, p->multiplier, p->shift - k_shift) + p->output_offset;
-    out[i] = (int8_t)clamp32(o, INT8_MIN, INT8_MAX);
+    out[i] = (int8_t)rsqrt_one(p, value, INT8_MIN, INT8_MAX);
+  }
+  return XAI_OK;
+}
+
+xai_status xai_rsqrt_s16_ref(const xai_abs_rsqrt_params *p, size_t n,
+                             const int16_t *in, int16_t *out) {
+  for (size_t i = 0; i < n; i++) {
+    const int32_t value = in[i] - p->input_offset;
+    if (value < 0) return XAI_ERR_RANGE;
+    out[i] = (int16_t)rsqrt_one(p, value, INT16_MIN, INT16_MAX);
   }
   return XAI_OK;
 }

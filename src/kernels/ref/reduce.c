@@ -128,15 +128,22 @@ xai_status xai_mean_s8_ref(const xai_reduce_plan *plan,
   return XAI_OK;
 }
 
+/* int16 MEAN or SUM: the same sums and rescale at int16 limits. */
+static void reduce_s16(const xai_reduce_plan *plan, const xai_reduce_params *p,
+                       int mean, const int16_t *in, int16_t *out,
+                       int32_t *scratch) {
+  if (plan->reduced_mask == 0) {
+    for (size_t i = 0; i < plan->in_count; i++) out[i] = in[i];
+    return;
+  }
+  sums_s16(plan, in, scratch);
+  finish(plan, p, mean, scratch, INT16_MIN, INT16_MAX, out, 2);
+}
+
 xai_status xai_mean_s16_ref(const xai_reduce_plan *plan,
                             const xai_reduce_params *p, const int16_t *in,
                             int16_t *out, int32_t *scratch) {
-  if (plan->reduced_mask == 0) {
-    for (size_t i = 0; i < plan->in_count; i++) out[i] = in[i];
-    return XAI_OK;
-  }
-  sums_s16(plan, in, scratch);
-  finish(plan, p, 1, scratch, INT16_MIN, INT16_MAX, out, 2);
+  reduce_s16(plan, p, 1, in, out, scratch);
   return XAI_OK;
 }
 
@@ -149,5 +156,12 @@ xai_status xai_sum_s8_ref(const xai_reduce_plan *plan,
   }
   sums_s8(plan, in, scratch);
   finish(plan, p, 0, scratch, INT8_MIN, INT8_MAX, out, 1);
+  return XAI_OK;
+}
+
+xai_status xai_sum_s16_ref(const xai_reduce_plan *plan,
+                           const xai_reduce_params *p, const int16_t *in,
+                           int16_t *out, int32_t *scratch) {
+  reduce_s16(plan, p, 0, in, out, scratch);
   return XAI_OK;
 }

@@ -450,6 +450,15 @@ xai_status xai_conv2d_s8_xcore_units(xai_vpu_ctx *ctx,
       (size_t)op->in.n * op->in.h * op->in.w * (size_t)c;
   const size_t group_bytes = (size_t)op->k_pad * 16u;
   const int32_t nb = op->out.w;
+  /* One group of one chunk (e.g. a 1x1 conv to <= 16 channels from <= 32)
+   * runs a generated pixel loop without the group and chunk loops
+   * (XAI_XCORE_UNROLLED_CODE_BYTES): no group or chunk branch, the one
+   * record's address is loop-invariant, and without the two counters the
+   * loop keeps 12 live values (no spill). */
+  const int one_block = mode != PATCH_DIRECT && op->n_groups == 1 &&
+                        n_chunks == 1;
+  const unsigned live = one_block ? XAI_XC_PIXEL_LOOP_LIVE - 2u
+                                  : XAI_XC_PIXEL_LOOP_LIVE;
   for (int32_t row = u_begin / nb; (int64_t)row * nb < u_end; row++) {
     int32_t b = row / op->out.h, oy = row % op->out.h;
     int32_t ox_end = xai_xc_unit_ox_end(row, nb, 1, op->out.w, u_end);
@@ -459,7 +468,7 @@ xai_status xai_conv2d_s8_xcore_units(xai_vpu_ctx *ctx,
                             (size_t)op->out.c;
       xai_vpu_defer(ctx, 3); /* output address */
       xai_vpu_branch(ctx);    /* pixel loop */
-      xai_vpu_mem(ctx, xai_vpu_spills(XAI_XC_PIXEL_LOOP_LIVE));
+      xai_vpu_mem(ctx, xai_vpu_spills(live));
       const int8_t *base = NULL; /* PATCH_IN_PLACE: the patch's first byte */
       int staged_last = 0;
       if (mode == PATCH_GATHERED) {
@@ -484,8 +493,10 @@ xai_status xai_conv2d_s8_xcore_units(xai_vpu_ctx *ctx,
         const int32_t rows = xai_xc_group_rows(op->out.c, g);
         xai_xc_bias_init(ctx, op->bias, g);
         xai_vpu_defer(ctx, 1); /* weight and record addresses */
-        xai_vpu_branch(ctx);    /* group loop */
-        xai_vpu_mem(ctx, 1);    /* ldw: the group's record offset */
+        if (!one_block) {
+          xai_vpu_branch(ctx); /* group loop */
+          xai_vpu_mem(ctx, 1); /* ldw: the group's record offset */
+        }
         if (mode == PATCH_DIRECT) {
           /* Filters of 2 to 9 taps of one chunk each (3x3 at 32 input
            * channels) run a generated unrolled tap block
@@ -530,7 +541,7 @@ xai_status xai_conv2d_s8_xcore_units(xai_vpu_ctx *ctx,
             }
             xai_vpu_vldc(ctx, src);
             xai_xc_mac_rows(ctx, wg + (size_t)j * 32u * rows, rows);
-            xai_vpu_branch(ctx); /* chunk loop */
+            if (!one_block) xai_vpu_branch(ctx); /* chunk loop */
           }
         }
         int n = op->out.c - 16 * g < 16 ? op->out.c - 16 * g : 16;

@@ -225,6 +225,12 @@ xai_status xai_dwconv2d_s8_xcore_units(xai_vpu_ctx *ctx,
   const size_t in_bytes =
       (size_t)op->in.n * op->in.h * op->in.w * (size_t)ic;
   const int32_t nb = (op->out.w + step - 1) / step;
+  /* A layer of one group (<= 16 channels) runs a generated pixel loop
+   * without the group loop (XAI_XCORE_UNROLLED_CODE_BYTES): no group
+   * branch, the one record's address is loop-invariant, one live value
+   * (the group counter) fewer. */
+  const unsigned live = op->n_groups == 1 ? XAI_XC_PIXEL_LOOP_LIVE - 1u
+                                          : XAI_XC_PIXEL_LOOP_LIVE;
   _Alignas(32) int8_t taps[XAI_DW_BATCH][32]; /* host copies of gathers */
   for (int32_t row = u_begin / nb; (int64_t)row * nb < u_end; row++) {
     int32_t b = row / op->out.h, oy = row % op->out.h;
@@ -237,7 +243,7 @@ xai_status xai_dwconv2d_s8_xcore_units(xai_vpu_ctx *ctx,
       int inner = interior(op, in, b, oy, ox, npix, in_bytes);
       xai_vpu_defer(ctx, 5); /* output address, interior test */
       xai_vpu_branch(ctx);    /* pixel loop */
-      xai_vpu_mem(ctx, xai_vpu_spills(XAI_XC_PIXEL_LOOP_LIVE));
+      xai_vpu_mem(ctx, xai_vpu_spills(live));
       int32_t ix0 = ox * p->stride_w - p->pad_w;
       for (int32_t g = 0; g < op->n_groups; g++) {
         int lanes = step > 1 ? npix * oc
@@ -245,8 +251,10 @@ xai_status xai_dwconv2d_s8_xcore_units(xai_vpu_ctx *ctx,
                                        : 16;
         xai_xc_bias_init(ctx, op->bias, g);
         xai_vpu_defer(ctx, 1); /* weight and record addresses */
-        xai_vpu_branch(ctx);    /* group loop */
-        xai_vpu_mem(ctx, 1);    /* ldw: the group's record offset */
+        if (op->n_groups > 1) {
+          xai_vpu_branch(ctx); /* group loop */
+          xai_vpu_mem(ctx, 1); /* ldw: the group's record offset */
+        }
         /* Interior pixels of filters up to 3x3 run a generated unrolled tap
          * block (XAI_XCORE_UNROLLED_CODE_BYTES); others loop per tap. */
         const int tap_loop = !inner || op->k > 9;

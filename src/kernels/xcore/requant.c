@@ -28,7 +28,7 @@ static void set_level(xai_rq_plan *g, int level, int lane, int64_t k) {
 
 /* Fills lane i for the chain; returns 0 if the lane needs the scalar path. */
 static int pack_lane(xai_rq_plan *g, int i, int32_t mult, int32_t shift,
-                     int64_t bound, int single) {
+                     int64_t bound, int single, int sign) {
   const int64_t two30 = (int64_t)1 << 30;
   g->split_shift[i] = 16;
   set_level(g, 0, i, -32768);
@@ -54,7 +54,7 @@ static int pack_lane(xai_rq_plan *g, int i, int32_t mult, int32_t shift,
   } else {
     s = 31 + rs;
     bp = two30 + ((int64_t)1 << (30 + rs));
-    e = (int64_t)1 << 31;
+    e = sign ? (int64_t)1 << 31 : 0;
   }
   int64_t ml = (int64_t)(int16_t)(uint16_t)(m & 0xFFFF);
   int64_t mh = (m - ml) / 65536;
@@ -164,7 +164,7 @@ static int fast_fits(const fast_lane *f, int64_t a0, int64_t k1, int64_t k2) {
  * not fit (the group then keeps the general chain). *uses_d: d != 0. */
 static int pack_fast_lane(xai_rq_plan *g, int i, int32_t mult,
                           int32_t shift, int64_t bound, int single,
-                          int32_t off, int *uses_d) {
+                          int sign, int32_t off, int *uses_d) {
   *uses_d = 0;
   g->split_shift[i] = 16;
   if (mult == 0) {
@@ -181,7 +181,7 @@ static int pack_fast_lane(xai_rq_plan *g, int i, int32_t mult,
   f.ml = (int64_t)(int16_t)(uint16_t)((uint32_t)mult & 0xFFFFu);
   f.mh = ((int64_t)mult - f.ml) / 65536;
   if (f.mh > 32767) return 0;
-  f.sign = !single;
+  f.sign = sign;
   int64_t p_min = carry_of(-bound), p_max = carry_of(bound);
   int64_t bp = ((int64_t)1 << (30 + rs)) + (single ? 0 : (int64_t)1 << 30);
   int64_t h = sh ? (int64_t)1 << (sh - 1) : 0;
@@ -222,6 +222,12 @@ static int pack_fast_lane(xai_rq_plan *g, int i, int32_t mult,
   return 0;
 }
 
+/* requant.h, "Sign term": the T term only changes outputs that a clamp
+ * at act_min >= zp_out hides. */
+static int sign_needed(int single_rounding, const xai_rq_consts_plan *c) {
+  return !single_rounding && c->act_min < c->zp_out;
+}
+
 /* Repacks g (already packed for the general chain) for the fast chain if
  * every lane fits; otherwise leaves it untouched. */
 static void try_fast(xai_rq_plan *g, const int32_t *multiplier,
@@ -230,17 +236,18 @@ static void try_fast(xai_rq_plan *g, const int32_t *multiplier,
   xai_rq_plan f;
   memset(&f, 0, sizeof f);
   int32_t off = c->out_i8 ? c->i8_offset : c->zp_out;
+  const int need_sign = sign_needed(single, c);
   int poff = 0, sign = 0;
   for (int i = 0; i < 16; i++) {
     int used = 0;
     if (i < n) {
       int64_t b = acc_bound[i] < 0 ? -acc_bound[i] : acc_bound[i];
-      if (!pack_fast_lane(&f, i, multiplier[i], shift[i], b, single, off,
-                          &used))
+      if (!pack_fast_lane(&f, i, multiplier[i], shift[i], b, single,
+                          need_sign, off, &used))
         return;
-      if (multiplier[i] != 0 && !single) sign = 1;
+      if (multiplier[i] != 0 && need_sign) sign = 1;
     } else {
-      pack_fast_lane(&f, i, 0, 0, 0, single, 0, &used);
+      pack_fast_lane(&f, i, 0, 0, 0, single, 0, 0, &used);
     }
     poff |= used;
   }
@@ -255,9 +262,18 @@ static void try_fast(xai_rq_plan *g, const int32_t *multiplier,
             (poff ? XAI_RQ_FAST_POFF : 0u) | (c->out_i8 ? XAI_RQ_FAST_I8 : 0u);
 }
 
-void xai_rq_pack_group(xai_rq_plan *g, const int32_t *multiplier,
-                       const int32_t *shift, const int64_t *acc_bound,
-                       int n, int single_rounding) {
+int xai_rq_plan_fold_poff(xai_rq_plan *g, int16_t d[16]) {
+  const uint32_t need = XAI_RQ_FAST | XAI_RQ_FAST_POFF;
+  if ((g->fast & need) != need || (g->fast & XAI_RQ_FAST_SIGN)) return 0;
+  memcpy(d, g->p_offset, sizeof g->p_offset);
+  memset(g->p_offset, 0, sizeof g->p_offset);
+  g->fast &= ~(uint32_t)XAI_RQ_FAST_POFF;
+  return 1;
+}
+
+static void pack_general(xai_rq_plan *g, const int32_t *multiplier,
+                         const int32_t *shift, const int64_t *acc_bound,
+                         int n, int single_rounding, int sign) {
   memset(g, 0, sizeof *g);
   int ok = 1;
   for (int i = 0; i < 16; i++) {
@@ -265,10 +281,11 @@ void xai_rq_pack_group(xai_rq_plan *g, const int32_t *multiplier,
       g->multiplier[i] = multiplier[i];
       g->shift[i] = shift[i];
       int64_t b = acc_bound[i] < 0 ? -acc_bound[i] : acc_bound[i];
-      if (!pack_lane(g, i, multiplier[i], shift[i], b, single_rounding))
+      if (!pack_lane(g, i, multiplier[i], shift[i], b, single_rounding,
+                     sign))
         ok = 0;
     } else {
-      pack_lane(g, i, 0, 0, 0, 0);
+      pack_lane(g, i, 0, 0, 0, 0, 0);
     }
   }
   g->scalar = ok ? 0u : 1u;
@@ -278,11 +295,27 @@ void xai_rq_pack_group(xai_rq_plan *g, const int32_t *multiplier,
       if (g->coef[t][i] != 0) g->term_mask |= 1u << t;
 }
 
+void xai_rq_pack_group(xai_rq_plan *g, const int32_t *multiplier,
+                       const int32_t *shift, const int64_t *acc_bound,
+                       int n, int single_rounding) {
+  pack_general(g, multiplier, shift, acc_bound, n, single_rounding, 1);
+}
+
+void xai_rq_pack_group_clamped(xai_rq_plan *g, const int32_t *multiplier,
+                               const int32_t *shift,
+                               const int64_t *acc_bound, int n,
+                               int single_rounding,
+                               const xai_rq_consts_plan *c) {
+  pack_general(g, multiplier, shift, acc_bound, n, single_rounding,
+               sign_needed(single_rounding, c));
+}
+
 void xai_rq_pack_group_c(xai_rq_plan *g, const int32_t *multiplier,
                          const int32_t *shift, const int64_t *acc_bound,
                          int n, int single_rounding,
                          const xai_rq_consts_plan *c) {
-  xai_rq_pack_group(g, multiplier, shift, acc_bound, n, single_rounding);
+  xai_rq_pack_group_clamped(g, multiplier, shift, acc_bound, n,
+                            single_rounding, c);
   if (!g->scalar) try_fast(g, multiplier, shift, acc_bound, n,
                            single_rounding, c);
 }

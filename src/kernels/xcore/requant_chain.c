@@ -26,7 +26,7 @@ void xai_rq_chain_of(const xai_rq_group *g, xai_rq_chain *cv) {
   const uint32_t mask = g->info & 0xFFu;
   if (g->info & XAI_RQ_INFO_COMPACT) {
     /* xai_rq_plan_compactable: K0 = -2^15, K1 = -2^14, K2 = 0, T
-     * coefficients -2^15 (level 1) and 1 (level 2). */
+     * coefficients -2^15 (level 1) and 1 (level 2) when the mask has T. */
     cv->split = k_shift16;
     cv->final = g->v[0];
     cv->k[0][0] = k_minus1;
@@ -36,8 +36,10 @@ void xai_rq_chain_of(const xai_rq_group *g, xai_rq_chain *cv) {
     cv->k[2][0] = cv->k[2][1] = k_zero16;
     cv->coef[XAI_RQ_L0_Q] = cv->coef[XAI_RQ_L1_P] = g->v[1];
     cv->coef[XAI_RQ_L1_Q] = cv->coef[XAI_RQ_L2_P] = g->v[2];
-    cv->coef[XAI_RQ_L1_T] = (const int16_t *)k_x8000;
-    cv->coef[XAI_RQ_L2_T] = k_ones;
+    if (mask & XAI_RQ_T_MASK) {
+      cv->coef[XAI_RQ_L1_T] = (const int16_t *)k_x8000;
+      cv->coef[XAI_RQ_L2_T] = k_ones;
+    }
     return;
   }
   cv->split = g->v[0];

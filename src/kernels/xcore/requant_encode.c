@@ -31,15 +31,17 @@ uint32_t xai_rq_plan_info(const xai_rq_plan *g) {
 }
 
 int xai_rq_plan_compactable(const xai_rq_plan *g, int n) {
+  const int with_t = g->term_mask == XAI_RQ_COMPACT_MASK;
   if (g->scalar || g->fast || g->single_rounding ||
-      g->term_mask != XAI_RQ_COMPACT_MASK)
+      (!with_t && g->term_mask != (XAI_RQ_COMPACT_MASK & ~XAI_RQ_T_MASK)))
     return 0;
   for (int i = 0; i < n && i < 16; i++)
     if (g->split_shift[i] != 16 || g->k_hi[0][i] != -1 ||
         g->k_lo[0][i] != 0x8000u || g->k_hi[1][i] != -1 ||
         g->k_lo[1][i] != 0xC000u || g->k_hi[2][i] != 0 ||
-        g->k_lo[2][i] != 0 || g->coef[XAI_RQ_L1_T][i] != -32768 ||
-        g->coef[XAI_RQ_L2_T][i] != 1 ||
+        g->k_lo[2][i] != 0 ||
+        g->coef[XAI_RQ_L1_T][i] != (with_t ? -32768 : 0) ||
+        g->coef[XAI_RQ_L2_T][i] != (with_t ? 1 : 0) ||
         g->coef[XAI_RQ_L0_Q][i] != g->coef[XAI_RQ_L1_P][i] ||
         g->coef[XAI_RQ_L1_Q][i] != g->coef[XAI_RQ_L2_P][i])
       return 0;

@@ -113,6 +113,25 @@ static void constant_lane(int32_t *mult, int32_t *shift, int64_t *bias,
     }
 }
 
+/* Moves a fast group's P offset into the accumulators' start (start[i],
+ * the folded bias), saving the run's VLADD, when no partial sum of the MAC
+ * loop can then leave int32: |start + d 2^16| + 128 sum |w| (wabs) below
+ * 2^31 on every lane. */
+static void fold_poff(xai_rq_plan *plan, int64_t start[16],
+                      const int64_t wabs[16], int lanes) {
+  xai_rq_plan f = *plan;
+  int16_t d[16];
+  if (!xai_rq_plan_fold_poff(&f, d)) return;
+  for (int i = 0; i < lanes; i++) {
+    int64_t s = start[i] + (int64_t)d[i] * 65536;
+    if ((s < 0 ? -s : s) + 128 * wabs[i] > INT32_MAX) return;
+  }
+  for (int i = lanes; i < 16; i++)
+    if (d[i] != 0) return;
+  for (int i = 0; i < lanes; i++) start[i] += (int64_t)d[i] * 65536;
+  *plan = f;
+}
+
 xai_status xai_xc_pack_channels(xai_xc_layout *l, int32_t n_out,
                                 int32_t reps, const int8_t *w,
                                 size_t chan_step, size_t n, size_t k_stride,
@@ -141,11 +160,15 @@ xai_status xai_xc_pack_channels(xai_xc_layout *l, int32_t n_out,
     if (lanes > 16) lanes = 16;
     int16_t *bg = l->bias + 32 * g;
     memset(bg, 0, 64);
+    int64_t start[16] = {0}, wabs[16] = {0};
     for (int i = 0; i < lanes; i++) {
       int32_t oc = reps > 1 ? i % n_out : 16 * g + i;
       const int8_t *wc = w + (size_t)oc * chan_step;
       int64_t sum = 0;
-      for (size_t k = 0; k < n; k++) sum += wc[k * k_stride];
+      for (size_t k = 0; k < n; k++) {
+        sum += wc[k * k_stride];
+        wabs[i] += wc[k * k_stride] < 0 ? -wc[k * k_stride] : wc[k * k_stride];
+      }
       int64_t b = bias ? bias[oc] : 0;
       int64_t folded = b - (int64_t)zp_in * sum;
       if (folded < INT32_MIN || folded > INT32_MAX)
@@ -160,15 +183,14 @@ xai_status xai_xc_pack_channels(xai_xc_layout *l, int32_t n_out,
       if (all_zero)
         constant_lane(&mult[i], &shift[i], &folded, single_rounding, zp_out,
                       act_min, act_max);
-      uint32_t u = (uint32_t)(int32_t)folded;
-      bg[i] = (int16_t)(uint16_t)(u >> 16);
-      bg[16 + i] = (int16_t)(uint16_t)(u & 0xFFFFu);
+      start[i] = folded;
       bound[i] = all_zero ? (folded < 0 ? -folded : folded)
                           : xai_rq_acc_bound(wc, n, k_stride, zp_in, b);
     }
     plan.compact = 0;
     if (l->rq_compact) {
-      xai_rq_pack_group(&plan, mult, shift, bound, lanes, single_rounding);
+      xai_rq_pack_group_clamped(&plan, mult, shift, bound, lanes,
+                                single_rounding, &cp);
       plan.compact = (uint32_t)xai_rq_plan_compactable(&plan, lanes);
     }
     if (!plan.compact) {
@@ -178,6 +200,12 @@ xai_status xai_xc_pack_channels(xai_xc_layout *l, int32_t n_out,
        * sequence of the full general one (same term mask; the shared
        * vectors come from the library): 352 bytes fewer, no bundle more. */
       plan.compact = (uint32_t)xai_rq_plan_compactable(&plan, lanes);
+    }
+    fold_poff(&plan, start, wabs, lanes);
+    for (int i = 0; i < lanes; i++) {
+      uint32_t u = (uint32_t)(int32_t)start[i];
+      bg[i] = (int16_t)(uint16_t)(u >> 16);
+      bg[16 + i] = (int16_t)(uint16_t)(u & 0xFFFFu);
     }
     l->index[g] = (uint32_t)at;
     at += xai_rq_encode_group(&plan, base + at);

@@ -261,7 +261,7 @@ static void run_general(xai_vpu_ctx *ctx, const xai_rq_group *g,
                         tally *t, final_regs *f) {
   const rq_v16 hi = rq_load16(ctx->vD.s16), q = rq_load16(ctx->vR.s16);
   rq_a16 acc = rq_join(hi, q);
-  t->issues += 2; /* VSTR Q, VSTD HI */
+  t->issues += (g->info & XAI_RQ_T_MASK) ? 2u : 1u; /* VSTR Q, VSTD HI */
   xai_rq_chain ch;
   xai_rq_chain_of(g, &ch);
   const rq_v16 *vc = NULL;

@@ -231,7 +231,8 @@ void xai_rq_run_vpu(xai_vpu_ctx *ctx, const xai_rq_group *g,
   void *q = slot(scratch, BUF_Q), *hif = slot(scratch, BUF_HI);
   void *p = slot(scratch, BUF_P), *t = slot(scratch, BUF_T);
   xai_vpu_vstr(ctx, q);
-  xai_vpu_vstd(ctx, hif);
+  /* HI feeds the scalar path and the T term only. */
+  if (g->info & (XAI_RQ_INFO_SCALAR | XAI_RQ_T_MASK)) xai_vpu_vstd(ctx, hif);
   if (g->info & XAI_RQ_INFO_SCALAR) {
     run_scalar(ctx, g, c, out, n, scratch);
     xai_vpu_set_mode(ctx, XAI_VPU_MODE_INT8);

@@ -6,6 +6,7 @@
 
 #include "activations_float_internal.h"
 #include "elementwise_internal.h"
+#include "softmax_s16_internal.h"
 
 typedef enum {
   A_SOFTMAX, A_LOGISTIC, A_TANH, A_RELU, A_RELU6, A_RELU1, A_LEAKY, A_PRELU,
@@ -334,12 +335,23 @@ static bool float_in(const xai_op_ctx *ctx) {
 static xai_status eval_any(xai_op_ctx *ctx) {
   return float_in(ctx) ? xai_act_float_eval(ctx) : eval(ctx);
 }
+static bool s16_in(const xai_op_ctx *ctx) {
+  const xai_rt_tensor *in = xai_op_input(ctx, 0);
+  return in && in->type == XAI_TYPE_INT16;
+}
+static xai_status eval_softmax(xai_op_ctx *ctx) {
+  return s16_in(ctx) ? xai_softmax_s16_eval(ctx) : eval_any(ctx);
+}
 #define FLOAT_OR(kind, prepare_int)                                      \
   static xai_status prepare_int##_any(xai_op_ctx *ctx) {                 \
     return float_in(ctx) ? xai_act_float_prepare(ctx, kind)              \
                          : prepare_int(ctx);                             \
   }
 FLOAT_OR(XAI_ACTF_SOFTMAX, prepare_softmax)
+static xai_status prepare_softmax_s16_or(xai_op_ctx *ctx) {
+  return s16_in(ctx) ? xai_softmax_s16_prepare(ctx)
+                     : prepare_softmax_any(ctx);
+}
 FLOAT_OR(XAI_ACTF_LEAKY_RELU, prepare_leaky)
 FLOAT_OR(XAI_ACTF_HARD_SWISH, prepare_hard_swish)
 
@@ -362,8 +374,8 @@ static xai_status prepare_relu1(xai_op_ctx *ctx) {
 }
 
 const xai_op_registration xai_op_softmax = {XAI_OP_SOFTMAX, NULL,
-                                            prepare_softmax_any, eval_any,
-                                            NULL};
+                                            prepare_softmax_s16_or,
+                                            eval_softmax, NULL};
 const xai_op_registration xai_op_logistic = {XAI_OP_LOGISTIC, NULL,
                                              prepare_logistic, eval_any, NULL};
 const xai_op_registration xai_op_tanh = {XAI_OP_TANH, NULL, prepare_tanh,

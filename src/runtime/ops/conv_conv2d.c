@@ -72,7 +72,7 @@ static xai_status prepare(xai_op_ctx *ctx) {
                        (int)o->stride_h, (int)o->stride_w);
   const int32_t dil_h = o->dilation_h_factor > 0 ? o->dilation_h_factor : 1;
   const int32_t dil_w = o->dilation_w_factor > 0 ? o->dilation_w_factor : 1;
-  if (d->filter.c < 1 || d->in.c % d->filter.c != 0 ||
+  if (d->filter.c < 1 || d->in.c < d->filter.c || d->in.c % d->filter.c != 0 ||
       d->filter.n % (d->in.c / d->filter.c) != 0)
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
                        "input depth %d is not a multiple of filter depth %d "

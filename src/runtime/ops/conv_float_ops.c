@@ -64,7 +64,7 @@ xai_status xai_conv_float_prepare(xai_op_ctx *ctx, xai_conv_float_kind kind) {
                         : kind == XAI_CONVF_DEPTHWISE ? d->filter.c
                                                       : d->in.c;
   if (kind == XAI_CONVF_CONV &&
-      (d->filter.c < 1 || d->in.c % d->filter.c ||
+      (d->filter.c < 1 || d->in.c < d->filter.c || d->in.c % d->filter.c ||
        out_c % (d->in.c / d->filter.c)))
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
                        "filter depth %d does not divide the input depth %d",

@@ -1,4 +1,4 @@
-/* MEAN (int8, int16, float32) and SUM (int8, float32) over constant axes (TFLite reduce.cc,
+/* MEAN and SUM (int8, int16, float32) over constant axes (TFLite reduce.cc,
  * reference QuantizedMeanOrSum). */
 #include "elementwise_internal.h"
 #include "reduce_more_internal.h"
@@ -20,7 +20,7 @@ static xai_status prepare(xai_op_ctx *ctx, int sum) {
     return xai_reduce_more_prepare(ctx, sum ? XAI_REDUCE_SUM : XAI_REDUCE_MEAN);
   if (!st) st = xai_ew_input(ctx, 1, &axes);
   if (!st) st = xai_ew_output(ctx, 0, &out);
-  if (!st) st = xai_ew_check_type(ctx, in, "input", mean_types, sum ? 1 : 2);
+  if (!st) st = xai_ew_check_type(ctx, in, "input", mean_types, 2);
   if (!st) st = xai_ew_same_type(ctx, in, "input", out, "output");
   if (!st) st = xai_ew_check_type(ctx, axes, "axis", axis_types, 1);
   if (!st) st = xai_ew_check_quantized(ctx, in, "input");
@@ -30,11 +30,6 @@ static xai_status prepare(xai_op_ctx *ctx, int sum) {
     return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
                        "axis tensor must be constant (dynamic axes are not "
                        "supported)");
-  if (in->type == XAI_TYPE_INT16 && (in->zero_point || out->zero_point))
-    return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
-                       "int16 %s needs zero points 0 (got %d and %d)",
-                       ctx->op_name, (int)in->zero_point,
-                       (int)out->zero_point);
   reduce_data *d = xai_ew_alloc(ctx, sizeof *d);
   if (!d) return XAI_ERR_NO_MEMORY;
   ctx->data = d;
@@ -64,10 +59,11 @@ static xai_status eval(xai_op_ctx *ctx) {
   const void *in = xai_op_input(ctx, 0)->data;
   void *out = xai_op_output(ctx, 0)->data;
   int32_t *scratch = xai_op_scratch(ctx, d->scratch);
-  if (d->sum) return xai_sum_s8_ref(&d->plan, &d->p, in, out, scratch);
-  return d->type == XAI_TYPE_INT16
-             ? xai_mean_s16_ref(&d->plan, &d->p, in, out, scratch)
-             : xai_mean_s8_ref(&d->plan, &d->p, in, out, scratch);
+  if (d->type == XAI_TYPE_INT16)
+    return d->sum ? xai_sum_s16_ref(&d->plan, &d->p, in, out, scratch)
+                  : xai_mean_s16_ref(&d->plan, &d->p, in, out, scratch);
+  return d->sum ? xai_sum_s8_ref(&d->plan, &d->p, in, out, scratch)
+                : xai_mean_s8_ref(&d->plan, &d->p, in, out, scratch);
 }
 
 static xai_status prepare_mean(xai_op_ctx *ctx) { return prepare(ctx, 0); }

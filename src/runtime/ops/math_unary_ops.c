@@ -24,11 +24,12 @@ typedef struct {
 static const int8_t k_f32[] = {XAI_TYPE_FLOAT32};
 static const int8_t k_abs[] = {XAI_TYPE_FLOAT32, XAI_TYPE_INT8,
                                XAI_TYPE_INT16};
-static const int8_t k_rsqrt[] = {XAI_TYPE_FLOAT32, XAI_TYPE_INT8};
+static const int8_t k_rsqrt[] = {XAI_TYPE_FLOAT32, XAI_TYPE_INT8,
+                                 XAI_TYPE_INT16};
 static const int8_t k_elu[] = {XAI_TYPE_FLOAT32, XAI_TYPE_INT8};
 static const int8_t k_bool[] = {XAI_TYPE_BOOL};
-static const int8_t k_zeros[] = {XAI_TYPE_FLOAT32, XAI_TYPE_INT32,
-                                 XAI_TYPE_INT64};
+static const int8_t k_zeros[] = {XAI_TYPE_FLOAT32, XAI_TYPE_INT8,
+                                 XAI_TYPE_INT32, XAI_TYPE_INT64};
 
 static xai_status prepare(xai_op_ctx *ctx, xai_unary_fn fn,
                           const int8_t *types, size_t ntypes, u_path path) {
@@ -71,6 +72,10 @@ static xai_status prepare(xai_op_ctx *ctx, xai_unary_fn fn,
     xai_abs_params_make(in->scale, in->zero_point, out->scale,
                         out->zero_point, &d->u.q);
   } else {
+    if (in->type == XAI_TYPE_INT16 && (in->zero_point || out->zero_point))
+      return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
+                         "int16 RSQRT needs zero points 0 (got %d, %d)",
+                         (int)in->zero_point, (int)out->zero_point);
     d->path = U_RSQRT_Q;
     xai_rsqrt_params_make(in->scale, in->zero_point, out->scale,
                           out->zero_point, &d->u.q);
@@ -92,7 +97,8 @@ static xai_status eval(xai_op_ctx *ctx) {
         xai_abs_s8_ref(&d->u.q, d->count, in, out);
       break;
     case U_RSQRT_Q:
-      if (xai_rsqrt_s8_ref(&d->u.q, d->count, in, out))
+      if (d->type == XAI_TYPE_INT16 ? xai_rsqrt_s16_ref(&d->u.q, d->count, in, out)
+                                    : xai_rsqrt_s8_ref(&d->u.q, d->count, in, out))
         return xai_op_fail(ctx, XAI_ERR_RANGE,
                            "RSQRT of a negative value (input below its zero "
                            "point)");

@@ -22,10 +22,13 @@ typedef struct {
 
 static const int8_t k_f32_s8[] = {XAI_TYPE_FLOAT32, XAI_TYPE_INT8};
 static const int8_t k_reverse[] = {XAI_TYPE_FLOAT32, XAI_TYPE_INT8,
-                                   XAI_TYPE_INT16, XAI_TYPE_INT32};
+                                   XAI_TYPE_INT16, XAI_TYPE_INT32,
+                                   XAI_TYPE_INT64, XAI_TYPE_BOOL,
+                                   XAI_TYPE_UINT8};
 static const int8_t k_bcast[] = {XAI_TYPE_FLOAT32, XAI_TYPE_INT8,
                                  XAI_TYPE_INT16, XAI_TYPE_INT32,
-                                 XAI_TYPE_INT64, XAI_TYPE_BOOL};
+                                 XAI_TYPE_INT64, XAI_TYPE_BOOL,
+                                 XAI_TYPE_UINT8};
 
 /* A constant int operand with up to max values. */
 static xai_status const_ints(xai_op_ctx *ctx, uint32_t i, const char *what,

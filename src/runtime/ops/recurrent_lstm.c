@@ -6,11 +6,13 @@
  * Q3.12 (scale 2^-12); in LiteRT's arithmetic the hidden state's scale and
  * zero point come from the op's fifth intermediate tensor, in TFLite
  * Micro's (lstm_tflm.c, the default) from the output state. Layer-norm
- * LSTMs are not supported. */
+ * LSTMs are not supported. int16 (16x8) and float32 inputs go to
+ * recurrent_lstm_wide.c. */
 #include <math.h>
 #include <string.h>
 
 #include "interp_internal.h"
+#include "recurrent_lstm_internal.h"
 #include "shape_internal.h"
 #include "xai/kernels_ref/quant.h"
 #include "xai/kernels_ref/recurrent.h"
@@ -91,6 +93,9 @@ static xai_status prepare(xai_op_ctx *ctx) {
                          "layer-norm LSTM (input %u present) is not "
                          "supported",
                          i);
+  const xai_rt_tensor *in0 = xai_op_input(ctx, IN_INPUT);
+  if (in0 && (in0->type == XAI_TYPE_INT16 || in0->type == XAI_TYPE_FLOAT32))
+    return xai_lstm_wide_prepare(ctx);
   xai_rt_tensor *in, *out, *os, *cs, *w_if, *w_rf;
   xai_status st = xai_shape_op_input(ctx, IN_INPUT, "input", &in);
   if (!st) st = xai_shape_op_input(ctx, 4, "input_to_output_weights", &w_if);
@@ -101,8 +106,8 @@ static xai_status prepare(xai_op_ctx *ctx) {
   if (st) return st;
   if (in->type != XAI_TYPE_INT8)
     return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
-                       "input is %s; only the integer (int8) LSTM is "
-                       "supported",
+                       "input is %s; the LSTM runs int8, int16 (16x8) "
+                       "and float32 inputs",
                        xai_tensor_type_name(in->type));
   if (in->rank != 2 && in->rank != 3)
     return xai_op_fail(ctx, XAI_ERR_FORMAT, "input must be 2-D or 3-D");
@@ -286,6 +291,8 @@ static xai_status prepare(xai_op_ctx *ctx) {
 }
 
 static xai_status eval(xai_op_ctx *ctx) {
+  if (xai_op_input(ctx, IN_INPUT)->type != XAI_TYPE_INT8)
+    return xai_lstm_wide_eval(ctx);
   lstm_data *d = ctx->data;
   const xai_lstm_s8_params *p = &d->p;
   const int8_t *in = xai_op_input(ctx, IN_INPUT)->data;

@@ -1,10 +1,11 @@
 /* SVDF, integer path: int8 input/output, int8 weights_feature, int32 bias,
  * and either int16 weights_time + int16 variable state (TFLite svdf.cc) or
  * int8 weights_time + int8 state (TFLite Micro's svdf_common.cc; LiteRT
- * has no int8-state path). */
+ * has no int8-state path). float32 inputs go to recurrent_svdf_f32.c. */
 #include <stdbool.h>
 #include <string.h>
 
+#include "recurrent_svdf_internal.h"
 #include "shape_internal.h"
 #include "xai/kernels_ref/quant.h"
 #include "xai/kernels_ref/recurrent.h"
@@ -29,6 +30,7 @@ static xai_status prepare(xai_op_ctx *ctx) {
   if (!st) st = xai_shape_op_input(ctx, 2, "weights_time", &wt);
   if (!st) st = xai_shape_op_input(ctx, 4, "activation_state", &state);
   if (!st) st = xai_shape_op_output(ctx, 0, &out);
+  if (!st && in->type == XAI_TYPE_FLOAT32) return xai_svdf_f32_prepare(ctx);
   if (!st) st = need_type(ctx, in, "input", XAI_TYPE_INT8);
   if (!st) st = need_type(ctx, wf, "weights_feature", XAI_TYPE_INT8);
   if (st) return st;
@@ -105,6 +107,8 @@ static xai_status prepare(xai_op_ctx *ctx) {
 }
 
 static xai_status eval(xai_op_ctx *ctx) {
+  if (xai_op_input(ctx, 0)->type == XAI_TYPE_FLOAT32)
+    return xai_svdf_f32_eval(ctx);
   svdf_data *d = ctx->data;
   const xai_rt_tensor *bias = xai_op_input(ctx, 3);
   const int32_t *bias_data = bias ? bias->data : NULL;

@@ -3,7 +3,7 @@
  * output element i depends only on input elements at the same or
  * broadcast positions, read before it is written.
  *   XAI_add: inputs a, b, packed xai_add_s8_xcore_params; options {th}.
- *   XAI_mul: inputs a, b; options {th, m, s, z1, z2, zo, lo, hi}. */
+ *   XAI_mul: inputs a, b, packed xai_mul_s8_xcore_params; options {th}. */
 #include <string.h>
 
 #include "xai/kernels_xcore/elementwise.h"
@@ -13,7 +13,6 @@ typedef struct {
   int mul;
   unsigned threads;
   xai_bcast bc;
-  xai_mul_params mp; /* XAI_mul */
 } ew_data;
 
 static xai_status shape_of(xai_op_ctx *ctx, const xai_rt_tensor *t,
@@ -37,7 +36,7 @@ static xai_status prepare(xai_op_ctx *ctx, int mul) {
   if (st) return st;
   d->threads = threads;
   d->mul = mul;
-  if ((st = xai_xcore_misc_check_io(ctx, mul ? 2u : 3u))) return st;
+  if ((st = xai_xcore_misc_check_io(ctx, 3u))) return st;
   xai_rt_tensor *a, *b, *out;
   if ((st = xai_xcore_misc_check_s8(ctx, 0, 0, SIZE_MAX, &a)) ||
       (st = xai_xcore_misc_check_s8(ctx, 1, 0, SIZE_MAX, &b)) ||
@@ -60,30 +59,9 @@ static xai_status prepare(xai_op_ctx *ctx, int mul) {
                        "output shape differs from the broadcast of the "
                        "inputs' shapes (%zu elements expected)",
                        d->bc.count);
-  if (!mul)
-    return xai_xcore_misc_packed_check(ctx, 2,
-                                       sizeof(xai_add_s8_xcore_params));
-  xai_mul_params *p = &d->mp;
-  if ((st = xai_xcore_op_opt_int(ctx, &map, "m", 0, INT32_MAX,
-                                   &p->output_multiplier)) ||
-      (st = xai_xcore_op_opt_int(ctx, &map, "s", -31, 31,
-                                   &p->output_shift)) ||
-      (st = xai_xcore_op_opt_int(ctx, &map, "z1", -255, 255,
-                                   &p->input1_offset)) ||
-      (st = xai_xcore_op_opt_int(ctx, &map, "z2", -255, 255,
-                                   &p->input2_offset)) ||
-      (st = xai_xcore_op_opt_int(ctx, &map, "zo", -128, 127,
-                                   &p->output_offset)) ||
-      (st = xai_xcore_op_opt_int(ctx, &map, "lo", -128, 127,
-                                   &p->act_min)) ||
-      (st = xai_xcore_op_opt_int(ctx, &map, "hi", -128, 127,
-                                   &p->act_max)))
-    return st;
-  if (p->act_min > p->act_max)
-    return xai_op_fail(ctx, XAI_ERR_FORMAT,
-                       "clamp range [%d, %d] is empty", (int)p->act_min,
-                       (int)p->act_max);
-  return XAI_OK;
+  return xai_xcore_misc_packed_check(
+      ctx, 2, mul ? sizeof(xai_mul_s8_xcore_params)
+                  : sizeof(xai_add_s8_xcore_params));
 }
 
 static xai_status eval(xai_op_ctx *ctx) {
@@ -91,40 +69,26 @@ static xai_status eval(xai_op_ctx *ctx) {
   const int8_t *a = xai_op_input(ctx, 0)->data;
   const int8_t *b = xai_op_input(ctx, 1)->data;
   int8_t *out = xai_op_output(ctx, 0)->data;
+  const void *p = xai_xcore_misc_packed(ctx, 2);
+  if (!p) return XAI_ERR_FORMAT;
   xai_xcore_ew_report rep;
   xai_error e;
   xai_error_clear(&e);
-  xai_status st;
-  if (d->mul) {
-    st = xai_mul_s8_xcore_run(&d->mp, &d->bc, a, b, out, d->threads, &rep,
-                              &e);
-    if (st) return xai_xcore_misc_kernel_failed(ctx, st, &e);
-    return xai_xcore_misc_report_cost(ctx, &rep, 0, 0, "mul");
-  }
-  const xai_add_s8_xcore_params *p = xai_xcore_misc_packed(ctx, 2);
-  if (!p) return XAI_ERR_FORMAT;
-  st = xai_add_s8_xcore_run(p, &d->bc, a, b, out, d->threads, &rep, &e);
+  xai_status st =
+      d->mul ? xai_mul_s8_xcore_run(p, &d->bc, a, b, out, d->threads, &rep, &e)
+             : xai_add_s8_xcore_run(p, &d->bc, a, b, out, d->threads, &rep,
+                                    &e);
   if (st) return xai_xcore_misc_kernel_failed(ctx, st, &e);
-  return xai_xcore_misc_report_cost(ctx, &rep, 0, sizeof *p, "add");
+  return xai_xcore_misc_report_cost(
+      ctx, &rep, 0,
+      d->mul ? sizeof(xai_mul_s8_xcore_params) : sizeof(xai_add_s8_xcore_params),
+      d->mul ? "mul" : "add");
 }
 
-/* Exact: both kernels charge a fixed number of bundles per element (plus
- * the broadcast walk), over the same split as their run helpers. */
-static xai_status estimate(xai_op_ctx *ctx) {
-  const ew_data *d = ctx->data;
-  uint64_t per = d->mul ? XAI_MUL_S8_XCORE_BUNDLES_PER_ELEMENT
-                        : XAI_ADD_S8_XCORE_BUNDLES_PER_ELEMENT;
-  if (!xai_xcore_ew_bcast_is_flat(&d->bc)) per += XAI_EW_BCAST_BUNDLES;
-  uint64_t bundles[XAI_XCORE_THREADS_PER_TILE];
-  for (unsigned t = 0; t < d->threads; t++) {
-    size_t b, e;
-    xai_xcore_ew_split(d->bc.count, 32, d->threads, t, &b, &e);
-    bundles[t] = (uint64_t)(e - b) * per;
-  }
-  return xai_xcore_op_cost(ctx, bundles, d->threads, 0,
-                             d->mul ? 0 : sizeof(xai_add_s8_xcore_params),
-                             d->mul ? "mul" : "add");
-}
+/* The bundles depend on the data only through the -128 fix-up of the
+ * requantization, so the estimate runs the op as eval does (writing its
+ * output). */
+static xai_status estimate(xai_op_ctx *ctx) { return eval(ctx); }
 
 static xai_status prepare_add(xai_op_ctx *ctx) { return prepare(ctx, 0); }
 static xai_status prepare_mul(xai_op_ctx *ctx) { return prepare(ctx, 1); }
