@@ -37,7 +37,14 @@ static xai_status resolve(xai_op_ctx *ctx, pad_data *d) {
                          "padding of axis %d is (%d, %d); paddings must be "
                          ">= 0",
                          (int)i, (int)d->before[i], (int)d->after[i]);
-    want.dims[i] += d->before[i] + d->after[i];
+    const int64_t padded = (int64_t)want.dims[i] + d->before[i] + d->after[i];
+    if (padded > INT32_MAX)
+      return xai_op_fail(ctx, XAI_ERR_FORMAT,
+                         "padding of axis %d is (%d, %d); the padded axis "
+                         "would have %lld elements",
+                         (int)i, (int)d->before[i], (int)d->after[i],
+                         (long long)padded);
+    want.dims[i] = (int32_t)padded;
   }
   return xai_shape_op_check_dims(ctx, out, "output", &want);
 }
