@@ -68,6 +68,7 @@ static const xai_rt_tensor *intermediate(const xai_op_ctx *ctx, uint32_t i) {
 
 /* TFLite CheckedLog2: the cell state's scale must be a power of two. */
 static bool checked_log2(float x, int32_t *out) {
+  if (!(x > 0.0f) || !isfinite(x)) return false; /* a corrupt scale */
   const float l = logf(x) * (1.0f / logf(2.0f));
   const float r = roundf(l);
   *out = (int32_t)r;

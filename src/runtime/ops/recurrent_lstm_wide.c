@@ -99,7 +99,8 @@ static xai_status prepare_s16(xai_op_ctx *ctx, lstm_wide_data *d,
                        "int16 input and output_state must have zero point 0 "
                        "(TFLite Micro's int16 fully connected)");
   const float l2 = log2f(cs->scale);
-  if (fabsf(l2 - roundf(l2)) >= 1e-3f)
+  if (!(cs->scale > 0.0f) || !isfinite(cs->scale) ||
+      fabsf(l2 - roundf(l2)) >= 1e-3f)
     return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
                        "cell_state scale %g is not a power of two",
                        (double)cs->scale);
