@@ -142,6 +142,10 @@ static xai_status prepare_lut16(xai_op_ctx *ctx, act_kind kind,
   if (in->zero_point || out->zero_point)
     return xai_op_fail(ctx, XAI_ERR_FORMAT,
                        "int16 input and output need zero point 0");
+  if (!(in->scale > 1e-30f) || !isfinite(in->scale))
+    return xai_op_fail(ctx, XAI_ERR_FORMAT,
+                       "int16 input scale %g is not a usable positive scale",
+                       (double)in->scale);
   int l2;
   bool pot = checked_log2(in->scale, &l2);
   int32_t shift = 12 + l2;
@@ -155,6 +159,11 @@ static xai_status prepare_lut16(xai_op_ctx *ctx, act_kind kind,
       m *= 2.0;
     }
     mult = (int32_t)m;
+    if (mult < 1)
+      return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
+                         "int16 input scale %g is too small for TFLite "
+                         "Micro's table (its multiplier rounds to 0)",
+                         (double)in->scale);
     if (mult > 32767)
       return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
                          "int16 input scale %g is too large for TFLite "

@@ -162,6 +162,12 @@ static xai_status prepare(xai_op_ctx *ctx) {
     return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
                        "cell_state scale %g is not a power of two",
                        cs->scale);
+  /* tanh(c) shifts the cell state by 12 + log2(scale) into Q3.12: beyond
+   * these powers the shift leaves int32. */
+  if (p->cell_scale_log2 < -43 || p->cell_scale_log2 > 2)
+    return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
+                       "cell_state scale %g is outside 2^-43..2^2",
+                       cs->scale);
   const int32_t zp_in = in->zero_point, zp_os = os->zero_point;
 
   const bool cifg = xai_op_input(ctx, IN_I2I) == NULL;

@@ -105,6 +105,10 @@ static xai_status prepare_s16(xai_op_ctx *ctx, lstm_wide_data *d,
                        "cell_state scale %g is not a power of two",
                        (double)cs->scale);
   p->cell_scale_log2 = (int32_t)roundf(l2);
+  if (p->cell_scale_log2 < -43 || p->cell_scale_log2 > 2)
+    return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
+                       "cell_state scale %g is outside 2^-43..2^2",
+                       (double)cs->scale);
   for (int g = 0; g < XAI_LSTM_GATES; g++) {
     const uint32_t si = IN_I2I + (uint32_t)g, sr = IN_R2I + (uint32_t)g,
                    sb = IN_BIAS_I + (uint32_t)g;
