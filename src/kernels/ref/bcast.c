@@ -27,6 +27,10 @@ xai_status xai_bcast_make(const xai_shape *a, const xai_shape *b,
     out->dims[d] = dout;
     out->stride1[d] = (da == 1 && dout != 1) ? 0 : sa;
     out->stride2[d] = (db == 1 && dout != 1) ? 0 : sb;
+    if ((int64_t)sa * da > INT32_MAX || (int64_t)sb * db > INT32_MAX)
+      return xai_fail(err, XAI_ERR_ARGUMENT,
+                      "an input of the broadcast has more than 2^31 "
+                      "elements");
     sa *= da;
     sb *= db;
     count *= (size_t)dout;
