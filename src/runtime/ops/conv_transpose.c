@@ -110,6 +110,17 @@ static xai_status prepare(xai_op_ctx *ctx) {
   d->p.pad_w = xai_conv_pad(
       d->out.w, d->filter.w, o->stride_w, 1,
       xai_conv_out_size(o->padding, d->out.w, d->filter.w, o->stride_w, 1));
+  /* The kernels place input row iy at iy * stride - pad in int32: a huge
+   * stride on a small output would overflow there (found by fuzz_xformer). */
+  if ((int64_t)(d->in.h - 1) * o->stride_h + d->filter.h + d->p.pad_h >
+          INT32_MAX ||
+      (int64_t)(d->in.w - 1) * o->stride_w + d->filter.w + d->p.pad_w >
+          INT32_MAX)
+    return xai_op_fail(ctx, XAI_ERR_UNSUPPORTED,
+                       "strides %dx%d over a %dx%d input reach past 2^31 "
+                       "output positions",
+                       (int)o->stride_h, (int)o->stride_w, (int)d->in.h,
+                       (int)d->in.w);
   if (d->f32) {
     d->pf = (xai_conv_f32_params){.stride_h = o->stride_h,
                                   .stride_w = o->stride_w,
