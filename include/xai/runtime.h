@@ -90,9 +90,10 @@ typedef struct {
   uint64_t overlap_ticks;
 } xai_op_cost;
 
-/* An op's view of itself during prepare and eval. The interpreter keeps
- * one context and loads each op into it before calling it, so an op must
- * not keep the ctx pointer past the call (its `data` is what persists). */
+/* An op's view of itself during prepare and eval. The interpreter loads
+ * each op into a context on its own stack (not in the arena) before calling
+ * it, so an op must not keep the ctx pointer past the call (its `data` is
+ * what persists). */
 typedef struct {
   xai_interp *interp;
   uint32_t subgraph, index;    /* op index within the subgraph */
@@ -106,9 +107,9 @@ typedef struct {
   const int32_t *inputs, *outputs; /* tensor indices; -1 = absent */
   void *data;                  /* the op's persistent data, set in prepare */
   xai_error *err;
-  /* eval/estimate fill it; zeroed before eval. One slot shared by all
-   * the interpreter's ops (not 64 bytes per op in the tail): it holds
-   * the last op's cost, so read it in the hook or right after estimate. */
+  /* eval/estimate fill it; zeroed before eval. It lives with the context
+   * (not 64 bytes per op in the tail): read it in the hook or right after
+   * estimate. */
   xai_op_cost *cost;
 } xai_op_ctx;
 
@@ -450,9 +451,9 @@ xai_status xai_interp_invoke(xai_interp *ip, xai_error *err);
 
 /* Op i of subgraph 0 after prepare: its context (name, tensors, data)
  * and registration, for tools that cost a model (xformer report). NULL if
- * i is out of range. The interpreter has one context for all its ops (not
- * 104 bytes per op in the arena): the pointer is valid until the next
- * xai_interp_op or invoke, which reload it for another op. */
+ * i is out of range. One context per thread for this call (not in the
+ * arena): the pointer is valid until the next xai_interp_op on the same
+ * thread, which reloads it for another op. */
 xai_op_ctx *xai_interp_op(xai_interp *ip, uint32_t i);
 const xai_op_registration *xai_interp_op_registration(const xai_interp *ip,
                                                       uint32_t i);

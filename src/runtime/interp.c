@@ -408,12 +408,14 @@ static xai_status setup_ops(xai_interp *ip, xai_error *err) {
 
 static xai_status prepare_ops(xai_interp *ip, xai_error *err) {
   ip->phase = XAI_PHASE_PREPARE;
+  xai_op_slot slot;
+  slot.node = NULL;
   for (uint32_t sg = 0; sg < ip->subgraph_count; sg++) {
     xai_sg_state *s = &ip->subgraphs[sg];
     for (uint32_t i = 0; i < s->op_count; i++) {
       xai_op_node *n = &s->ops[i];
       if (!n->reg->prepare) continue;
-      xai_op_ctx *ctx = xai_interp_load_op(ip, sg, i);
+      xai_op_ctx *ctx = xai_interp_load_op(ip, &slot, sg, i);
       ctx->err = err;
       if (err) xai_error_clear(err);
       xai_status st = n->reg->prepare(ctx);

@@ -1,5 +1,6 @@
 /* Interpreter state shared by the runtime's files (interp, op context,
- * planners, arena). Everything here lives in the caller's arena tail. */
+ * planners, arena). Everything here lives in the caller's arena tail
+ * except an op's context (xai_op_slot, on the stack). */
 #ifndef XAI_RUNTIME_INTERP_INTERNAL_H
 #define XAI_RUNTIME_INTERP_INTERNAL_H
 
@@ -54,11 +55,15 @@ typedef struct {
 } xai_sg_state;
 
 /* One buffer for the planner: an activation tensor or an op's scratch.
- * first/last are inclusive steps of the plan timeline (see interp_plan.c). */
+ * first/last are inclusive steps of the plan timeline (see interp_plan.c).
+ * 32 bytes: the plan is built in the arena's unplanned space, so on a small
+ * model (head under the plan) every byte here is a byte of arena. */
 typedef struct {
-  uint32_t subgraph;
-  uint32_t tensor; /* UINT32_MAX for scratch */
-  uint32_t op;     /* scratch: the op that asked for it */
+  unsigned subgraph : 16; /* < XAI_MAX_SUBGRAPHS */
+  unsigned scratch : 1;   /* id is the op that asked for it */
+  unsigned placed : 1;    /* planner bookkeeping */
+  unsigned view : 1;
+  uint32_t id;     /* the tensor, or (scratch) the op */
   uint32_t first, last;
   uint32_t size;   /* rounded up to XAI_ARENA_ALIGN */
   int32_t fixed;   /* offline offset, or -1 to plan online */
@@ -69,8 +74,6 @@ typedef struct {
    * view of (xai_op_is_view: size 0 while planning, then that buffer's
    * offset); 0 = none. The plan check allows an in-place pair. */
   uint32_t alias;
-  bool placed;     /* planner bookkeeping */
-  bool view;
 } xai_plan_buf;
 
 /* A planner places every buffer so that no two buffers whose lifetimes
@@ -109,6 +112,18 @@ size_t xai_tail_used(const xai_tail *t);
 
 typedef enum { XAI_PHASE_INIT, XAI_PHASE_PREPARE, XAI_PHASE_READY } xai_phase;
 
+/* The context of the op being prepared or run, with its decoded builtin
+ * options and cost (ctx.options and ctx.cost point here): 224 bytes on a
+ * 64-bit host, so it lives on the stack of whoever runs the op (one per
+ * subgraph nesting level), not in the arena. ctx comes first: every ctx an
+ * op sees is a slot's, and xai_interp_ctx_node finds the node from it. */
+typedef struct {
+  xai_op_ctx ctx;
+  xai_options options;
+  xai_op_cost cost;
+  xai_op_node *node; /* the node ctx was loaded from, or NULL */
+} xai_op_slot;
+
 /* Ops on another tile (tile_parallel.c, the model's xai_par metadata). */
 #define XAI_TILE_PAR_MAX 32u
 typedef struct {
@@ -124,8 +139,8 @@ int32_t xai_tile_par_index(const xai_tile_par *p, uint32_t op);
 /* Runs op i on the runner's tile and op i + 1 here at once (or one after
  * the other when their buffers share bytes or the tile is busy), then
  * reports both to the hook in order. */
-xai_status xai_tile_par_run_pair(xai_interp *ip, uint32_t i,
-                                 const xai_tile_runner *runner,
+xai_status xai_tile_par_run_pair(xai_interp *ip, xai_op_slot *slot,
+                                 uint32_t i, const xai_tile_runner *runner,
                                  xai_error *err);
 
 struct xai_interp {
@@ -150,26 +165,19 @@ struct xai_interp {
   /* VAR_HANDLE's variable table: its offset in the arena + 1, 0 = none
    * (32 bits in what was padding: the interpreter does not grow). */
   uint32_t vars_at;
-  /* The context of the op being prepared or run: one slot for all ops
-   * (an xai_op_ctx is 104 bytes; a node in the tail is 32), filled by
-   * xai_interp_load_op before each prepare/eval, with its decoded builtin
-   * options (ctx.options points here). */
-  xai_op_ctx ctx;
-  xai_options options;
-  xai_op_node *ctx_node; /* the node ctx was loaded from, or NULL */
-  xai_op_cost cost; /* every ctx->cost points here, the same way */
 };
 
 /* xai_model_semantics over an open view. */
 xai_semantics xai_view_semantics(const xai_tfl_view *view);
 
-/* Loads op i of subgraph sg into the context slot (tensor lists, options,
- * data; err NULL, everything checked at init) and returns it. Valid until
- * the next load; xai_interp_store_op saves what prepare/eval changed. */
-xai_op_ctx *xai_interp_load_op(xai_interp *ip, uint32_t sg, uint32_t i);
-/* The node the slot was loaded from (an op's ctx is always the slot). */
+
+/* Loads op i of subgraph sg into slot (tensor lists, options, data; err
+ * NULL, everything checked at init) and returns its ctx. */
+xai_op_ctx *xai_interp_load_op(xai_interp *ip, xai_op_slot *slot, uint32_t sg,
+                               uint32_t i);
+/* The node an op's ctx was loaded from. */
 static inline xai_op_node *xai_interp_ctx_node(const xai_op_ctx *ctx) {
-  return ctx->interp->ctx_node;
+  return ((const xai_op_slot *)(const void *)ctx)->node;
 }
 /* Op i's tensor lists, read from the model (the walker and plan checks). */
 void xai_interp_op_io(const xai_interp *ip, uint32_t sg, uint32_t i,
@@ -182,13 +190,14 @@ xai_status xai_interp_init_measure(xai_interp **out,
                                    xai_error *err, size_t *needed,
                                    bool *needed_exact);
 
-/* Loads and runs op i (its ctx stays in the slot; *ns its wall time when
+/* Loads and runs op i (its ctx stays in slot; *ns its wall time when
  * there is a hook), and gives the slot's op and cost to the hook, with a
  * channel-split half's link and overlap when tile_cost (false: the half
  * ran here after all). */
-xai_status xai_interp_eval_op(xai_interp *ip, uint32_t sg, uint32_t i,
-                              xai_error *err, uint64_t *ns);
-void xai_interp_report_op(xai_interp *ip, uint64_t ns, bool tile_cost);
+xai_status xai_interp_eval_op(xai_interp *ip, xai_op_slot *slot, uint32_t sg,
+                              uint32_t i, xai_error *err, uint64_t *ns);
+void xai_interp_report_op(xai_interp *ip, xai_op_slot *slot, uint64_t ns,
+                          bool tile_cost);
 
 /* Runs the ops of subgraph sg in order (invoke and control flow). */
 xai_status xai_interp_run_subgraph(xai_interp *ip, uint32_t sg,

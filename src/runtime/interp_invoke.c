@@ -86,10 +86,10 @@ xai_status xai_interp_set_input(xai_interp *ip, uint32_t i, const void *data,
   return XAI_OK;
 }
 
-xai_status xai_interp_eval_op(xai_interp *ip, uint32_t sg, uint32_t i,
-                              xai_error *err, uint64_t *ns) {
+xai_status xai_interp_eval_op(xai_interp *ip, xai_op_slot *slot, uint32_t sg,
+                              uint32_t i, xai_error *err, uint64_t *ns) {
   xai_op_node *n = &ip->subgraphs[sg].ops[i];
-  xai_op_ctx *ctx = xai_interp_load_op(ip, sg, i);
+  xai_op_ctx *ctx = xai_interp_load_op(ip, slot, sg, i);
   ctx->err = err;
   memset(ctx->cost, 0, sizeof *ctx->cost);
   uint64_t t0 = ip->hook ? xai_rt_now_ns() : 0;
@@ -101,9 +101,10 @@ xai_status xai_interp_eval_op(xai_interp *ip, uint32_t sg, uint32_t i,
   return st;
 }
 
-void xai_interp_report_op(xai_interp *ip, uint64_t ns, bool tile_cost) {
+void xai_interp_report_op(xai_interp *ip, xai_op_slot *slot, uint64_t ns,
+                          bool tile_cost) {
   if (!ip->hook) return;
-  xai_op_ctx *ctx = &ip->ctx;
+  xai_op_ctx *ctx = &slot->ctx;
   if (ctx->cost->ticks == 0) xai_op_default_cost(ctx);
   if (tile_cost)
     xai_interp_tile_cost(ip, ctx->subgraph, ctx->index, ctx->cost);
@@ -111,13 +112,17 @@ void xai_interp_report_op(xai_interp *ip, uint64_t ns, bool tile_cost) {
   ip->hook(ip->hook_user, &tm);
 }
 
+/* The ops' context is this frame's slot: a subgraph call runs in a frame
+ * of its own, so the caller's context survives it. */
 static xai_status run_ops(xai_interp *ip, uint32_t sg, xai_error *err) {
   xai_sg_state *s = &ip->subgraphs[sg];
+  xai_op_slot slot;
+  slot.node = NULL;
   for (uint32_t i = 0; i < s->op_count; i++) {
     uint64_t ns = 0;
-    xai_status st = xai_interp_eval_op(ip, sg, i, err, &ns);
+    xai_status st = xai_interp_eval_op(ip, &slot, sg, i, err, &ns);
     if (st != XAI_OK) return st;
-    xai_interp_report_op(ip, ns, true);
+    xai_interp_report_op(ip, &slot, ns, true);
     if (ip->end_invoke) break;
   }
   return XAI_OK;
@@ -131,15 +136,17 @@ static xai_status run_ops_tiles(xai_interp *ip, const xai_tile_runner *runner,
   if (xai_tile_par_load(&par, &ip->view, NULL) || !par.count)
     return run_ops(ip, 0, err);
   xai_sg_state *s = &ip->subgraphs[0];
+  xai_op_slot slot;
+  slot.node = NULL;
   for (uint32_t i = 0; i < s->op_count; i++) {
     xai_status st;
     if (i + 1 < s->op_count && xai_tile_par_index(&par, i) >= 0) {
-      st = xai_tile_par_run_pair(ip, i, runner, err);
+      st = xai_tile_par_run_pair(ip, &slot, i, runner, err);
       i++;
     } else {
       uint64_t ns = 0;
-      st = xai_interp_eval_op(ip, 0, i, err, &ns);
-      if (st == XAI_OK) xai_interp_report_op(ip, ns, true);
+      st = xai_interp_eval_op(ip, &slot, 0, i, err, &ns);
+      if (st == XAI_OK) xai_interp_report_op(ip, &slot, ns, true);
     }
     if (st != XAI_OK) return st;
     if (ip->end_invoke) break;
@@ -175,14 +182,10 @@ void xai_interp_op_io(const xai_interp *ip, uint32_t sg, uint32_t i,
   *outputs = top.outputs;
 }
 
-xai_op_ctx *xai_interp_load_op(xai_interp *ip, uint32_t sg, uint32_t i) {
+xai_op_ctx *xai_interp_load_op(xai_interp *ip, xai_op_slot *slot, uint32_t sg,
+                               uint32_t i) {
   xai_op_node *n = &ip->subgraphs[sg].ops[i];
-  xai_op_ctx *c = &ip->ctx;
-  if (ip->ctx_node == n) {
-    c->data = n->data;
-    c->err = NULL;
-    return c;
-  }
+  xai_op_ctx *c = &slot->ctx;
   xai_tfl_operator top;
   xai_tfl_get_operator(&ip->view, sg, i, &top);
   memset(c, 0, sizeof *c);
@@ -196,8 +199,8 @@ xai_op_ctx *xai_interp_load_op(xai_interp *ip, uint32_t sg, uint32_t i) {
     c->op_name = n->reg->custom_name ? n->reg->custom_name : "CUSTOM";
   else if (!(c->op_name = xai_builtin_op_name(c->builtin_code)))
     c->op_name = "BUILTIN"; /* a code newer than our name table */
-  c->options = &ip->options;
-  c->cost = &ip->cost;
+  c->options = &slot->options;
+  c->cost = &slot->cost;
   c->custom_options = top.custom_options;
   c->custom_options_size = top.custom_options_size;
   c->input_count = top.inputs.count;
@@ -207,18 +210,19 @@ xai_op_ctx *xai_interp_load_op(xai_interp *ip, uint32_t sg, uint32_t i) {
   c->data = n->data;
   xai_error e;
   xai_error_clear(&e);
-  if (xai_tfl_get_options(&ip->view, &top, &ip->options, &e) != XAI_OK)
-    memset(&ip->options, 0, sizeof ip->options); /* decoded fine at init */
-  ip->ctx_node = n;
+  if (xai_tfl_get_options(&ip->view, &top, &slot->options, &e) != XAI_OK)
+    memset(&slot->options, 0, sizeof slot->options); /* decoded fine at init */
+  slot->node = n;
   return c;
 }
 
-/* Tools cost one op at a time through this call: the context is the
- * interpreter's one slot, loaded as for an eval. */
+/* Tools cost one op at a time through this call: the context is one slot
+ * per thread (tools only, never an op's run), loaded as for an eval. */
 xai_op_ctx *xai_interp_op(xai_interp *ip, uint32_t i) {
+  static _Thread_local xai_op_slot tools_slot;
   if (!ip || ip->subgraph_count == 0 || i >= ip->subgraphs[0].op_count)
     return NULL;
-  return xai_interp_load_op(ip, 0, i);
+  return xai_interp_load_op(ip, &tools_slot, 0, i);
 }
 
 const xai_op_registration *xai_interp_op_registration(const xai_interp *ip,

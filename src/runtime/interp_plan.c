@@ -140,13 +140,13 @@ static xai_plan_buf *tensor_buf(const plan_ctx *pc, uint32_t sg, int32_t t) {
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
     const xai_plan_buf *b = &pc->plan[mid];
-    if (b->subgraph < sg || (b->subgraph == sg && b->tensor < (uint32_t)t))
+    if (b->subgraph < sg || (b->subgraph == sg && b->id < (uint32_t)t))
       lo = mid + 1;
     else
       hi = mid;
   }
   if (lo < pc->tensor_bufs && pc->plan[lo].subgraph == sg &&
-      pc->plan[lo].tensor == (uint32_t)t)
+      pc->plan[lo].id == (uint32_t)t)
     return &pc->plan[lo];
   return NULL;
 }
@@ -206,13 +206,13 @@ static xai_status apply_offline(const xai_interp *ip, xai_plan_buf *plan,
   for (uint32_t k = 0; k < tensor_bufs; k++) {
     xai_plan_buf *b = &plan[k];
     int32_t off = xai_plan_offline_at(
-        offsets, ip->subgraphs[b->subgraph].tensor_base + b->tensor);
+        offsets, ip->subgraphs[b->subgraph].tensor_base + b->id);
     if (off == -1) continue;
     if (off < 0 || off % 4 != 0)
       return xai_fail(err, XAI_ERR_FORMAT,
                       "OfflineMemoryAllocation: subgraph %u tensor %u has "
                       "offset %d; offsets are -1 or non-negative multiples "
-                      "of 4", b->subgraph, b->tensor, (int)off);
+                      "of 4", (unsigned)b->subgraph, b->id, (int)off);
     b->fixed = off;
   }
   return XAI_OK;
@@ -252,13 +252,13 @@ static void merge_views(const plan_ctx *pc) {
       xai_plan_buf *bo = tensor_buf(pc, sg, out.data[0]);
       xai_plan_buf *bi = bytes_of(pc, tensor_buf(pc, sg, in.data[0]));
       if (!bo || !bi || bo == bi || bo->view || bo->alias ||
-          s->tensors[bo->tensor].bytes != s->tensors[bi->tensor].bytes ||
+          s->tensors[bo->id].bytes != s->tensors[bi->id].bytes ||
           (bo->fixed >= 0 || bi->fixed >= 0 ? bo->fixed != bi->fixed : false))
         continue;
       if (bo->first < bi->first) bi->first = bo->first;
       if (bo->last > bi->last) bi->last = bo->last;
       bo->alias = (uint32_t)(bi - pc->plan) + 1;
-      bo->view = true;
+      bo->view = 1;
       bo->size = 0;
       bo->fixed = -1;
     }
@@ -302,7 +302,7 @@ static void mark_inplace(const plan_ctx *pc) {
             bi->last != bo->first ||
             (sg > 0 && is_subgraph_io(s, in.data[k])) ||
             holds_output(pc, sg, bi) ||
-            s->tensors[bi->tensor].bytes != s->tensors[bo->tensor].bytes)
+            s->tensors[bi->id].bytes != s->tensors[bo->id].bytes)
           continue;
         bo->alias = (uint32_t)(bi - pc->plan) + 1;
         break;
@@ -331,8 +331,9 @@ static xai_status fill_bufs(const xai_interp *ip, xai_plan_buf *plan,
       size_t size = xai_align_up(s->tensors[t].bytes, XAI_ARENA_ALIGN);
       if (size > UINT32_MAX || size < s->tensors[t].bytes)
         return plan_too_big(ip, s->tensors[t].bytes, err);
-      plan[k++] = (xai_plan_buf){sg,    t,     UINT32_MAX, UNSET, UNSET,
-                                 (uint32_t)size, -1, 0,    0, false, false};
+      plan[k++] = (xai_plan_buf){.subgraph = sg & 0xffffu, .id = t,
+                                 .first = UNSET, .last = UNSET,
+                                 .size = (uint32_t)size, .fixed = -1};
     }
   }
   for (uint32_t sg = 0; sg < ip->subgraph_count; sg++) {
@@ -342,8 +343,9 @@ static xai_status fill_bufs(const xai_interp *ip, xai_plan_buf *plan,
         size_t size = xai_align_up(r->size, XAI_ARENA_ALIGN);
         if (size > UINT32_MAX || size < r->size)
           return plan_too_big(ip, r->size, err);
-        plan[k++] = (xai_plan_buf){sg,    UINT32_MAX, i,     UNSET, UNSET,
-                                   (uint32_t)size, -1, 0, 0, false, false};
+        plan[k++] = (xai_plan_buf){.subgraph = sg & 0xffffu, .scratch = 1,
+                                   .id = i, .first = UNSET, .last = UNSET,
+                                   .size = (uint32_t)size, .fixed = -1};
       }
   }
   return XAI_OK;
@@ -388,8 +390,8 @@ xai_status xai_interp_plan(xai_interp *ip, xai_planner_kind kind,
   for (uint32_t r = 0; r < count; r++) {
     xai_plan_buf b = plan[r];
     if (b.last == UNSET) {
-      if (b.tensor != UINT32_MAX) {
-        ip->subgraphs[b.subgraph].tensors[b.tensor].mem = XAI_MEM_NONE;
+      if (!b.scratch) {
+        ip->subgraphs[b.subgraph].tensors[b.id].mem = XAI_MEM_NONE;
         if (r < tensor_bufs) continue;
       }
       b.last = b.first == UNSET ? 0 : b.first;
@@ -425,7 +427,7 @@ xai_status xai_interp_plan(xai_interp *ip, xai_planner_kind kind,
 
   for (uint32_t r = 0; r < tensor_bufs; r++) {
     const xai_plan_buf *b = &plan[r];
-    xai_rt_tensor *t = &ip->subgraphs[b->subgraph].tensors[b->tensor];
+    xai_rt_tensor *t = &ip->subgraphs[b->subgraph].tensors[b->id];
     t->data = ip->tail.base + b->offset;
   }
   uint32_t r = tensor_bufs;

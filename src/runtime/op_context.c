@@ -124,18 +124,9 @@ xai_status xai_op_invoke_subgraph(const xai_op_ctx *ctx, uint32_t sg) {
     return xai_op_fail(ctx, XAI_ERR_RANGE,
                        "subgraph calls nest deeper than %d",
                        XAI_MAX_CALL_DEPTH);
-  /* The called ops overwrite the shared context, options and cost slots;
-   * the caller's (its own cost so far included) come back after them, so
-   * its ctx pointer stays valid. */
-  const xai_op_ctx own_ctx = *ctx;
-  const xai_options own_options = ip->options;
-  const xai_op_cost own_cost = ip->cost;
+  /* The called ops run in a frame (and context slot) of their own. */
   ip->call_depth++;
   xai_status st = xai_interp_run_subgraph(ip, sg, ctx->err);
   ip->call_depth--;
-  ip->ctx = own_ctx;
-  ip->options = own_options;
-  ip->cost = own_cost;
-  ip->ctx_node = n;
   return st;
 }

@@ -61,7 +61,7 @@ xai_status xai_plan_greedy(xai_plan_buf *bufs, uint32_t count, size_t *head,
                       "arena plan needs more than 4 GiB (buffer %u of %u "
                       "bytes)", pick, bufs[pick].size);
     bufs[pick].offset = (uint32_t)at;
-    bufs[pick].placed = true;
+    bufs[pick].placed = 1;
   }
   for (uint32_t i = 0; i < count; i++) {
     uint64_t e = (uint64_t)bufs[i].offset + bufs[i].size;
@@ -88,14 +88,14 @@ xai_status xai_plan_check(const xai_plan_buf *bufs, uint32_t count,
         continue;
       if ((!a->view && a->alias == j + 1) || (!b->view && b->alias == i + 1))
         continue; /* in place */
-      if (a->tensor != UINT32_MAX && b->tensor != UINT32_MAX)
+      if (!a->scratch && !b->scratch)
         return xai_fail(
             err, XAI_ERR_FORMAT,
             "arena plan: subgraph %u tensor %u [%u, +%u) and subgraph %u "
             "tensor %u [%u, +%u) are live together but share bytes; fix "
             "the OfflineMemoryAllocation metadata or plan online",
-            a->subgraph, a->tensor, a->offset, a->size, b->subgraph,
-            b->tensor, b->offset, b->size);
+            (unsigned)a->subgraph, a->id, a->offset, a->size,
+            (unsigned)b->subgraph, b->id, b->offset, b->size);
       return xai_fail(err, XAI_ERR_FORMAT,
                       "arena plan: buffers %u and %u are live together but "
                       "share bytes", i, j);

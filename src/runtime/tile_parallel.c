@@ -162,7 +162,8 @@ static bool independent(const xai_interp *ip, uint32_t a, uint32_t b) {
 }
 
 typedef struct {
-  xai_interp shadow; /* the half's own context slot */
+  xai_interp shadow; /* the half's own interpreter state */
+  xai_op_slot slot;  /* and context */
   uint32_t op;
   xai_error err;
   xai_status st;
@@ -171,15 +172,16 @@ typedef struct {
 
 static void run_half(void *arg) {
   remote_half *h = arg;
-  h->st = xai_interp_eval_op(&h->shadow, 0, h->op, &h->err, &h->ns);
+  h->st =
+      xai_interp_eval_op(&h->shadow, &h->slot, 0, h->op, &h->err, &h->ns);
 }
 
-xai_status xai_tile_par_run_pair(xai_interp *ip, uint32_t i,
-                                 const xai_tile_runner *runner,
+xai_status xai_tile_par_run_pair(xai_interp *ip, xai_op_slot *slot,
+                                 uint32_t i, const xai_tile_runner *runner,
                                  xai_error *err) {
   remote_half h;
   h.shadow = *ip;
-  h.shadow.ctx_node = NULL; /* its slot is loaded afresh */
+  h.slot.node = NULL;
   h.op = i;
   h.ns = 0;
   xai_error_clear(&h.err);
@@ -190,7 +192,7 @@ xai_status xai_tile_par_run_pair(xai_interp *ip, uint32_t i,
   uint64_t ns = 0;
   xai_status st = XAI_OK;
   if (h.st == XAI_OK || started)
-    st = xai_interp_eval_op(ip, 0, i + 1, err, &ns);
+    st = xai_interp_eval_op(ip, slot, 0, i + 1, err, &ns);
   if (started) runner->join(runner->user);
   if (h.st != XAI_OK) {
     if (err) *err = h.err;
@@ -199,7 +201,7 @@ xai_status xai_tile_par_run_pair(xai_interp *ip, uint32_t i,
   if (st != XAI_OK) return st;
   /* The hook sees the half first, from its own slot, then the next op; a
    * half that ran here costs its plain time, not overlapped. */
-  xai_interp_report_op(&h.shadow, h.ns, started);
-  xai_interp_report_op(ip, ns, true);
+  xai_interp_report_op(&h.shadow, &h.slot, h.ns, started);
+  xai_interp_report_op(ip, slot, ns, true);
   return XAI_OK;
 }

@@ -9,7 +9,7 @@
 static xai_plan_buf buf(size_t size, uint32_t first, uint32_t last) {
   xai_plan_buf b;
   memset(&b, 0, sizeof b);
-  b.tensor = 0;
+  b.id = 0;
   b.size = size;
   b.first = first;
   b.last = last;
@@ -70,7 +70,7 @@ static void test_fixed(void) {
   xai_plan_buf c[2] = {buf(32, 0, 1), buf(32, 1, 2)};
   c[0].fixed = 0;
   c[1].fixed = 16;
-  c[1].tensor = 1;
+  c[1].id = 1;
   CHECK_EQ_INT(xai_plan_greedy(c, 2, &head, &err), XAI_OK);
   xai_error_clear(&err);
   CHECK_EQ_INT(xai_plan_check(c, 2, &err), XAI_ERR_FORMAT);
@@ -89,7 +89,7 @@ static void test_random(void) {
       uint32_t len = (uint32_t)(xai_test_rand(&seed) % 8);
       size_t size = 16 * (1 + xai_test_rand(&seed) % 64);
       b[i] = buf(size, first, first + len);
-      b[i].tensor = i;
+      b[i].id = i;
       total += size;
     }
     size_t head = 0;

@@ -10,12 +10,23 @@
 #include "xai/kernels_xcore/fc.h"
 #include "xcore_conv_internal.h"
 
+/* What eval needs, 16 bytes in the tail: the kernel's struct (80 bytes
+ * with its pointers and params) is rebuilt from the dims at every eval,
+ * and the one scratch request (index 0) has the size the dims give. */
 typedef struct {
-  xai_fc_xcore op; /* geometry only: pointers are bound per eval */
+  xai_fc_dims d;
   uint32_t th;
-  size_t slice;
-  int32_t scratch;
 } xfc_data;
+
+/* The kernel's geometry (no pointers yet) and its per-thread scratch. */
+static xai_fc_xcore fc_op(const xfc_data *d, size_t *slice) {
+  xai_fc_xcore op;
+  memset(&op, 0, sizeof op);
+  op.d = d->d;
+  (void)xai_fc_s8_xcore_bind(&op, NULL, 0); /* checked in prepare */
+  *slice = (xai_fc_s8_xcore_scratch_size(&op) + 15u) & ~(size_t)15u;
+  return op;
+}
 
 static xai_status prepare(xai_op_ctx *ctx) {
   xai_rt_tensor *in, *packed, *out;
@@ -44,33 +55,40 @@ static xai_status prepare(xai_op_ctx *ctx) {
                        "units (option \"n\") need %zu", (int)ctx->outputs[0],
                        xai_rt_tensor_elements(out), (int)batches, (int)n,
                        (size_t)batches * (size_t)n);
-  xfc_data *d = xai_op_alloc_persistent(ctx, sizeof *d);
-  if (!d) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
-  memset(d, 0, sizeof *d);
-  ctx->data = d;
-  d->op.d = (xai_fc_dims){batches, k, n};
-  d->op.p.input_offset = -zi;
-  /* Output zero point, clamp and rounding live in the blob. */
-  d->op.p.act_min = -128;
-  d->op.p.act_max = 127;
+  /* The input zero point, output zero point, clamp and rounding live in
+   * the blob ("zi" is checked for range only). */
+  xai_fc_xcore op;
+  memset(&op, 0, sizeof op);
+  op.d = (xai_fc_dims){batches, k, n};
   char geom[64];
   snprintf(geom, sizeof geom, "%d inputs to %d units", (int)k, (int)n);
-  st = xai_xconv_check_packed(ctx, packed, xai_fc_s8_xcore_packed_size(&d->op.d),
+  st = xai_xconv_check_packed(ctx, packed, xai_fc_s8_xcore_packed_size(&op.d),
                               geom);
   if (st) return st;
-  if (xai_fc_s8_xcore_bind(&d->op, NULL, 0) != XAI_OK)
+  if (xai_fc_s8_xcore_bind(&op, NULL, 0) != XAI_OK)
     return xai_op_fail(ctx, XAI_ERR_FORMAT, "inconsistent geometry (%s)",
                        geom);
   /* A model constant is checked once here; a blob loaded at run time is
    * checked by the bind of each eval. */
   if (packed->mem == XAI_MEM_CONST && packed->data) {
-    xai_fc_xcore probe = d->op;
+    xai_fc_xcore probe = op;
     if (xai_fc_s8_xcore_bind(&probe, packed->data, packed->bytes) != XAI_OK)
       return xai_xconv_blob_invalid(ctx, packed);
   }
-  d->th = xai_xconv_threads((uint32_t)th, d->op.n_groups);
-  return xai_xconv_request_scratch(ctx, xai_fc_s8_xcore_scratch_size(&d->op),
-                                   d->th, &d->slice, &d->scratch);
+  xfc_data *d = xai_op_alloc_persistent(ctx, sizeof *d);
+  if (!d) return xai_op_fail(ctx, XAI_ERR_NO_MEMORY, "arena full");
+  ctx->data = d;
+  d->d = op.d;
+  d->th = xai_xconv_threads((uint32_t)th, op.n_groups);
+  size_t slice = 0;
+  int32_t index = -1;
+  st = xai_xconv_request_scratch(ctx, xai_fc_s8_xcore_scratch_size(&op), d->th,
+                                 &slice, &index);
+  /* eval finds it as request 0 (fc_op gives the same slice). */
+  if (!st && index > 0)
+    return xai_op_fail(ctx, XAI_ERR_STATE, "scratch request %d, not 0",
+                       (int)index);
+  return st;
 }
 
 /* Runs every thread's group range; bundles[t] gets each thread's count. */
@@ -78,7 +96,8 @@ static xai_status run_all(xai_op_ctx *ctx, const xfc_data *d,
                           const void *blob, size_t blob_size,
                           const int8_t *in, int8_t *out, uint8_t *scratch,
                           size_t scratch_stride, uint64_t *bundles) {
-  xai_fc_xcore op = d->op;
+  size_t slice = 0;
+  xai_fc_xcore op = fc_op(d, &slice);
   if (xai_fc_s8_xcore_bind(&op, blob, blob_size) != XAI_OK)
     return xai_xconv_blob_invalid(ctx, xai_op_input(ctx, 1));
   for (uint32_t t = 0; t < d->th; t++) {
@@ -89,7 +108,7 @@ static xai_status run_all(xai_op_ctx *ctx, const xfc_data *d,
     xai_status st = xai_fc_s8_xcore(&v, &op, in, out, g0, g1,
                                     xai_xconv_thread_scratch(
                                         scratch, scratch_stride, t),
-                                    d->slice);
+                                    slice);
     if (st)
       return xai_op_fail(ctx, st, "the xcore kernel refused groups %d..%d; "
                          "this is an xai bug, please report it", (int)g0,
@@ -102,8 +121,8 @@ static xai_status run_all(xai_op_ctx *ctx, const xfc_data *d,
 }
 
 static uint64_t macs(const xfc_data *d) {
-  return (uint64_t)d->op.d.batches * (uint64_t)d->op.d.input_depth *
-         (uint64_t)d->op.d.output_depth;
+  return (uint64_t)d->d.batches * (uint64_t)d->d.input_depth *
+         (uint64_t)d->d.output_depth;
 }
 
 static xai_status eval(xai_op_ctx *ctx) {
@@ -112,9 +131,11 @@ static xai_status eval(xai_op_ctx *ctx) {
   const xai_rt_tensor *packed = xai_op_input(ctx, 1);
   xai_rt_tensor *out = xai_op_output(ctx, 0);
   uint64_t bundles[8] = {0};
+  size_t slice = 0;
+  (void)fc_op(d, &slice);
   xai_status st = run_all(ctx, d, packed->data, packed->bytes, in->data,
-                          out->data, xai_op_scratch(ctx, d->scratch),
-                          d->slice, bundles);
+                          out->data, slice ? xai_op_scratch(ctx, 0) : NULL,
+                          slice, bundles);
   if (st) return st;
   return xai_xconv_fill_cost(ctx, bundles, d->th, macs(d), packed->bytes,
                              "fc");
@@ -128,15 +149,17 @@ static xai_status eval(xai_op_ctx *ctx) {
 static xai_status estimate(xai_op_ctx *ctx) {
   const xfc_data *d = ctx->data;
   const xai_rt_tensor *packed = xai_op_input(ctx, 1);
-  const int32_t batches = d->op.d.batches;
+  const int32_t batches = d->d.batches;
+  size_t slice = 0;
+  const xai_fc_xcore geom = fc_op(d, &slice);
   const int32_t run_rows = batches <= 8 ? batches : 8;
   void *owned = NULL;
   const void *blob = xai_xconv_estimate_blob(packed, &owned);
-  size_t in_bytes = (size_t)run_rows * (size_t)d->op.d.input_depth;
-  size_t out_bytes = (size_t)run_rows * (size_t)d->op.d.output_depth;
+  size_t in_bytes = (size_t)run_rows * (size_t)d->d.input_depth;
+  size_t out_bytes = (size_t)run_rows * (size_t)d->d.output_depth;
   int8_t *x = calloc(1, in_bytes);
   int8_t *y = malloc(out_bytes);
-  uint8_t *scratch = malloc(d->slice ? d->slice : 16);
+  uint8_t *scratch = malloc(slice ? slice : 16);
   xai_status st = XAI_OK;
   uint64_t bundles[8] = {0}, b4[8] = {0};
   if (!blob || !x || !y || !scratch) {
@@ -144,12 +167,12 @@ static xai_status estimate(xai_op_ctx *ctx) {
     goto done;
   }
   if (owned) /* a refused placeholder fails the bind in run_all */
-    (void)xai_fc_s8_xcore_placeholder(&d->op, owned, packed->bytes);
+    (void)xai_fc_s8_xcore_placeholder(&geom, owned, packed->bytes);
   xfc_data e = *d;
-  e.op.d.batches = run_rows;
+  e.d.batches = run_rows;
   st = run_all(ctx, &e, blob, packed->bytes, x, y, scratch, 0, bundles);
   if (!st && batches > 8) {
-    e.op.d.batches = 4;
+    e.d.batches = 4;
     st = run_all(ctx, &e, blob, packed->bytes, x, y, scratch, 0, b4);
     for (uint32_t t = 0; !st && t < d->th; t++) {
       uint64_t per4 = bundles[t] - b4[t];
