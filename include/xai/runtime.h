@@ -451,9 +451,9 @@ xai_status xai_interp_invoke(xai_interp *ip, xai_error *err);
 
 /* Op i of subgraph 0 after prepare: its context (name, tensors, data)
  * and registration, for tools that cost a model (xformer report). NULL if
- * i is out of range. One context per thread for this call (not in the
- * arena): the pointer is valid until the next xai_interp_op on the same
- * thread, which reloads it for another op. */
+ * i is out of range. One context for this call (not in the arena, not
+ * thread-safe): the pointer is valid until the next xai_interp_op, which
+ * reloads it for another op. */
 xai_op_ctx *xai_interp_op(xai_interp *ip, uint32_t i);
 const xai_op_registration *xai_interp_op_registration(const xai_interp *ip,
                                                       uint32_t i);

@@ -216,10 +216,11 @@ xai_op_ctx *xai_interp_load_op(xai_interp *ip, xai_op_slot *slot, uint32_t sg,
   return c;
 }
 
-/* Tools cost one op at a time through this call: the context is one slot
- * per thread (tools only, never an op's run), loaded as for an eval. */
+/* Tools cost one op at a time through this call: the context is one static
+ * slot (tools only, never an op's run; not thread-local, which bare-metal
+ * targets lack), loaded as for an eval. */
 xai_op_ctx *xai_interp_op(xai_interp *ip, uint32_t i) {
-  static _Thread_local xai_op_slot tools_slot;
+  static xai_op_slot tools_slot;
   if (!ip || ip->subgraph_count == 0 || i >= ip->subgraphs[0].op_count)
     return NULL;
   return xai_interp_load_op(ip, &tools_slot, 0, i);
